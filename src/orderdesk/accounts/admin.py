@@ -1,0 +1,35 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from orderdesk.accounts.models import ApiToken, Team, User
+from orderdesk.core.admin import AuditedAdminMixin
+
+
+@admin.register(User)
+class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
+    list_display = ("username", "get_full_name", "role", "team", "vendor", "is_active", "last_login")
+    list_filter = ("role", "team", "is_active")
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        ("orderdesk", {"fields": ("role", "team", "vendor", "joined_on")}),
+    )
+    add_fieldsets = (
+        *BaseUserAdmin.add_fieldsets,
+        ("orderdesk", {"fields": ("role", "team", "vendor")}),
+    )
+    audit_fields = ("username", "role", "team", "vendor", "is_active", "is_staff", "is_superuser")
+
+
+@admin.register(Team)
+class TeamAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "supervisor")
+    audit_fields = ("name", "supervisor")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("prefix", "user", "label", "created_at", "expires_at", "last_used_at", "revoked_at")
+    readonly_fields = ("digest", "prefix", "user", "created_at", "last_used_at")
+
+    def has_add_permission(self, request):
+        return False  # tokens are issued through POST /api/v1/auth/token, shown once

@@ -1,0 +1,19 @@
+from django.db import models
+
+
+class Role(models.TextChoices):
+    SALES = "sales", "Sales agent"  # works the lead queue, calls, follow-ups, manual orders
+    CX = "cx", "CX agent"  # tickets: inquiries, complaints, disputes, order not found
+    OPS = "ops", "Operations"  # vendors, slots, pickups, inspection, payment
+    SUPERVISOR = "supervisor", "Supervisor"  # KPIs, scorecards, audits, escalations, restrictions
+    ADMIN = "admin", "Admin"  # back office: catalog, prices, service areas, SOP settings, users
+    APP = "app", "Customer app (API client)"  # public self-service orders over the API
+    VENDOR = "vendor", "Vendor (API client)"  # a field partner's pickups, inspections, payments
+
+    @classmethod
+    def staff_roles(cls) -> list[str]:
+        return [cls.SALES, cls.CX, cls.OPS, cls.SUPERVISOR, cls.ADMIN]
+
+    @classmethod
+    def client_roles(cls) -> list[str]:
+        return [cls.APP, cls.VENDOR]

@@ -1,0 +1,26 @@
+"""The /api/v1 surface (SPEC §11): one router per domain, bearer auth, problem+json errors."""
+
+from ninja import NinjaAPI
+
+from orderdesk.api import errors
+from orderdesk.api.auth import bearer
+from orderdesk.api.routers import auth, catalog, health, me
+
+api = NinjaAPI(
+    title="orderdesk API",
+    version="1",
+    description=(
+        "The API the customer app, vendors and dialers integrate with. "
+        "Every error is RFC 9457 problem+json with stable rule codes."
+    ),
+    urls_namespace="api-v1",
+    auth=bearer,
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+errors.install(api)
+
+api.add_router("", health.router)
+api.add_router("", auth.router)
+api.add_router("", me.router)
+api.add_router("", catalog.router)

@@ -1,0 +1,88 @@
+"""Catalog writes: quotes and slot bookings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from orderdesk.catalog import rules
+from orderdesk.catalog.models import PickupSlot, Quote, Variant
+from orderdesk.catalog.selectors import adjustment_table, serviceability
+from orderdesk.core import audit
+from orderdesk.core.errors import Conflict, DomainError, ValidationFailed
+from orderdesk.customers.validators import clean_pincode
+
+
+def price_for(variant: Variant, answers: Mapping[str, str]) -> int:
+    """M3: the server's estimate for a variant and a complete set of answers (or a refusal)."""
+    device_type = variant.model.device_type
+    table = adjustment_table(device_type)
+    errors = rules.check_answers(table, answers)
+    if errors:
+        raise ValidationFailed.collect(errors, f"The condition questionnaire is incomplete or wrong: {errors[0].message}")
+    chosen = [table[q][o] for q, o in answers.items()]
+    return rules.estimate_price(variant.base_price, chosen, device_type.floor_price)
+
+
+def active_variant(variant_id: int) -> Variant:
+    variant = (
+        Variant.objects.select_related("model__device_type", "model__brand")
+        .filter(pk=variant_id, active=True, model__active=True)
+        .first()
+    )
+    if variant is None:
+        raise ValidationFailed(
+            f"Variant {variant_id} is not in the catalog.", code="model_not_in_catalog", field="variant_id"
+        )
+    return variant
+
+
+@transaction.atomic
+def create_quote(*, variant_id: int, answers: Mapping[str, str], pincode: str = "", user=None) -> Quote:
+    """Compute and keep an estimate. With a pincode, it must be served for the device type."""
+    variant = active_variant(variant_id)
+    if pincode:
+        pincode = clean_pincode(pincode)
+        check = serviceability(pincode, variant.model.device_type.key, with_slots=False)
+        if not check.serviceable:
+            raise DomainError(
+                f"We do not pick up {variant.model.device_type.name.lower()}s at {pincode} yet.",
+                code=check.reason,
+                field="pincode",
+                status=422,
+            )
+    price = price_for(variant, answers)
+    quote = Quote.objects.create(
+        variant=variant,
+        answers=dict(answers),
+        pincode=pincode,
+        base_price=variant.base_price,
+        estimated_price=price,
+        valid_until=timezone.now() + dt.timedelta(hours=settings.ORDERDESK["QUOTE_VALID_HOURS"]),
+        created_by=user if user is not None and user.is_authenticated else None,
+    )
+    audit.record("quote.create", quote, actor=user, after={"variant": variant.pk, "estimated_price": price, "pincode": pincode})
+    return quote
+
+
+def book_slot(slot_id: int) -> PickupSlot:
+    """O2: take one place in a slot, or refuse with ``slot_unavailable``.
+
+    One conditional UPDATE: it succeeds only while a place is free, so two
+    bookings racing for the last place cannot both win (the row count says
+    who did). Call inside the transaction that creates the booking.
+    """
+    updated = PickupSlot.objects.filter(pk=slot_id, booked__lt=F("capacity")).update(booked=F("booked") + 1)
+    if updated != 1:
+        raise Conflict("That pickup slot is full or does not exist; pick another.", code="slot_unavailable", field="pickup.slot_id")
+    return PickupSlot.objects.get(pk=slot_id)
+
+
+def release_slot(slot_id: int) -> None:
+    """Give a place back (a cancelled or rescheduled pickup)."""
+    PickupSlot.objects.filter(pk=slot_id, booked__gt=0).update(booked=F("booked") - 1)

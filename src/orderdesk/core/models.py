@@ -1,0 +1,64 @@
+"""Base models and the audit trail (SPEC S3)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+
+class TimeStampedModel(models.Model):
+    """Adds created/updated times (UTC) to a table."""
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # pragma: no cover - guarded by DB triggers too
+        raise PermissionError("audit events are append-only")
+
+    def delete(self):
+        raise PermissionError("audit events are append-only")
+
+
+class AuditEvent(models.Model):
+    """S3: one change to one record — who, what, before and after, when, from where.
+
+    Append-only: the model refuses updates and deletes, and database triggers
+    (migration 0002) refuse them for any client that bypasses the ORM.
+    """
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+    )
+    actor_label = models.CharField(max_length=150, help_text="username at the time, or 'system'")
+    via = models.CharField(max_length=20, default="system", help_text="console, api, admin, worker, cli, system")
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    action = models.CharField(max_length=80, db_index=True, help_text="verb-first, e.g. customer.create")
+    object_type = models.CharField(max_length=80, db_index=True, help_text="app_label.model")
+    object_id = models.CharField(max_length=64, db_index=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    before = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}#{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit events are append-only")

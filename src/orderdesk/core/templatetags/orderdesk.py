@@ -1,0 +1,21 @@
+from django import template
+
+from orderdesk.core.money import format_inr
+from orderdesk.core.phones import display_phone, mask_phone
+
+register = template.Library()
+
+
+@register.filter
+def inr(amount):
+    return format_inr(amount)
+
+
+@register.filter
+def masked_phone(e164):
+    return mask_phone(e164)
+
+
+@register.filter
+def phone(e164):
+    return display_phone(e164)

@@ -1,0 +1,60 @@
+"""Customers, their addresses and how they want to be contacted (SPEC §2)."""
+
+from __future__ import annotations
+
+from django.core.validators import RegexValidator
+from django.db import models
+
+from orderdesk.core.models import TimeStampedModel
+from orderdesk.core.phones import mask_phone
+from orderdesk.customers.choices import Language
+
+pincode_validator = RegexValidator(r"^[1-9][0-9]{5}$", "A pincode is 6 digits and does not start with 0.")
+
+
+class Customer(TimeStampedModel):
+    """A person who sells us a device. One customer per phone number (E.164)."""
+
+    name = models.CharField(max_length=120)
+    phone = models.CharField(max_length=16, unique=True, help_text="E.164, e.g. +919876543210")
+    alternate_phone = models.CharField(max_length=16, blank=True)
+    email = models.EmailField(blank=True)
+    language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
+    whatsapp_opt_in = models.BooleanField(default=False, help_text="N3: WhatsApp only with the customer's opt-in.")
+    do_not_contact = models.BooleanField(default=False, help_text="D9: never called or messaged for sales.")
+    accessibility_needs = models.CharField(
+        max_length=200, blank=True, help_text='e.g. "hard of hearing — prefers WhatsApp"'
+    )
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({mask_phone(self.phone)})"
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+
+class Address(TimeStampedModel):
+    """A pickup address. The landmark is how vendors find the door."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="addresses")
+    line1 = models.CharField(max_length=200)
+    line2 = models.CharField(max_length=200, blank=True)
+    landmark = models.CharField(max_length=120)
+    city = models.CharField(max_length=80)
+    state = models.CharField(max_length=80, blank=True)
+    pincode = models.CharField(max_length=6, validators=[pincode_validator], db_index=True)
+
+    class Meta:
+        verbose_name_plural = "addresses"
+        constraints = [
+            models.CheckConstraint(name="address_pincode_six_digits", condition=models.Q(pincode__regex=r"^[1-9][0-9]{5}$")),
+        ]
+
+    def __str__(self) -> str:
+        parts = [self.line1, self.line2, f"near {self.landmark}" if self.landmark else "", self.city, self.pincode]
+        return ", ".join(p for p in parts if p)

@@ -1,0 +1,93 @@
+"""Test data builders. Plain functions over the actions, so tests build data the
+way the product does (and every write they make is a real, audited write)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from orderdesk.accounts.choices import Role
+from orderdesk.accounts.models import User
+from orderdesk.catalog.models import (
+    Brand,
+    City,
+    ConditionOption,
+    ConditionQuestion,
+    DeviceModel,
+    DeviceType,
+    PickupSlot,
+    ServedPincode,
+    Variant,
+    Vendor,
+)
+from orderdesk.core.timeutil import today_ist
+
+PASSWORD = "correct-horse-battery"
+_seq = itertools.count(1)
+
+
+def make_user(role: str, username: str | None = None, **extra) -> User:
+    username = username or f"{role}-{next(_seq)}"
+    user = User(username=username, role=role, first_name=username.title(), **extra)
+    user.is_staff = user.is_superuser = role == Role.ADMIN
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def make_catalog() -> dict:
+    """A small, known catalog: one phone type with two questions, one laptop type,
+    one served pincode in one city with two slots and a vendor.
+
+    Phone pricing (base ₹50,000 for the 128 GB variant; floor ₹500):
+      screen: flawless 0% · scratched -10% · cracked -40%
+      body:   good 0% · dented -5% and -₹500 flat
+    """
+    phone = DeviceType.objects.create(key="phone", name="Phone", floor_price=500)
+    laptop = DeviceType.objects.create(key="laptop", name="Laptop", floor_price=1500)
+    apple = Brand.objects.create(name="Apple")
+    iphone = DeviceModel.objects.create(brand=apple, device_type=phone, name="iPhone 15", high_end=True, release_year=2023)
+    v128 = Variant.objects.create(model=iphone, name="128 GB", base_price=50000)
+    v256 = Variant.objects.create(model=iphone, name="256 GB", base_price=56000)
+    macbook = DeviceModel.objects.create(brand=apple, device_type=laptop, name="MacBook Air M2", high_end=True)
+    mac_variant = Variant.objects.create(model=macbook, name="8 GB / 256 GB", base_price=60000)
+
+    screen = ConditionQuestion.objects.create(device_type=phone, key="screen", text="Screen condition?", position=1)
+    ConditionOption.objects.create(question=screen, key="flawless", label="Flawless", position=1)
+    ConditionOption.objects.create(question=screen, key="scratched", label="Minor scratches", adjustment_percent=-10, position=2)
+    ConditionOption.objects.create(question=screen, key="cracked", label="Cracked", adjustment_percent=-40, position=3)
+    body = ConditionQuestion.objects.create(device_type=phone, key="body", text="Body condition?", position=2)
+    ConditionOption.objects.create(question=body, key="good", label="No dents", position=1)
+    ConditionOption.objects.create(
+        question=body, key="dented", label="Dents", adjustment_percent=-5, adjustment_flat=-500, position=2
+    )
+    works = ConditionQuestion.objects.create(device_type=laptop, key="powers_on", text="Does it power on?", position=1)
+    ConditionOption.objects.create(question=works, key="yes", label="Yes", position=1)
+    ConditionOption.objects.create(question=works, key="no", label="No", adjustment_percent=-80, position=2)
+
+    city = City.objects.create(name="Bengaluru", state="Karnataka")
+    served = ServedPincode.objects.create(pincode="560034", city=city, area="Koramangala")
+    served.device_types.add(phone)  # phones only: laptops are not served here
+    vendor = Vendor.objects.create(name="QuickPick Bengaluru", phone="+919800000001", city=city)
+    vendor.pincodes.add(served)
+    tomorrow = today_ist() + dt.timedelta(days=1)
+    morning = PickupSlot.objects.create(
+        city=city, date=tomorrow, window_start=dt.time(10), window_end=dt.time(13), capacity=2
+    )
+    evening = PickupSlot.objects.create(
+        city=city, date=tomorrow, window_start=dt.time(16), window_end=dt.time(19), capacity=1
+    )
+    return {
+        "phone": phone,
+        "laptop": laptop,
+        "iphone": iphone,
+        "v128": v128,
+        "v256": v256,
+        "macbook": macbook,
+        "mac_variant": mac_variant,
+        "city": city,
+        "served": served,
+        "vendor": vendor,
+        "morning": morning,
+        "evening": evening,
+    }
