@@ -7,6 +7,12 @@ from orderdesk.accounts.choices import Role
 from orderdesk.testing.factories import PASSWORD, make_catalog, make_user
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests create many users; a fast hasher keeps the suite quick (production uses PBKDF2)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def cast(db):
     """sales (Sita), sales2 (Sameer), cx (Chitra), ops (Om), supervisor (Suman), admin (Anil),

@@ -20,12 +20,20 @@ USER_AUDIT_FIELDS = ("username", "role", "team", "vendor", "is_active", "is_staf
 
 @transaction.atomic
 def create_user(
-    *, username: str, password: str | None, role: str, first_name: str = "", last_name: str = "", **extra
+    *,
+    username: str,
+    password: str | None,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    **extra,
 ) -> User:
     if role not in Role.values:
         raise ValidationFailed(f"Unknown role {role!r}.", code="role_invalid", field="role")
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationFailed(f"The username {username!r} is taken.", code="username_taken", field="username")
+        raise ValidationFailed(
+            f"The username {username!r} is taken.", code="username_taken", field="username"
+        )
     user = User(username=username, role=role, first_name=first_name, last_name=last_name, **extra)
     # The back office is the Django admin: only admins enter it.
     user.is_staff = user.is_superuser = role == Role.ADMIN
@@ -51,7 +59,9 @@ def issue_token(*, username: str, password: str, label: str = "") -> tuple[str, 
     """Exchange a username and password for a bearer token (shown once)."""
     user = authenticate(username=username, password=password)
     if user is None or not user.is_active:
-        raise Unauthenticated("Wrong username or password.", code="invalid_credentials", field="password")
+        raise Unauthenticated(
+            "Wrong username or password.", code="invalid_credentials", field="password"
+        )
     raw = f"od_{secrets.token_urlsafe(32)}"
     token = ApiToken.objects.create(
         user=user,
@@ -60,7 +70,12 @@ def issue_token(*, username: str, password: str, label: str = "") -> tuple[str, 
         label=label[:100],
         expires_at=timezone.now() + dt.timedelta(days=settings.API_TOKEN_TTL_DAYS),
     )
-    audit.record("token.issue", token, actor=user, after={"prefix": token.prefix, "expires_at": token.expires_at})
+    audit.record(
+        "token.issue",
+        token,
+        actor=user,
+        after={"prefix": token.prefix, "expires_at": token.expires_at},
+    )
     return raw, token
 
 

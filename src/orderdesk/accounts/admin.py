@@ -7,7 +7,15 @@ from orderdesk.core.admin import AuditedAdminMixin
 
 @admin.register(User)
 class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
-    list_display = ("username", "get_full_name", "role", "team", "vendor", "is_active", "last_login")
+    list_display = (
+        "username",
+        "get_full_name",
+        "role",
+        "team",
+        "vendor",
+        "is_active",
+        "last_login",
+    )
     list_filter = ("role", "team", "is_active")
     fieldsets = (
         *BaseUserAdmin.fieldsets,
@@ -28,7 +36,15 @@ class TeamAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("prefix", "user", "label", "created_at", "expires_at", "last_used_at", "revoked_at")
+    list_display = (
+        "prefix",
+        "user",
+        "label",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    )
     readonly_fields = ("digest", "prefix", "user", "created_at", "last_used_at")
 
     def has_add_permission(self, request):

@@ -17,7 +17,11 @@ class Team(TimeStampedModel):
 
     name = models.CharField(max_length=100, unique=True)
     supervisor = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="supervised_teams"
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supervised_teams",
     )
 
     def __str__(self) -> str:
@@ -28,7 +32,9 @@ class User(AbstractUser):
     """A person or an API client. ``role`` decides everything it may see and do."""
 
     role = models.CharField(max_length=20, choices=Role.choices, db_index=True)
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
     vendor = models.ForeignKey(
         "catalog.Vendor",
         null=True,
@@ -37,7 +43,9 @@ class User(AbstractUser):
         related_name="api_users",
         help_text="For vendor API clients: the vendor whose orders this client sees.",
     )
-    joined_on = models.DateField(null=True, blank=True, help_text="Agents in their first 30 days are audited more often.")
+    joined_on = models.DateField(
+        null=True, blank=True, help_text="Agents in their first 30 days are audited more often."
+    )
 
     class Meta:
         constraints = [

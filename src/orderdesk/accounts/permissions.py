@@ -43,11 +43,17 @@ class Perm(StrEnum):
 _EVERY_AGENT = {Perm.CONSOLE, Perm.CATALOG_VIEW, Perm.SERVICE_AREAS_VIEW, Perm.CUSTOMERS_VIEW}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
-    Role.SALES: frozenset(_EVERY_AGENT | {Perm.CUSTOMERS_EDIT, Perm.LEADS_WORK, Perm.ORDERS_CREATE_MANUAL, Perm.ORDERS_VIEW}),
-    Role.CX: frozenset(
-        _EVERY_AGENT | {Perm.CUSTOMERS_EDIT, Perm.ORDERS_CREATE_MANUAL, Perm.ORDERS_VIEW, Perm.TICKETS_WORK}
+    Role.SALES: frozenset(
+        _EVERY_AGENT
+        | {Perm.CUSTOMERS_EDIT, Perm.LEADS_WORK, Perm.ORDERS_CREATE_MANUAL, Perm.ORDERS_VIEW}
     ),
-    Role.OPS: frozenset(_EVERY_AGENT | {Perm.ORDERS_VIEW, Perm.ORDERS_OPERATE, Perm.MESSAGES_OPERATE}),
+    Role.CX: frozenset(
+        _EVERY_AGENT
+        | {Perm.CUSTOMERS_EDIT, Perm.ORDERS_CREATE_MANUAL, Perm.ORDERS_VIEW, Perm.TICKETS_WORK}
+    ),
+    Role.OPS: frozenset(
+        _EVERY_AGENT | {Perm.ORDERS_VIEW, Perm.ORDERS_OPERATE, Perm.MESSAGES_OPERATE}
+    ),
     Role.SUPERVISOR: frozenset(
         _EVERY_AGENT
         | {

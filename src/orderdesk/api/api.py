@@ -4,7 +4,7 @@ from ninja import NinjaAPI
 
 from orderdesk.api import errors
 from orderdesk.api.auth import bearer
-from orderdesk.api.routers import auth, catalog, health, me
+from orderdesk.api.routers import auth, catalog, customers, health, me
 
 api = NinjaAPI(
     title="orderdesk API",
@@ -24,3 +24,4 @@ api.add_router("", health.router)
 api.add_router("", auth.router)
 api.add_router("", me.router)
 api.add_router("", catalog.router)
+api.add_router("", customers.router)

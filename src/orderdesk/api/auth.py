@@ -11,7 +11,9 @@ from orderdesk.core.middleware import client_ip
 
 
 class BearerAuth(HttpBearer):
-    openapi_description = "A token from POST /api/v1/auth/token, sent as `Authorization: Bearer <token>`."
+    openapi_description = (
+        "A token from POST /api/v1/auth/token, sent as `Authorization: Bearer <token>`."
+    )
 
     def authenticate(self, request, token):
         user = user_for_token(token)

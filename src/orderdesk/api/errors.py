@@ -9,7 +9,14 @@ from django.http import Http404, JsonResponse
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from orderdesk.core.errors import DomainError, FieldError, Forbidden, NotFound, Unauthenticated, ValidationFailed
+from orderdesk.core.errors import (
+    DomainError,
+    FieldError,
+    Forbidden,
+    NotFound,
+    Unauthenticated,
+    ValidationFailed,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -67,14 +74,14 @@ def validation_problem(exc: NinjaValidationError) -> JsonResponse:
         kind = err.get("type", "invalid")
         message = err.get("msg", "Invalid value.")
         ctx = err.get("ctx") or {}
-        code = ctx.get("code") if isinstance(ctx.get("code"), str) else PYDANTIC_CODES.get(kind, kind)
+        code = (
+            ctx.get("code") if isinstance(ctx.get("code"), str) else PYDANTIC_CODES.get(kind, kind)
+        )
         errors.append(FieldError(_field_of(err.get("loc", ())), code, message))
     if not errors:
         errors = [FieldError("body", "invalid", "The request body is not valid.")]
     first = errors[0]
-    return problem_response(
-        ValidationFailed.collect(errors, f"{first.field}: {first.message}")
-    )
+    return problem_response(ValidationFailed.collect(errors, f"{first.field}: {first.message}"))
 
 
 def install(api) -> None:
@@ -111,15 +118,23 @@ def install(api) -> None:
     def on_database_unavailable(request, exc):
         logger.warning("database unavailable: %s", exc)
         return problem_response(
-            DomainError("The database is unavailable; try again shortly.", code="service_unavailable", status=503)
+            DomainError(
+                "The database is unavailable; try again shortly.",
+                code="service_unavailable",
+                status=503,
+            )
         )
 
     @api.exception_handler(DatabaseError)
     def on_database_error(request, exc):
         logger.exception("database error")
-        return problem_response(DomainError("The request could not be stored.", code="database_error", status=500))
+        return problem_response(
+            DomainError("The request could not be stored.", code="database_error", status=500)
+        )
 
     @api.exception_handler(Exception)
     def on_unexpected(request, exc):
         logger.exception("unhandled API error")
-        return problem_response(DomainError("Something went wrong on our side.", code="server_error", status=500))
+        return problem_response(
+            DomainError("Something went wrong on our side.", code="server_error", status=500)
+        )

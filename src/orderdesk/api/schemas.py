@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 from ninja import Schema
+from pydantic import ConfigDict
+
+
+class InputSchema(Schema):
+    """A request body: unknown fields are refused, never ignored (a client cannot send a price)."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class ProblemField(Schema):

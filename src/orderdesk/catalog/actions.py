@@ -24,7 +24,9 @@ def price_for(variant: Variant, answers: Mapping[str, str]) -> int:
     table = adjustment_table(device_type)
     errors = rules.check_answers(table, answers)
     if errors:
-        raise ValidationFailed.collect(errors, f"The condition questionnaire is incomplete or wrong: {errors[0].message}")
+        raise ValidationFailed.collect(
+            errors, f"The condition questionnaire is incomplete or wrong: {errors[0].message}"
+        )
     chosen = [table[q][o] for q, o in answers.items()]
     return rules.estimate_price(variant.base_price, chosen, device_type.floor_price)
 
@@ -37,13 +39,17 @@ def active_variant(variant_id: int) -> Variant:
     )
     if variant is None:
         raise ValidationFailed(
-            f"Variant {variant_id} is not in the catalog.", code="model_not_in_catalog", field="variant_id"
+            f"Variant {variant_id} is not in the catalog.",
+            code="model_not_in_catalog",
+            field="variant_id",
         )
     return variant
 
 
 @transaction.atomic
-def create_quote(*, variant_id: int, answers: Mapping[str, str], pincode: str = "", user=None) -> Quote:
+def create_quote(
+    *, variant_id: int, answers: Mapping[str, str], pincode: str = "", user=None
+) -> Quote:
     """Compute and keep an estimate. With a pincode, it must be served for the device type."""
     variant = active_variant(variant_id)
     if pincode:
@@ -66,7 +72,12 @@ def create_quote(*, variant_id: int, answers: Mapping[str, str], pincode: str = 
         valid_until=timezone.now() + dt.timedelta(hours=settings.ORDERDESK["QUOTE_VALID_HOURS"]),
         created_by=user if user is not None and user.is_authenticated else None,
     )
-    audit.record("quote.create", quote, actor=user, after={"variant": variant.pk, "estimated_price": price, "pincode": pincode})
+    audit.record(
+        "quote.create",
+        quote,
+        actor=user,
+        after={"variant": variant.pk, "estimated_price": price, "pincode": pincode},
+    )
     return quote
 
 
@@ -77,12 +88,22 @@ def book_slot(slot_id: int) -> PickupSlot:
     bookings racing for the last place cannot both win (the row count says
     who did). Call inside the transaction that creates the booking.
     """
-    updated = PickupSlot.objects.filter(pk=slot_id, booked__lt=F("capacity")).update(booked=F("booked") + 1)
+    updated = PickupSlot.objects.filter(pk=slot_id, booked__lt=F("capacity")).update(
+        booked=F("booked") + 1
+    )
     if updated != 1:
-        raise Conflict("That pickup slot is full or does not exist; pick another.", code="slot_unavailable", field="pickup.slot_id")
-    return PickupSlot.objects.get(pk=slot_id)
+        raise Conflict(
+            "That pickup slot is full or does not exist; pick another.",
+            code="slot_unavailable",
+            field="pickup.slot_id",
+        )
+    slot = PickupSlot.objects.get(pk=slot_id)
+    audit.record("slot.book", slot, after={"booked": slot.booked, "capacity": slot.capacity})
+    return slot
 
 
 def release_slot(slot_id: int) -> None:
     """Give a place back (a cancelled or rescheduled pickup)."""
-    PickupSlot.objects.filter(pk=slot_id, booked__gt=0).update(booked=F("booked") - 1)
+    if PickupSlot.objects.filter(pk=slot_id, booked__gt=0).update(booked=F("booked") - 1):
+        slot = PickupSlot.objects.get(pk=slot_id)
+        audit.record("slot.release", slot, after={"booked": slot.booked, "capacity": slot.capacity})

@@ -15,7 +15,9 @@ from orderdesk.customers.models import pincode_validator
 class DeviceType(TimeStampedModel):
     """Phone, laptop, tablet, mac… Each has its own condition questionnaire and price floor."""
 
-    key = models.SlugField(max_length=30, unique=True, help_text="stable key used by the API, e.g. phone")
+    key = models.SlugField(
+        max_length=30, unique=True, help_text="stable key used by the API, e.g. phone"
+    )
     name = models.CharField(max_length=60)
     floor_price = models.PositiveIntegerField(
         help_text="The lowest estimate we ever quote for this type, in rupees, whatever the condition."
@@ -40,11 +42,15 @@ class DeviceModel(TimeStampedModel):
     name = models.CharField(max_length=100)
     high_end = models.BooleanField(default=False, db_index=True)
     release_year = models.PositiveSmallIntegerField(null=True, blank=True)
-    active = models.BooleanField(default=True, help_text="Inactive models are not in the catalog (M2).")
+    active = models.BooleanField(
+        default=True, help_text="Inactive models are not in the catalog (M2)."
+    )
 
     class Meta:
         ordering = ["brand__name", "name"]
-        constraints = [models.UniqueConstraint(fields=["brand", "name"], name="model_unique_per_brand")]
+        constraints = [
+            models.UniqueConstraint(fields=["brand", "name"], name="model_unique_per_brand")
+        ]
 
     def __str__(self) -> str:
         return f"{self.brand.name} {self.name}"
@@ -62,7 +68,9 @@ class Variant(TimeStampedModel):
         ordering = ["model", "base_price"]
         constraints = [
             models.UniqueConstraint(fields=["model", "name"], name="variant_unique_per_model"),
-            models.CheckConstraint(name="variant_base_price_positive", condition=Q(base_price__gt=0)),
+            models.CheckConstraint(
+                name="variant_base_price_positive", condition=Q(base_price__gt=0)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -80,7 +88,11 @@ class ConditionQuestion(TimeStampedModel):
 
     class Meta:
         ordering = ["device_type", "position", "id"]
-        constraints = [models.UniqueConstraint(fields=["device_type", "key"], name="question_key_unique_per_type")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["device_type", "key"], name="question_key_unique_per_type"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.device_type.key}: {self.text}"
@@ -89,19 +101,25 @@ class ConditionQuestion(TimeStampedModel):
 class ConditionOption(TimeStampedModel):
     """An answer and what it does to the price: a percentage, then a flat amount."""
 
-    question = models.ForeignKey(ConditionQuestion, on_delete=models.CASCADE, related_name="options")
+    question = models.ForeignKey(
+        ConditionQuestion, on_delete=models.CASCADE, related_name="options"
+    )
     key = models.SlugField(max_length=40)
     label = models.CharField(max_length=120)
     adjustment_percent = models.SmallIntegerField(
         default=0, help_text="applied to the running price, e.g. -30 takes 30% off"
     )
-    adjustment_flat = models.IntegerField(default=0, help_text="rupees added (negative: deducted) after percentages")
+    adjustment_flat = models.IntegerField(
+        default=0, help_text="rupees added (negative: deducted) after percentages"
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["question", "position", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["question", "key"], name="option_key_unique_per_question"),
+            models.UniqueConstraint(
+                fields=["question", "key"], name="option_key_unique_per_question"
+            ),
             models.CheckConstraint(
                 name="option_percent_in_range",
                 condition=Q(adjustment_percent__gte=-100) & Q(adjustment_percent__lte=100),
@@ -167,9 +185,15 @@ class PickupSlot(TimeStampedModel):
     class Meta:
         ordering = ["date", "window_start"]
         constraints = [
-            models.UniqueConstraint(fields=["city", "date", "window_start"], name="slot_unique_per_city_window"),
-            models.CheckConstraint(name="slot_booked_within_capacity", condition=Q(booked__lte=F("capacity"))),
-            models.CheckConstraint(name="slot_window_ordered", condition=Q(window_end__gt=F("window_start"))),
+            models.UniqueConstraint(
+                fields=["city", "date", "window_start"], name="slot_unique_per_city_window"
+            ),
+            models.CheckConstraint(
+                name="slot_booked_within_capacity", condition=Q(booked__lte=F("capacity"))
+            ),
+            models.CheckConstraint(
+                name="slot_window_ordered", condition=Q(window_end__gt=F("window_start"))
+            ),
         ]
 
     def __str__(self) -> str:

@@ -36,13 +36,21 @@ def estimate_price(base_price: int, adjustments: Iterable[Adjustment], floor: in
     return max(round_to(price, PRICE_STEP), floor)
 
 
-def check_answers(questions: Mapping[str, Mapping[str, Adjustment]], answers: Mapping[str, str]) -> list[FieldError]:
+def check_answers(
+    questions: Mapping[str, Mapping[str, Adjustment]], answers: Mapping[str, str]
+) -> list[FieldError]:
     """M3: every condition question answered with one of its options; nothing unknown."""
     errors: list[FieldError] = []
     for key, options in questions.items():
         answer = answers.get(key)
         if answer in (None, ""):
-            errors.append(FieldError(f"answers.{key}", "condition_incomplete", f"The question {key!r} is not answered."))
+            errors.append(
+                FieldError(
+                    f"answers.{key}",
+                    "condition_incomplete",
+                    f"The question {key!r} is not answered.",
+                )
+            )
         elif answer not in options:
             errors.append(
                 FieldError(
@@ -53,5 +61,11 @@ def check_answers(questions: Mapping[str, Mapping[str, Adjustment]], answers: Ma
             )
     for key in answers:
         if key not in questions:
-            errors.append(FieldError(f"answers.{key}", "question_unknown", f"There is no question {key!r} for this device."))
+            errors.append(
+                FieldError(
+                    f"answers.{key}",
+                    "question_unknown",
+                    f"There is no question {key!r} for this device.",
+                )
+            )
     return errors

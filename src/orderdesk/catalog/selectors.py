@@ -22,21 +22,27 @@ from orderdesk.core.errors import NotFound
 from orderdesk.core.timeutil import now_ist
 
 
-def search_models(query: str = "", *, device_type: str | None = None, limit: int = 50) -> QuerySet[DeviceModel]:
+def search_models(
+    query: str = "", *, device_type: str | None = None, limit: int = 50
+) -> QuerySet[DeviceModel]:
     """Active models with their active variants; every word of ``query`` must match brand or name."""
     qs = DeviceModel.objects.filter(active=True).select_related("brand", "device_type")
     for word in (query or "").split():
         qs = qs.filter(Q(name__icontains=word) | Q(brand__name__icontains=word))
     if device_type:
         qs = qs.filter(device_type__key=device_type)
-    return qs.prefetch_related(Prefetch("variants", queryset=Variant.objects.filter(active=True)))[:limit]
+    return qs.prefetch_related(Prefetch("variants", queryset=Variant.objects.filter(active=True)))[
+        :limit
+    ]
 
 
 def device_type_by_key(key: str) -> DeviceType:
     try:
         return DeviceType.objects.get(key=key)
     except DeviceType.DoesNotExist:
-        raise NotFound(f"There is no device type {key!r}.", code="device_type_unknown", field="device_type") from None
+        raise NotFound(
+            f"There is no device type {key!r}.", code="device_type_unknown", field="device_type"
+        ) from None
 
 
 def questionnaire(device_type: DeviceType) -> list[ConditionQuestion]:
@@ -52,7 +58,8 @@ def adjustment_table(device_type: DeviceType) -> dict[str, dict[str, Adjustment]
     table: dict[str, dict[str, Adjustment]] = {}
     for question in questionnaire(device_type):
         table[question.key] = {
-            o.key: Adjustment(question.key, o.key, o.adjustment_percent, o.adjustment_flat) for o in question.options.all()
+            o.key: Adjustment(question.key, o.key, o.adjustment_percent, o.adjustment_flat)
+            for o in question.options.all()
         }
     return table
 
@@ -67,13 +74,19 @@ class Serviceability:
     slots: list[PickupSlot] = field(default_factory=list)
 
 
-def serviceability(pincode: str, device_type: str | None = None, *, with_slots: bool = True) -> Serviceability:
+def serviceability(
+    pincode: str, device_type: str | None = None, *, with_slots: bool = True
+) -> Serviceability:
     """M2/M3 A: is the pincode served, for this device type, and which slots are open?"""
-    served = ServedPincode.objects.select_related("city").filter(pincode=pincode, active=True).first()
+    served = (
+        ServedPincode.objects.select_related("city").filter(pincode=pincode, active=True).first()
+    )
     if served is None:
         return Serviceability(pincode, device_type, False, reason="pincode_not_serviceable")
     if device_type and not served.device_types.filter(key=device_type).exists():
-        return Serviceability(pincode, device_type, False, city=served.city.name, reason="device_not_serviceable")
+        return Serviceability(
+            pincode, device_type, False, city=served.city.name, reason="device_not_serviceable"
+        )
     slots = list(open_slots(served.city_id)) if with_slots else []
     return Serviceability(pincode, device_type, True, city=served.city.name, slots=slots)
 
@@ -84,7 +97,9 @@ def open_slots(city_id: int, *, days: int | None = None) -> QuerySet[PickupSlot]
     days = days or settings.ORDERDESK["SLOT_DAYS_AHEAD"]
     last = now.date() + dt.timedelta(days=days)
     return (
-        PickupSlot.objects.filter(city_id=city_id, date__gte=now.date(), date__lte=last, booked__lt=F("capacity"))
+        PickupSlot.objects.filter(
+            city_id=city_id, date__gte=now.date(), date__lte=last, booked__lt=F("capacity")
+        )
         .exclude(date=now.date(), window_start__lte=now.time())
         .order_by("date", "window_start")
     )

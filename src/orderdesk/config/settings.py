@@ -47,7 +47,9 @@ VAR_DIR = Path(env("ORDERDESK_VAR", str(BASE_DIR / "var")))
 
 PROFILE = env("ORDERDESK_PROFILE", "development")
 if PROFILE not in {"development", "production"}:
-    raise ImproperlyConfigured(f"ORDERDESK_PROFILE must be development or production, not {PROFILE!r}")
+    raise ImproperlyConfigured(
+        f"ORDERDESK_PROFILE must be development or production, not {PROFILE!r}"
+    )
 PRODUCTION = PROFILE == "production"
 
 DEBUG = envbool("DEBUG", not PRODUCTION)
@@ -55,12 +57,18 @@ DEBUG = envbool("DEBUG", not PRODUCTION)
 if PRODUCTION:
     SECRET_KEY = env("SECRET_KEY") or ""
     if len(SECRET_KEY) < 50:
-        raise ImproperlyConfigured("SECRET_KEY must be set to at least 50 random characters in production")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set to at least 50 random characters in production"
+        )
 else:
     # A development key: never used when ORDERDESK_PROFILE=production.
-    SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-orderdesk-0123456789-abcdefghijklmnopqrstuvwxyz")
+    SECRET_KEY = env(
+        "SECRET_KEY", "dev-only-insecure-key-orderdesk-0123456789-abcdefghijklmnopqrstuvwxyz"
+    )
 
-ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"])
+ALLOWED_HOSTS = envlist(
+    "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
+)
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -123,7 +131,11 @@ TEMPLATES = [
 # (up to the busy timeout) instead of failing half-way with "database is locked".
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60), conn_health_checks=True)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+        )
+    }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -155,7 +167,10 @@ TASKS = {
 # --- Auth -----------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -173,6 +188,8 @@ USE_TZ = True
 # --- Static files (vendored, served by WhiteNoise; nothing from a CDN) ------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise looks here even in development
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -183,7 +200,12 @@ STORAGES = {
 }
 
 # --- E-mail ---------------------------------------------------------------
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "orderdesk <no-reply@orderdesk.invalid>")
@@ -198,7 +220,9 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_TLS_PROXY", PRODUCTION) else None
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_TLS_PROXY", PRODUCTION) else None
+)
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

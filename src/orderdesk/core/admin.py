@@ -13,7 +13,9 @@ class AuditedAdminMixin:
 
     def _fields(self, obj):
         names = self.audit_fields or tuple(
-            f.name for f in obj._meta.concrete_fields if f.name not in {"id", "password", "created_at", "updated_at"}
+            f.name
+            for f in obj._meta.concrete_fields
+            if f.name not in {"id", "password", "created_at", "updated_at"}
         )
         return names
 
@@ -46,7 +48,16 @@ class AuditedAdminMixin:
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: audit events cannot be edited or deleted through the product."""
 
-    list_display = ("at", "actor_label", "via", "action", "object_type", "object_id", "object_repr", "ip")
+    list_display = (
+        "at",
+        "actor_label",
+        "via",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "ip",
+    )
     list_filter = ("action", "object_type", "via")
     search_fields = ("actor_label", "object_id", "object_repr", "action")
     date_hierarchy = "at"

@@ -34,12 +34,21 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     actor_label = models.CharField(max_length=150, help_text="username at the time, or 'system'")
-    via = models.CharField(max_length=20, default="system", help_text="console, api, admin, worker, cli, system")
+    via = models.CharField(
+        max_length=20, default="system", help_text="console, api, admin, worker, cli, system"
+    )
     ip = models.GenericIPAddressField(null=True, blank=True)
-    action = models.CharField(max_length=80, db_index=True, help_text="verb-first, e.g. customer.create")
+    action = models.CharField(
+        max_length=80, db_index=True, help_text="verb-first, e.g. customer.create"
+    )
     object_type = models.CharField(max_length=80, db_index=True, help_text="app_label.model")
     object_id = models.CharField(max_length=64, db_index=True)
     object_repr = models.CharField(max_length=200, blank=True)

@@ -13,6 +13,10 @@ import phonenumbers
 from orderdesk.core.errors import ValidationFailed
 
 DEFAULT_REGION = "IN"
+MOBILE_TYPES = {
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+}
 
 
 def normalise_phone(raw: str, *, field: str = "phone", region: str = DEFAULT_REGION) -> str:
@@ -35,6 +39,13 @@ def normalise_phone(raw: str, *, field: str = "phone", region: str = DEFAULT_REG
             code="phone_invalid",
             field=field,
         )
+    # We call and message customers: an Indian number must be a mobile, not a landline.
+    if number.country_code == 91 and phonenumbers.number_type(number) not in MOBILE_TYPES:
+        raise ValidationFailed(
+            f"{raw!r} is not an Indian mobile number (10 digits starting 6-9).",
+            code="phone_invalid",
+            field=field,
+        )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -50,6 +61,8 @@ def mask_phone(e164: str | None) -> str:
 def display_phone(e164: str) -> str:
     """``+919876543210`` → ``+91 98765 43210`` for reading out."""
     try:
-        return phonenumbers.format_number(phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        return phonenumbers.format_number(
+            phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        )
     except phonenumbers.NumberParseException:
         return e164

@@ -23,7 +23,9 @@ def _audit_view(customer: Customer) -> dict:
     }
 
 
-def get_or_create_customer(*, name: str, phone: str, email: str = "", **preferences) -> tuple[Customer, bool]:
+def get_or_create_customer(
+    *, name: str, phone: str, email: str = "", **preferences
+) -> tuple[Customer, bool]:
     """The customer with this phone (however it was typed), created if new.
 
     Safe under concurrency: the unique index on ``phone`` decides; a racing
@@ -38,7 +40,9 @@ def get_or_create_customer(*, name: str, phone: str, email: str = "", **preferen
         raise ValidationFailed("The customer's name is required.", code="required", field="name")
     try:
         with transaction.atomic():
-            customer = Customer.objects.create(name=name[:120], phone=e164, email=email or "", **preferences)
+            customer = Customer.objects.create(
+                name=name[:120], phone=e164, email=email or "", **preferences
+            )
             audit.record("customer.create", customer, after=_audit_view(customer))
     except IntegrityError:
         return Customer.objects.get(phone=e164), False
@@ -49,19 +53,32 @@ def get_or_create_customer(*, name: str, phone: str, email: str = "", **preferen
 def update_preferences(customer: Customer, **changes) -> Customer:
     unknown = set(changes) - set(PREFERENCE_FIELDS)
     if unknown:
-        raise ValidationFailed(f"Unknown preference {sorted(unknown)[0]!r}.", code="unknown_field", field=sorted(unknown)[0])
+        raise ValidationFailed(
+            f"Unknown preference {sorted(unknown)[0]!r}.",
+            code="unknown_field",
+            field=sorted(unknown)[0],
+        )
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     before = _audit_view(customer)
     for field, value in changes.items():
         setattr(customer, field, value)
     customer.save(update_fields=[*changes, "updated_at"])
-    audit.record("customer.update_preferences", customer, before=before, after=_audit_view(customer))
+    audit.record(
+        "customer.update_preferences", customer, before=before, after=_audit_view(customer)
+    )
     return customer
 
 
 @transaction.atomic
 def add_address(
-    customer: Customer, *, line1: str, landmark: str, city: str, pincode: str, line2: str = "", state: str = ""
+    customer: Customer,
+    *,
+    line1: str,
+    landmark: str,
+    city: str,
+    pincode: str,
+    line2: str = "",
+    state: str = "",
 ) -> Address:
     errors = []
     for field, value in (("line1", line1), ("landmark", landmark), ("city", city)):
@@ -69,7 +86,9 @@ def add_address(
             errors.append(field)
     if errors:
         raise ValidationFailed(
-            f"The pickup address needs {', '.join(errors)}.", code="address_incomplete", field=errors[0]
+            f"The pickup address needs {', '.join(errors)}.",
+            code="address_incomplete",
+            field=errors[0],
         )
     address = Address.objects.create(
         customer=customer,
@@ -80,5 +99,9 @@ def add_address(
         state=(state or "").strip(),
         pincode=clean_pincode(pincode),
     )
-    audit.record("address.create", address, after={"customer": customer.pk, "city": address.city, "pincode": address.pincode})
+    audit.record(
+        "address.create",
+        address,
+        after={"customer": customer.pk, "city": address.city, "pincode": address.pincode},
+    )
     return address

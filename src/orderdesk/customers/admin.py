@@ -11,7 +11,14 @@ class AddressInline(admin.TabularInline):
 
 @admin.register(Customer)
 class CustomerAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "masked_phone", "language", "whatsapp_opt_in", "do_not_contact", "created_at")
+    list_display = (
+        "name",
+        "masked_phone",
+        "language",
+        "whatsapp_opt_in",
+        "do_not_contact",
+        "created_at",
+    )
     list_filter = ("language", "whatsapp_opt_in", "do_not_contact")
     search_fields = ("name", "phone")
     inlines = [AddressInline]

@@ -9,7 +9,9 @@ from orderdesk.core.models import TimeStampedModel
 from orderdesk.core.phones import mask_phone
 from orderdesk.customers.choices import Language
 
-pincode_validator = RegexValidator(r"^[1-9][0-9]{5}$", "A pincode is 6 digits and does not start with 0.")
+pincode_validator = RegexValidator(
+    r"^[1-9][0-9]{5}$", "A pincode is 6 digits and does not start with 0."
+)
 
 
 class Customer(TimeStampedModel):
@@ -20,8 +22,12 @@ class Customer(TimeStampedModel):
     alternate_phone = models.CharField(max_length=16, blank=True)
     email = models.EmailField(blank=True)
     language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
-    whatsapp_opt_in = models.BooleanField(default=False, help_text="N3: WhatsApp only with the customer's opt-in.")
-    do_not_contact = models.BooleanField(default=False, help_text="D9: never called or messaged for sales.")
+    whatsapp_opt_in = models.BooleanField(
+        default=False, help_text="N3: WhatsApp only with the customer's opt-in."
+    )
+    do_not_contact = models.BooleanField(
+        default=False, help_text="D9: never called or messaged for sales."
+    )
     accessibility_needs = models.CharField(
         max_length=200, blank=True, help_text='e.g. "hard of hearing — prefers WhatsApp"'
     )
@@ -52,9 +58,18 @@ class Address(TimeStampedModel):
     class Meta:
         verbose_name_plural = "addresses"
         constraints = [
-            models.CheckConstraint(name="address_pincode_six_digits", condition=models.Q(pincode__regex=r"^[1-9][0-9]{5}$")),
+            models.CheckConstraint(
+                name="address_pincode_six_digits",
+                condition=models.Q(pincode__regex=r"^[1-9][0-9]{5}$"),
+            ),
         ]
 
     def __str__(self) -> str:
-        parts = [self.line1, self.line2, f"near {self.landmark}" if self.landmark else "", self.city, self.pincode]
+        parts = [
+            self.line1,
+            self.line2,
+            f"near {self.landmark}" if self.landmark else "",
+            self.city,
+            self.pincode,
+        ]
         return ", ".join(p for p in parts if p)

@@ -18,4 +18,6 @@ def search_customers(query: str, *, limit: int = 25) -> QuerySet[Customer]:
             return Customer.objects.filter(phone=normalise_phone(query))[:limit]
         except ValidationFailed:
             return Customer.objects.filter(phone__endswith=digits[-10:])[:limit]
-    return Customer.objects.filter(Q(name__icontains=query) | Q(phone__endswith=digits or "~")).order_by("name")[:limit]
+    return Customer.objects.filter(
+        Q(name__icontains=query) | Q(phone__endswith=digits or "~")
+    ).order_by("name")[:limit]

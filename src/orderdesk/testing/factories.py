@@ -46,24 +46,49 @@ def make_catalog() -> dict:
     phone = DeviceType.objects.create(key="phone", name="Phone", floor_price=500)
     laptop = DeviceType.objects.create(key="laptop", name="Laptop", floor_price=1500)
     apple = Brand.objects.create(name="Apple")
-    iphone = DeviceModel.objects.create(brand=apple, device_type=phone, name="iPhone 15", high_end=True, release_year=2023)
+    iphone = DeviceModel.objects.create(
+        brand=apple, device_type=phone, name="iPhone 15", high_end=True, release_year=2023
+    )
     v128 = Variant.objects.create(model=iphone, name="128 GB", base_price=50000)
     v256 = Variant.objects.create(model=iphone, name="256 GB", base_price=56000)
-    macbook = DeviceModel.objects.create(brand=apple, device_type=laptop, name="MacBook Air M2", high_end=True)
+    macbook = DeviceModel.objects.create(
+        brand=apple, device_type=laptop, name="MacBook Air M2", high_end=True
+    )
     mac_variant = Variant.objects.create(model=macbook, name="8 GB / 256 GB", base_price=60000)
 
-    screen = ConditionQuestion.objects.create(device_type=phone, key="screen", text="Screen condition?", position=1)
+    screen = ConditionQuestion.objects.create(
+        device_type=phone, key="screen", text="Screen condition?", position=1
+    )
     ConditionOption.objects.create(question=screen, key="flawless", label="Flawless", position=1)
-    ConditionOption.objects.create(question=screen, key="scratched", label="Minor scratches", adjustment_percent=-10, position=2)
-    ConditionOption.objects.create(question=screen, key="cracked", label="Cracked", adjustment_percent=-40, position=3)
-    body = ConditionQuestion.objects.create(device_type=phone, key="body", text="Body condition?", position=2)
+    ConditionOption.objects.create(
+        question=screen,
+        key="scratched",
+        label="Minor scratches",
+        adjustment_percent=-10,
+        position=2,
+    )
+    ConditionOption.objects.create(
+        question=screen, key="cracked", label="Cracked", adjustment_percent=-40, position=3
+    )
+    body = ConditionQuestion.objects.create(
+        device_type=phone, key="body", text="Body condition?", position=2
+    )
     ConditionOption.objects.create(question=body, key="good", label="No dents", position=1)
     ConditionOption.objects.create(
-        question=body, key="dented", label="Dents", adjustment_percent=-5, adjustment_flat=-500, position=2
+        question=body,
+        key="dented",
+        label="Dents",
+        adjustment_percent=-5,
+        adjustment_flat=-500,
+        position=2,
     )
-    works = ConditionQuestion.objects.create(device_type=laptop, key="powers_on", text="Does it power on?", position=1)
+    works = ConditionQuestion.objects.create(
+        device_type=laptop, key="powers_on", text="Does it power on?", position=1
+    )
     ConditionOption.objects.create(question=works, key="yes", label="Yes", position=1)
-    ConditionOption.objects.create(question=works, key="no", label="No", adjustment_percent=-80, position=2)
+    ConditionOption.objects.create(
+        question=works, key="no", label="No", adjustment_percent=-80, position=2
+    )
 
     city = City.objects.create(name="Bengaluru", state="Karnataka")
     served = ServedPincode.objects.create(pincode="560034", city=city, area="Koramangala")

@@ -4,15 +4,17 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from orderdesk.accounts.actions import issue_token
-from orderdesk.api.schemas import INPUT_ERRORS, Problem
+from orderdesk.api.schemas import INPUT_ERRORS, InputSchema, Problem
 
 router = Router(tags=["auth"])
 
 
-class TokenRequest(Schema):
+class TokenRequest(InputSchema):
     username: str = Field(min_length=1, max_length=150)
     password: str = Field(min_length=1, max_length=256)
-    label: str = Field(default="", max_length=100, description="what the token is for, e.g. 'dialer'")
+    label: str = Field(
+        default="", max_length=100, description="what the token is for, e.g. 'dialer'"
+    )
 
 
 class TokenOut(Schema):
@@ -21,7 +23,14 @@ class TokenOut(Schema):
     role: str
 
 
-@router.post("/auth/token", response={200: TokenOut, 401: Problem, **INPUT_ERRORS}, auth=None, summary="Exchange a username and password for a bearer token")
+@router.post(
+    "/auth/token",
+    response={200: TokenOut, 401: Problem, **INPUT_ERRORS},
+    auth=None,
+    summary="Exchange a username and password for a bearer token",
+)
 def create_token(request, payload: TokenRequest):
-    raw, token = issue_token(username=payload.username, password=payload.password, label=payload.label)
+    raw, token = issue_token(
+        username=payload.username, password=payload.password, label=payload.label
+    )
     return {"token": raw, "expires_at": token.expires_at, "role": token.user.role}

@@ -5,12 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from orderdesk.api.schemas import INPUT_ERRORS, Problem
+from orderdesk.api.schemas import INPUT_ERRORS, InputSchema, Problem
 from orderdesk.catalog.actions import create_quote
-from orderdesk.catalog.selectors import device_type_by_key, questionnaire, search_models, serviceability
+from orderdesk.catalog.selectors import (
+    device_type_by_key,
+    questionnaire,
+    search_models,
+    serviceability,
+)
 from orderdesk.customers.validators import clean_pincode
 
 router = Router(tags=["catalog"])
@@ -55,13 +60,17 @@ class ServiceabilityOut(Schema):
     device_type: str | None
     serviceable: bool
     city: str | None
-    reason: str | None = Field(description="pincode_not_serviceable or device_not_serviceable when not serviceable")
+    reason: str | None = Field(
+        description="pincode_not_serviceable or device_not_serviceable when not serviceable"
+    )
     slots: list[SlotOut]
 
 
-class QuoteIn(Schema):
+class QuoteIn(InputSchema):
     variant_id: int
-    answers: dict[str, str] = Field(description="{question_key: option_key}, every question answered")
+    answers: dict[str, str] = Field(
+        description="{question_key: option_key}, every question answered"
+    )
     pincode: str = Field(default="", max_length=10)
 
 
@@ -83,7 +92,12 @@ class ServiceabilityQuery(Schema):
     device_type: str | None = Field(default=None, max_length=30)
 
 
-@router.get("/catalog/models", response=list[ModelOut], auth=None, summary="Search models with their variants")
+@router.get(
+    "/catalog/models",
+    response=list[ModelOut],
+    auth=None,
+    summary="Search models with their variants",
+)
 def list_models(request, filters: Query[ModelFilters]):
     return [
         {
@@ -92,7 +106,9 @@ def list_models(request, filters: Query[ModelFilters]):
             "name": m.name,
             "device_type": m.device_type.key,
             "high_end": m.high_end,
-            "variants": [{"id": v.id, "name": v.name, "base_price": v.base_price} for v in m.variants.all()],
+            "variants": [
+                {"id": v.id, "name": v.name, "base_price": v.base_price} for v in m.variants.all()
+            ],
         }
         for m in search_models(filters.q, device_type=filters.device_type)
     ]
@@ -117,7 +133,12 @@ def list_questions(request, device_type: str):
     ]
 
 
-@router.get("/serviceability", response={200: ServiceabilityOut, **INPUT_ERRORS}, auth=None, summary="Is a pincode served, and which slots are open")
+@router.get(
+    "/serviceability",
+    response={200: ServiceabilityOut, **INPUT_ERRORS},
+    auth=None,
+    summary="Is a pincode served, and which slots are open",
+)
 def check_serviceability(request, params: Query[ServiceabilityQuery]):
     pincode = clean_pincode(params.pincode)
     result = serviceability(pincode, params.device_type)
@@ -127,18 +148,31 @@ def check_serviceability(request, params: Query[ServiceabilityQuery]):
         "serviceable": result.serviceable,
         "city": result.city,
         "reason": result.reason,
-        "slots": [{"id": s.id, "date": s.date, "window": s.window, "available": s.available} for s in result.slots],
+        "slots": [
+            {"id": s.id, "date": s.date, "window": s.window, "available": s.available}
+            for s in result.slots
+        ],
     }
 
 
-@router.post("/quotes", response={201: QuoteOut, **INPUT_ERRORS}, auth=None, summary="The server's estimate for a variant and condition answers")
+@router.post(
+    "/quotes",
+    response={201: QuoteOut, **INPUT_ERRORS},
+    auth=None,
+    summary="The server's estimate for a variant and condition answers",
+)
 def post_quote(request, payload: QuoteIn):
     user = request.user if request.user.is_authenticated else None
-    quote = create_quote(variant_id=payload.variant_id, answers=payload.answers, pincode=payload.pincode, user=user)
-    return 201, {
-        "quote_id": quote.id,
-        "variant_id": quote.variant_id,
-        "estimated_price": quote.estimated_price,
-        "currency": "INR",
-        "valid_until": quote.valid_until,
-    }
+    quote = create_quote(
+        variant_id=payload.variant_id, answers=payload.answers, pincode=payload.pincode, user=user
+    )
+    return Status(
+        201,
+        {
+            "quote_id": quote.id,
+            "variant_id": quote.variant_id,
+            "estimated_price": quote.estimated_price,
+            "currency": "INR",
+            "valid_until": quote.valid_until,
+        },
+    )

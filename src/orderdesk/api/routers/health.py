@@ -1,5 +1,5 @@
 from django.db import connection
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 router = Router(tags=["health"])
 
@@ -9,12 +9,14 @@ class Health(Schema):
     database: str
 
 
-@router.get("/health", response={200: Health, 503: Health}, auth=None, summary="Liveness and database check")
+@router.get(
+    "/health", response={200: Health, 503: Health}, auth=None, summary="Liveness and database check"
+)
 def health(request):
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:  # any failure to reach the database means "not ready"
-        return 503, {"status": "degraded", "database": "unavailable"}
-    return 200, {"status": "ok", "database": "ok"}
+        return Status(503, {"status": "degraded", "database": "unavailable"})
+    return Status(200, {"status": "ok", "database": "ok"})

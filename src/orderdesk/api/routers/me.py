@@ -12,7 +12,15 @@ class MeOut(Schema):
     permissions: list[str]
 
 
-@router.get("/me", response={200: MeOut, **AUTH_ERRORS}, summary="Who the token belongs to and what it may do")
+@router.get(
+    "/me",
+    response={200: MeOut, **AUTH_ERRORS},
+    summary="Who the token belongs to and what it may do",
+)
 def me(request):
     user = request.auth
-    return {"username": user.username, "role": user.role, "permissions": sorted(p.value for p in permissions_of(user))}
+    return {
+        "username": user.username,
+        "role": user.role,
+        "permissions": sorted(p.value for p in permissions_of(user)),
+    }

@@ -1,0 +1,59 @@
+# orderdesk — the two commands are `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: install demo serve test test-pg test-browser lint format lock check-deploy clean
+
+# A virtual environment with exactly what the lock file pins (hash-checked).
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make demo: install, migrate, load demo data, serve the console with the worker (SQLite).
+demo: install
+	$(BIN)/orderdesk migrate --noinput
+	$(BIN)/orderdesk seed
+	PORT=$(PORT) BIN=$(BIN) scripts/demo.sh
+
+## make test: the whole suite (SQLite; browser tests run when /usr/bin/chromium exists).
+test: install
+	$(BIN)/pytest -q -n 2 --dist loadfile
+
+## make test-pg: the suite on PostgreSQL (without the browser tests, which test-browser runs).
+test-pg: install
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n 2 --dist loadfile -m "not browser"
+
+## make test-browser: the browser tests alone, on PostgreSQL.
+test-browser: install
+	DATABASE_URL=$(PG_URL) ORDERDESK_REQUIRE_BROWSER=1 $(BIN)/pytest -q -m browser
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check-deploy: install
+	ORDERDESK_PROFILE=production SECRET_KEY=$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(60))") \
+	ALLOWED_HOSTS=orderdesk.example.in $(BIN)/orderdesk check --deploy --fail-level WARNING
+
+## make lock: re-pin the dependencies after changing pyproject.toml.
+lock:
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-emit-index-url --no-emit-find-links \
+		--strip-extras --extra dev -o requirements.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache
