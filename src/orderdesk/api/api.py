@@ -4,7 +4,7 @@ from ninja import NinjaAPI
 
 from orderdesk.api import errors
 from orderdesk.api.auth import bearer
-from orderdesk.api.routers import auth, catalog, customers, health, me
+from orderdesk.api.routers import auth, catalog, customers, health, leads, me, messages, orders, tickets
 
 api = NinjaAPI(
     title="orderdesk API",
@@ -25,3 +25,7 @@ api.add_router("", auth.router)
 api.add_router("", me.router)
 api.add_router("", catalog.router)
 api.add_router("", customers.router)
+api.add_router("", leads.router)
+api.add_router("", orders.router)
+api.add_router("", tickets.router)
+api.add_router("", messages.router)

@@ -87,6 +87,10 @@ INSTALLED_APPS = [
     "orderdesk.accounts",
     "orderdesk.customers",
     "orderdesk.catalog",
+    "orderdesk.messaging",
+    "orderdesk.leads",
+    "orderdesk.orders",
+    "orderdesk.cx",
     "orderdesk.api",
     "orderdesk.console",
 ]
