@@ -1,1 +1,245 @@
-"""Orders."""
+"""Orders, their history, the duplicate guard and agent accountability (SPEC §4, §5, §6)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Q
+
+from orderdesk.core.models import TimeStampedModel
+from orderdesk.orders.choices import (
+    OPEN_STATUSES,
+    Channel,
+    CreationReason,
+    OrderStatus,
+    PaymentMethod,
+)
+from orderdesk.orders.rules import display_order_number
+
+
+class Order(TimeStampedModel):
+    """One device a customer sells us, from booking to payment.
+
+    ``status`` changes only through ``orders.actions.transition`` (one table, O1).
+    X1/X2: the partial unique index ``one_open_order_per_customer_device`` lets a
+    customer hold at most one open order per device model; a supervisor's
+    override gives the new order a unique ``guard_key`` so it stands beside the first.
+    """
+
+    number = models.CharField(
+        max_length=12, unique=True, help_text="M7: OD + 7 characters + check character"
+    )
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="orders"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders_created",
+        help_text="M8: the agent (or API client) who created the order stays on it.",
+    )
+    reason = models.CharField(
+        max_length=40, choices=CreationReason.choices, blank=True, help_text="M1, agent orders only"
+    )
+    status = models.CharField(
+        max_length=20, choices=OrderStatus.choices, default=OrderStatus.CREATED, db_index=True
+    )
+
+    # The device (one per order) and the server's estimate.
+    device_model = models.ForeignKey(
+        "catalog.DeviceModel", on_delete=models.PROTECT, related_name="orders"
+    )
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="orders")
+    answers = models.JSONField(help_text="condition answers {question_key: option_key}")
+    accessories = models.CharField(max_length=200, blank=True)
+    quote = models.ForeignKey(
+        "catalog.Quote", null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
+    )
+    estimated_price = models.PositiveIntegerField(help_text="rupees, computed by the server (M3)")
+    final_price = models.PositiveIntegerField(
+        null=True, blank=True, help_text="rupees, set at inspection (O4)"
+    )
+
+    # Pickup.
+    address = models.ForeignKey(
+        "customers.Address", on_delete=models.PROTECT, related_name="orders"
+    )
+    slot = models.ForeignKey(
+        "catalog.PickupSlot", null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
+    )
+    vendor = models.ForeignKey(
+        "catalog.Vendor", null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
+    )
+    special_instructions = models.CharField(
+        max_length=300, blank=True, help_text='e.g. "call before coming"'
+    )
+
+    # Payment (S2: shown masked except where the task needs it).
+    payment_method = models.CharField(max_length=10, choices=PaymentMethod.choices)
+    upi_id = models.CharField(max_length=100, blank=True)
+    bank_account_number = models.CharField(max_length=20, blank=True)
+    ifsc = models.CharField(max_length=11, blank=True)
+    payment_reference = models.CharField(max_length=100, blank=True)
+
+    # Consent (M4) and price confirmation (M3 C), for agent orders.
+    consent_statement = models.CharField(max_length=300, blank=True)
+    consent_at = models.DateTimeField(null=True, blank=True)
+    price_confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    # X1 override and X4 duplicates.
+    guard_key = models.CharField(
+        max_length=32, blank=True, default="", help_text="empty unless a supervisor overrode X1"
+    )
+    duplicate_override_reason = models.CharField(max_length=300, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
+    )
+
+    cancellation_reason = models.CharField(max_length=40, blank=True)
+    cancellation_notes = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "device_model", "guard_key"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="one_open_order_per_customer_device",
+            ),
+            models.CheckConstraint(
+                name="order_payment_details_present",
+                condition=(Q(payment_method=PaymentMethod.UPI) & ~Q(upi_id=""))
+                | (Q(payment_method=PaymentMethod.BANK) & ~Q(bank_account_number="") & ~Q(ifsc="")),
+            ),
+            models.CheckConstraint(
+                name="agent_order_has_reason_and_consent",
+                condition=~Q(channel=Channel.AGENT) | (~Q(reason="") & Q(consent_at__isnull=False)),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["customer", "status"]),
+            models.Index(fields=["created_by", "created_at"]),
+            models.Index(fields=["status", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_number
+
+    @property
+    def display_number(self) -> str:
+        return display_order_number(self.number)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class OrderEvent(models.Model):
+    """The order's history: every creation, transition and amendment, who and why."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(
+        max_length=40, help_text="created, transition, amended, marked_duplicate, …"
+    )
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    data = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order} {self.kind} {self.from_status}→{self.to_status}"
+
+
+class DuplicateAttempt(models.Model):
+    """X4: a refused attempt to open a second order for the same customer and device."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    device_model = models.ForeignKey(
+        "catalog.DeviceModel", on_delete=models.CASCADE, related_name="+"
+    )
+    existing_order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="refused_duplicates"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"duplicate of {self.existing_order} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class IdempotencyRecord(models.Model):
+    """X3: the first response to an ``Idempotency-Key``, replayed for the same body."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    request_hash = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField()
+    response_body = models.JSONField(encoder=DjangoJSONEncoder)
+    order = models.ForeignKey(
+        Order, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"
+
+
+class AgentError(models.Model):
+    """M8: an error found in an agent's order, recorded by ops or a supervisor."""
+
+    class Kind(models.TextChoices):
+        WRONG_MODEL = "wrong_model", "Wrong model or variant"
+        WRONG_CONDITION = "wrong_condition", "Incorrect condition selection"
+        WRONG_PINCODE = "wrong_pincode", "Wrong pincode"
+        MISSING_ADDRESS = "missing_address", "Missing address details"
+        NO_CONSENT = "no_consent", "Order created without consent"
+        OVER_PROMISED_PRICE = "over_promised_price", "Over-promised the final price"
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="order_errors"
+    )
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="agent_errors")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    notes = models.CharField(max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.agent} {self.kind} on {self.order}"
+
+
+class AgentRestoration(models.Model):
+    """M8: a supervisor restores manual creation to a restricted agent, after retraining."""
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="restorations"
+    )
+    restored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(max_length=500)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.agent} restored by {self.restored_by}"
