@@ -1,5 +1,7 @@
 """The fixed cast (one user per role, plus an outsider refused everything) and shared fixtures."""
 
+import importlib
+
 import pytest
 from django.test import Client
 
@@ -11,6 +13,38 @@ from orderdesk.testing.factories import PASSWORD, make_catalog, make_user
 def _fast_password_hashing(settings):
     """Tests create many users; a fast hasher keeps the suite quick (production uses PBKDF2)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _sqlite_flush_of_append_only_audit_trail(request):
+    """Let a transactional test's flush empty the audit trail on SQLite.
+
+    The append-only triggers (core migration 0002) refuse DELETE on audit events.
+    PostgreSQL flushes with TRUNCATE, which row triggers do not see; SQLite
+    flushes with DELETE, so we lift the trigger just long enough to empty the
+    table, then put it back. Set up after ``transactional_db`` so it tears down
+    before the flush.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(
+        marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    )
+    transactional = transactional or {"transactional_db", "live_server"} & set(request.fixturenames)
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    migration = importlib.import_module("orderdesk.core.migrations.0002_auditevent_append_only")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER IF EXISTS core_auditevent_no_delete")
+        cursor.execute("DELETE FROM core_auditevent")
+        for statement in migration.SQLITE:
+            cursor.execute(statement)
 
 
 @pytest.fixture

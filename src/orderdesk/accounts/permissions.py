@@ -59,7 +59,6 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         | {
             Perm.ORDERS_VIEW,
             Perm.ESCALATIONS,
-            Perm.TICKETS_WORK,
             Perm.KPIS_VIEW,
             Perm.AUDITS_RUN,
             Perm.AGENTS_MANAGE,

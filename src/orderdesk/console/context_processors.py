@@ -1,6 +1,16 @@
+from django.urls import reverse
+
 from orderdesk.accounts.permissions import permissions_of
+from orderdesk.console.navigation import nav_links_for
 
 
 def console(request):
+    """``perms_of_user`` (permission strings) and ``console_nav`` (links the user may follow)."""
     user = getattr(request, "user", None)
-    return {"perms_of_user": {p.value for p in permissions_of(user)}}
+    match = getattr(request, "resolver_match", None)
+    current = f"{match.namespace}:{match.url_name}" if match and match.namespace else None
+    nav = [
+        {"label": link.label, "url": reverse(link.url_name), "current": link.url_name == current}
+        for link in nav_links_for(user)
+    ]
+    return {"perms_of_user": {p.value for p in permissions_of(user)}, "console_nav": nav}

@@ -1,0 +1,43 @@
+"""Where each role lands and what the navigation offers, from the one permission layer.
+
+A link appears only when the signed-in user holds the permission that guards
+its page, so the navigation never offers a page that would answer 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from orderdesk.accounts.choices import Role
+from orderdesk.accounts.permissions import Perm, permissions_of
+
+# The home each staff role lands on after signing in. API clients have none.
+ROLE_HOME: dict[str, str] = {
+    Role.SALES: "console:sales_home",
+    Role.CX: "console:cx_home",
+    Role.OPS: "console:ops_home",
+    Role.SUPERVISOR: "console:supervisor_home",
+    Role.ADMIN: "console:admin_home",
+}
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    url_name: str  # a console URL name, or an admin one for the back office
+    perm: Perm
+
+
+NAV_LINKS: tuple[NavLink, ...] = (
+    NavLink("Sales desk", "console:sales_home", Perm.LEADS_WORK),
+    NavLink("CX desk", "console:cx_home", Perm.TICKETS_WORK),
+    NavLink("Operations", "console:ops_home", Perm.ORDERS_OPERATE),
+    NavLink("Supervisor", "console:supervisor_home", Perm.KPIS_VIEW),
+    NavLink("Back office", "console:admin_home", Perm.SETTINGS_MANAGE),
+    NavLink("Django admin", "admin:index", Perm.SETTINGS_MANAGE),
+)
+
+
+def nav_links_for(user) -> list[NavLink]:
+    held = permissions_of(user)
+    return [link for link in NAV_LINKS if link.perm in held]
