@@ -156,6 +156,9 @@ else:
                     "PRAGMA busy_timeout=20000;"
                 ),
             },
+            # Tests use a file too (not Django's shared in-memory database), so threads in
+            # concurrency tests wait for the write lock exactly as production writers do.
+            "TEST": {"NAME": str(VAR_DIR / "test-orderdesk.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -255,4 +258,29 @@ LOGGING = {
 ORDERDESK = {
     "QUOTE_VALID_HOURS": envint("QUOTE_VALID_HOURS", 72),
     "SLOT_DAYS_AHEAD": envint("SLOT_DAYS_AHEAD", 7),
+    # Messages (SPEC §8): providers, retries, the sender. See docs/messaging.md.
+    "MESSAGING": {
+        "SMS_PROVIDER": env("MESSAGING_SMS_PROVIDER", "http" if env("SMS_GATEWAY_URL") else "file"),
+        "WHATSAPP_PROVIDER": env(
+            "MESSAGING_WHATSAPP_PROVIDER", "http" if env("WHATSAPP_GATEWAY_URL") else "file"
+        ),
+        "EMAIL_PROVIDER": env("MESSAGING_EMAIL_PROVIDER", "email"),
+        "SMS_GATEWAY_URL": env("SMS_GATEWAY_URL", ""),
+        "SMS_GATEWAY_KEY": env("SMS_GATEWAY_KEY", ""),
+        "WHATSAPP_GATEWAY_URL": env("WHATSAPP_GATEWAY_URL", ""),
+        "WHATSAPP_GATEWAY_KEY": env("WHATSAPP_GATEWAY_KEY", ""),
+        "GATEWAY_TIMEOUT_SECONDS": float(env("MESSAGING_GATEWAY_TIMEOUT_SECONDS", "10")),
+        "FILE_PATH": env("MESSAGING_FILE_PATH", str(VAR_DIR / "messages.jsonl")),
+        "MAX_ATTEMPTS": envint("MESSAGING_MAX_ATTEMPTS", 6),
+        "RETRY_BASE_SECONDS": envint("MESSAGING_RETRY_BASE_SECONDS", 30),
+        "RETRY_MAX_SECONDS": envint("MESSAGING_RETRY_MAX_SECONDS", 3600),
+        "LEASE_SECONDS": envint("MESSAGING_LEASE_SECONDS", 120),
+        "BATCH_SIZE": envint("MESSAGING_BATCH_SIZE", 50),
+        "TASK_TIME_BUDGET_SECONDS": envint("MESSAGING_TASK_TIME_BUDGET_SECONDS", 30),
+        "SWEEP_SECONDS": envint("MESSAGING_SWEEP_SECONDS", 30),
+        "CALLING_HOURS": env("MESSAGING_CALLING_HOURS", "09:00-21:00"),  # IST (D9 default)
+    },
+    # M8: an agent with this many order errors in the window loses manual creation.
+    "AGENT_ERROR_THRESHOLD": envint("AGENT_ERROR_THRESHOLD", 3),
+    "AGENT_ERROR_WINDOW_DAYS": envint("AGENT_ERROR_WINDOW_DAYS", 30),
 }

@@ -73,3 +73,65 @@ def display_order_number(number: str) -> str:
     """``OD7K4M9QXR`` → ``OD-7K4M-9QXR``: groups of four, for reading aloud."""
     body = number[len(ORDER_PREFIX) :]
     return f"{ORDER_PREFIX}-{body[:4]}-{body[4:]}"
+
+
+# --- M1-M5: the gates an agent's order must pass -------------------------------
+
+UPI_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-_]{1,255}@[A-Za-z][A-Za-z0-9]{1,63}$")
+IFSC_RE = re.compile(r"^[A-Z]{4}0[A-Z0-9]{6}$")
+ACCOUNT_RE = re.compile(r"^[0-9]{9,18}$")
+
+# M3 C / SOP §5 step 4: what the agent reads out before asking for agreement.
+PRICE_SCRIPT = "The estimated price showing is {price}. Final price depends on inspection. Are you okay to proceed?"
+CONSENT_WORDING = "Yes, please place the order"
+
+
+def payment_problems(
+    method: str, upi_id: str, account_number: str, ifsc: str
+) -> list[tuple[str, str, str]]:
+    """M3 E: a UPI ID of valid form, or a bank account number with a valid IFSC.
+
+    Returns (field, code, message) triples; empty when the payment details are good.
+    """
+    if method == "upi":
+        if not UPI_RE.match(upi_id or ""):
+            return [
+                (
+                    "payment.upi_id",
+                    "payment_invalid",
+                    f"{upi_id!r} is not a UPI ID (name@bank, e.g. asha.rao@okaxis).",
+                )
+            ]
+        return []
+    if method == "bank":
+        problems = []
+        if not ACCOUNT_RE.match(account_number or ""):
+            problems.append(
+                (
+                    "payment.account_number",
+                    "payment_invalid",
+                    "A bank account number is 9 to 18 digits.",
+                )
+            )
+        if not IFSC_RE.match((ifsc or "").upper()):
+            problems.append(
+                (
+                    "payment.ifsc",
+                    "payment_invalid",
+                    f"{ifsc!r} is not an IFSC (4 letters, 0, then 6 letters or digits, e.g. HDFC0001234).",
+                )
+            )
+        return problems
+    return [("payment.method", "payment_invalid", "The payment method must be 'upi' or 'bank'.")]
+
+
+def consent_problem(confirmed: bool, statement: str) -> str | None:
+    """M4: no explicit "yes, please place the order", no order."""
+    if not confirmed or len((statement or "").strip()) < 3:
+        return 'The customer\'s explicit consent ("Yes, please place the order") must be recorded.'
+    return None
+
+
+def agent_is_restricted(errors_in_window: int, threshold: int) -> bool:
+    """M8: an agent with ``threshold`` or more errors in the window loses manual creation."""
+    return errors_in_window >= threshold

@@ -1,3 +1,296 @@
-from ninja import Router
+"""Orders over the API (SPEC §11): the customer app's own orders, agents' manual orders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from typing import Literal
+
+from django.db import IntegrityError
+from django.http import JsonResponse
+from ninja import Header, Query, Router, Schema, Status
+from pydantic import EmailStr, Field
+
+from orderdesk.accounts.choices import Role
+from orderdesk.accounts.permissions import Perm, has_perm, require
+from orderdesk.api.schemas import AUTH_ERRORS, INPUT_ERRORS, InputSchema, Problem
+from orderdesk.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from orderdesk.core.masking import mask_tail, mask_upi
+from orderdesk.orders.actions import OrderRequest, create_order
+from orderdesk.orders.choices import Channel, OrderStatus
+from orderdesk.orders.models import IdempotencyRecord, Order
+from orderdesk.orders.rules import canonical_order_number, order_number_problem
+from orderdesk.orders.selectors import find_orders
 
 router = Router(tags=["orders"])
+
+
+class CustomerIn(InputSchema):
+    name: str = Field(min_length=1, max_length=120)
+    phone: str = Field(min_length=1, max_length=20)
+    email: EmailStr | None = None
+
+
+class PickupIn(InputSchema):
+    line1: str = Field(min_length=1, max_length=200)
+    line2: str = Field(default="", max_length=200)
+    landmark: str = Field(default="", max_length=120)
+    city: str = Field(min_length=1, max_length=80)
+    pincode: str = Field(min_length=1, max_length=10)
+    slot_id: int
+
+
+class PaymentIn(InputSchema):
+    method: Literal["upi", "bank"]
+    upi_id: str = Field(default="", max_length=100)
+    account_number: str = Field(default="", max_length=20)
+    ifsc: str = Field(default="", max_length=11)
+
+
+class ConsentIn(InputSchema):
+    confirmed: bool
+    statement: str = Field(
+        max_length=300, description='the customer\'s words, e.g. "Yes, please place the order"'
+    )
+
+
+class OrderIn(InputSchema):
+    quote_id: uuid.UUID | None = None
+    variant_id: int | None = None
+    answers: dict[str, str] = Field(default_factory=dict)
+    accessories: str = Field(default="", max_length=200)
+    customer: CustomerIn
+    pickup: PickupIn
+    payment: PaymentIn
+    special_instructions: str = Field(default="", max_length=300)
+    # agent orders
+    lead_id: int | None = None
+    reason: str = Field(default="", max_length=40, description="M1 reason; required for agents")
+    consent: ConsentIn | None = None
+    price_confirmed: bool = False
+    override_reason: str = Field(
+        default="", max_length=300, description="X1 override, supervisors only"
+    )
+
+
+class SlotOut(Schema):
+    id: int
+    date: dt.date
+    window: str
+
+
+class OrderOut(Schema):
+    number: str
+    display_number: str
+    status: str
+    channel: str
+    estimated_price: int
+    final_price: int | None
+    currency: str = "INR"
+    device: str
+    variant_id: int
+    customer_name: str
+    customer_phone_masked: str
+    pickup_city: str
+    pickup_pincode: str
+    slot: SlotOut | None
+    vendor: str | None
+    payment_method: str
+    payment_to_masked: str
+    created_at: dt.datetime
+    created_by: str | None
+
+
+class OrderFilters(Schema):
+    phone: str | None = Field(default=None, max_length=20)
+    status: OrderStatus | None = None
+
+
+def order_out(order: Order) -> dict:
+    slot = order.slot
+    return {
+        "number": order.number,
+        "display_number": order.display_number,
+        "status": order.status,
+        "channel": order.channel,
+        "estimated_price": order.estimated_price,
+        "final_price": order.final_price,
+        "currency": "INR",
+        "device": str(order.variant),
+        "variant_id": order.variant_id,
+        "customer_name": order.customer.name,
+        "customer_phone_masked": order.customer.masked_phone,
+        "pickup_city": order.address.city,
+        "pickup_pincode": order.address.pincode,
+        "slot": {"id": slot.id, "date": slot.date, "window": slot.window} if slot else None,
+        "vendor": order.vendor.name if order.vendor_id else None,
+        "payment_method": order.payment_method,
+        "payment_to_masked": mask_upi(order.upi_id)
+        if order.upi_id
+        else mask_tail(order.bank_account_number),
+        "created_at": order.created_at,
+        "created_by": order.created_by.username if order.created_by_id else None,
+    }
+
+
+def _channel_for(user) -> str:
+    if has_perm(user, Perm.ORDERS_CREATE_MANUAL):
+        return Channel.AGENT
+    require(user, Perm.ORDERS_CREATE_SELF)
+    return Channel.APP
+
+
+def _request_from(payload: OrderIn) -> OrderRequest:
+    return OrderRequest(
+        customer_name=payload.customer.name,
+        customer_phone=payload.customer.phone,
+        customer_email=payload.customer.email or "",
+        line1=payload.pickup.line1,
+        line2=payload.pickup.line2,
+        landmark=payload.pickup.landmark,
+        city=payload.pickup.city,
+        pincode=payload.pickup.pincode,
+        slot_id=payload.pickup.slot_id,
+        payment_method=payload.payment.method,
+        upi_id=payload.payment.upi_id,
+        account_number=payload.payment.account_number,
+        ifsc=payload.payment.ifsc,
+        quote_id=payload.quote_id,
+        variant_id=payload.variant_id,
+        answers=payload.answers,
+        accessories=payload.accessories,
+        special_instructions=payload.special_instructions,
+        lead_id=payload.lead_id,
+        reason=payload.reason,
+        consent_confirmed=bool(payload.consent and payload.consent.confirmed),
+        consent_statement=payload.consent.statement if payload.consent else "",
+        price_confirmed=payload.price_confirmed,
+        override_reason=payload.override_reason,
+    )
+
+
+def _replay(record: IdempotencyRecord, request_hash: str):
+    if record.request_hash != request_hash:
+        raise ValidationFailed(
+            "This Idempotency-Key was used with a different request body; use a new key for a new order.",
+            code="idempotency_key_reused",
+            field="Idempotency-Key",
+        )
+    response = JsonResponse(record.response_body, status=record.response_status)
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
+@router.post(
+    "/orders",
+    response={201: OrderOut, 404: Problem, 409: Problem, **AUTH_ERRORS, **INPUT_ERRORS},
+    summary="Create an order (customer app or agent); honours Idempotency-Key",
+)
+def post_order(
+    request,
+    payload: OrderIn,
+    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", max_length=200),
+):
+    user = request.auth
+    channel = _channel_for(user)
+    if channel == Channel.APP and (payload.lead_id or payload.override_reason):
+        raise ValidationFailed(
+            "The customer app cannot send agent fields.",
+            code="not_allowed",
+            field="lead_id" if payload.lead_id else "override_reason",
+        )
+    request_hash = hashlib.sha256(
+        json.dumps(payload.dict(), sort_keys=True, default=str).encode()
+    ).hexdigest()
+    if idempotency_key:
+        record = IdempotencyRecord.objects.filter(user=user, key=idempotency_key).first()
+        if record is not None:
+            return _replay(record, request_hash)
+
+    def remember(order):
+        if idempotency_key:
+            body = json.loads(JsonResponse(order_out(order)).content)
+            IdempotencyRecord.objects.create(
+                user=user,
+                key=idempotency_key,
+                request_hash=request_hash,
+                response_status=201,
+                response_body=body,
+                order=order,
+            )
+
+    try:
+        order = create_order(
+            _request_from(payload), actor=user, channel=channel, on_created=remember
+        )
+    except (Conflict, IntegrityError):
+        # A concurrent request with the same key may have won: replay its answer.
+        record = (
+            IdempotencyRecord.objects.filter(user=user, key=idempotency_key).first()
+            if idempotency_key
+            else None
+        )
+        if record is not None:
+            return _replay(record, request_hash)
+        raise
+    return Status(201, order_out(order))
+
+
+def _visible_orders(user):
+    """S1 object-level rules: staff see all orders; the app its own; a vendor its own pickups."""
+    qs = Order.objects.select_related(
+        "customer", "address", "slot", "vendor", "variant__model__brand", "created_by"
+    )
+    if has_perm(user, Perm.ORDERS_VIEW):
+        return qs
+    if user.role == Role.VENDOR and has_perm(user, Perm.ORDERS_VENDOR):
+        return qs.filter(vendor_id=user.vendor_id)
+    if user.role == Role.APP and has_perm(user, Perm.ORDERS_CREATE_SELF):
+        return qs.filter(created_by=user)
+    require(user, Perm.ORDERS_VIEW)
+    return qs.none()
+
+
+@router.get(
+    "/orders/{number}",
+    response={200: OrderOut, 404: Problem, **AUTH_ERRORS, **INPUT_ERRORS},
+    summary="One order by number; a mistyped number is refused with bad_check_character",
+)
+def get_order(request, number: str):
+    visible = _visible_orders(request.auth)
+    problem = order_number_problem(number)
+    if problem == "bad_check_character":
+        raise ValidationFailed(
+            f"{number!r} is not a valid order number: a character is wrong or two are swapped. Read it back to the customer.",
+            code="bad_check_character",
+            field="number",
+        )
+    if problem:
+        raise ValidationFailed(
+            f"{number!r} is not an order number (OD-XXXX-XXXX).", code="bad_format", field="number"
+        )
+    order = visible.filter(number=canonical_order_number(number)).first()
+    if order is None:
+        raise NotFound(f"No order {number}.", code="order_not_found", field="number")
+    return order_out(order)
+
+
+@router.get(
+    "/orders",
+    response={200: list[OrderOut], **AUTH_ERRORS, **INPUT_ERRORS},
+    summary="Orders by customer phone and/or status",
+)
+def list_orders(request, filters: Query[OrderFilters]):
+    qs = _visible_orders(request.auth)
+    if filters.phone:
+        ids = find_orders(phone=filters.phone).values("pk")
+        qs = qs.filter(pk__in=ids)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if not filters.phone and not filters.status:
+        raise DomainError(
+            "Filter by phone or status.", code="filter_required", field="phone", status=422
+        )
+    return [order_out(o) for o in qs.order_by("-created_at")[:100]]

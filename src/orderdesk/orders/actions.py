@@ -1,0 +1,485 @@
+"""Every write on orders. One ``create_order`` for every channel (SPEC §4, §5).
+
+The agent path adds the gates M1-M5 and accountability M8; every path gets the
+duplicate guard X1/X2 (kept by the database) and M6 (number, confirmation in
+the outbox, the lead's disposition).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from orderdesk.catalog.actions import active_variant, book_slot, price_for
+from orderdesk.catalog.models import PickupSlot, Quote
+from orderdesk.catalog.selectors import serviceability
+from orderdesk.core import audit
+from orderdesk.core.errors import (
+    Conflict,
+    DomainError,
+    FieldError,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+)
+from orderdesk.customers.actions import add_address, get_or_create_customer
+from orderdesk.customers.validators import PINCODE_RE
+from orderdesk.orders import rules
+from orderdesk.orders.choices import OPEN_STATUSES, Channel, CreationReason, PaymentMethod
+from orderdesk.orders.models import (
+    AgentError,
+    AgentRestoration,
+    DuplicateAttempt,
+    Order,
+    OrderEvent,
+)
+
+
+@dataclass
+class OrderRequest:
+    """What any channel sends to create an order (the API body, the console wizard, the app)."""
+
+    customer_name: str
+    customer_phone: str
+    line1: str
+    landmark: str
+    city: str
+    pincode: str
+    slot_id: int | None
+    payment_method: str
+    customer_email: str = ""
+    line2: str = ""
+    quote_id: uuid.UUID | str | None = None
+    variant_id: int | None = None
+    answers: dict = field(default_factory=dict)
+    accessories: str = ""
+    upi_id: str = ""
+    account_number: str = ""
+    ifsc: str = ""
+    special_instructions: str = ""
+    # Agent orders only (M1, M3 C, M4):
+    lead_id: int | None = None
+    reason: str = ""
+    consent_confirmed: bool = False
+    consent_statement: str = ""
+    price_confirmed: bool = False
+    # X1 override (supervisor only):
+    override_reason: str = ""
+
+
+def agent_error_count(agent, *, now: dt.datetime | None = None) -> int:
+    """M8: errors against ``agent`` in the window, since the last restoration."""
+    now = now or timezone.now()
+    since = now - dt.timedelta(days=settings.ORDERDESK["AGENT_ERROR_WINDOW_DAYS"])
+    last_restoration = (
+        AgentRestoration.objects.filter(agent=agent)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    if last_restoration and last_restoration > since:
+        since = last_restoration
+    return AgentError.objects.filter(agent=agent, at__gt=since).count()
+
+
+def check_agent_allowed(agent) -> None:
+    """M8: refuse manual creation to an agent past the error threshold."""
+    threshold = settings.ORDERDESK["AGENT_ERROR_THRESHOLD"]
+    if rules.agent_is_restricted(agent_error_count(agent), threshold):
+        raise Forbidden(
+            f"Manual order creation is suspended for you: {threshold} or more order errors in "
+            f"{settings.ORDERDESK['AGENT_ERROR_WINDOW_DAYS']} days. A supervisor restores it after retraining.",
+            code="agent_restricted",
+        )
+
+
+def _resolve_device(req: OrderRequest) -> tuple:
+    """M2/M3 B: the variant and answers, from a quote or given directly; the server's price."""
+    if req.quote_id:
+        quote = (
+            Quote.objects.select_related("variant__model__device_type")
+            .filter(pk=req.quote_id)
+            .first()
+        )
+        if quote is None:
+            raise ValidationFailed(
+                "That quote does not exist.", code="quote_unknown", field="quote_id"
+            )
+        if quote.valid_until < timezone.now():
+            raise ValidationFailed(
+                "That quote has expired; get a new one.", code="quote_expired", field="quote_id"
+            )
+        variant = active_variant(quote.variant_id)
+        answers = quote.answers
+    else:
+        if not req.variant_id:
+            raise ValidationFailed(
+                "Choose the device: a quote_id, or a variant_id with answers.",
+                code="required",
+                field="variant_id",
+            )
+        variant = active_variant(req.variant_id)
+        answers = req.answers or {}
+    # Always recomputed from today's catalog: a price is never taken from a client.
+    price = price_for(variant, answers)
+    quote = quote if req.quote_id else None
+    return variant, answers, price, quote
+
+
+def _gate_problems(req: OrderRequest, *, agent: bool, variant) -> list[FieldError]:
+    """M1-M5: every check that needs no write, collected so the agent sees all at once."""
+    problems: list[FieldError] = []
+    if agent:
+        if req.reason not in CreationReason.values:
+            problems.append(
+                FieldError(
+                    "reason",
+                    "reason_required",
+                    "Record why you are creating this order for the customer (M1).",
+                )
+            )
+        if not req.price_confirmed:
+            problems.append(
+                FieldError(
+                    "price_confirmed",
+                    "price_not_confirmed",
+                    "Read out the estimate and record the customer's agreement (final price depends on inspection).",
+                )
+            )
+        message = rules.consent_problem(req.consent_confirmed, req.consent_statement)
+        if message:
+            problems.append(FieldError("consent", "consent_missing", message))
+    for name, label in (("line1", "the address"), ("landmark", "a landmark"), ("city", "the city")):
+        if not (getattr(req, name) or "").strip():
+            problems.append(
+                FieldError(
+                    f"pickup.{name}", "address_incomplete", f"The pickup address needs {label}."
+                )
+            )
+    pincode = (req.pincode or "").strip()
+    if not PINCODE_RE.match(pincode):
+        problems.append(
+            FieldError(
+                "pickup.pincode", "pincode_invalid", f"{req.pincode!r} is not a 6-digit pincode."
+            )
+        )
+    else:
+        check = serviceability(pincode, variant.model.device_type.key, with_slots=False)
+        if not check.serviceable:
+            message = (
+                f"We do not pick up at {pincode} yet."
+                if check.reason == "pincode_not_serviceable"
+                else f"We do not pick up {variant.model.device_type.name.lower()}s at {pincode}."
+            )
+            problems.append(FieldError("pickup.pincode", check.reason, message))
+        elif req.city.strip() and check.city and req.city.strip().lower() != check.city.lower():
+            problems.append(
+                FieldError(
+                    "pickup.pincode",
+                    "pincode_city_mismatch",
+                    f"Pincode {pincode} is in {check.city}, not {req.city.strip()}.",
+                )
+            )
+        elif req.slot_id is None:
+            problems.append(
+                FieldError("pickup.slot_id", "slot_unavailable", "Choose a pickup slot.")
+            )
+        else:
+            slot = PickupSlot.objects.select_related("city").filter(pk=req.slot_id).first()
+            if slot is None or slot.city.name != check.city or slot.available <= 0:
+                problems.append(
+                    FieldError(
+                        "pickup.slot_id",
+                        "slot_unavailable",
+                        "That slot is not available for this pincode; pick another.",
+                    )
+                )
+    for field_name, code, message in rules.payment_problems(
+        req.payment_method, req.upi_id, req.account_number, req.ifsc
+    ):
+        problems.append(FieldError(field_name, code, message))
+    return problems
+
+
+def create_order(req: OrderRequest, *, actor, channel: str, on_created=None) -> Order:
+    """Create an order through any channel. Returns the order, or raises with nothing written.
+
+    1. Agent orders: M8 restriction, then the lead's D6 block.
+    2. Resolve the device and compute the price (M2, M3 B).
+    3. Collect every gate problem (M1-M5) and refuse them together.
+    4. In one transaction: the customer and address, the order (the partial unique
+       index refuses a second open order for the customer and device: X1/X2), the
+       slot place (O2), the history event, the audit event, the confirmation in the
+       outbox (M6/N1) and the lead's disposition (D7/D8).
+    A refused duplicate is recorded (X4) after the rollback, so it counts in the KPIs.
+    ``on_created(order)`` runs inside that transaction (the API stores its
+    idempotency record there, so the order and its replay commit together).
+    """
+    is_agent = channel == Channel.AGENT
+    if is_agent:
+        check_agent_allowed(actor)
+    lead = _lead_for(req) if req.lead_id else None
+    variant, answers, price, quote = _resolve_device(req)
+    problems = _gate_problems(req, agent=is_agent, variant=variant)
+    if problems:
+        raise ValidationFailed.collect(
+            problems, f"The order cannot be created yet: {problems[0].message}"
+        )
+    if req.override_reason and not _may_override(actor):
+        raise Forbidden(
+            "Only a supervisor may override the duplicate guard.",
+            code="forbidden",
+            field="override_reason",
+        )
+
+    try:
+        return _create_order_row(
+            req,
+            actor=actor,
+            channel=channel,
+            lead=lead,
+            variant=variant,
+            answers=answers,
+            price=price,
+            quote=quote,
+            on_created=on_created,
+        )
+    except _DuplicateOpenOrder as dup:
+        _record_duplicate_attempt(dup.customer_id, variant.model_id, dup.existing, channel, actor)
+        raise Conflict(
+            f"This customer already has open order {dup.existing.display_number} for this device.",
+            code="duplicate_open_order",
+            field="customer.phone",
+            extra={"number": dup.existing.number, "existing_order": dup.existing.number},
+        ) from None
+
+
+class _DuplicateOpenOrder(Exception):
+    def __init__(self, customer_id: int, existing: Order):
+        self.customer_id = customer_id
+        self.existing = existing
+
+
+def _may_override(actor) -> bool:
+    from orderdesk.accounts.choices import Role
+
+    return getattr(actor, "role", None) == Role.SUPERVISOR
+
+
+def _lead_for(req: OrderRequest):
+    from orderdesk.leads.models import Lead
+    from orderdesk.leads.rules import order_creation_blocked
+
+    lead = Lead.objects.select_related("customer").filter(pk=req.lead_id).first()
+    if lead is None:
+        raise NotFound(f"Lead {req.lead_id} does not exist.", code="lead_unknown", field="lead_id")
+    blocked = order_creation_blocked(lead)
+    if blocked:
+        raise Conflict(
+            "An 'order not found' case is open with CX for this lead: no order can be created from it until CX resolves it (D6).",
+            code=blocked,
+            field="lead_id",
+        )
+    return lead
+
+
+@transaction.atomic
+def _create_order_row(
+    req, *, actor, channel, lead, variant, answers, price, quote, on_created=None
+) -> Order:
+    from orderdesk.leads.actions import record_order_created
+    from orderdesk.messaging.actions import enqueue_message
+
+    customer, _ = get_or_create_customer(
+        name=req.customer_name, phone=req.customer_phone, email=req.customer_email
+    )
+    if lead is not None and lead.customer_id != customer.pk:
+        raise ValidationFailed(
+            "The lead belongs to another customer.", code="lead_customer_mismatch", field="lead_id"
+        )
+    address = add_address(
+        customer,
+        line1=req.line1,
+        line2=req.line2,
+        landmark=req.landmark,
+        city=req.city,
+        pincode=req.pincode,
+    )
+    now = timezone.now()
+    is_agent = channel == Channel.AGENT
+    order = Order(
+        customer=customer,
+        channel=channel,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        reason=req.reason if is_agent else "",
+        device_model=variant.model,
+        variant=variant,
+        answers=answers,
+        accessories=req.accessories[:200],
+        quote=quote,
+        estimated_price=price,
+        address=address,
+        special_instructions=req.special_instructions[:300],
+        payment_method=req.payment_method,
+        upi_id=req.upi_id if req.payment_method == PaymentMethod.UPI else "",
+        bank_account_number=req.account_number if req.payment_method == PaymentMethod.BANK else "",
+        ifsc=(req.ifsc or "").upper() if req.payment_method == PaymentMethod.BANK else "",
+        consent_statement=req.consent_statement[:300] if is_agent else "",
+        consent_at=now if is_agent else None,
+        price_confirmed_at=now if is_agent else None,
+        guard_key=uuid.uuid4().hex if req.override_reason else "",
+        duplicate_override_reason=req.override_reason[:300],
+    )
+    if lead is not None:
+        order.source_lead = lead
+    _insert_with_fresh_number(order, customer_id=customer.pk)
+    slot = book_slot(req.slot_id)
+    Order.objects.filter(pk=order.pk).update(slot=slot)
+    order.slot = slot
+    OrderEvent.objects.create(
+        order=order,
+        actor=order.created_by,
+        kind="created",
+        to_status=order.status,
+        note=f"{channel} order"
+        + (f", duplicate guard overridden: {req.override_reason}" if req.override_reason else ""),
+        data={"estimated_price": price, "reason": order.reason},
+    )
+    audit.record(
+        "order.create",
+        order,
+        actor=actor,
+        after={
+            "number": order.number,
+            "channel": channel,
+            "estimated_price": price,
+            "status": order.status,
+            "lead": req.lead_id,
+        },
+    )
+    enqueue_message(
+        customer=customer,
+        kind="order_confirmation",
+        context=confirmation_context(order),
+        order=order,
+        dedupe_key=f"order:{order.number}:confirmation",
+    )
+    record_order_created(order)
+    if on_created is not None:
+        on_created(order)
+    return order
+
+
+def _insert_with_fresh_number(order: Order, *, customer_id: int) -> None:
+    """Insert, drawing a new number on the (rare) number collision; a duplicate open order is final."""
+    for _ in range(5):
+        order.number = rules.new_order_number()
+        try:
+            with transaction.atomic():
+                order.save(force_insert=True)
+            return
+        except IntegrityError as exc:
+            existing = (
+                Order.objects.filter(
+                    customer_id=customer_id,
+                    device_model=order.device_model,
+                    guard_key=order.guard_key,
+                    status__in=OPEN_STATUSES,
+                )
+                .exclude(pk=order.pk or 0)
+                .first()
+            )
+            if existing is not None:
+                raise _DuplicateOpenOrder(customer_id, existing) from exc
+            if not Order.objects.filter(number=order.number).exists():
+                raise
+    raise DomainError(
+        "Could not allot an order number; try again.", code="number_allocation_failed", status=503
+    )
+
+
+def _record_duplicate_attempt(customer_id, device_model_id, existing, channel, actor) -> None:
+    with transaction.atomic():
+        attempt = DuplicateAttempt.objects.create(
+            customer_id=customer_id,
+            device_model_id=device_model_id,
+            existing_order=existing,
+            channel=channel,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        audit.record(
+            "order.duplicate_refused",
+            attempt,
+            actor=actor,
+            after={"existing_order": existing.number, "channel": channel},
+        )
+
+
+def confirmation_context(order: Order) -> dict:
+    """M6: what the confirmation tells the customer: the number and the next steps."""
+    from orderdesk.core.money import format_inr
+
+    slot = order.slot
+    return {
+        "customer_name": order.customer.name,
+        "order_number": order.display_number,
+        "device": str(order.variant),
+        "estimated_price": format_inr(order.estimated_price),
+        "pickup_date": slot.date.strftime("%d %b %Y") if slot else "",
+        "pickup_window": slot.window if slot else "",
+        "pickup_city": order.address.city,
+    }
+
+
+# --- M8 accountability --------------------------------------------------------
+
+
+@transaction.atomic
+def record_agent_error(*, order: Order, kind: str, notes: str, recorded_by) -> AgentError:
+    """M8: an error found in an agent's order counts against the agent who created it."""
+    if kind not in AgentError.Kind.values:
+        raise ValidationFailed(
+            f"Unknown error kind {kind!r}.", code="error_kind_unknown", field="kind"
+        )
+    if order.channel != Channel.AGENT or order.created_by is None:
+        raise ValidationFailed(
+            "Only agents' manual orders carry agent errors.",
+            code="not_an_agent_order",
+            field="order",
+        )
+    error = AgentError.objects.create(
+        agent=order.created_by, order=order, kind=kind, notes=notes[:500], recorded_by=recorded_by
+    )
+    audit.record(
+        "agent_error.record",
+        error,
+        actor=recorded_by,
+        after={"agent": order.created_by_id, "order": order.number, "kind": kind},
+    )
+    return error
+
+
+@transaction.atomic
+def restore_agent(*, agent, restored_by, reason: str) -> AgentRestoration:
+    """M8: a supervisor restores manual creation after retraining, with a reason."""
+    if len((reason or "").strip()) < 10:
+        raise ValidationFailed(
+            "Say why manual creation is restored (e.g. the retraining done).",
+            code="reason_required",
+            field="reason",
+        )
+    restoration = AgentRestoration.objects.create(
+        agent=agent, restored_by=restored_by, reason=reason.strip()[:500]
+    )
+    audit.record(
+        "agent.restore",
+        restoration,
+        actor=restored_by,
+        after={"agent": agent.pk, "reason": restoration.reason},
+    )
+    return restoration
