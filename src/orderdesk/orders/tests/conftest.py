@@ -8,23 +8,23 @@ def order_request(catalog):
     """A complete, valid agent order for the catalog fixture (iPhone 15 128 GB, Koramangala, UPI)."""
 
     def build(**changes):
-        values = dict(
-            customer_name="Asha Rao",
-            customer_phone="98765 43210",
-            line1="14, 3rd Cross, 5th Block",
-            landmark="Opposite Forum Mall",
-            city="Bengaluru",
-            pincode="560034",
-            slot_id=catalog["morning"].pk,
-            payment_method="upi",
-            upi_id="asha.rao@okaxis",
-            variant_id=catalog["v128"].pk,
-            answers={"screen": "scratched", "body": "good"},
-            reason="customer_requested_help",
-            consent_confirmed=True,
-            consent_statement="Yes, please place the order",
-            price_confirmed=True,
-        )
+        values = {
+            "customer_name": "Asha Rao",
+            "customer_phone": "98765 43210",
+            "line1": "14, 3rd Cross, 5th Block",
+            "landmark": "Opposite Forum Mall",
+            "city": "Bengaluru",
+            "pincode": "560034",
+            "slot_id": catalog["morning"].pk,
+            "payment_method": "upi",
+            "upi_id": "asha.rao@okaxis",
+            "variant_id": catalog["v128"].pk,
+            "answers": {"screen": "scratched", "body": "good"},
+            "reason": "customer_requested_help",
+            "consent_confirmed": True,
+            "consent_statement": "Yes, please place the order",
+            "price_confirmed": True,
+        }
         values.update(changes)
         return OrderRequest(**values)
 
