@@ -1,0 +1,843 @@
+"""Every write on leads: atomic, row-locked where two people can race, audited, refused with
+stable codes (SPEC §3, D1-D10). Called alike by the console, the API, the admin and the worker.
+
+The rules are in ``leads.rules``; these functions read the facts under the lead's row
+lock (``select_for_update``), ask the rules, then write. A refusal raises a
+``DomainError`` before anything is written (the transaction rolls back), so a refused
+action changes nothing. Over-contact refusals (D4/D5/D9) are then recorded, outside the
+rolled-back transaction, as ``ContactRefusal`` rows for the supervisor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from orderdesk.accounts.choices import Role
+from orderdesk.accounts.permissions import Perm, require
+from orderdesk.core import audit
+from orderdesk.core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from orderdesk.leads import rules, selectors
+from orderdesk.leads.choices import (
+    Channel,
+    ClosedReason,
+    Direction,
+    DispositionKey,
+    FollowUpStatus,
+    LeadSource,
+    LeadStatus,
+    NotificationKind,
+)
+from orderdesk.leads.models import (
+    ContactAttempt,
+    ContactPolicy,
+    ContactRefusal,
+    Disposition,
+    FollowUp,
+    Lead,
+    Notification,
+)
+
+logger = logging.getLogger(__name__)
+
+LEAD_AUDIT_FIELDS = (
+    "status",
+    "owner",
+    "disposition",
+    "closed_for_sales",
+    "closed_reason",
+    "order_block",
+    "episode",
+    "next_follow_up_at",
+    "order_number",
+)
+
+
+class ContactRefused(DomainError):
+    """A rule of the SOP refuses the contact, the follow-up or the change (D1-D9)."""
+
+    title = "Refused by the contact rules"
+
+
+def _refuse(refusal: rules.Refusal) -> None:
+    raise ContactRefused(
+        refusal.message, code=refusal.code, field=refusal.field, status=refusal.status
+    )
+
+
+def current_policy(now: dt.datetime | None = None) -> rules.Policy:
+    """D9: the contact policy in force at ``now``, as plain values."""
+    return rules.Policy.of(ContactPolicy.in_force(now))
+
+
+def _lock(lead) -> Lead:
+    """The lead, re-read under its row lock (PostgreSQL ``SELECT … FOR UPDATE``)."""
+    pk = lead.pk if isinstance(lead, Lead) else lead
+    try:
+        return Lead.objects.select_for_update().get(pk=pk)
+    except Lead.DoesNotExist:
+        raise NotFound(f"Lead {pk} does not exist.", code="lead_unknown", field="lead") from None
+
+
+def _check_owner(lead: Lead, agent, direction: str) -> None:
+    if not rules.may_work_lead(owner_id=lead.owner_id, agent_id=agent.pk, direction=direction):
+        raise Forbidden(
+            f"This lead belongs to {lead.owner}. Sales agents work their own and unowned leads "
+            f"(a customer who calls in is answered by anyone).",
+            code="not_lead_owner",
+            field="lead",
+        )
+
+
+def _transition(lead: Lead, to: str, *, closed_reason: str = "", now: dt.datetime) -> None:
+    """The one place a lead's status changes (checked against ``rules.LEAD_TRANSITIONS``).
+    Call while holding the lead's row lock; the caller saves and audits."""
+    if lead.status == to:
+        return
+    if not rules.may_transition(lead.status, to):
+        raise Conflict(
+            f"A lead cannot go from {LeadStatus(lead.status).label} to {LeadStatus(to).label}.",
+            code="lead_transition_invalid",
+            field="status",
+        )
+    lead.status = to
+    lead.closed_for_sales = not rules.is_open(to)
+    lead.closed_reason = closed_reason if lead.closed_for_sales else ""
+    lead.closed_at = now if lead.closed_for_sales else None
+
+
+def _cancel_pending_follow_ups(lead: Lead, *, reason: str, now: dt.datetime) -> list[int]:
+    """Cancel the lead's pending follow-ups (missed ones stay missed, for the supervisor)."""
+    ids = list(
+        FollowUp.objects.filter(lead=lead, status=FollowUpStatus.PENDING).values_list(
+            "pk", flat=True
+        )
+    )
+    if ids:
+        FollowUp.objects.filter(pk__in=ids, status=FollowUpStatus.PENDING).update(
+            status=FollowUpStatus.CANCELLED, cancelled_at=now, cancelled_reason=reason[:80]
+        )
+    lead.next_follow_up_at = None
+    return ids
+
+
+def _notify(recipient, lead: Lead, kind: str, message: str, now: dt.datetime) -> None:
+    if recipient is not None and recipient.is_active:
+        Notification.objects.create(
+            recipient=recipient, lead=lead, kind=kind, message=message[:300], created_at=now
+        )
+
+
+def _snapshot(lead: Lead) -> dict:
+    return audit.snapshot(lead, LEAD_AUDIT_FIELDS)
+
+
+def _disposition_facts(row: Disposition | None) -> rules.DispositionFacts | None:
+    if row is None:
+        return None
+    return rules.DispositionFacts(
+        key=row.key,
+        label=row.label,
+        group=row.group,
+        requires_notes=row.requires_notes,
+        agent_selectable=row.agent_selectable,
+        active=row.active,
+        notes_example=row.notes_example,
+    )
+
+
+def _attempts_today(lead: Lead, now: dt.datetime) -> int:
+    start, end = rules.ist_day_bounds_of(now)
+    return ContactAttempt.objects.filter(
+        lead=lead,
+        direction=Direction.OUTBOUND,
+        recorded_by_system=False,
+        at__gte=start,
+        at__lt=end,
+    ).count()
+
+
+def _episode_follow_up(lead: Lead) -> FollowUp | None:
+    if not lead.episode:
+        return None
+    return FollowUp.objects.filter(lead=lead, episode=lead.episode).first()
+
+
+def _follow_up_facts(fu: FollowUp | None) -> rules.FollowUpFacts | None:
+    if fu is None:
+        return None
+    return rules.FollowUpFacts(status=fu.status, due_at=fu.due_at, done=fu.done_at is not None)
+
+
+# --- Leads ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_lead(
+    *,
+    customer,
+    source: str,
+    variant=None,
+    quote=None,
+    owner=None,
+    actor=None,
+) -> tuple[Lead, bool]:
+    """A lead for ``customer``, or their open lead for the same device (``created`` False).
+
+    The customer's row is locked while we look, so two quote-drop events for the same device
+    at the same instant make one lead, not two. A closed lead is never reused: a new
+    request after Already Placed an Order is a new lead (D5).
+    """
+    from orderdesk.customers.models import Customer
+
+    if source not in LeadSource.values:
+        raise ValidationFailed(
+            f"Unknown lead source {source!r}; one of {', '.join(LeadSource.values)}.",
+            code="source_unknown",
+            field="source",
+        )
+    if variant is None and quote is not None:
+        variant = quote.variant
+    Customer.objects.select_for_update().filter(pk=customer.pk).exists()
+    existing = (
+        Lead.objects.select_for_update()
+        .filter(customer=customer, closed_for_sales=False, variant=variant)
+        .order_by("-created_at")
+        .first()
+    )
+    if existing is not None:
+        if quote is not None and existing.quote_id != quote.pk:
+            before = _snapshot(existing)
+            existing.quote = quote
+            existing.save(update_fields=["quote", "updated_at"])
+            audit.record(
+                "lead.update_quote", existing, before=before, after=_snapshot(existing), actor=actor
+            )
+        return existing, False
+    high_end = bool(variant is not None and variant.model.high_end)
+    lead = Lead.objects.create(
+        customer=customer,
+        source=source,
+        variant=variant,
+        quote=quote,
+        owner=owner,
+        priority=rules.lead_priority(high_end=high_end),
+    )
+    audit.record(
+        "lead.create",
+        lead,
+        after={
+            **_snapshot(lead),
+            "source": source,
+            "variant": lead.variant_id,
+            "priority": lead.priority,
+        },
+        actor=actor,
+    )
+    return lead, True
+
+
+@dataclass
+class ContactLogged:
+    """What ``log_contact`` did: the attempt, the lead after it, and what it set in motion."""
+
+    contact: ContactAttempt
+    lead: Lead
+    follow_up: FollowUp | None = None
+    ticket: object | None = None  # D6: the "order not found" ticket, if one was opened
+    order_found: bool | None = None
+    cancelled_follow_ups: int = 0
+
+
+def log_contact(
+    lead,
+    *,
+    agent,
+    channel: str,
+    direction: str,
+    connected: bool,
+    disposition: str,
+    notes: str = "",
+    customer_words: str = "",
+    order_number: str = "",
+    follow_up_at: dt.datetime | None = None,
+    follow_up_permission: bool = False,
+    now: dt.datetime | None = None,
+) -> ContactLogged:
+    """Log one contact attempt on a lead and apply the SOP (D1, D3-D7, D9).
+
+    1. Lock the lead; check the agent may work it (own or unowned; anyone for inbound).
+    2. Ask ``rules.contact_refusal``: D5 closed, D1/D7 disposition and notes, D9 policy
+       (outbound only), D3 follow-up, D4 the one follow-up.
+    3. D2: store the suggester's proposal for ``customer_words`` beside the choice.
+    4. Write the attempt; move the lead (``rules.contact_outcome``); a Will Place Order
+       starts an episode; leaving it cancels its pending follow-up.
+    5. D6: Already Placed an Order looks the order up; not found → CX ticket + order block.
+    6. D3: schedule the follow-up asked for (the unique index makes a racing second one fail).
+    7. Audit the attempt and the lead.
+
+    Refusals in ``rules.OVER_CONTACT_CODES`` are recorded as ``ContactRefusal`` after the
+    transaction has rolled back.
+    """
+    now = now or timezone.now()
+    lead_pk = lead.pk if isinstance(lead, Lead) else lead
+    try:
+        return _log_contact(
+            lead_pk,
+            agent=agent,
+            channel=channel,
+            direction=direction,
+            connected=connected,
+            disposition=disposition,
+            notes=(notes or "").strip(),
+            customer_words=(customer_words or "").strip(),
+            order_number=(order_number or "").strip().upper(),
+            follow_up_at=follow_up_at,
+            follow_up_permission=follow_up_permission,
+            now=now,
+        )
+    except DomainError as exc:
+        if exc.code in rules.OVER_CONTACT_CODES:
+            _record_refusal(lead_pk, agent, exc, channel=channel, direction=direction, now=now)
+        raise
+
+
+def _record_refusal(lead_pk, agent, exc: DomainError, *, channel, direction, now) -> None:
+    if channel not in Channel.values or direction not in Direction.values:
+        return
+    try:
+        with transaction.atomic():
+            ContactRefusal.objects.create(
+                lead_id=lead_pk,
+                agent=agent if getattr(agent, "is_authenticated", False) else None,
+                code=exc.code,
+                message=exc.message[:300],
+                channel=channel,
+                direction=direction,
+                at=now,
+            )
+    except Exception:  # the refusal itself must reach the agent even if this record cannot
+        logger.exception("could not record a contact refusal")
+
+
+@transaction.atomic
+def _log_contact(
+    lead_pk,
+    *,
+    agent,
+    channel,
+    direction,
+    connected,
+    disposition,
+    notes,
+    customer_words,
+    order_number,
+    follow_up_at,
+    follow_up_permission,
+    now,
+) -> ContactLogged:
+    from orderdesk.leads import suggester
+
+    require(agent, Perm.LEADS_WORK)
+    if channel not in Channel.values:
+        raise ValidationFailed(
+            f"Unknown channel {channel!r}; one of {', '.join(Channel.values)}.",
+            code="channel_unknown",
+            field="channel",
+        )
+    if direction not in Direction.values:
+        raise ValidationFailed(
+            f"Unknown direction {direction!r}; outbound or inbound.",
+            code="direction_unknown",
+            field="direction",
+        )
+    lead = _lock(lead_pk)
+    _check_owner(lead, agent, direction)
+    row = Disposition.objects.filter(key=disposition).first()
+    policy = current_policy(now)
+    episode_fu = _episode_follow_up(lead) if lead.status == LeadStatus.WILL_PLACE_ORDER else None
+    facts = rules.ContactFacts(
+        lead_status=lead.status,
+        closed_for_sales=lead.closed_for_sales,
+        closed_reason=lead.closed_reason,
+        direction=direction,
+        connected=bool(connected),
+        disposition=_disposition_facts(row),
+        notes=notes,
+        now=now,
+        policy=policy,
+        do_not_contact=lead.customer.do_not_contact,
+        attempts_today=_attempts_today(lead, now) if direction == Direction.OUTBOUND else 0,
+        episode_follow_up=_follow_up_facts(episode_fu),
+        follow_up_at=follow_up_at,
+        follow_up_permission=bool(follow_up_permission),
+        episode_started_at=lead.episode_started_at,
+    )
+    refusal = rules.contact_refusal(facts)
+    if refusal:
+        _refuse(refusal)
+
+    before = _snapshot(lead)
+    follow_up_open = (
+        episode_fu is not None
+        and episode_fu.done_at is None
+        and (episode_fu.status in (FollowUpStatus.PENDING, FollowUpStatus.MISSED))
+    )
+    outcome = rules.contact_outcome(
+        lead_status=lead.status,
+        disposition_key=row.key,
+        direction=direction,
+        follow_up_due=follow_up_open,
+    )
+    suggestion = suggester.suggest(customer_words) if customer_words else None
+
+    # D6: Already Placed an Order is checked against the orders we hold.
+    order = None
+    order_found = None
+    to_status, closed_reason = outcome.status, outcome.closed_reason
+    if row.key == DispositionKey.ALREADY_ORDERED:
+        order = selectors.find_customer_order(
+            lead.customer, number=order_number, since=lead.created_at
+        )
+        order_found = order is not None
+        if order_found:
+            to_status, closed_reason = LeadStatus.ALREADY_ORDERED, ClosedReason.ALREADY_ORDERED
+        else:
+            to_status, closed_reason = LeadStatus.ORDER_NOT_FOUND, ClosedReason.ORDER_NOT_FOUND
+
+    if outcome.starts_episode:
+        lead.episode += 1
+        lead.episode_started_at = now
+    contact = ContactAttempt.objects.create(
+        lead=lead,
+        agent=agent,
+        channel=channel,
+        direction=direction,
+        at=now,
+        connected=bool(connected),
+        disposition=row,
+        notes=notes,
+        customer_words=customer_words,
+        suggested_disposition=(suggestion.disposition or "") if suggestion else "",
+        suggestion_confidence=suggestion.confidence if suggestion else None,
+        order_number=order_number[:20],
+        order_found=order_found,
+        episode=lead.episode,
+        is_follow_up=outcome.is_follow_up,
+    )
+    if contact.is_follow_up and episode_fu is not None:
+        # D4: this was the one follow-up. A missed one stays "missed" (made late) for the record.
+        FollowUp.objects.filter(pk=episode_fu.pk).update(
+            done_at=now,
+            done_contact=contact,
+            status=(
+                FollowUpStatus.DONE
+                if episode_fu.status == FollowUpStatus.PENDING
+                else episode_fu.status
+            ),
+        )
+    _transition(lead, to_status, closed_reason=closed_reason, now=now)
+    cancelled: list[int] = []
+    if lead.status != LeadStatus.WILL_PLACE_ORDER:
+        cancelled = _cancel_pending_follow_ups(lead, reason=f"lead moved to {lead.status}", now=now)
+    if lead.owner_id is None:
+        lead.owner = agent
+    lead.disposition = row
+    lead.last_contact_at = now
+
+    ticket = None
+    if order_found:
+        lead.order_number = order.number
+        lead.ordered_at = order.created_at
+    elif order_found is False:
+        from orderdesk.cx.actions import open_ticket
+        from orderdesk.cx.choices import TicketType
+
+        ticket = open_ticket(
+            type=TicketType.ORDER_NOT_FOUND,
+            customer=lead.customer,
+            lead=lead,
+            order_number=order_number,
+            notes=(
+                f"Customer says they already placed an order"
+                f"{' (order ID given: ' + order_number + ')' if order_number else ' (no order ID)'}; "
+                f"no order found by number or phone. Agent notes: {notes}"
+                + (f"\nCustomer's words: {customer_words}" if customer_words else "")
+            ),
+            created_by=agent,
+        )
+        lead.order_block = rules.ORDER_NOT_FOUND_PENDING
+
+    follow_up = None
+    if follow_up_at is not None:
+        follow_up = _create_follow_up(lead, agent=agent, at=follow_up_at, now=now, contact=contact)
+    lead.save()
+    audit.record(
+        "contact.log",
+        contact,
+        after={
+            "lead": lead.pk,
+            "channel": channel,
+            "direction": direction,
+            "connected": bool(connected),
+            "disposition": row.key,
+            "suggested": contact.suggested_disposition,
+            "order_number": contact.order_number,
+            "order_found": order_found,
+            "follow_up": follow_up.pk if follow_up else None,
+        },
+        actor=agent,
+    )
+    after = _snapshot(lead)
+    if after != before:
+        audit.record(
+            "lead.update",
+            lead,
+            before=before,
+            after={
+                **after,
+                "follow_ups_cancelled": cancelled,
+                "ticket": ticket.pk if ticket else None,
+            },
+            actor=agent,
+        )
+    return ContactLogged(
+        contact=contact,
+        lead=lead,
+        follow_up=follow_up,
+        ticket=ticket,
+        order_found=order_found,
+        cancelled_follow_ups=len(cancelled),
+    )
+
+
+def _create_follow_up(lead: Lead, *, agent, at, now, contact=None) -> FollowUp:
+    """Insert the episode's one follow-up. Call holding the lead's row lock, with D3 checked.
+    The unique index (lead, episode) is the last word if two requests race anyway."""
+    try:
+        with transaction.atomic():
+            follow_up = FollowUp.objects.create(
+                lead=lead,
+                episode=lead.episode,
+                due_at=at,
+                assigned_to=lead.owner or agent,
+                permission_given=True,
+                permission_recorded_by=agent,
+                permission_recorded_at=now,
+                permission_contact=contact,
+            )
+    except IntegrityError:
+        raise ContactRefused(
+            "This Will Place Order already has its one follow-up (D3): a second one is not allowed.",
+            code="followup_limit",
+            field="follow_up",
+            status=409,
+        ) from None
+    lead.next_follow_up_at = at
+    audit.record(
+        "followup.schedule",
+        follow_up,
+        after={
+            "lead": lead.pk,
+            "episode": follow_up.episode,
+            "due_at": at,
+            "assigned_to": follow_up.assigned_to_id,
+            "permission_recorded_by": agent.pk,
+        },
+        actor=agent,
+    )
+    return follow_up
+
+
+@transaction.atomic
+def schedule_follow_up(
+    lead, *, agent, at: dt.datetime, permission: bool, now: dt.datetime | None = None
+) -> FollowUp:
+    """D3: the one follow-up of the current Will Place Order episode, with permission recorded.
+
+    For the console's "add follow-up" after the call was logged; ``log_contact`` does the same
+    when the follow-up comes with the contact.
+    """
+    now = now or timezone.now()
+    require(agent, Perm.LEADS_WORK)
+    lead = _lock(lead)
+    _check_owner(lead, agent, Direction.OUTBOUND)
+    if lead.closed_for_sales:
+        _refuse(rules.closed_refusal(lead.closed_reason))
+    if lead.status != LeadStatus.WILL_PLACE_ORDER:
+        _refuse(
+            rules.Refusal(
+                "followup_not_allowed",
+                "Only a lead at Customer Will Place Order carries a follow-up (D3).",
+                "follow_up",
+                422,
+            )
+        )
+    if lead.customer.do_not_contact:
+        _refuse(
+            rules.outbound_refusal(
+                now=now, policy=current_policy(now), do_not_contact=True, attempts_today=0
+            )
+        )
+    refusal = rules.follow_up_refusal(
+        disposition_key=DispositionKey.WILL_PLACE_ORDER,
+        at=at,
+        permission=permission,
+        now=now,
+        episode_started_at=lead.episode_started_at or now,
+        already_scheduled=FollowUp.objects.filter(lead=lead, episode=lead.episode).exists(),
+        policy=current_policy(now),
+    )
+    if refusal:
+        _refuse(refusal)
+    before = _snapshot(lead)
+    follow_up = _create_follow_up(lead, agent=agent, at=at, now=now)
+    lead.save(update_fields=["next_follow_up_at", "updated_at"])
+    audit.record("lead.update", lead, before=before, after=_snapshot(lead), actor=agent)
+    return follow_up
+
+
+@transaction.atomic
+def close_politely(lead, *, agent, notes: str, now: dt.datetime | None = None) -> Lead:
+    """D4: "If still not placed → … close politely". Closes the lead for sales with a reason,
+    cancelling its pending follow-up. Notes are required (D1)."""
+    now = now or timezone.now()
+    require(agent, Perm.LEADS_WORK)
+    lead = _lock(lead)
+    _check_owner(lead, agent, Direction.OUTBOUND)
+    if lead.closed_for_sales:
+        _refuse(rules.closed_refusal(lead.closed_reason))
+    problem = rules.notes_problem(notes, disposition_label="Closed politely")
+    if problem:
+        _refuse(rules.Refusal("notes_required", problem, "notes", 422))
+    before = _snapshot(lead)
+    _transition(lead, LeadStatus.CLOSED, closed_reason=ClosedReason.CLOSED_POLITELY, now=now)
+    cancelled = _cancel_pending_follow_ups(lead, reason="closed politely", now=now)
+    if lead.owner_id is None:
+        lead.owner = agent
+    lead.save()
+    audit.record(
+        "lead.close_politely",
+        lead,
+        before=before,
+        after={**_snapshot(lead), "notes": notes.strip(), "follow_ups_cancelled": cancelled},
+        actor=agent,
+    )
+    return lead
+
+
+# --- D10: the missed-follow-up job ---------------------------------------------------------
+
+
+def mark_follow_up_missed(follow_up: FollowUp, *, now: dt.datetime | None = None) -> bool:
+    """D10: mark one pending follow-up missed and tell its agent. True if this call did it.
+
+    A conditional UPDATE … WHERE status = 'pending': when two workers race, exactly one row
+    count is 1 and only that worker notifies and audits.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        updated = FollowUp.objects.filter(pk=follow_up.pk, status=FollowUpStatus.PENDING).update(
+            status=FollowUpStatus.MISSED, missed_at=now
+        )
+        if updated != 1:
+            return False
+        follow_up = FollowUp.objects.select_related("lead__customer", "assigned_to").get(
+            pk=follow_up.pk
+        )
+        _notify(
+            follow_up.assigned_to,
+            follow_up.lead,
+            NotificationKind.FOLLOW_UP_MISSED,
+            f"Follow-up with {follow_up.lead.customer.name} due "
+            f"{timezone.localtime(follow_up.due_at):%d %b %H:%M} was missed.",
+            now,
+        )
+        audit.record(
+            "followup.missed",
+            follow_up,
+            before={"status": FollowUpStatus.PENDING},
+            after={"status": FollowUpStatus.MISSED, "due_at": follow_up.due_at},
+        )
+    return True
+
+
+def mark_missed_follow_ups(*, now: dt.datetime | None = None, limit: int = 1000) -> int:
+    """The worker's job (D10), run every few minutes:
+
+    1. Read the policy in force: a follow-up is missed ``follow_up_missed_after_minutes``
+       after its time.
+    2. For each pending follow-up past that, oldest first (at most ``limit`` a run), mark it
+       missed in its own short transaction (``mark_follow_up_missed``).
+    3. Return how many this run marked.
+    """
+    now = now or timezone.now()
+    policy = current_policy(now)
+    cutoff = now - dt.timedelta(minutes=policy.follow_up_missed_after_minutes)
+    candidates = FollowUp.objects.filter(
+        status=FollowUpStatus.PENDING, due_at__lte=cutoff
+    ).order_by("due_at")[:limit]
+    return sum(1 for fu in list(candidates) if mark_follow_up_missed(fu, now=now))
+
+
+# --- D6: CX settles an "order not found" case ----------------------------------------------
+
+
+@transaction.atomic
+def settle_order_not_found(lead, *, order=None, actor=None, now: dt.datetime | None = None) -> Lead:
+    """D6, called by ``cx.actions.resolve_order_not_found``: the order was found (the lead is
+    Already Placed an Order, closed for sales) or not (the block is released and the lead
+    goes back to sales). The owner is told either way."""
+    now = now or timezone.now()
+    lead = _lock(lead)
+    if lead.status != LeadStatus.ORDER_NOT_FOUND:
+        raise Conflict(
+            "This lead has no 'order not found' case pending.",
+            code="lead_not_blocked",
+            field="lead",
+        )
+    before = _snapshot(lead)
+    lead.order_block = ""
+    if order is not None:
+        _transition(
+            lead, LeadStatus.ALREADY_ORDERED, closed_reason=ClosedReason.ALREADY_ORDERED, now=now
+        )
+        lead.order_number = order.number
+        lead.ordered_at = order.created_at
+        message = f"CX found order {order.number} for {lead.customer.name}: the lead stays closed for sales."
+    else:
+        _transition(lead, LeadStatus.CONTACTING, now=now)
+        message = f"CX found no order for {lead.customer.name}: the lead is back with sales."
+    lead.save()
+    _notify(lead.owner, lead, NotificationKind.ORDER_NOT_FOUND_RESOLVED, message, now)
+    audit.record(
+        "lead.order_not_found_settled", lead, before=before, after=_snapshot(lead), actor=actor
+    )
+    return lead
+
+
+# --- D7/D8: an order was created -------------------------------------------------------------
+
+
+def _is_agent(user) -> bool:
+    return getattr(user, "role", None) in (Role.SALES, Role.CX)
+
+
+@transaction.atomic
+def record_order_created(order) -> list[Lead]:
+    """D7/D8: the hook the order flow calls inside ``create_order``'s transaction.
+
+    ``order`` has ``customer``, ``number``, ``channel``, ``created_by`` and optionally
+    ``source_lead`` (the lead it was created from).
+
+    1. Lock the customer's open leads and the source lead, in id order (no deadlocks).
+    2. The source lead: refused if blocked (D6) or closed for sales (D5: no order "just to be
+       safe"); else a system contact attempt with Create Order (D7), status Order created,
+       follow-ups cancelled.
+    3. Every other open lead of the customer: Already Placed an Order, pending follow-ups
+       cancelled, closed for sales; its owner is notified (D8). Nobody calls a customer who
+       already ordered.
+    Returns the leads it changed.
+    """
+    now = timezone.now()
+    customer_id = getattr(order, "customer_id", None) or order.customer.pk
+    source = getattr(order, "source_lead", None)
+    source_pk = source.pk if source is not None else None
+    ids = set(
+        Lead.objects.filter(customer_id=customer_id, closed_for_sales=False).values_list(
+            "pk", flat=True
+        )
+    )
+    if source_pk:
+        ids.add(source_pk)
+    leads = list(Lead.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    changed = []
+    create_order = Disposition.objects.get(key=DispositionKey.CREATE_ORDER)
+    already = Disposition.objects.get(key=DispositionKey.ALREADY_ORDERED)
+    actor = order.created_by if getattr(order, "created_by", None) else None
+    for lead in leads:
+        before = _snapshot(lead)
+        if lead.pk == source_pk:
+            blocked = rules.order_creation_blocked(lead)
+            if blocked:
+                raise Conflict(rules.ORDER_BLOCK_MESSAGES[blocked], code=blocked, field="lead_id")
+            last = (
+                lead.contacts.filter(recorded_by_system=False).only("channel", "direction").first()
+            )
+            contact = ContactAttempt.objects.create(
+                lead=lead,
+                agent=actor if _is_agent(actor) else None,
+                channel=last.channel if last else Channel.CALL,
+                direction=last.direction if last else Direction.OUTBOUND,
+                at=now,
+                connected=True,
+                disposition=create_order,
+                notes=f"Order {order.number} created from this lead ({order.channel}).",
+                order_number=order.number,
+                order_found=True,
+                episode=lead.episode,
+                recorded_by_system=True,
+            )
+            _transition(
+                lead, LeadStatus.ORDER_CREATED, closed_reason=ClosedReason.ORDER_CREATED, now=now
+            )
+            lead.disposition = create_order
+            cancelled = _cancel_pending_follow_ups(lead, reason="order created", now=now)
+            audit.record(
+                "contact.log",
+                contact,
+                after={
+                    "lead": lead.pk,
+                    "disposition": create_order.key,
+                    "system": True,
+                    "order": order.number,
+                },
+                actor=actor,
+            )
+        elif lead.closed_for_sales:
+            continue  # closed while we waited for the lock
+        else:
+            _transition(
+                lead,
+                LeadStatus.ALREADY_ORDERED,
+                closed_reason=ClosedReason.ALREADY_ORDERED,
+                now=now,
+            )
+            lead.disposition = already
+            cancelled = _cancel_pending_follow_ups(
+                lead, reason=f"customer ordered {order.number}", now=now
+            )
+            if lead.owner_id and lead.owner_id != getattr(actor, "pk", None):
+                _notify(
+                    lead.owner,
+                    lead,
+                    NotificationKind.CUSTOMER_ORDERED,
+                    f"{lead.customer.name} placed order {order.number} ({order.channel}). The lead "
+                    f"is closed for sales and its follow-up cancelled: do not call (D8).",
+                    now,
+                )
+        lead.order_number = order.number
+        lead.ordered_at = now
+        lead.save()
+        audit.record(
+            "lead.order_created" if lead.pk == source_pk else "lead.customer_ordered",
+            lead,
+            before=before,
+            after={**_snapshot(lead), "order": order.number, "follow_ups_cancelled": cancelled},
+            actor=actor,
+        )
+        changed.append(lead)
+    return changed
+
+
+@transaction.atomic
+def mark_notifications_read(user, ids: list[int] | None = None, *, now=None) -> int:
+    """The console's "seen" on the owner's notifications."""
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=now or timezone.now())

@@ -1,0 +1,97 @@
+"""Status and code enums of the leads app (SPEC §3, §11 stable keys)."""
+
+from django.db import models
+
+
+class LeadSource(models.TextChoices):
+    APP_QUOTE = "app_quote", "Quote dropped in the app"  # estimate seen in the app, no order placed
+    WEB_QUOTE = "web_quote", "Quote dropped on the web"  # estimate seen on the website, no order
+    INBOUND_CALL = "inbound_call", "Inbound call"  # the customer called the sales line
+    CALLBACK_REQUEST = "callback_request", "Callback request"  # the customer asked to be called
+    CAMPAIGN = "campaign", "Campaign"  # a marketing list (outbound)
+    REFERRAL = "referral", "Referral"  # passed on by another customer or a partner
+
+
+class LeadStatus(models.TextChoices):
+    NEW = "new", "New"  # nobody has reached the customer yet
+    CONTACTING = "contacting", "Contacting"  # attempts made, no outcome that settles the lead
+    WILL_PLACE_ORDER = "will_place_order", "Customer will place order"  # D3 episode open
+    WAITING_FOR_QUOTE = "waiting_for_quote", "Waiting for quote"  # customer waits on a price
+    ALREADY_ORDERED = (
+        "already_ordered",
+        "Already placed an order",
+    )  # D5: closed for sales, ops/CX own it
+    ORDER_NOT_FOUND = "order_not_found", "Ordered, order not found (with CX)"  # D6: CX verifies
+    ORDER_CREATED = "order_created", "Order created"  # D7: an order was created from this lead
+    CLOSED = "closed", "Closed"  # not interested, wrong person, invalid number or closed politely
+
+
+# Statuses in which sales may still work the lead (everything else is closed for sales, D5).
+OPEN_LEAD_STATUSES = (
+    LeadStatus.NEW,
+    LeadStatus.CONTACTING,
+    LeadStatus.WILL_PLACE_ORDER,
+    LeadStatus.WAITING_FOR_QUOTE,
+)
+
+
+class ClosedReason(models.TextChoices):
+    ALREADY_ORDERED = "already_ordered", "Customer already placed an order"  # D5
+    ORDER_NOT_FOUND = "order_not_found", "Customer says ordered; CX is verifying"  # D6
+    ORDER_CREATED = "order_created", "An order was created from this lead"  # D7
+    NOT_INTERESTED = "not_interested", "Not interested"  # the customer said no
+    WRONG_PERSON = "wrong_person", "Wrong person"  # the number is not the customer's
+    INVALID_NUMBER = "invalid_number", "Invalid number"  # the number does not exist
+    CLOSED_POLITELY = (
+        "closed_politely",
+        "Closed politely",
+    )  # D4: no progress after the one follow-up
+
+
+class LeadPriority(models.IntegerChoices):
+    NORMAL = 10, "Normal"  # everyday devices
+    HIGH = 20, "High"  # high-end devices (catalog DeviceModel.high_end) are called first
+
+
+class DispositionGroup(models.TextChoices):
+    CONNECTED = "connected", "Connected"  # the agent spoke with someone
+    NOT_CONNECTED = "not_connected", "Not connected"  # nobody was reached
+
+
+class DispositionKey(models.TextChoices):
+    """The default tree's stable keys (SPEC §11). The tree itself is data (``Disposition``)."""
+
+    WILL_PLACE_ORDER = "will_place_order", "Customer Will Place Order"  # intent yes, action pending
+    ALREADY_ORDERED = "already_ordered", "Already Placed an Order"  # action done before/during call
+    CREATE_ORDER = "create_order", "Create Order"  # D7: set only by the system on order creation
+    WAITING_FOR_QUOTE = "waiting_for_quote", "Waiting for Quote"  # wants or waits on a price
+    NOT_INTERESTED = "not_interested", "Not Interested"  # does not want to sell
+    WRONG_PERSON = "wrong_person", "Wrong Person"  # reached someone who is not the customer
+    NO_ANSWER = "no_answer", "No Answer"  # rang out
+    BUSY = "busy", "Busy"  # line busy or call rejected
+    SWITCHED_OFF = "switched_off", "Switched Off"  # phone off or not reachable
+    INVALID_NUMBER = "invalid_number", "Invalid Number"  # number does not exist / not in service
+
+
+class Channel(models.TextChoices):
+    CALL = "call", "Call"  # a phone call
+    WHATSAPP = "whatsapp", "WhatsApp"  # a WhatsApp conversation
+    SMS = "sms", "SMS"  # a text message
+
+
+class Direction(models.TextChoices):
+    OUTBOUND = "outbound", "Outbound"  # sales reached out: D5 and D9 apply
+    INBOUND = "inbound", "Inbound"  # the customer reached us: always answered (D9 exempt)
+
+
+class FollowUpStatus(models.TextChoices):
+    PENDING = "pending", "Pending"  # scheduled, not yet made
+    DONE = "done", "Done"  # the follow-up contact was made
+    CANCELLED = "cancelled", "Cancelled"  # no longer wanted (e.g. already ordered, D5/D8)
+    MISSED = "missed", "Missed"  # not made in time (D10); the supervisor sees it
+
+
+class NotificationKind(models.TextChoices):
+    CUSTOMER_ORDERED = "customer_ordered", "Customer placed an order"  # D8: stop calling
+    FOLLOW_UP_MISSED = "follow_up_missed", "Follow-up missed"  # D10
+    ORDER_NOT_FOUND_RESOLVED = "order_not_found_resolved", "Order-not-found case resolved"  # D6
