@@ -273,18 +273,14 @@ def _may_override(actor) -> bool:
 
 def _lead_for(req: OrderRequest):
     from orderdesk.leads.models import Lead
-    from orderdesk.leads.rules import order_creation_blocked
+    from orderdesk.leads.rules import ORDER_BLOCK_MESSAGES, order_creation_blocked
 
     lead = Lead.objects.select_related("customer").filter(pk=req.lead_id).first()
     if lead is None:
         raise NotFound(f"Lead {req.lead_id} does not exist.", code="lead_unknown", field="lead_id")
     blocked = order_creation_blocked(lead)
     if blocked:
-        raise Conflict(
-            "An 'order not found' case is open with CX for this lead: no order can be created from it until CX resolves it (D6).",
-            code=blocked,
-            field="lead_id",
-        )
+        raise Conflict(ORDER_BLOCK_MESSAGES.get(blocked, "No order can be created from this lead."), code=blocked, field="lead_id")
     return lead
 
 

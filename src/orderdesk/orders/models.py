@@ -42,6 +42,14 @@ class Order(TimeStampedModel):
         related_name="orders_created",
         help_text="M8: the agent (or API client) who created the order stays on it.",
     )
+    source_lead = models.ForeignKey(
+        "leads.Lead",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+        help_text="the lead the order came from (D7)",
+    )
     reason = models.CharField(
         max_length=40, choices=CreationReason.choices, blank=True, help_text="M1, agent orders only"
     )

@@ -143,7 +143,7 @@ def test_m6_confirmation_goes_to_the_outbox_with_the_number(cast, catalog, order
     order = create_order(order_request(), actor=cast["sales"], channel="agent")
     messages = Message.objects.filter(customer=order.customer)
     assert messages.exists()
-    assert all(m.kind == "order_confirmation" for m in messages)
+    assert all(m.kind_id == "order_confirmation" for m in messages)
     assert any(order.display_number in m.body for m in messages)
 
 

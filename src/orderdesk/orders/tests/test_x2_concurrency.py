@@ -67,7 +67,7 @@ def run_rounds(cast, catalog, api_token, api_order_body, agent_fields, *, thread
         results = race(plan_tokens, plan)
         created = {r[1]["number"] for r in results if r[0] == 201}
         statuses = {r[0] for r in results}
-        assert len(created) == 1, f"round {round_no}: {len(created)} orders created"
+        assert len(created) == 1, f"round {round_no}: {len(created)} orders created: {results[:3]}"
         assert statuses <= {201, 409}, (
             f"round {round_no}: unexpected statuses {statuses}: {[r for r in results if r[0] not in (201, 409)][:2]}"
         )
