@@ -67,7 +67,11 @@ def reset() -> None:
 
 def start(args, env):
     return subprocess.Popen(
-        [BIN, *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        [BIN, *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
 
 
@@ -91,7 +95,9 @@ def throughput(customer, n: int, senders: int) -> float:
     )  # fmt: skip
     gateway = Gateway().start()
     started = time.monotonic()
-    processes = [start(["send_messages", "--interval", "0.05"], env_for(gateway)) for _ in range(senders)]
+    processes = [
+        start(["send_messages", "--interval", "0.05"], env_for(gateway)) for _ in range(senders)
+    ]
     try:
         while len(gateway.accepted) < n:
             time.sleep(0.05)
@@ -109,14 +115,18 @@ def throughput(customer, n: int, senders: int) -> float:
 def delay(customer, n: int, rate: float) -> tuple[float, float, float]:
     reset()
     gateway = Gateway().start()
-    worker = start(["worker", "--interval", "0.1", "--no-reload", "--no-startup-delay"], env_for(gateway))
+    worker = start(
+        ["worker", "--interval", "0.1", "--no-reload", "--no-startup-delay"], env_for(gateway)
+    )
     committed_at: dict[str, float] = {}
     try:
         time.sleep(3)  # let the worker start
         for i in range(n):
             with transaction.atomic():
                 [m] = enqueue_message(
-                    customer=customer, kind="order_confirmation", context={"order_number": f"ODB{i}"}
+                    customer=customer,
+                    kind="order_confirmation",
+                    context={"order_number": f"ODB{i}"},
                 )
             committed_at[m.provider_key] = time.time()
             time.sleep(1 / rate)
@@ -126,18 +136,24 @@ def delay(customer, n: int, rate: float) -> tuple[float, float, float]:
     finally:
         stop(worker)
         gateway.stop()
-    delays = sorted(gateway.accepted_at[k] - t for k, t in committed_at.items() if k in gateway.accepted_at)
+    delays = sorted(
+        gateway.accepted_at[k] - t for k, t in committed_at.items() if k in gateway.accepted_at
+    )
     assert len(delays) == n, f"only {len(delays)} of {n} delivered"
     p95 = delays[int(0.95 * (len(delays) - 1))]
     return statistics.median(delays), p95, delays[-1]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--messages", type=int, default=5000)
     parser.add_argument("--senders", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--delay-messages", type=int, default=300)
-    parser.add_argument("--rate", type=float, default=20.0, help="messages per second in the delay phase")
+    parser.add_argument(
+        "--rate", type=float, default=20.0, help="messages per second in the delay phase"
+    )
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)

@@ -4,6 +4,8 @@ set -euo pipefail
 PORT="${PORT:-8000}"
 BIN="${BIN:-.venv/bin}"
 
+# The worker is also the message sender (messaging.tasks); start its periodic sweep now.
+"$BIN/orderdesk" send_messages --schedule >/dev/null
 "$BIN/orderdesk" worker --interval 1 --no-reload >var/worker.log 2>&1 &
 WORKER=$!
 trap 'kill "$WORKER" 2>/dev/null || true' EXIT INT TERM
@@ -14,6 +16,7 @@ cat <<TXT
   API docs:                http://127.0.0.1:${PORT}/api/v1/docs
   Back office (admin):     http://127.0.0.1:${PORT}/admin/
   Worker log:              var/worker.log
+  Messages "sent" (demo):  var/messages.jsonl (SMS/WhatsApp; e-mail in the worker log)
 
   Demo logins (password for all: demo)
     demo-sales        sales agent        -> /console/sales/

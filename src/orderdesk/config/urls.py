@@ -11,5 +11,6 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="console:home", permanent=False)),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("console/messages/", include("orderdesk.messaging.urls")),
     path("console/", include("orderdesk.console.urls")),
 ]

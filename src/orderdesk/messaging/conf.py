@@ -1,0 +1,83 @@
+"""The messaging settings, read from ``settings.ORDERDESK["MESSAGING"]`` on every call.
+
+Read per call (not at import) so a test's ``settings`` fixture and a running
+worker see the same values the settings file gives them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+DEFAULTS = {
+    "SMS_PROVIDER": "file",  # "http" (a real gateway) or "file" (demo: a JSON-lines file + log)
+    "WHATSAPP_PROVIDER": "file",
+    "EMAIL_PROVIDER": "email",  # Django's EMAIL_BACKEND (SMTP in production)
+    "SMS_GATEWAY_URL": "",
+    "SMS_GATEWAY_KEY": "",
+    "WHATSAPP_GATEWAY_URL": "",
+    "WHATSAPP_GATEWAY_KEY": "",
+    "GATEWAY_TIMEOUT_SECONDS": 10.0,
+    "FILE_PATH": "",  # default: VAR_DIR/messages.jsonl
+    "MAX_ATTEMPTS": 6,
+    "RETRY_BASE_SECONDS": 30,
+    "RETRY_MAX_SECONDS": 3600,
+    "LEASE_SECONDS": 120,
+    "BATCH_SIZE": 50,
+    "TASK_TIME_BUDGET_SECONDS": 30,
+    "SWEEP_SECONDS": 30,
+    "CALLING_HOURS": "09:00-21:00",  # IST, D9's default; promotional messages wait for it
+}
+
+
+@dataclass(frozen=True)
+class MessagingConf:
+    sms_provider: str
+    whatsapp_provider: str
+    email_provider: str
+    sms_gateway_url: str
+    sms_gateway_key: str
+    whatsapp_gateway_url: str
+    whatsapp_gateway_key: str
+    gateway_timeout: float
+    file_path: Path
+    max_attempts: int
+    retry_base: int
+    retry_max: int
+    lease_seconds: int
+    batch_size: int
+    task_time_budget: float
+    sweep_seconds: int
+    calling_hours: tuple[dt.time, dt.time]
+
+
+def _hours(text: str) -> tuple[dt.time, dt.time]:
+    start, end = (dt.time.fromisoformat(part.strip()) for part in text.split("-"))
+    return start, end
+
+
+def conf() -> MessagingConf:
+    raw = {**DEFAULTS, **getattr(settings, "ORDERDESK", {}).get("MESSAGING", {})}
+    var_dir = Path(getattr(settings, "VAR_DIR", "var"))
+    return MessagingConf(
+        sms_provider=raw["SMS_PROVIDER"],
+        whatsapp_provider=raw["WHATSAPP_PROVIDER"],
+        email_provider=raw["EMAIL_PROVIDER"],
+        sms_gateway_url=raw["SMS_GATEWAY_URL"],
+        sms_gateway_key=raw["SMS_GATEWAY_KEY"],
+        whatsapp_gateway_url=raw["WHATSAPP_GATEWAY_URL"] or raw["SMS_GATEWAY_URL"],
+        whatsapp_gateway_key=raw["WHATSAPP_GATEWAY_KEY"] or raw["SMS_GATEWAY_KEY"],
+        gateway_timeout=float(raw["GATEWAY_TIMEOUT_SECONDS"]),
+        file_path=Path(raw["FILE_PATH"] or var_dir / "messages.jsonl"),
+        max_attempts=max(1, int(raw["MAX_ATTEMPTS"])),
+        retry_base=int(raw["RETRY_BASE_SECONDS"]),
+        retry_max=int(raw["RETRY_MAX_SECONDS"]),
+        lease_seconds=int(raw["LEASE_SECONDS"]),
+        batch_size=int(raw["BATCH_SIZE"]),
+        task_time_budget=float(raw["TASK_TIME_BUDGET_SECONDS"]),
+        sweep_seconds=int(raw["SWEEP_SECONDS"]),
+        calling_hours=_hours(raw["CALLING_HOURS"]),
+    )

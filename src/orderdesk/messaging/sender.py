@@ -1,0 +1,283 @@
+"""The sender: claims due outbox rows, hands each to its provider, records the result.
+
+One batch (``deliver_batch``), as any number of senders run it at once:
+
+1. **Claim** (one short transaction). Select up to ``BATCH_SIZE`` due rows —
+   queued or held, ``next_attempt_at`` passed, no live lease — with
+   ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so concurrent senders take disjoint
+   rows without waiting on each other. Then a conditional ``UPDATE … WHERE`` that
+   repeats the due-and-unleased test sets a fresh ``claim_token`` and
+   ``claimed_until = now + LEASE_SECONDS``. SQLite has no SKIP LOCKED; there the
+   IMMEDIATE transaction serialises claimers and the conditional UPDATE decides.
+   A sender that dies (SIGKILL, OOM, power) simply stops renewing; its lease
+   expires and another sender claims the rows again.
+2. **Deliver** each claimed row outside any transaction (a gateway can take
+   seconds): re-check preferences and calling hours, renew the lease if it runs
+   short, call the adapter with the row's ``provider_key``.
+3. **Record** with a conditional ``UPDATE … WHERE id = … AND claim_token = mine``
+   and the transition table's source states: if the lease was lost meanwhile the
+   update touches no row and the other sender's result stands.
+
+Delivery to the adapter is therefore at least once (a crash between 2 and 3
+repeats one message); the provider's de-duplication on ``provider_key`` makes it
+exactly once at the provider.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from orderdesk.core import audit
+from orderdesk.messaging import rules
+from orderdesk.messaging.choices import Channel, MessageStatus
+from orderdesk.messaging.conf import MessagingConf, conf
+from orderdesk.messaging.models import Message
+from orderdesk.messaging.providers import Outgoing, ProviderError, provider_for
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class SendReport:
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    held: int = 0
+    cancelled: int = 0
+    lost: int = 0  # results not recorded because our lease had been taken over
+    batches: int = 0
+    more_due: bool = False
+    wake_ups: list = field(default_factory=list)
+
+    def add(self, other: SendReport) -> None:
+        for name in (
+            "claimed",
+            "sent",
+            "retried",
+            "failed",
+            "held",
+            "cancelled",
+            "lost",
+            "batches",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.more_due = other.more_due
+
+    def as_dict(self) -> dict:
+        return {
+            k: getattr(self, k)
+            for k in (
+                "claimed",
+                "sent",
+                "retried",
+                "failed",
+                "held",
+                "cancelled",
+                "lost",
+                "batches",
+            )
+        }
+
+
+def due_messages(now: dt.datetime):
+    return Message.objects.filter(status__in=rules.SENDABLE, next_attempt_at__lte=now).filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    )
+
+
+def claim_batch(*, limit: int, lease_seconds: int) -> tuple[str, list[Message]]:
+    """Step 1: lease up to ``limit`` due messages to this sender. Returns (token, rows)."""
+    token = uuid.uuid4().hex
+    now = timezone.now()
+    with transaction.atomic():
+        candidates = due_messages(now).order_by("next_attempt_at", "id")
+        if connection.features.has_select_for_update_skip_locked:
+            candidates = candidates.select_for_update(skip_locked=True)
+        ids = list(candidates.values_list("id", flat=True)[:limit])
+        if not ids:
+            return token, []
+        due_messages(now).filter(id__in=ids).update(
+            claim_token=token, claimed_until=now + dt.timedelta(seconds=lease_seconds)
+        )
+    rows = list(
+        Message.objects.filter(claim_token=token)
+        .select_related("customer", "kind")
+        .order_by("next_attempt_at", "id")
+    )
+    return token, rows
+
+
+def _move(message: Message, token: str, to: str, **fields) -> bool:
+    """Step 3: the one place the sender changes a status: conditional on our claim and
+    on the transition table, so a lost lease or a concurrent change is never overwritten."""
+    updated = Message.objects.filter(
+        pk=message.pk, claim_token=token, status__in=rules.sources_of(to)
+    ).update(status=to, claim_token="", claimed_until=None, updated_at=timezone.now(), **fields)
+    return updated == 1
+
+
+def _preference_refusal(message: Message) -> str | None:
+    """N3 again at send time: the customer may have opted out since the message was queued."""
+    customer = message.customer
+    recipient = rules.Recipient(
+        phone=customer.phone,
+        email=customer.email,
+        whatsapp_opt_in=customer.whatsapp_opt_in,
+        do_not_contact=customer.do_not_contact,
+    )
+    reason = rules.channel_refusal(
+        message.channel, recipient, honours_do_not_contact=message.kind.respects_do_not_contact
+    )
+    # An e-mail queued to an address since changed still goes to the address it was written for.
+    return None if reason == rules.SKIP_NO_EMAIL and message.channel == Channel.EMAIL else reason
+
+
+def deliver_one(message: Message, token: str, c: MessagingConf, report: SendReport) -> None:
+    """Step 2 and 3 for one claimed message."""
+    now = timezone.now()
+    refusal = _preference_refusal(message)
+    if refusal:
+        if _move(message, token, MessageStatus.CANCELLED, last_error=f"not sent: {refusal}"):
+            report.cancelled += 1
+        return
+    if message.kind.is_promotional and not rules.in_calling_hours(now, c.calling_hours):
+        at = rules.next_calling_window(now, c.calling_hours)
+        if _move(message, token, MessageStatus.HELD, next_attempt_at=at):
+            report.held += 1
+            report.wake_ups.append(at)
+        return
+
+    outgoing = Outgoing(
+        key=message.provider_key,
+        channel=message.channel,
+        to=message.recipient,
+        subject=message.subject,
+        body=message.body,
+    )
+    try:
+        provider = provider_for(message.channel, c)
+        provider_id = provider.send(outgoing)
+    except ProviderError as exc:
+        _record_failure(message, token, c, report, str(exc), retryable=exc.retryable)
+        return
+    except Exception as exc:  # an adapter bug must not stop the batch; retried like an outage
+        logger.exception("provider crashed on message %s", message.pk)
+        _record_failure(message, token, c, report, f"{type(exc).__name__}: {exc}", retryable=True)
+        return
+    if _move(
+        message,
+        token,
+        MessageStatus.SENT,
+        attempts=F("attempts") + 1,
+        sent_at=timezone.now(),
+        provider=provider.name,
+        provider_message_id=provider_id[:200],
+        last_error="",
+    ):
+        report.sent += 1
+    else:
+        report.lost += 1
+        logger.warning(
+            "message %s sent but our lease was taken over; the provider de-duplicates", message.pk
+        )
+
+
+def _record_failure(
+    message: Message,
+    token: str,
+    c: MessagingConf,
+    report: SendReport,
+    error: str,
+    *,
+    retryable: bool,
+) -> None:
+    """N2: back off and retry, or fail for good after the last try (visible to ops)."""
+    now = timezone.now()
+    tries = message.attempts + 1
+    error = error[:2000]
+    if retryable and tries < c.max_attempts:
+        delay = rules.retry_delay(tries, base=c.retry_base, cap=c.retry_max)
+        at = now + dt.timedelta(seconds=delay)
+        if message.kind.is_promotional:
+            at = rules.next_calling_window(at, c.calling_hours)
+        if _move(
+            message,
+            token,
+            MessageStatus.QUEUED,
+            attempts=F("attempts") + 1,
+            next_attempt_at=at,
+            last_error=f"try {tries}: {error}",
+        ):
+            report.retried += 1
+            report.wake_ups.append(at)
+        else:
+            report.lost += 1
+        return
+    with transaction.atomic():
+        why = f"try {tries} of {c.max_attempts}" if retryable else "refused by the provider"
+        if _move(
+            message,
+            token,
+            MessageStatus.FAILED,
+            attempts=F("attempts") + 1,
+            failed_at=now,
+            last_error=f"{why}: {error}",
+        ):
+            audit.record(
+                "message.fail",
+                message,
+                before={"status": message.status, "attempts": message.attempts},
+                after={"status": MessageStatus.FAILED, "attempts": tries, "error": error[:500]},
+            )
+            report.failed += 1
+        else:
+            report.lost += 1
+
+
+def deliver_batch(c: MessagingConf | None = None) -> SendReport:
+    """Claim one batch and deliver it."""
+    c = c or conf()
+    report = SendReport(batches=1)
+    token, batch = claim_batch(limit=c.batch_size, lease_seconds=c.lease_seconds)
+    report.claimed = len(batch)
+    report.more_due = len(batch) == c.batch_size
+    lease_until = timezone.now() + dt.timedelta(seconds=c.lease_seconds)
+    for message in batch:
+        # Renew the lease before it could lapse during this send (a hanging gateway
+        # times out after GATEWAY_TIMEOUT_SECONDS), so no other sender takes rows we still hold.
+        if (lease_until - timezone.now()).total_seconds() < c.gateway_timeout + 5:
+            lease_until = timezone.now() + dt.timedelta(seconds=c.lease_seconds)
+            Message.objects.filter(claim_token=token, status__in=rules.SENDABLE).update(
+                claimed_until=lease_until
+            )
+        deliver_one(message, token, c, report)
+    return report
+
+
+def deliver_due(*, time_budget: float | None = None, should_stop=None) -> SendReport:
+    """Deliver batches until nothing is due, ``time_budget`` seconds pass, or ``should_stop()``."""
+    c = conf()
+    total = SendReport()
+    started = time.monotonic()
+    while True:
+        report = deliver_batch(c)
+        total.add(report)
+        total.wake_ups.extend(report.wake_ups)
+        if report.claimed == 0 or not report.more_due:
+            total.more_due = False
+            break
+        if should_stop and should_stop():
+            break
+        if time_budget is not None and time.monotonic() - started > time_budget:
+            total.more_due = True
+            break
+    return total
