@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orderdesk.console import tools, views
+from orderdesk.console import order_views, tools, views
 
 app_name = "console"
 
@@ -15,6 +15,9 @@ urlpatterns = [
     path("ops/", views.ops_home, name="ops_home"),
     path("supervisor/", views.supervisor_home, name="supervisor_home"),
     path("admin-home/", views.admin_home, name="admin_home"),
+    # The manual order wizard (M1-M6).
+    path("orders/new/", order_views.order_wizard, name="order_wizard"),
+    path("orders/<str:number>/created/", order_views.order_created, name="order_created"),
     # Desk tools (HTMX fragments; full pages without JavaScript).
     path("tools/quote/models/", tools.quote_models, name="quote_models"),
     path("tools/quote/questions/", tools.quote_questions, name="quote_questions"),

@@ -1,0 +1,275 @@
+"""The manual order wizard (SOP manual-order-creation §5 steps 1-7; SPEC M1-M6).
+
+A stateless wizard: each step posts every value gathered so far (earlier steps
+ride along as hidden inputs), the server checks the current step with the same
+rules ``create_order`` enforces, and the last step calls ``create_order`` —
+which checks everything again. Nothing is written before the final click.
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from orderdesk.accounts.permissions import Perm, requires
+from orderdesk.catalog.actions import active_variant, price_for
+from orderdesk.catalog.selectors import questionnaire, search_models, serviceability
+from orderdesk.core.errors import DomainError
+from orderdesk.core.phones import normalise_phone
+from orderdesk.customers.validators import PINCODE_RE
+from orderdesk.orders import rules
+from orderdesk.orders.actions import OrderRequest, create_order
+from orderdesk.orders.choices import CreationReason, PaymentMethod
+from orderdesk.orders.models import Order
+
+STEPS = ("reason", "device", "condition", "estimate", "pickup", "slot", "payment", "review")
+STEP_TITLES = {
+    "reason": "Why you are creating it",
+    "device": "Device",
+    "condition": "Condition",
+    "estimate": "Estimated price",
+    "pickup": "Pickup address",
+    "slot": "Pickup slot",
+    "payment": "Payment",
+    "review": "Review and consent",
+}
+# Every value the wizard carries from step to step.
+CARRIED = (
+    "lead_id", "customer_name", "customer_phone", "reason", "variant_id", "accessories",
+    "price_confirmed", "line1", "line2", "landmark", "city", "pincode", "slot_id",
+    "payment_method", "upi_id", "account_number", "ifsc", "special_instructions",
+)  # fmt: skip
+
+
+class Wizard:
+    """The values gathered so far, read from the request, and what they resolve to."""
+
+    def __init__(self, data, lead=None):
+        self.values = {name: (data.get(name) or "").strip() for name in CARRIED}
+        self.answers = {
+            k[len("answer_") :]: v for k, v in data.items() if k.startswith("answer_") and v
+        }
+        self.lead = lead
+        if lead is not None:
+            self.values["lead_id"] = str(lead.pk)
+            self.values["customer_name"] = lead.customer.name
+            self.values["customer_phone"] = lead.customer.phone
+        self.errors: dict[str, list[str]] = {}
+
+    def error(self, field: str, message: str) -> None:
+        self.errors.setdefault(field, []).append(message)
+
+    def add_domain_error(self, exc: DomainError) -> None:
+        for e in exc.errors:
+            self.error(
+                (e.field or "form").replace("pickup.", "").replace("payment.", ""), e.message
+            )
+
+    @property
+    def variant(self):
+        if not self.values["variant_id"].isdigit():
+            return None
+        try:
+            return active_variant(int(self.values["variant_id"]))
+        except DomainError:
+            return None
+
+    def price(self) -> int | None:
+        variant = self.variant
+        if variant is None:
+            return None
+        try:
+            return price_for(variant, self.answers)
+        except DomainError:
+            return None
+
+    def request(self, *, consent_confirmed: bool, consent_statement: str) -> OrderRequest:
+        v = self.values
+        return OrderRequest(
+            customer_name=v["customer_name"],
+            customer_phone=v["customer_phone"],
+            line1=v["line1"],
+            line2=v["line2"],
+            landmark=v["landmark"],
+            city=v["city"],
+            pincode=v["pincode"],
+            slot_id=int(v["slot_id"]) if v["slot_id"].isdigit() else None,
+            payment_method=v["payment_method"],
+            upi_id=v["upi_id"],
+            account_number=v["account_number"],
+            ifsc=v["ifsc"].upper(),
+            variant_id=int(v["variant_id"]) if v["variant_id"].isdigit() else None,
+            answers=self.answers,
+            accessories=v["accessories"],
+            special_instructions=v["special_instructions"],
+            lead_id=int(v["lead_id"]) if v["lead_id"].isdigit() else None,
+            reason=v["reason"],
+            consent_confirmed=consent_confirmed,
+            consent_statement=consent_statement,
+            price_confirmed=v["price_confirmed"] == "yes",
+        )
+
+
+def check_step(step: str, wizard: Wizard) -> None:
+    """The checks of one step (the same rules create_order applies at the end)."""
+    v = wizard.values
+    if step == "reason":
+        if v["reason"] not in CreationReason.values:
+            wizard.error("reason", "Choose why you are creating this order for the customer (M1).")
+        if not v["customer_name"]:
+            wizard.error("customer_name", "The customer's name is required.")
+        try:
+            normalise_phone(v["customer_phone"])
+        except DomainError as exc:
+            wizard.error("customer_phone", exc.message)
+    elif step == "device":
+        if wizard.variant is None:
+            wizard.error("variant_id", "Choose the model and variant the customer has.")
+    elif step == "condition":
+        try:
+            price_for(wizard.variant, wizard.answers)
+        except DomainError as exc:
+            for e in exc.errors:
+                wizard.error(e.field or "form", e.message)
+    elif step == "estimate":
+        if v["price_confirmed"] != "yes":
+            wizard.error(
+                "price_confirmed",
+                "Read out the estimate and tick when the customer agrees (final price depends on inspection).",
+            )
+    elif step == "pickup":
+        for name, label in (
+            ("line1", "the address"),
+            ("landmark", "a landmark"),
+            ("city", "the city"),
+        ):
+            if not v[name]:
+                wizard.error(name, f"The pickup address needs {label}.")
+        if not PINCODE_RE.match(v["pincode"]):
+            wizard.error("pincode", "A pincode is 6 digits and does not start with 0.")
+        elif wizard.variant is not None:
+            check = serviceability(
+                v["pincode"], wizard.variant.model.device_type.key, with_slots=False
+            )
+            if not check.serviceable:
+                kind = wizard.variant.model.device_type.name.lower()
+                wizard.error(
+                    "pincode",
+                    f"We do not pick up at {v['pincode']} yet."
+                    if check.reason == "pincode_not_serviceable"
+                    else f"We do not pick up {kind}s at {v['pincode']}.",
+                )
+            elif v["city"] and check.city.lower() != v["city"].lower():
+                wizard.error(
+                    "pincode", f"Pincode {v['pincode']} is in {check.city}, not {v['city']}."
+                )
+    elif step == "slot":
+        slots = open_slot_choices(wizard)
+        if not any(str(s.pk) == v["slot_id"] for s in slots):
+            wizard.error("slot_id", "Choose one of the open slots.")
+    elif step == "payment":
+        for field, _code, message in rules.payment_problems(
+            v["payment_method"], v["upi_id"], v["account_number"], v["ifsc"].upper()
+        ):
+            wizard.error(field.replace("payment.", ""), message)
+
+
+def open_slot_choices(wizard: Wizard):
+    variant = wizard.variant
+    if variant is None or not PINCODE_RE.match(wizard.values["pincode"]):
+        return []
+    return serviceability(wizard.values["pincode"], variant.model.device_type.key).slots
+
+
+@requires(Perm.CONSOLE)
+@requires(Perm.ORDERS_CREATE_MANUAL)
+def order_wizard(request):
+    """GET starts the wizard (from a lead with ?lead=ID); each POST moves one step."""
+    from orderdesk.leads.models import Lead
+    from orderdesk.leads.rules import ORDER_BLOCK_MESSAGES, order_creation_blocked
+
+    data = request.POST if request.method == "POST" else request.GET
+    lead_id = (data.get("lead_id") or data.get("lead") or "").strip()
+    lead = (
+        get_object_or_404(Lead.objects.select_related("customer"), pk=int(lead_id))
+        if lead_id.isdigit()
+        else None
+    )
+    wizard = Wizard(data, lead=lead)
+    blocked = order_creation_blocked(lead) if lead is not None else None
+
+    step = data.get("step") if data.get("step") in STEPS else "reason"
+    action = data.get("action", "next")
+    created = None
+    if request.method == "POST" and not blocked:
+        if action == "back":
+            step = STEPS[max(STEPS.index(step) - 1, 0)]
+        elif step == "review":
+            consent = data.get("consent_confirmed") == "yes"
+            statement = (data.get("consent_statement") or "").strip()
+            try:
+                created = create_order(
+                    wizard.request(consent_confirmed=consent, consent_statement=statement),
+                    actor=request.user,
+                    channel="agent",
+                )
+            except DomainError as exc:
+                wizard.add_domain_error(exc)
+                if exc.code == "duplicate_open_order":
+                    wizard.error("form", f"Existing open order: {exc.extra.get('number', '')}")
+        elif action != "search":
+            check_step(step, wizard)
+            if not wizard.errors:
+                step = STEPS[STEPS.index(step) + 1]
+    if created is not None:
+        return redirect(reverse("console:order_created", args=[created.number]))
+
+    variant = wizard.variant
+    context = {
+        "lead": lead,
+        "blocked_message": ORDER_BLOCK_MESSAGES.get(blocked) if blocked else None,
+        "wizard": wizard,
+        "values": wizard.values,
+        "answers": wizard.answers,
+        "errors": wizard.errors,
+        "step": step,
+        "steps": [
+            (s, STEP_TITLES[s], STEPS.index(s) < STEPS.index(step), s == step) for s in STEPS
+        ],
+        "reasons": CreationReason.choices,
+        "payment_methods": PaymentMethod.choices,
+        "variant": variant,
+        "models": search_models(data.get("q", ""), limit=12)
+        if step == "device" and data.get("q")
+        else [],
+        "q": data.get("q", ""),
+        "questions": questionnaire(variant.model.device_type) if variant is not None else [],
+        "price": wizard.price()
+        if step in ("estimate", "pickup", "slot", "payment", "review")
+        else None,
+        "slots": open_slot_choices(wizard) if step in ("slot", "review") else [],
+        "price_script": rules.PRICE_SCRIPT,
+        "consent_wording": rules.CONSENT_WORDING,
+    }
+    if context["price"] is not None:
+        from orderdesk.core.money import format_inr
+
+        context["price_script_text"] = rules.PRICE_SCRIPT.format(price=format_inr(context["price"]))
+    if step == "review" and wizard.values["slot_id"]:
+        context["chosen_slot"] = next(
+            (s for s in context["slots"] if str(s.pk) == wizard.values["slot_id"]), None
+        )
+    status = 422 if wizard.errors else 200
+    return TemplateResponse(request, "console/orders/wizard.html", context, status=status)
+
+
+@requires(Perm.CONSOLE)
+@requires(Perm.ORDERS_VIEW)
+def order_created(request, number: str):
+    """M6: the number shown large, in groups, for reading aloud, with the next steps."""
+    order = get_object_or_404(
+        Order.objects.select_related("customer", "slot", "variant__model__brand", "address"),
+        number=number,
+    )
+    return TemplateResponse(request, "console/orders/created.html", {"order": order})
