@@ -33,6 +33,7 @@ NAV_LINKS: tuple[NavLink, ...] = (
     NavLink("CX desk", "console:cx_home", Perm.TICKETS_WORK),
     NavLink("Operations", "console:ops_home", Perm.ORDERS_OPERATE),
     NavLink("Supervisor", "console:supervisor_home", Perm.KPIS_VIEW),
+    NavLink("Agent errors", "console:agent_errors", Perm.AUDITS_RUN),
     NavLink("Back office", "console:admin_home", Perm.SETTINGS_MANAGE),
     NavLink("Django admin", "admin:index", Perm.SETTINGS_MANAGE),
 )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orderdesk.console import order_views, tools, views
+from orderdesk.console import agent_views, order_views, tools, views
 
 app_name = "console"
 
@@ -18,6 +18,9 @@ urlpatterns = [
     # The manual order wizard (M1-M6).
     path("orders/new/", order_views.order_wizard, name="order_wizard"),
     path("orders/<str:number>/created/", order_views.order_created, name="order_created"),
+    # M8 accountability.
+    path("agents/errors/", agent_views.agent_errors, name="agent_errors"),
+    path("agents/<int:agent_id>/restore/", agent_views.restore, name="agent_restore"),
     # Desk tools (HTMX fragments; full pages without JavaScript).
     path("tools/quote/models/", tools.quote_models, name="quote_models"),
     path("tools/quote/questions/", tools.quote_questions, name="quote_questions"),

@@ -26,3 +26,20 @@ def find_orders(*, number: str | None = None, phone: str | None = None) -> Query
         except ValidationFailed:
             return qs.none()
     return qs.none()
+
+
+def agent_standing(agents):
+    """M8: for each agent, errors in the window (since the last restoration) and whether restricted."""
+    from django.conf import settings
+
+    from orderdesk.orders.actions import agent_error_count
+    from orderdesk.orders.rules import agent_is_restricted
+
+    threshold = settings.ORDERDESK["AGENT_ERROR_THRESHOLD"]
+    rows = []
+    for agent in agents:
+        count = agent_error_count(agent)
+        rows.append(
+            {"agent": agent, "errors": count, "restricted": agent_is_restricted(count, threshold)}
+        )
+    return rows

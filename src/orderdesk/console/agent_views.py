@@ -1,0 +1,89 @@
+"""M8 accountability in the console: errors recorded against agents, restrictions, restoration."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+
+from orderdesk.accounts.choices import Role
+from orderdesk.accounts.models import User
+from orderdesk.accounts.permissions import Perm, has_perm, requires
+from orderdesk.core.errors import DomainError
+from orderdesk.orders.actions import record_agent_error, restore_agent
+from orderdesk.orders.models import AgentError, Order
+from orderdesk.orders.rules import canonical_order_number
+from orderdesk.orders.selectors import agent_standing
+
+
+def _may_record_errors(user) -> bool:
+    # Ops find errors at pickup; supervisors find them in audits (M8).
+    return has_perm(user, Perm.ORDERS_OPERATE) or has_perm(user, Perm.AUDITS_RUN)
+
+
+@requires(Perm.CONSOLE)
+def agent_errors(request):
+    """Record an error against the agent who created an order; supervisors also see standings."""
+    if not _may_record_errors(request.user):
+        return TemplateResponse(
+            request, "console/forbidden.html", {"permission": Perm.AUDITS_RUN.value}, status=403
+        )
+    errors: dict[str, str] = {}
+    form = {"number": "", "kind": "", "notes": ""}
+    status = 200
+    if request.method == "POST":
+        form = {k: (request.POST.get(k) or "").strip() for k in form}
+        order = (
+            Order.objects.select_related("created_by")
+            .filter(number=canonical_order_number(form["number"]))
+            .first()
+        )
+        if order is None:
+            errors["number"] = f"No order {form['number']!r}."
+        else:
+            try:
+                error = record_agent_error(
+                    order=order, kind=form["kind"], notes=form["notes"], recorded_by=request.user
+                )
+            except DomainError as exc:
+                for e in exc.errors:
+                    errors[e.field or "form"] = e.message
+            else:
+                messages.success(
+                    request,
+                    f"Recorded “{error.get_kind_display()}” against {error.agent} on {order.display_number}.",
+                )
+                return redirect("console:agent_errors")
+        status = 422
+    agents = User.objects.filter(role__in=[Role.SALES, Role.CX], is_active=True).order_by(
+        "username"
+    )
+    context = {
+        "form": form,
+        "errors": errors,
+        "kinds": AgentError.Kind.choices,
+        "recent": AgentError.objects.select_related("agent", "order", "recorded_by").order_by(
+            "-at"
+        )[:25],
+        "standings": agent_standing(agents) if has_perm(request.user, Perm.AGENTS_MANAGE) else None,
+        "threshold": settings.ORDERDESK["AGENT_ERROR_THRESHOLD"],
+        "window": settings.ORDERDESK["AGENT_ERROR_WINDOW_DAYS"],
+    }
+    return TemplateResponse(request, "console/agents/errors.html", context, status=status)
+
+
+@requires(Perm.CONSOLE)
+@requires(Perm.AGENTS_MANAGE)
+def restore(request, agent_id: int):
+    """A supervisor restores manual creation after retraining, with a reason (POST only)."""
+    agent = get_object_or_404(User, pk=agent_id, role__in=[Role.SALES, Role.CX])
+    if request.method != "POST":
+        return redirect("console:agent_errors")
+    try:
+        restore_agent(agent=agent, restored_by=request.user, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        messages.error(request, f"Not restored: {exc.message}")
+    else:
+        messages.success(request, f"Manual order creation restored for {agent}.")
+    return redirect("console:agent_errors")
