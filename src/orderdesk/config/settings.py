@@ -278,7 +278,8 @@ ORDERDESK = {
         "BATCH_SIZE": envint("MESSAGING_BATCH_SIZE", 50),
         "TASK_TIME_BUDGET_SECONDS": envint("MESSAGING_TASK_TIME_BUDGET_SECONDS", 30),
         "SWEEP_SECONDS": envint("MESSAGING_SWEEP_SECONDS", 30),
-        "CALLING_HOURS": env("MESSAGING_CALLING_HOURS", "09:00-21:00"),  # IST (D9 default)
+        # IST "HH:MM-HH:MM"; empty (the default) means the contact policy in force (D9, admin-editable).
+        "CALLING_HOURS": env("MESSAGING_CALLING_HOURS", ""),
     },
     # M8: an agent with this many order errors in the window loses manual creation.
     "AGENT_ERROR_THRESHOLD": envint("AGENT_ERROR_THRESHOLD", 3),

@@ -29,7 +29,8 @@ DEFAULTS = {
     "BATCH_SIZE": 50,
     "TASK_TIME_BUDGET_SECONDS": 30,
     "SWEEP_SECONDS": 30,
-    "CALLING_HOURS": "09:00-21:00",  # IST, D9's default; promotional messages wait for it
+    # IST; empty means the leads contact policy in force (D9), the one place an admin sets them.
+    "CALLING_HOURS": "",
 }
 
 
@@ -59,6 +60,14 @@ def _hours(text: str) -> tuple[dt.time, dt.time]:
     return start, end
 
 
+def _policy_hours() -> tuple[dt.time, dt.time]:
+    """N3 and D9 share one definition of calling hours: the contact policy version in force."""
+    from orderdesk.leads.models import ContactPolicy
+
+    policy = ContactPolicy.in_force()
+    return policy.calling_hours_start, policy.calling_hours_end
+
+
 def conf() -> MessagingConf:
     raw = {**DEFAULTS, **getattr(settings, "ORDERDESK", {}).get("MESSAGING", {})}
     var_dir = Path(getattr(settings, "VAR_DIR", "var"))
@@ -79,5 +88,5 @@ def conf() -> MessagingConf:
         batch_size=int(raw["BATCH_SIZE"]),
         task_time_budget=float(raw["TASK_TIME_BUDGET_SECONDS"]),
         sweep_seconds=int(raw["SWEEP_SECONDS"]),
-        calling_hours=_hours(raw["CALLING_HOURS"]),
+        calling_hours=_hours(raw["CALLING_HOURS"]) if raw["CALLING_HOURS"] else _policy_hours(),
     )
