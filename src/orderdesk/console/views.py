@@ -67,9 +67,10 @@ def home(request):
 @requires(Perm.CONSOLE)
 @requires(Perm.LEADS_WORK)
 def sales_home(request):
-    return TemplateResponse(
-        request, "console/home_sales.html", {"device_types": display.device_types()}
-    )
+    from orderdesk.console.leads_views import queue_context
+
+    context = {"device_types": display.device_types(), **queue_context(request.user, limit=10)}
+    return TemplateResponse(request, "console/home_sales.html", context)
 
 
 @requires(Perm.CONSOLE)

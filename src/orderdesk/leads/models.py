@@ -162,6 +162,12 @@ class Lead(TimeStampedModel):
             ),
             # D8: a customer's open leads.
             models.Index(fields=["customer", "closed_for_sales"], name="lead_customer_open_idx"),
+            # D10: an agent's open leads with a follow-up, by its time (``agent_queue``).
+            models.Index(
+                fields=["owner", "next_follow_up_at"],
+                name="lead_followup_queue_idx",
+                condition=Q(closed_for_sales=False, next_follow_up_at__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -185,6 +185,8 @@ STATUS_OF = {
     K.INVALID_NUMBER: (LeadStatus.CLOSED, ClosedReason.INVALID_NUMBER),
 }
 NOT_CONNECTED = (K.NO_ANSWER, K.BUSY, K.SWITCHED_OFF)
+# Not-connected tries before a lead's final contact, drawn uniformly (mean 2.125).
+DEFAULT_TRIES = (0, 0, 1, 1, 2, 3, 4, 6)
 
 
 def seed_leads_bulk(
@@ -197,10 +199,13 @@ def seed_leads_bulk(
     days: int = 90,
     now: dt.datetime | None = None,
     progress: Callable[[int], None] | None = None,
+    tries: Sequence[int] = DEFAULT_TRIES,
 ) -> dict:
     """Leads and about ``n_contacts`` contact attempts for ``customer_ids`` (one lead each, in
     order, skipping customers that already have a lead), spread over the last ``days`` days
-    within calling hours. Each batch of ``batch_size`` leads is one transaction.
+    within calling hours. Each batch of ``batch_size`` leads is one transaction. ``tries``:
+    the not-connected tries before each lead's final contact are drawn from it (raise it
+    for more contacts per lead when customers are few).
     Returns {"leads", "contacts", "follow_ups"}.
     """
     now = now or timezone.now()
@@ -220,8 +225,7 @@ def seed_leads_bulk(
             leads = []
             for customer_id in chunk:
                 final = rng.choices(keys, weights)[0]
-                tries = rng.choice([0, 0, 1, 1, 2, 3, 4, 6])
-                n = 1 + tries
+                n = 1 + rng.choice(tries)
                 first_day = now - dt.timedelta(days=rng.randrange(days))
                 times = sorted(
                     _calling_time(first_day + dt.timedelta(days=rng.randrange(3)), rng)

@@ -85,6 +85,35 @@ def lead_queue(agent, *, now: dt.datetime | None = None, limit: int = 50) -> Que
     )
 
 
+def agent_queue(agent, *, now: dt.datetime | None = None, limit: int = 50) -> list[Lead]:
+    """D10, the console's queue: ``lead_queue``'s order (follow-ups due now first, earliest
+    first; then later follow-ups; then the rest by priority, high-end first, then oldest),
+    read as up to three index range scans of at most ``limit`` rows each, instead of one sort
+    over all the agent's open leads (a busy agent holds tens of thousands at scale; see
+    "Lead queue" in docs/benchmarks.md). Rows carry ``follow_up_due`` (0 = due) like
+    ``lead_queue``'s. Leads without a follow-up come after those with a later one on every
+    database (``lead_queue`` leaves that to the database's NULL ordering).
+    """
+    now = now or timezone.now()
+    base = Lead.objects.filter(owner=agent, closed_for_sales=False).select_related(
+        "customer", "disposition", "variant__model__brand"
+    )
+    by_follow_up = ("next_follow_up_at", "-priority", "created_at")
+    rows = list(base.filter(next_follow_up_at__lte=now).order_by(*by_follow_up)[:limit])
+    for lead in rows:
+        lead.follow_up_due = 0
+    rest: list[Lead] = []
+    if len(rows) < limit:
+        rest += base.filter(next_follow_up_at__gt=now).order_by(*by_follow_up)[: limit - len(rows)]
+    if len(rows) + len(rest) < limit:
+        rest += base.filter(next_follow_up_at__isnull=True).order_by("-priority", "created_at")[
+            : limit - len(rows) - len(rest)
+        ]
+    for lead in rest:
+        lead.follow_up_due = 1
+    return rows + rest
+
+
 def unowned_leads(*, limit: int = 50) -> QuerySet[Lead]:
     """Open leads nobody owns yet, high-end first, oldest first (the next to pick)."""
     return (

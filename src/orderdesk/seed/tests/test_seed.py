@@ -208,8 +208,46 @@ def test_seed_writes_one_audit_event_for_the_run_not_one_per_row():
     seed()
 
     events = AuditEvent.objects.all()[: AuditEvent.objects.count() - before]
-    assert [e.action for e in events] == ["seed.run"]
-    assert events[0].after["models"] >= 60
+    # The demo leads are worked through the leads actions, which audit each call as the
+    # demo agent's (seed.leads); nothing else the seed writes is audited row by row.
+    lead_actions = ("lead.", "contact.", "followup.", "ticket.")
+    assert [e.action for e in events if not e.action.startswith(lead_actions)] == ["seed.run"]
+    seed_run = next(e for e in events if e.action == "seed.run")
+    assert seed_run.after["models"] >= 60
+
+
+@pytest.mark.django_db
+def test_demo_seed_adds_leads_in_every_scenario_once():
+    from orderdesk.leads.models import ContactAttempt, FollowUp, Lead
+
+    seed()
+    leads, contacts = Lead.objects.count(), ContactAttempt.objects.count()
+    statuses = set(Lead.objects.values_list("status", flat=True))
+
+    seed()
+
+    assert leads == 200  # one per demo customer
+    assert {"new", "contacting", "will_place_order", "waiting_for_quote", "closed"} <= statuses
+    assert FollowUp.objects.filter(status="pending").exists()
+    assert FollowUp.objects.filter(status="missed").exists()
+    assert (Lead.objects.count(), ContactAttempt.objects.count()) == (leads, contacts)
+
+
+@pytest.mark.django_db
+def test_seed_contacts_makes_sure_that_many_contact_attempts_exist():
+    from orderdesk.leads.models import ContactAttempt, FollowUp, Lead
+
+    seed(customers=600, no_progress=True)
+    output = seed(customers=600, contacts=4000, no_progress=True)
+    first = (Lead.objects.count(), ContactAttempt.objects.count(), FollowUp.objects.count())
+
+    again = seed(customers=600, contacts=4000, no_progress=True)
+
+    # 600 customers: more tries per lead; the last lead's history may overshoot a little.
+    assert 4000 <= ContactAttempt.objects.count() < 4000 + 20
+    assert "Contact attempts:" in output and "0 created on 0 new leads" in again
+    assert (Lead.objects.count(), ContactAttempt.objects.count(), FollowUp.objects.count()) == first
+    assert Lead.objects.values("customer").distinct().count() == Lead.objects.count()
 
 
 @pytest.mark.django_db

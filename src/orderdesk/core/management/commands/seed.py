@@ -7,11 +7,16 @@ coming days; nothing is duplicated.
 
 ``orderdesk seed --customers N`` also makes sure the first N generated customers
 exist (see ``orderdesk.seed.scale``), with bulk inserts and a progress bar.
+``--contacts N`` then makes sure N contact attempts exist, on leads of customers
+who have none (see ``orderdesk.seed.leads``), also in bulk with a progress bar.
 
 Audit: seeding is a bulk system load, not a person's action, so it writes no
 audit event per seeded row (a million rows would bury the trail and add nothing
 a reviewer needs). It writes ONE event, ``seed.run``, on the demo admin user,
-with the counts of the run, so the trail shows when demo data was loaded.
+with the counts of the run, so the trail shows when demo data was loaded. The
+demo leads are the exception: they are worked through the leads actions, which
+audit each call as the demo agent's (``orderdesk.seed.leads``); the bulk contact
+load writes none.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from orderdesk.accounts.models import User
 from orderdesk.core import audit
 from orderdesk.core.context import acting_as
 from orderdesk.seed import run_demo_steps
+from orderdesk.seed.leads import seed_contacts_bulk
 from orderdesk.seed.scale import seed_scale
 
 
@@ -44,13 +50,26 @@ class Command(BaseCommand):
             default=10_000,
             help="Customers per transaction (default 10000).",
         )
+        parser.add_argument(
+            "--contacts",
+            type=int,
+            default=0,
+            help="Also make sure N contact attempts exist, on generated leads (e.g. 5000000).",
+        )
         parser.add_argument("--no-progress", action="store_true", help="Hide the progress bar.")
 
     def handle(
-        self, *args, customers: int, batch_size: int, no_progress: bool, verbosity: int, **options
+        self,
+        *args,
+        customers: int,
+        batch_size: int,
+        no_progress: bool,
+        verbosity: int,
+        contacts: int = 0,
+        **options,
     ):
-        if customers < 0:
-            raise CommandError("--customers must be 0 or more.")
+        if customers < 0 or contacts < 0:
+            raise CommandError("--customers and --contacts must be 0 or more.")
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         with acting_as(None, via="cli"):
@@ -62,6 +81,13 @@ class Command(BaseCommand):
                 )
                 stats["customers"] = stats["customers"] + scale.customers
                 stats["addresses"] = stats["addresses"] + scale.addresses
+            bulk = None
+            if contacts:
+                bulk = seed_contacts_bulk(
+                    contacts, batch_size=batch_size, progress=verbosity > 0 and not no_progress
+                )
+                stats["leads"] = stats["leads"] + bulk.leads
+                stats["contacts"] = stats["contacts"] + bulk.contacts
             with transaction.atomic():
                 admin = User.objects.get(username="demo-admin")
                 after = dict(stats)
@@ -91,4 +117,10 @@ class Command(BaseCommand):
                             "rows_per_second": round(scale.rows_per_second),
                         }
                     )
+                )
+            if bulk:
+                self.stdout.write(
+                    f"Contact attempts: {bulk.contacts} created on {bulk.leads} new leads "
+                    f"({bulk.follow_ups} follow-ups), {bulk.existing} already there, in "
+                    f"{bulk.seconds:.1f} s ({bulk.contacts_per_second:,.0f} contacts/s)"
                 )

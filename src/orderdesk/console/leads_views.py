@@ -1,0 +1,508 @@
+"""Console pages for leads (SPEC §3, §10): the agent's queue and search, the lead page with
+the customer's history and the call panel, the supervisor's oversight of missed follow-ups
+and over-contact attempts, and the training card.
+
+Views are thin: parse the form, check the role, call one action from ``leads.actions``
+(the same the API calls), render. Refusals (``DomainError``) are shown beside the field
+they name and change nothing. HTMX requests get fragments; plain requests full pages, so
+every form also works without JavaScript.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from orderdesk.accounts.permissions import Perm, has_perm, requires
+from orderdesk.console.tools import FORM_ERRORS, errors_by_field
+from orderdesk.core.errors import DomainError, FieldError, ValidationFailed
+from orderdesk.core.timeutil import IST
+from orderdesk.leads import actions, rules, selectors, suggester
+from orderdesk.leads.choices import Channel, Direction, DispositionGroup, DispositionKey, LeadStatus
+from orderdesk.leads.models import ContactPolicy, Disposition, FollowUp, Lead
+
+# The call panel's fields, as the actions name them in their refusals.
+CALL_FIELDS = {
+    "channel",
+    "direction",
+    "connected",
+    "disposition",
+    "notes",
+    "customer_words",
+    "order_number",
+    "follow_up",
+    "follow_up.at",
+    "follow_up.permission",
+}
+FOLLOW_UP_FIELDS = {"follow_up", "follow_up.at", "follow_up.permission"}
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def _field_errors(exc: DomainError, shown: set[str]) -> dict[str, list[str]]:
+    """{field: [messages]} with template-friendly keys (``follow_up.at`` → ``follow_up_at``)."""
+    return {key.replace(".", "_"): value for key, value in errors_by_field(exc, shown).items()}
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _refused(request, exc: DomainError):
+    """A refusal of the whole page: another agent's lead or an unknown lead (the lead's own
+    words), or a role without the permission (the shared 403 page)."""
+    if exc.code == "forbidden":
+        return TemplateResponse(
+            request,
+            "console/forbidden.html",
+            {"permission": exc.extra.get("permission", "")},
+            status=403,
+        )
+    status = exc.status if exc.status in (401, 403, 404) else 403
+    return TemplateResponse(
+        request,
+        "console/leads/refused.html",
+        {"message": exc.message, "status": status},
+        status=status,
+    )
+
+
+def _parse_local(raw: str, field: str) -> dt.datetime | None:
+    """A ``datetime-local`` value read as IST, or ``None`` when empty."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        value = dt.datetime.strptime(raw[:16], DATETIME_LOCAL)
+    except ValueError:
+        raise ValidationFailed(
+            "Give the follow-up time as a date and time (IST).", code="invalid", field=field
+        ) from None
+    return value.replace(tzinfo=IST)
+
+
+def _local_input(value: dt.datetime | None) -> str:
+    return value.astimezone(IST).strftime(DATETIME_LOCAL) if value else ""
+
+
+# --- The queue ---------------------------------------------------------------------------
+
+
+def queue_context(user, *, limit: int = 50) -> dict:
+    """The agent's queue (due follow-ups first, then priority), unowned leads to pick up, and
+    unread notifications (D8: "the customer ordered", D10: "follow-up missed")."""
+    now = timezone.now()
+    queue = selectors.agent_queue(user, now=now, limit=limit)
+    return {
+        "queue": queue,
+        "due_count": sum(1 for lead in queue if lead.follow_up_due == 0),
+        "unowned": list(selectors.unowned_leads(limit=20)),
+        "notifications": list(selectors.unread_notifications(user)),
+        "now": now,
+    }
+
+
+@require_GET
+@requires(Perm.CONSOLE)
+@requires(Perm.LEADS_WORK)
+def lead_queue(request):
+    query = request.GET.get("q", "").strip()
+    context = {
+        **queue_context(request.user),
+        "query": query,
+        "results": list(selectors.find_leads(query)) if query else [],
+    }
+    return TemplateResponse(request, "console/leads/queue.html", context)
+
+
+@require_GET
+@requires(Perm.CONSOLE)
+@requires(Perm.LEADS_WORK)
+def lead_search(request):
+    """By phone (any format) or name: every agent's leads of those customers, so an agent sees
+    who owns a customer; only own and unowned leads link to their page."""
+    query = request.GET.get("q", "").strip()
+    context = {"query": query, "results": list(selectors.find_leads(query)) if query else []}
+    if _is_htmx(request):
+        return TemplateResponse(request, "console/leads/partials/search_results.html", context)
+    return lead_queue(request)
+
+
+# --- The lead page -----------------------------------------------------------------------
+
+
+def _order_wizard_url(lead: Lead) -> str | None:
+    """The order wizard for this lead, if the wizard exists and no rule blocks creation (D5/D6)."""
+    if rules.order_creation_blocked(lead) is not None:
+        return None
+    try:
+        url = reverse("console:order_wizard")
+    except NoReverseMatch:
+        try:
+            url = reverse("console:order_wizard", args=[lead.pk])
+        except NoReverseMatch:
+            return None
+        return url
+    return f"{url}?lead={lead.pk}"
+
+
+def _follow_up_window(lead: Lead, now: dt.datetime) -> dict:
+    """D3 as the form shows it: may a follow-up come with a Will Place Order logged now, and
+    until when. A lead already in an episode with its follow-up gets none."""
+    in_episode = lead.status == LeadStatus.WILL_PLACE_ORDER
+    started = lead.episode_started_at if in_episode and lead.episode_started_at else now
+    deadline = rules.follow_up_deadline(started)
+    return {
+        "min": _local_input(now),
+        "max": _local_input(deadline - dt.timedelta(minutes=1)),
+        "deadline": deadline - dt.timedelta(minutes=1),
+    }
+
+
+def _panel_context(request, lead: Lead, *, form=None, errors=None) -> dict:
+    user = request.user
+    now = timezone.now()
+    policy = actions.current_policy(now)
+    tree = selectors.disposition_tree(agent_selectable_only=True)
+    episode_follow_up = (
+        FollowUp.objects.filter(lead=lead, episode=lead.episode).first()
+        if lead.status == LeadStatus.WILL_PLACE_ORDER and lead.episode
+        else None
+    )
+    can_work = (
+        has_perm(user, Perm.LEADS_WORK)
+        and not lead.closed_for_sales
+        and rules.may_work_lead(owner_id=lead.owner_id, agent_id=user.pk, direction="outbound")
+    )
+    form = form or {}
+    return {
+        "lead": lead,
+        "can_work": can_work,
+        "groups": [
+            {
+                "key": DispositionGroup.CONNECTED.value,
+                "label": "Connected",
+                "connected": "yes",
+                "options": tree[DispositionGroup.CONNECTED],
+            },
+            {
+                "key": DispositionGroup.NOT_CONNECTED.value,
+                "label": "Not connected",
+                "connected": "no",
+                "options": tree[DispositionGroup.NOT_CONNECTED],
+            },
+        ],
+        "channels": Channel.choices,
+        "directions": Direction.choices,
+        "form": {
+            "channel": form.get("channel", Channel.CALL),
+            "direction": form.get("direction", Direction.OUTBOUND),
+            "connected": form.get("connected", ""),
+            "disposition": form.get("disposition", ""),
+            "notes": form.get("notes", ""),
+            "customer_words": form.get("customer_words", ""),
+            "order_number": form.get("order_number", ""),
+            "follow_up_at": form.get("follow_up_at", ""),
+            "follow_up_permission": form.get("follow_up_permission", ""),
+        },
+        "errors": errors or {},
+        "policy": policy,
+        "within_hours": rules.within_calling_hours(now, policy),
+        "window": _follow_up_window(lead, now),
+        "episode_follow_up": episode_follow_up,
+        "may_add_follow_up": can_work
+        and lead.status == LeadStatus.WILL_PLACE_ORDER
+        and episode_follow_up is None,
+        "will_place_order": DispositionKey.WILL_PLACE_ORDER.value,
+        "already_ordered": DispositionKey.ALREADY_ORDERED.value,
+        "suggestion": _suggestion(form.get("customer_words", "")),
+        "golden_rule": rules.GOLDEN_RULE,
+    }
+
+
+def _lead_page_context(request, lead: Lead, **panel) -> dict:
+    from orderdesk.messaging.selectors import messages_for_customer
+    from orderdesk.orders.models import Order
+
+    history = selectors.lead_history(lead)
+    block = history.order_block
+    context = _panel_context(request, lead, **panel)
+    context.update(
+        history=history,
+        customer=lead.customer,
+        orders=list(
+            Order.objects.filter(customer_id=lead.customer_id)
+            .select_related("variant__model__brand", "created_by")
+            .order_by("-created_at")[:20]
+        ),
+        outbox=messages_for_customer(lead.customer_id, limit=20),
+        notifications=list(
+            lead.notifications.filter(recipient=request.user, read_at__isnull=True)[:10]
+        ),
+        order_block=block,
+        order_block_message=rules.ORDER_BLOCK_MESSAGES.get(block, "") if block else "",
+        order_wizard_url=_order_wizard_url(lead)
+        if has_perm(request.user, Perm.ORDERS_CREATE_MANUAL)
+        else None,
+        show_full_phone=context["can_work"],
+    )
+    return context
+
+
+@require_GET
+@requires(Perm.CONSOLE)
+def lead_detail(request, lead_id: int):
+    try:
+        lead = selectors.lead_for(request.user, lead_id)
+    except DomainError as exc:
+        return _refused(request, exc)
+    return TemplateResponse(request, "console/leads/detail.html", _lead_page_context(request, lead))
+
+
+def _panel_response(request, lead: Lead, *, form: dict, errors: dict, status: int):
+    if _is_htmx(request):
+        return TemplateResponse(
+            request,
+            "console/leads/partials/call_panel.html",
+            _panel_context(request, lead, form=form, errors=errors),
+            status=status,
+        )
+    return TemplateResponse(
+        request,
+        "console/leads/detail.html",
+        _lead_page_context(request, lead, form=form, errors=errors),
+        status=status,
+    )
+
+
+def _done(request, lead: Lead, message: str):
+    messages.success(request, message)
+    url = reverse("console:lead_detail", args=[lead.pk])
+    if _is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+@require_POST
+@requires(Perm.CONSOLE)
+@requires(Perm.LEADS_WORK)
+def log_contact(request, lead_id: int):
+    """The call panel: one contact attempt through ``leads.actions.log_contact`` (D1-D9)."""
+    direction = request.POST.get("direction", Direction.OUTBOUND)
+    try:
+        lead = selectors.lead_for(request.user, lead_id, write=True, direction=direction)
+    except DomainError as exc:
+        return _refused(request, exc)
+    post = request.POST
+    form = {
+        key: post.get(key, "").strip()
+        for key in (
+            "channel",
+            "direction",
+            "connected",
+            "disposition",
+            "notes",
+            "customer_words",
+            "order_number",
+            "follow_up_at",
+        )
+    }
+    form["follow_up_permission"] = "on" if post.get("follow_up_permission") else ""
+    problems: list[FieldError] = []
+    if form["connected"] not in ("yes", "no"):
+        problems.append(
+            FieldError("connected", "connected_required", "Say whether you reached the customer.")
+        )
+    if not form["disposition"]:
+        problems.append(
+            FieldError("disposition", "disposition_unknown", "Pick one disposition (D1).")
+        )
+    follow_up_at = None
+    try:
+        follow_up_at = _parse_local(form["follow_up_at"], "follow_up.at")
+    except DomainError as exc:
+        problems.extend(exc.errors)
+    if follow_up_at is None and form["follow_up_permission"]:
+        problems.append(
+            FieldError("follow_up.at", "invalid", "Give the follow-up time the customer agreed to.")
+        )
+    if problems:
+        error = ValidationFailed.collect(problems)
+        return _panel_response(
+            request, lead, form=form, errors=_field_errors(error, CALL_FIELDS), status=422
+        )
+    try:
+        result = actions.log_contact(
+            lead,
+            agent=request.user,
+            channel=form["channel"],
+            direction=form["direction"] or Direction.OUTBOUND,
+            connected=form["connected"] == "yes",
+            disposition=form["disposition"],
+            notes=form["notes"],
+            customer_words=form["customer_words"],
+            order_number=form["order_number"],
+            follow_up_at=follow_up_at,
+            follow_up_permission=bool(form["follow_up_permission"]),
+        )
+    except DomainError as exc:
+        lead.refresh_from_db()
+        return _panel_response(
+            request,
+            lead,
+            form=form,
+            errors=_field_errors(exc, CALL_FIELDS),
+            status=exc.status if exc.status in (400, 404, 409, 422) else 422,
+        )
+    return _done(request, result.lead, _logged_message(result))
+
+
+def _logged_message(result) -> str:
+    contact = result.contact
+    text = f"Logged: {contact.disposition.label}."
+    if result.follow_up:
+        due = result.follow_up.due_at.astimezone(IST)
+        text += f" Follow-up {due:%a %d %b %H:%M} IST, with the customer's permission."
+    if result.order_found:
+        text += f" Order {result.lead.order_number} found: sales stops here; Ops/CX own it (D5)."
+    if result.ticket is not None:
+        text += f" No order found: CX case #{result.ticket.pk} opened. Say: “{rules.ORDER_NOT_FOUND_SCRIPT}”"
+    if result.cancelled_follow_ups:
+        text += f" {result.cancelled_follow_ups} pending follow-up cancelled."
+    return text
+
+
+@require_POST
+@requires(Perm.CONSOLE)
+@requires(Perm.LEADS_WORK)
+def schedule_follow_up(request, lead_id: int):
+    """D3: the one follow-up of a Will Place Order logged without one."""
+    try:
+        lead = selectors.lead_for(request.user, lead_id, write=True)
+    except DomainError as exc:
+        return _refused(request, exc)
+    form = {
+        "follow_up_at": request.POST.get("follow_up_at", "").strip(),
+        "follow_up_permission": "on" if request.POST.get("follow_up_permission") else "",
+    }
+    try:
+        at = _parse_local(form["follow_up_at"], "follow_up.at")
+        if at is None:
+            raise ValidationFailed(
+                "Give the follow-up time the customer agreed to.", field="follow_up.at"
+            )
+        follow_up = actions.schedule_follow_up(
+            lead, agent=request.user, at=at, permission=bool(form["follow_up_permission"])
+        )
+    except DomainError as exc:
+        errors = _field_errors(exc, FOLLOW_UP_FIELDS)
+        context = _lead_page_context(request, lead, form=form)
+        context["follow_up_errors"] = errors
+        return TemplateResponse(
+            request,
+            "console/leads/detail.html",
+            context,
+            status=exc.status if exc.status in (400, 404, 409, 422) else 422,
+        )
+    due = follow_up.due_at.astimezone(IST)
+    return _done(request, lead, f"Follow-up set for {due:%a %d %b %H:%M} IST (D3).")
+
+
+# --- D2: the live suggestion -------------------------------------------------------------
+
+
+def _suggestion(text: str) -> dict | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    result = suggester.suggest(text)
+    if not result.disposition:
+        return {"disposition": None, "text": text}
+    row = Disposition.objects.filter(key=result.disposition).first()
+    return {
+        "disposition": result.disposition,
+        "label": row.label if row else result.disposition,
+        "selectable": bool(row and row.agent_selectable and row.active),
+        "group": row.group if row else "",
+        "confidence": round(result.confidence * 100),
+        "matched": result.matched,
+        "text": text,
+    }
+
+
+@require_GET
+@requires(Perm.CONSOLE)
+@requires(Perm.LEADS_WORK)
+def suggest_disposition(request):
+    """D2 as the agent types the customer's words: the suggester's proposal. The agent decides;
+    the action stores the suggestion beside the choice when the call is logged."""
+    return TemplateResponse(
+        request,
+        "console/leads/partials/suggestion.html",
+        {"suggestion": _suggestion(request.GET.get("customer_words", ""))},
+    )
+
+
+# --- The supervisor's view (D10, over-contact) ------------------------------------------------
+
+
+@require_GET
+@requires(Perm.CONSOLE)
+@requires(Perm.KPIS_VIEW)
+def lead_oversight(request):
+    try:
+        days = max(1, min(int(request.GET.get("days", "30")), 365))
+    except ValueError:
+        days = 30
+    since = timezone.now() - dt.timedelta(days=days)
+    context = {
+        "days": days,
+        "since": since,
+        "missed": list(selectors.missed_follow_ups(since=since)[:200]),
+        "missed_count": selectors.missed_follow_ups(since=since).count(),
+        "summary": list(selectors.over_contact_summary(since=since)[:50]),
+        "refusals": list(selectors.over_contact_refusals(since=since).order_by("-at", "-id")[:100]),
+        "after_ordered": list(
+            selectors.contacts_after_already_ordered(since=since).select_related(
+                "lead__customer", "agent", "disposition"
+            )[:50]
+        ),
+    }
+    return TemplateResponse(request, "console/leads/oversight.html", context)
+
+
+# --- The training card (SPEC §10, SOP §9) ------------------------------------------------------
+
+
+@require_GET
+@requires(Perm.CONSOLE)
+def training_card(request):
+    """Built from ``leads.rules.training_card`` with the contact policy in force and the active
+    disposition tree: what the code enforces is what the card says."""
+    now = timezone.now()
+    stored = ContactPolicy.in_force(now)
+    policy = rules.Policy.of(stored)
+    card = rules.training_card(policy, Disposition.objects.filter(active=True))
+    labels = dict(Disposition.objects.values_list("key", "label"))
+    context = {
+        "card": card,
+        "policy_row": stored,
+        "policy_stored": stored.pk is not None,
+        "decision_guide": [(text, labels.get(key, key)) for text, key in card["decision_guide"]],
+        "groups": [
+            (group.label, [d for d in card["dispositions"] if d.group == group.value])
+            for group in DispositionGroup
+        ],
+        "example_deadline": rules.follow_up_deadline(now) - dt.timedelta(minutes=1),
+        "now": now,
+        "form_errors_key": FORM_ERRORS,
+    }
+    return TemplateResponse(request, "console/leads/training_card.html", context)
