@@ -15,6 +15,25 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+_SERIALIZED_REFERENCE_DATA: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Keep the serialized reference data where every thread can reach it.
+
+    Django keeps it on the connection object, which is per thread — and per
+    event-loop context: Playwright's sync API runs a loop in the test thread, so
+    browser tests see a fresh connection without it (see the fixture below).
+    """
+    from django.db import connection
+
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents:
+        _SERIALIZED_REFERENCE_DATA["default"] = contents
+    yield
+
+
 def _is_transactional(item) -> bool:
     marker = item.get_closest_marker("django_db")
     if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
@@ -56,8 +75,12 @@ def _sqlite_flush_of_append_only_audit_trail(request):
         yield
         return
     request.getfixturevalue("transactional_db")
-    yield
     from django.db import connection
+
+    if not hasattr(connection, "_test_serialized_contents") and _SERIALIZED_REFERENCE_DATA:
+        # A connection Django's serialized rollback did not reach (Playwright's loop): restore here.
+        connection.creation.deserialize_db_from_string(_SERIALIZED_REFERENCE_DATA["default"])
+    yield
 
     if connection.vendor != "sqlite":
         return

@@ -13,6 +13,7 @@ SEEDED = [
     "order_confirmation", "vendor_assigned", "pickup_scheduled", "pickup_rescheduled",
     "pickup_delayed", "inspection_price", "payment_done", "order_cancelled", "feedback_request",
     "ticket_resolved", "csat_survey", "followup_reminder", "campaign_offer",
+    "order_status_update",  # added by cx migration 0004 (order status inquiry)
 ]  # fmt: skip
 
 
