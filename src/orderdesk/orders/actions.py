@@ -280,7 +280,11 @@ def _lead_for(req: OrderRequest):
         raise NotFound(f"Lead {req.lead_id} does not exist.", code="lead_unknown", field="lead_id")
     blocked = order_creation_blocked(lead)
     if blocked:
-        raise Conflict(ORDER_BLOCK_MESSAGES.get(blocked, "No order can be created from this lead."), code=blocked, field="lead_id")
+        raise Conflict(
+            ORDER_BLOCK_MESSAGES.get(blocked, "No order can be created from this lead."),
+            code=blocked,
+            field="lead_id",
+        )
     return lead
 
 

@@ -1,0 +1,428 @@
+"""O1: the order's life as one table. Pure data and pure checks; no database, no writes.
+
+``TRANSITIONS`` is every move an order may make, keyed ``(from, to)``. Each
+entry says who may make it (``roles``), what the move needs (``required``), what
+it may carry (``optional``) and which message tells the customer (``message``,
+O5). ``ACTIONS`` is the same for the things done to an order that do not move it
+(amendments O3, reassignment O2, the customer's acceptance of the inspected
+price O4, a delay notice O5): the states each is allowed in and by whom.
+
+``orders.lifecycle.transition`` is the one function that reads this table, locks
+the order and changes its status; nothing else assigns ``Order.status``
+(``orders.actions.create_order`` sets the first status only). The console shows
+the buttons this table allows from the current state, the API refuses the rest
+with ``illegal_transition``, and the tests are generated from it, so a new state
+or move cannot go untested. ``docs/orders-lifecycle.md`` shows the table as
+rendered by ``markdown_table()`` (a test keeps the two equal).
+
+Roles are the *acting* roles of the lifecycle, derived from the one permission
+layer by ``orders.lifecycle.actor_role``:
+
+- ``ops``: operations staff (``Perm.ORDERS_OPERATE``);
+- ``vendor``: a vendor's API client, for the orders assigned to its own vendor;
+- ``cx``: CX agents, for cancellations on the customer's request;
+- ``system``: the platform itself (no person; e.g. a worker or the seed).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db import models
+
+from orderdesk.core.errors import FieldError
+from orderdesk.orders.choices import OrderStatus
+
+S = OrderStatus
+
+
+class ActorRole(StrEnum):
+    OPS = "ops"  # operations staff: vendors, slots, pickups, inspection, payment, cancellation
+    VENDOR = "vendor"  # a vendor's API client: its own pickups only
+    CX = "cx"  # CX agents: cancellation when the customer asks for it
+    SYSTEM = "system"  # the platform itself: no person acting
+
+
+OPS, VENDOR, CX, SYSTEM = ActorRole.OPS, ActorRole.VENDOR, ActorRole.CX, ActorRole.SYSTEM
+
+
+class CancellationReason(models.TextChoices):
+    """O1: why an order was cancelled (one of these, plus notes)."""
+
+    CUSTOMER_REQUEST = (
+        "customer_request",
+        "Customer asked to cancel",
+    )  # CX or ops, on the customer's word
+    PRICE_NOT_ACCEPTED = (
+        "price_not_accepted",
+        "Customer did not accept the inspected price",
+    )  # O4: cancelled with no penalty
+    DUPLICATE = "duplicate", "Duplicate of another order"  # X4: ops only, names the other order
+    CUSTOMER_UNREACHABLE = "customer_unreachable", "Customer unreachable"  # after a failed pickup
+    DEVICE_MISMATCH = "device_mismatch", "Device is not the one ordered"  # found at the door
+    NOT_SERVICEABLE = "not_serviceable", "We cannot pick up there"  # no vendor or area dropped
+    OTHER = "other", "Other (say why in the notes)"  # notes required
+
+
+class PickupFailureReason(models.TextChoices):
+    """O1: why a pickup failed (one of these, plus notes); the order can be rescheduled."""
+
+    CUSTOMER_NOT_AVAILABLE = "customer_not_available", "Customer not at the address"
+    CUSTOMER_UNREACHABLE = "customer_unreachable", "Customer did not answer the phone"
+    ADDRESS_NOT_FOUND = "address_not_found", "Address could not be found"
+    DEVICE_NOT_READY = "device_not_ready", "Device not ready (not backed up, locked)"
+    VENDOR_UNAVAILABLE = "vendor_unavailable", "Vendor could not make it"
+    OTHER = "other", "Other (say why in the notes)"  # notes required
+
+
+# Cancellation reasons a role may give (O1, X4). A role absent here may give any
+# reason its transition allows; CX cancels only on the customer's word.
+CANCEL_REASONS_BY_ROLE: dict[ActorRole, frozenset[str]] = {
+    CX: frozenset({CancellationReason.CUSTOMER_REQUEST, CancellationReason.PRICE_NOT_ACCEPTED}),
+    SYSTEM: frozenset(CancellationReason.values) - {CancellationReason.DUPLICATE},
+}
+
+# The inputs a move or action can take, and what each means (the API body, the console forms).
+INPUTS: dict[str, str] = {
+    "reason": "a reason key from the move's list",
+    "notes": "free text: why, what was found; required with reason 'other'",
+    "vendor_id": "the vendor to assign (default: the least-loaded vendor covering the pincode, O2)",
+    "slot_id": "the pickup slot to book (its place is taken in the same transaction, O2)",
+    "final_price": "the inspected price in whole rupees (O4)",
+    "reference": "the payment reference (UPI transaction id or bank UTR, O4)",
+    "duplicate_of": "the number of the order this one duplicates (X4)",
+}
+
+
+@dataclass(frozen=True)
+class Move:
+    """One allowed transition: who may make it, what it needs, whom it tells."""
+
+    roles: frozenset[ActorRole]
+    label: str  # the button's wording in the console
+    required: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()  # the allowed values of ``reason``, when it is an input
+    message: str = ""  # the messaging kind sent to the customer (O5); "" for none
+    holds_slot: bool = True  # False: the order gives its slot place back (cancel, failure)
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+    @property
+    def cancels(self) -> bool:
+        """A cancellation: its reasons are the cancellation reasons."""
+        return self.reasons == tuple(CancellationReason.values)
+
+
+_CANCEL = Move(
+    roles=frozenset({OPS, CX, SYSTEM}),
+    label="Cancel the order",
+    required=("reason",),
+    optional=("notes", "duplicate_of"),
+    reasons=tuple(CancellationReason.values),
+    message="order_cancelled",
+    holds_slot=False,
+)
+_FAIL = Move(
+    roles=frozenset({OPS, VENDOR}),
+    label="Record a failed pickup",
+    required=("reason",),
+    optional=("notes",),
+    reasons=tuple(PickupFailureReason.values),
+    message="pickup_delayed",
+    holds_slot=False,
+)
+
+# O1: the one table. (from, to) -> Move. Everything not here is illegal.
+TRANSITIONS: dict[tuple[OrderStatus, OrderStatus], Move] = {
+    (S.CREATED, S.VENDOR_ASSIGNED): Move(
+        roles=frozenset({OPS, SYSTEM}),
+        label="Assign a vendor",
+        optional=("vendor_id", "notes"),
+        message="vendor_assigned",
+    ),
+    (S.VENDOR_ASSIGNED, S.PICKUP_SCHEDULED): Move(
+        roles=frozenset({OPS, VENDOR, SYSTEM}),
+        label="Confirm the pickup slot",
+        optional=("slot_id", "notes"),
+        message="pickup_scheduled",
+    ),
+    (S.PICKUP_SCHEDULED, S.OUT_FOR_PICKUP): Move(
+        roles=frozenset({OPS, VENDOR}),
+        label="Vendor is out for pickup",
+        optional=("notes",),
+    ),
+    (S.OUT_FOR_PICKUP, S.INSPECTED): Move(
+        roles=frozenset({OPS, VENDOR}),
+        label="Record the inspection",
+        required=("final_price", "notes"),
+        message="inspection_price",
+    ),
+    (S.INSPECTED, S.PAID): Move(
+        roles=frozenset({OPS, VENDOR}),
+        label="Record the payment",
+        required=("reference",),
+        optional=("notes",),
+        message="payment_done",
+    ),
+    (S.PAID, S.COMPLETED): Move(
+        roles=frozenset({OPS, VENDOR, SYSTEM}),
+        label="Complete the order",
+        optional=("notes",),
+        message="feedback_request",
+    ),
+    (S.PICKUP_SCHEDULED, S.PICKUP_FAILED): _FAIL,
+    (S.OUT_FOR_PICKUP, S.PICKUP_FAILED): _FAIL,
+    (S.PICKUP_FAILED, S.PICKUP_SCHEDULED): Move(
+        roles=frozenset({OPS}),
+        label="Reschedule the pickup",
+        required=("slot_id",),
+        optional=("notes",),
+        message="pickup_rescheduled",
+    ),
+    (S.CREATED, S.CANCELLED): _CANCEL,
+    (S.VENDOR_ASSIGNED, S.CANCELLED): _CANCEL,
+    (S.PICKUP_SCHEDULED, S.CANCELLED): _CANCEL,
+    (S.OUT_FOR_PICKUP, S.CANCELLED): _CANCEL,
+    (S.INSPECTED, S.CANCELLED): _CANCEL,
+    (S.PICKUP_FAILED, S.CANCELLED): _CANCEL,
+}
+
+# Where an order's life ends: no move leaves these.
+FINAL_STATES: frozenset[OrderStatus] = frozenset({S.COMPLETED, S.CANCELLED})
+
+# Before the vendor leaves, the order can still be changed (O3).
+AMENDABLE_STATES: frozenset[OrderStatus] = frozenset(
+    {S.CREATED, S.VENDOR_ASSIGNED, S.PICKUP_SCHEDULED, S.PICKUP_FAILED}
+)
+
+
+@dataclass(frozen=True)
+class Action:
+    """Something done to an order that does not move it (or, for duplicates, moves it by the table)."""
+
+    states: frozenset[OrderStatus]
+    roles: frozenset[ActorRole]
+    label: str
+    closed_code: str = "action_not_allowed"  # the code when the state does not allow it
+    message: str = ""
+
+
+ACTIONS: dict[str, Action] = {
+    # O2: ops may move the order to another vendor covering the pincode.
+    "reassign_vendor": Action(
+        states=frozenset({S.VENDOR_ASSIGNED, S.PICKUP_SCHEDULED, S.PICKUP_FAILED}),
+        roles=frozenset({OPS}),
+        label="Reassign the vendor",
+        message="vendor_assigned",
+    ),
+    # O3: amendments before pickup; refused with amendment_closed from out_for_pickup on.
+    "amend_address": Action(
+        states=AMENDABLE_STATES,
+        roles=frozenset({OPS}),
+        label="Change the pickup address",
+        closed_code="amendment_closed",
+        message="order_confirmation",
+    ),
+    "amend_slot": Action(
+        states=frozenset({S.CREATED, S.VENDOR_ASSIGNED, S.PICKUP_SCHEDULED}),
+        roles=frozenset({OPS}),
+        label="Change the pickup slot",
+        closed_code="amendment_closed",
+        message="pickup_rescheduled",
+    ),
+    "amend_payment": Action(
+        states=AMENDABLE_STATES,
+        roles=frozenset({OPS}),
+        label="Change the payment method",
+        closed_code="amendment_closed",
+        message="order_confirmation",
+    ),
+    "amend_device": Action(
+        states=AMENDABLE_STATES,
+        roles=frozenset({OPS}),
+        label="Change the device or condition (re-quote, fresh consent)",
+        closed_code="amendment_closed",
+        message="order_confirmation",
+    ),
+    # O4: the customer accepts an inspected price that differs from the estimate.
+    "accept_final_price": Action(
+        states=frozenset({S.INSPECTED}),
+        roles=frozenset({OPS, VENDOR, CX}),
+        label="Record the customer's acceptance of the inspected price",
+    ),
+    # O5: tell the customer the pickup runs late.
+    "report_delay": Action(
+        states=frozenset({S.PICKUP_SCHEDULED, S.OUT_FOR_PICKUP}),
+        roles=frozenset({OPS, VENDOR}),
+        label="Tell the customer the pickup is delayed",
+        message="pickup_delayed",
+    ),
+    # X4: ops mark an order as a duplicate of another: it is cancelled by the table.
+    "mark_duplicate": Action(
+        states=frozenset(frm for (frm, to) in TRANSITIONS if to == S.CANCELLED),
+        roles=frozenset({OPS}),
+        label="Mark as a duplicate of another order",
+        message="order_cancelled",
+    ),
+}
+
+AMENDMENTS: tuple[str, ...] = tuple(name for name in ACTIONS if name.startswith("amend_"))
+
+
+# --- pure checks ----------------------------------------------------------------
+
+
+def move_for(frm: str, to: str) -> Move | None:
+    """O1: the table's entry for ``frm`` → ``to``, or None when the move is illegal."""
+    try:
+        return TRANSITIONS.get((OrderStatus(frm), OrderStatus(to)))
+    except ValueError:
+        return None
+
+
+def next_states(frm: str) -> list[OrderStatus]:
+    """O1: the states an order in ``frm`` may move to, in the table's order."""
+    return [to for (f, to) in TRANSITIONS if f == frm]
+
+
+def moves_for_role(frm: str, role: ActorRole | None) -> list[tuple[OrderStatus, Move]]:
+    """O1: the moves ``role`` may make from ``frm`` (what the console offers)."""
+    return [(to, move) for (f, to), move in TRANSITIONS.items() if f == frm and role in move.roles]
+
+
+def actions_for_role(status: str, role: ActorRole | None) -> list[str]:
+    """The non-moving actions ``role`` may take on an order in ``status``."""
+    return [
+        name for name, action in ACTIONS.items() if status in action.states and role in action.roles
+    ]
+
+
+def illegal_message(frm: str, to: str) -> str:
+    allowed = ", ".join(next_states(frm)) or "none: its life is over"
+    return f"An order cannot go from {frm} to {to}. From {frm} it can go to: {allowed}."
+
+
+def input_problems(move: Move, inputs: dict, *, role: ActorRole | None = None) -> list[FieldError]:
+    """O1/O4/X4: what is missing or wrong in the inputs of ``move``, as field errors.
+
+    ``inputs`` holds only what the caller gave (None and "" count as not given).
+    Inputs the move does not take are refused, so a price cannot ride along on a
+    cancellation. The database-dependent checks (the vendor covers the pincode,
+    the slot has a place) are the action's.
+    """
+    given = {k: v for k, v in inputs.items() if v not in (None, "")}
+    problems: list[FieldError] = []
+
+    def problem(field: str, code: str, message: str) -> None:
+        if not any(p.field == field for p in problems):  # one problem per field
+            problems.append(FieldError(field, code, message))
+
+    for name in given:
+        if name not in move.inputs:
+            problem(name, "input_not_allowed", f"'{name}' does not belong to this move.")
+    for name in move.required:
+        if name not in given:
+            problem(name, "required", f"This move needs {INPUTS[name]}.")
+    reason = given.get("reason")
+    if reason is not None and "reason" in move.inputs:
+        allowed_for_role = CANCEL_REASONS_BY_ROLE.get(role) if move.cancels else None
+        if reason not in move.reasons:
+            problem(
+                "reason", "reason_unknown", f"{reason!r} is not one of: {', '.join(move.reasons)}."
+            )
+        elif allowed_for_role is not None and reason not in allowed_for_role:
+            problem(
+                "reason",
+                "reason_not_allowed_for_role",
+                f"Your role may cancel only for: {', '.join(sorted(allowed_for_role))}.",
+            )
+        if reason == "other" and len(str(given.get("notes", "")).strip()) < 5:
+            problem("notes", "notes_required", "Say in the notes why ('other' reason).")
+    if move.cancels:
+        if reason == CancellationReason.DUPLICATE and "duplicate_of" not in given:
+            problem("duplicate_of", "required", "Name the order this one duplicates (X4).")
+        if "duplicate_of" in given and reason != CancellationReason.DUPLICATE:
+            problem(
+                "duplicate_of",
+                "input_not_allowed",
+                "Only a cancellation for reason 'duplicate' names another order.",
+            )
+    for name in ("vendor_id", "slot_id"):
+        value = given.get(name)
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 1
+        ):
+            problem(name, "not_an_integer", f"'{name}' is an id (a whole number).")
+    price = given.get("final_price")
+    if price is not None and (isinstance(price, bool) or not isinstance(price, int) or price < 0):
+        problem("final_price", "price_invalid", "The final price is whole rupees, 0 or more.")
+    if "notes" in move.required and len(str(given.get("notes", "")).strip()) < 3:
+        problem("notes", "required", "Record what the inspection found (O4).")
+    reference = given.get("reference")
+    if reference is not None and len(str(reference).strip()) < 4:
+        problem("reference", "reference_invalid", "A payment reference has at least 4 characters.")
+    return problems
+
+
+def price_needs_acceptance(estimated_price: int, final_price: int | None) -> bool:
+    """O4: a final price that differs from the estimate needs the customer's acceptance."""
+    return final_price is not None and final_price != estimated_price
+
+
+def path_to(target: OrderStatus, start: OrderStatus = S.CREATED) -> list[OrderStatus]:
+    """The shortest walk through the table from ``start`` to ``target`` (states after start).
+
+    Used by the seed and the tests to put an order in any state the real way.
+    Raises ValueError when ``target`` cannot be reached (a table bug).
+    """
+    seen = {start: [start]}
+    queue = deque([start])
+    while queue:
+        here = queue.popleft()
+        if here == target:
+            return seen[here][1:]
+        for to in next_states(here):
+            if to not in seen:
+                seen[to] = [*seen[here], to]
+                queue.append(to)
+    raise ValueError(f"{target} cannot be reached from {start}")
+
+
+def markdown_table() -> str:
+    """The transition table as Markdown, for docs/orders-lifecycle.md (a test keeps them equal)."""
+    lines = [
+        "| from | to | who | needs | may add | tells the customer |",
+        "|---|---|---|---|---|---|",
+    ]
+    for (frm, to), move in TRANSITIONS.items():
+        roles = ", ".join(r.value for r in ActorRole if r in move.roles)
+        lines.append(
+            f"| `{frm.value}` | `{to.value}` | {roles} | "
+            f"{', '.join(f'`{i}`' for i in move.required) or '—'} | "
+            f"{', '.join(f'`{i}`' for i in move.optional) or '—'} | "
+            f"{f'`{move.message}`' if move.message else '—'} |"
+        )
+    return "\n".join(lines)
+
+
+def markdown_actions() -> str:
+    """The non-moving actions as Markdown, for docs/orders-lifecycle.md."""
+    lines = ["| action | allowed in | who | tells the customer |", "|---|---|---|---|"]
+    for name, action in ACTIONS.items():
+        states = ", ".join(f"`{s.value}`" for s in OrderStatus if s in action.states)
+        roles = ", ".join(r.value for r in ActorRole if r in action.roles)
+        lines.append(
+            f"| `{name}` | {states} | {roles} | {f'`{action.message}`' if action.message else '—'} |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # python -m orderdesk.orders.transitions: the tables for the docs
+    print(markdown_table())
+    print()
+    print(markdown_actions())
