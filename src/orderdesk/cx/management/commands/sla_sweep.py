@@ -1,0 +1,38 @@
+"""``orderdesk sla_sweep``: the C2 SLA job — inline once (cron, by hand, the benchmark), or
+``--schedule`` to start the worker's periodic chain."""
+
+from django.core.management.base import BaseCommand
+
+from orderdesk.core.context import acting_as
+from orderdesk.cx.actions import sweep_sla
+from orderdesk.cx.conf import conf
+
+
+class Command(BaseCommand):
+    help = (
+        "Stamp SLA breaches, escalate breached tickets to a supervisor (once each) and close "
+        "resolved tickets past the reopen window (C2)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--schedule",
+            action="store_true",
+            help="start (or restart) the worker's periodic SLA sweep instead of sweeping here",
+        )
+        parser.add_argument("--batch-size", type=int, default=None)
+
+    def handle(self, *args, schedule: bool, batch_size: int | None, **options):
+        if schedule:
+            from orderdesk.cx.tasks import ensure_sla_sweep
+
+            started = ensure_sla_sweep()
+            self.stdout.write("SLA sweep chain " + ("started" if started else "already running"))
+            return
+        with acting_as(None, via="cli"):
+            report = sweep_sla(batch_size=batch_size or conf().sweep_batch_size)
+        self.stdout.write(
+            f"{report.examined} ticket(s) past a deadline: {report.first_response_breaches} "
+            f"first-response and {report.resolution_breaches} resolution breach(es), "
+            f"{report.escalated} escalated, {report.closed} closed, in {report.seconds:.2f} s"
+        )
