@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "orderdesk.leads",
     "orderdesk.orders",
     "orderdesk.cx",
+    "orderdesk.kpis",
     "orderdesk.api",
     "orderdesk.console",
 ]

@@ -1,0 +1,96 @@
+"""Reads for the KPI surfaces: the scope from request input, every KPI, the agent scorecard."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from orderdesk.accounts.choices import Role
+from orderdesk.accounts.models import Team, User
+from orderdesk.core.errors import FieldError, ValidationFailed
+from orderdesk.core.timeutil import today_ist
+from orderdesk.kpis.definitions import KPIS_BY_KEY, SCORECARD_KEYS, KpiResult, Scope
+
+DEFAULT_DAYS = 30
+MAX_DAYS = 731  # raw-row computation; the roll-ups (not built yet) are what make a year cheap
+
+# Who appears on the scorecard: the people whose work the KPIs attribute.
+SCORED_ROLES = (Role.SALES, Role.CX)
+
+
+def _date(value, field: str, errors: list[FieldError]) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        errors.append(FieldError(field, "not_a_date", f"'{value}' is not a date (YYYY-MM-DD)."))
+        return None
+
+
+def _id(value, field: str, errors: list[FieldError]) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        errors.append(FieldError(field, "not_an_integer", f"'{value}' is not an id."))
+        return None
+
+
+def build_scope(*, start=None, end=None, agent=None, team=None, city=None) -> Scope:
+    """The scope from user input (strings or parsed values); every problem is reported at once
+    as a 422 naming its field. Defaults: the last 30 IST days up to today."""
+    errors: list[FieldError] = []
+    start_day = _date(start, "from", errors)
+    end_day = _date(end, "to", errors)
+    agent_id = _id(agent, "agent", errors)
+    team_id = _id(team, "team", errors)
+    if (
+        agent_id is not None
+        and not User.objects.filter(pk=agent_id, role__in=Role.staff_roles()).exists()
+    ):
+        errors.append(FieldError("agent", "unknown_agent", f"No staff member has id {agent_id}."))
+    if team_id is not None and not Team.objects.filter(pk=team_id).exists():
+        errors.append(FieldError("team", "unknown_team", f"No team has id {team_id}."))
+    if errors:
+        raise ValidationFailed.collect(errors, f"{errors[0].field}: {errors[0].message}")
+    end_day = end_day or today_ist()
+    start_day = start_day or end_day - dt.timedelta(days=DEFAULT_DAYS - 1)
+    if start_day > end_day:
+        raise ValidationFailed(
+            f"'from' ({start_day}) is after 'to' ({end_day}).", code="range_reversed", field="from"
+        )
+    if (end_day - start_day).days + 1 > MAX_DAYS:
+        raise ValidationFailed(
+            f"The range may cover at most {MAX_DAYS} days.", code="range_too_long", field="to"
+        )
+    return Scope(start_day, end_day, agent_id, team_id, (city or "").strip() or None)
+
+
+@dataclass
+class ScorecardRow:
+    agent: User
+    results: list[KpiResult]
+
+
+def scored_agents(scope: Scope):
+    qs = User.objects.filter(role__in=SCORED_ROLES, is_active=True).select_related("team")
+    if scope.agent_id is not None:
+        qs = User.objects.filter(pk=scope.agent_id).select_related("team")
+    if scope.team_id is not None:
+        qs = qs.filter(team_id=scope.team_id)
+    return qs.order_by("team__name", "username")
+
+
+def scorecard(scope: Scope) -> list[ScorecardRow]:
+    """One row per agent with the scorecard KPIs. A handful of aggregate queries per agent:
+    fine for a floor of tens of agents; the roll-ups are meant to replace it at scale."""
+    kpis = [KPIS_BY_KEY[key] for key in SCORECARD_KEYS]
+    rows = []
+    for agent in scored_agents(scope):
+        agent_scope = scope.with_agent(agent.pk)
+        rows.append(ScorecardRow(agent, [kpi.compute(agent_scope) for kpi in kpis]))
+    return rows
