@@ -24,7 +24,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     Django keeps it on the connection object, which is per thread — and per
     event-loop context: Playwright's sync API runs a loop in the test thread, so
-    browser tests see a fresh connection without it (see the fixture below).
+    browser tests get a fresh connection object; ``give_connection_reference_data``
+    hands it the same contents.
     """
     from django.db import connection
 
@@ -32,6 +33,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     if contents:
         _SERIALIZED_REFERENCE_DATA["default"] = contents
     yield
+
+
+def give_connection_reference_data() -> None:
+    """Let Django's serialized rollback work on this context's connection object too."""
+    from django.db import connection
+
+    if _SERIALIZED_REFERENCE_DATA and not hasattr(connection, "_test_serialized_contents"):
+        connection._test_serialized_contents = _SERIALIZED_REFERENCE_DATA["default"]
 
 
 def _is_transactional(item) -> bool:
@@ -56,6 +65,26 @@ def pytest_collection_modifyitems(config, items):
             item.fixturenames.append("django_db_serialized_rollback")
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Put the reference data back after a transactional test's flush.
+
+    Django's serialized rollback restores it at the start of the next
+    *transactional* test only; a plain ``db`` test scheduled after one (xdist
+    hands out whole files, so Django's "transactional tests last" order does
+    not hold) would find no message kinds, dispositions or policies. This runs
+    after every fixture of the test, the flush included.
+    """
+    yield
+    if nextitem is None or not _SERIALIZED_REFERENCE_DATA or not _is_transactional(item):
+        return
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        connection.creation.deserialize_db_from_string(_SERIALIZED_REFERENCE_DATA["default"])
+
+
 @pytest.fixture(autouse=True)
 def _sqlite_flush_of_append_only_audit_trail(request):
     """Let a transactional test's flush empty the audit trail on SQLite.
@@ -66,21 +95,12 @@ def _sqlite_flush_of_append_only_audit_trail(request):
     table, then put it back. Set up after ``transactional_db`` so it tears down
     before the flush.
     """
-    marker = request.node.get_closest_marker("django_db")
-    transactional = bool(
-        marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
-    )
-    transactional = transactional or {"transactional_db", "live_server"} & set(request.fixturenames)
-    if not transactional:
+    if not _is_transactional(request.node):
         yield
         return
     request.getfixturevalue("transactional_db")
-    from django.db import connection
-
-    if not hasattr(connection, "_test_serialized_contents") and _SERIALIZED_REFERENCE_DATA:
-        # A connection Django's serialized rollback did not reach (Playwright's loop): restore here.
-        connection.creation.deserialize_db_from_string(_SERIALIZED_REFERENCE_DATA["default"])
     yield
+    from django.db import connection
 
     if connection.vendor != "sqlite":
         return

@@ -5,6 +5,7 @@ Never ``playwright install``: the browser is the system's /usr/bin/chromium.
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,7 @@ import pytest
 # to run inside one unless told that this (single-threaded test) use is safe.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
+CONFTEST_DIR = Path(__file__).resolve().parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -23,7 +25,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
     if not shutil.which(CHROMIUM):
         if os.environ.get("ORDERDESK_REQUIRE_BROWSER"):
             pytest.fail(
@@ -35,6 +37,11 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
+        # Playwright's loop gives this thread a new Django connection object: hand it
+        # the serialized reference data so transactional tests restore it (root conftest).
+        from conftest import give_connection_reference_data
+
+        give_connection_reference_data()
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
         )
@@ -75,3 +82,11 @@ def sign_in(page):
         return page
 
     return submit
+
+
+def pytest_collection_modifyitems(config, items):
+    """Everything under tests/browser is a browser test, marked or not."""
+    here = str(CONFTEST_DIR)
+    for item in items:
+        if str(item.path).startswith(here) and item.get_closest_marker("browser") is None:
+            item.add_marker(pytest.mark.browser)

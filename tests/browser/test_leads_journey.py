@@ -23,7 +23,7 @@ from playwright.sync_api import expect
 
 from orderdesk.core.timeutil import IST
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def ist(days: int, hour: int, minute: int = 0) -> dt.datetime:

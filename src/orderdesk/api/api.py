@@ -4,7 +4,17 @@ from ninja import NinjaAPI
 
 from orderdesk.api import errors
 from orderdesk.api.auth import bearer
-from orderdesk.api.routers import auth, catalog, customers, health, leads, me, messages, orders, tickets
+from orderdesk.api.routers import (
+    auth,
+    catalog,
+    customers,
+    health,
+    leads,
+    me,
+    messages,
+    orders,
+    tickets,
+)
 
 api = NinjaAPI(
     title="orderdesk API",
@@ -27,5 +37,7 @@ api.add_router("", catalog.router)
 api.add_router("", customers.router)
 api.add_router("", leads.router)
 api.add_router("", orders.router)
+api.add_router("", "orderdesk.api.routers.order_lifecycle.router")  # O1-O5: the order's life
 api.add_router("", tickets.router)
 api.add_router("", messages.router)
+api.add_router("", "orderdesk.api.routers.kpis.router")  # SPEC §7 KPIs (supervisors)

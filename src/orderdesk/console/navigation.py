@@ -30,9 +30,16 @@ class NavLink:
 
 NAV_LINKS: tuple[NavLink, ...] = (
     NavLink("Sales desk", "console:sales_home", Perm.LEADS_WORK),
+    NavLink("Lead queue", "console:lead_queue", Perm.LEADS_WORK),
     NavLink("CX desk", "console:cx_home", Perm.TICKETS_WORK),
+    NavLink("Tickets", "console:cx_queues", Perm.TICKETS_WORK),
+    NavLink("Escalations", "console:cx_escalations", Perm.ESCALATIONS),
     NavLink("Operations", "console:ops_home", Perm.ORDERS_OPERATE),
+    NavLink("Pickups", "console:ops_board", Perm.ORDERS_OPERATE),
     NavLink("Supervisor", "console:supervisor_home", Perm.KPIS_VIEW),
+    NavLink("Lead oversight", "console:lead_oversight", Perm.KPIS_VIEW),
+    NavLink("KPIs", "console:kpi_dashboard", Perm.KPIS_VIEW),
+    NavLink("Training card", "console:training_card", Perm.CONSOLE),  # every staff role
     NavLink("Agent errors", "console:agent_errors", Perm.AUDITS_RUN),
     NavLink("Back office", "console:admin_home", Perm.SETTINGS_MANAGE),
     NavLink("Django admin", "admin:index", Perm.SETTINGS_MANAGE),

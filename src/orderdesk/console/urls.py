@@ -1,6 +1,15 @@
 from django.urls import path
 
-from orderdesk.console import agent_views, order_views, tools, views
+from orderdesk.console import (
+    agent_views,
+    cx_views,  # CX: tickets, SLA, CSAT (SPEC §6 C1-C3, M9, D6)
+    kpi_views,  # KPIs and agent scorecards (SPEC §7)
+    leads_views,
+    ops_views,
+    order_views,
+    tools,
+    views,
+)
 
 app_name = "console"
 
@@ -21,10 +30,36 @@ urlpatterns = [
     # M8 accountability.
     path("agents/errors/", agent_views.agent_errors, name="agent_errors"),
     path("agents/<int:agent_id>/restore/", agent_views.restore, name="agent_restore"),
+    # Leads: queue, lead page and call panel, oversight, training card (SPEC §3, §10).
+    path("leads/", leads_views.lead_queue, name="lead_queue"),
+    path("leads/search/", leads_views.lead_search, name="lead_search"),
+    path("leads/suggest/", leads_views.suggest_disposition, name="lead_suggest"),
+    path("leads/oversight/", leads_views.lead_oversight, name="lead_oversight"),
+    path("kpis/", kpi_views.kpi_dashboard, name="kpi_dashboard"),  # SPEC §7 (supervisors)
+    path("leads/<int:lead_id>/", leads_views.lead_detail, name="lead_detail"),
+    path("leads/<int:lead_id>/contacts/", leads_views.log_contact, name="lead_log_contact"),
+    path("leads/<int:lead_id>/follow-up/", leads_views.schedule_follow_up, name="lead_follow_up"),
+    path("training-card/", leads_views.training_card, name="training_card"),
     # Desk tools (HTMX fragments; full pages without JavaScript).
     path("tools/quote/models/", tools.quote_models, name="quote_models"),
     path("tools/quote/questions/", tools.quote_questions, name="quote_questions"),
     path("tools/quote/", tools.quote_estimate, name="quote_estimate"),
     path("tools/serviceability/", tools.serviceability_check, name="serviceability"),
     path("tools/customers/", tools.customer_search, name="customer_search"),
+    # Ops: the order's life after creation (O1-O5, X4).
+    path("ops/board/", ops_views.board, name="ops_board"),
+    path("ops/orders/", ops_views.find_order, name="ops_find_order"),
+    path("ops/orders/<str:number>/", ops_views.order_page, name="ops_order"),
+    path("ops/orders/<str:number>/move/<slug:to>/", ops_views.order_move, name="ops_order_move"),
+    path("ops/orders/<str:number>/do/<slug:name>/", ops_views.order_action, name="ops_order_do"),
+    # CX: ticket queues, the ticket page (C1-C3, M9, D6), order status look-up, escalations.
+    path("cx/tickets/", cx_views.ticket_queues, name="cx_queues"),
+    path("cx/tickets/new/", cx_views.new_ticket, name="cx_ticket_new"),
+    path("cx/tickets/<int:ticket_id>/", cx_views.ticket_page, name="cx_ticket"),
+    path("cx/tickets/<int:ticket_id>/actions/", cx_views.ticket_action, name="cx_ticket_action"),
+    path("cx/orders/", cx_views.order_lookup, name="cx_lookup"),
+    path("cx/orders/<str:number>/update/", cx_views.order_send_update, name="cx_order_update"),
+    path("cx/escalations/", cx_views.escalation_queue, name="cx_escalations"),
+    # The customer's CSAT page: no login, the signed one-time link is the credential (C3).
+    path("csat/<str:token>/", cx_views.csat_answer, name="csat_answer"),
 ]
