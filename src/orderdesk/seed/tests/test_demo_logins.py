@@ -22,7 +22,9 @@ def demo(db):
 @pytest.mark.parametrize(("username", "home"), list(HOMES.items()))
 def test_each_printed_demo_login_reaches_its_home(demo, username, home):
     client = Client()
-    response = client.post("/console/login/", {"username": username, "password": "demo"}, follow=True)
+    response = client.post(
+        "/console/login/", {"username": username, "password": "demo"}, follow=True
+    )
     assert response.redirect_chain[-1][0] == home
     assert response.status_code == 200
 
@@ -30,7 +32,9 @@ def test_each_printed_demo_login_reaches_its_home(demo, username, home):
 @pytest.mark.parametrize("username", ["demo-app", "demo-vendor"])
 def test_api_client_demo_logins_get_tokens(demo, username):
     response = Client().post(
-        "/api/v1/auth/token", {"username": username, "password": "demo"}, content_type="application/json"
+        "/api/v1/auth/token",
+        {"username": username, "password": "demo"},
+        content_type="application/json",
     )
     assert response.status_code == 200 and response.json()["token"].startswith("od_")
 
