@@ -3,9 +3,13 @@
 set -euo pipefail
 PORT="${PORT:-8000}"
 BIN="${BIN:-.venv/bin}"
+# CSAT links in customer messages point here (C3).
+export ORDERDESK_PUBLIC_URL="${ORDERDESK_PUBLIC_URL:-http://127.0.0.1:${PORT}}"
 
 # The worker is also the message sender (messaging.tasks); start its periodic sweep now.
 "$BIN/orderdesk" send_messages --schedule >/dev/null
+# ...and the CX SLA sweep (C2: breaches escalate to a supervisor).
+"$BIN/orderdesk" sla_sweep --schedule >/dev/null
 "$BIN/orderdesk" worker --interval 1 --no-reload >var/worker.log 2>&1 &
 WORKER=$!
 trap 'kill "$WORKER" 2>/dev/null || true' EXIT INT TERM

@@ -257,6 +257,13 @@ LOGGING = {
 
 # --- orderdesk ------------------------------------------------------------
 ORDERDESK = {
+    "CX": {
+        # Where customers open the CSAT link, e.g. https://orderdesk.example.in
+        "PUBLIC_URL": env("ORDERDESK_PUBLIC_URL", "http://127.0.0.1:8000"),
+        "SLA_SWEEP_SECONDS": envint("CX_SLA_SWEEP_SECONDS", 60),
+        "SLA_SWEEP_BATCH_SIZE": envint("CX_SLA_SWEEP_BATCH_SIZE", 1000),
+        "SLA_SWEEP_TIME_BUDGET": envint("CX_SLA_SWEEP_TIME_BUDGET", 50),
+    },
     "QUOTE_VALID_HOURS": envint("QUOTE_VALID_HOURS", 72),
     "SLOT_DAYS_AHEAD": envint("SLOT_DAYS_AHEAD", 7),
     # Messages (SPEC §8): providers, retries, the sender. See docs/messaging.md.

@@ -23,6 +23,7 @@ from django.db import transaction
 from orderdesk.seed.areas import seed_areas
 from orderdesk.seed.catalog import seed_catalog
 from orderdesk.seed.leads import seed_demo_leads
+from orderdesk.seed.orders_and_tickets import seed_demo_orders_and_tickets
 from orderdesk.seed.people import seed_customers, seed_teams_and_users
 
 Step = Callable[[dict], None]
@@ -33,6 +34,7 @@ DEMO_STEPS: list[Step] = [
     seed_teams_and_users,
     seed_customers,
     seed_demo_leads,  # leads and contact history, through the leads actions (audited)
+    seed_demo_orders_and_tickets,  # orders in every state and CX tickets, through the actions
 ]
 
 

@@ -173,16 +173,18 @@ def seed_customers(stats: dict) -> None:
             },
         )
         if index % 4 != 3:  # three in four have an address on file
-            Address.objects.get_or_create(
-                customer=customer,
-                pincode=pincode,
-                line1=f"{fake.building_number()}, {fake.street_name()}",
-                defaults={
-                    "line2": area,
-                    "landmark": rng.choice(LANDMARKS),
-                    "city": city,
-                    "state": state,
-                },
-            )
+            line1 = f"{fake.building_number()}, {fake.street_name()}"
+            landmark = rng.choice(LANDMARKS)
+            # Orders copy the address they pick up from, so there may be several alike.
+            if not Address.objects.filter(customer=customer, pincode=pincode, line1=line1).exists():
+                Address.objects.create(
+                    customer=customer,
+                    pincode=pincode,
+                    line1=line1,
+                    line2=area,
+                    landmark=landmark,
+                    city=city,
+                    state=state,
+                )
     stats["customers"] = Customer.objects.count()
     stats["addresses"] = Address.objects.count()
