@@ -21,7 +21,7 @@ from orderdesk.orders.rules import display_order_number
 class Order(TimeStampedModel):
     """One device a customer sells us, from booking to payment.
 
-    ``status`` changes only through ``orders.actions.transition`` (one table, O1).
+    ``status`` changes only through ``orders.lifecycle.transition`` (one table, O1).
     X1/X2: the partial unique index ``one_open_order_per_customer_device`` lets a
     customer hold at most one open order per device model; a supervisor's
     override gives the new order a unique ``guard_key`` so it stands beside the first.
