@@ -15,21 +15,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.db import transaction
-from django.utils import timezone
-from django_tasks import task, task_backends
+from django_tasks import task
 
 from orderdesk.core.context import acting_as
+from orderdesk.core.periodic import PeriodicChain, prune_finished_tasks
 from orderdesk.cx.conf import conf
 from orderdesk.cx.models import SlaSweepState
 
 logger = logging.getLogger(__name__)
 
 QUEUE = "default"
-
-
-def _can_defer() -> bool:
-    return getattr(task_backends["default"], "supports_defer", False)
 
 
 @task(queue_name=QUEUE)
@@ -49,49 +44,23 @@ def sweep_sla_task(scheduled_for: str) -> dict:
     return report.as_dict()
 
 
+SWEEP = PeriodicChain(
+    state_model=SlaSweepState,
+    name="sla",
+    task=lambda: sweep_sla_task,
+    period_seconds=lambda: conf().sweep_seconds,
+    label="SLA sweep",
+)
+
+
 def _continue_chain(scheduled_for: str) -> bool:
-    now = timezone.now()
-    with transaction.atomic():
-        state, _ = SlaSweepState.objects.select_for_update().get_or_create(name="sla")
-        if state.next_sweep_at and state.next_sweep_at.isoformat() != scheduled_for:
-            return False  # another chain has taken over
-        nxt = now + dt.timedelta(seconds=conf().sweep_seconds)
-        state.next_sweep_at = nxt
-        state.last_sweep_at = now
-        state.save()
-        if _can_defer():
-            sweep_sla_task.using(run_after=nxt).enqueue(scheduled_for=nxt.isoformat())
-    return True
+    return SWEEP.continue_chain(scheduled_for)
 
 
 def ensure_sla_sweep(*, now: dt.datetime | None = None) -> bool:
     """Start the SLA sweep chain, or restart it when overdue. True if it (re)started."""
-    if not _can_defer():
-        return False
-    now = now or timezone.now()
-    grace = dt.timedelta(seconds=conf().sweep_seconds * 2 + 60)
-    state = SlaSweepState.objects.filter(name="sla").first()
-    if state and state.next_sweep_at and state.next_sweep_at > now - grace:
-        return False  # cheap path: a sweep is scheduled and not overdue
-    with transaction.atomic():
-        state, _ = SlaSweepState.objects.select_for_update().get_or_create(name="sla")
-        if state.next_sweep_at and state.next_sweep_at > now - grace:
-            return False
-        state.next_sweep_at = now
-        state.save()
-        sweep_sla_task.enqueue(scheduled_for=now.isoformat())
-    logger.info("SLA sweep (re)started")
-    return True
+    return SWEEP.ensure(now=now)
 
 
 def _prune_finished_tasks() -> None:
-    """The chain leaves one finished task row per run: keep a day of them, no more."""
-    try:
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:  # another tasks backend keeps its own results
-        return
-    DBTaskResult.objects.filter(
-        task_path=sweep_sla_task.module_path,
-        status="SUCCESSFUL",
-        finished_at__lt=timezone.now() - dt.timedelta(days=1),
-    ).delete()
+    prune_finished_tasks(sweep_sla_task)

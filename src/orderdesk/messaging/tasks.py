@@ -27,9 +27,10 @@ import logging
 
 from django.db import transaction
 from django.utils import timezone
-from django_tasks import task, task_backends
+from django_tasks import task
 
 from orderdesk.core.context import acting_as
+from orderdesk.core.periodic import PeriodicChain, can_defer, prune_finished_tasks
 from orderdesk.messaging import sender
 from orderdesk.messaging.conf import conf
 from orderdesk.messaging.models import SenderState
@@ -37,10 +38,6 @@ from orderdesk.messaging.models import SenderState
 logger = logging.getLogger(__name__)
 
 QUEUE = "messages"
-
-
-def _can_defer() -> bool:
-    return getattr(task_backends["default"], "supports_defer", False)
 
 
 @task(queue_name=QUEUE)
@@ -67,57 +64,32 @@ def sweep_messages(scheduled_for: str) -> dict:
     return report.as_dict()
 
 
+SWEEP = PeriodicChain(
+    state_model=SenderState,
+    name="sender",
+    task=lambda: sweep_messages,
+    period_seconds=lambda: conf().sweep_seconds,
+    label="message sweep",
+)
+
+
 def _prune_finished_tasks() -> None:
-    """The chain leaves one finished task row per run: keep a day of them for ops, no more."""
-    try:
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:  # another tasks backend keeps its own results
-        return
-    DBTaskResult.objects.filter(
-        task_path__in=[send_due_messages.module_path, sweep_messages.module_path],
-        status="SUCCESSFUL",
-        finished_at__lt=timezone.now() - dt.timedelta(days=1),
-    ).delete()
+    prune_finished_tasks(send_due_messages, sweep_messages)
 
 
 def _continue_chain(scheduled_for: str) -> bool:
     """Enqueue the next sweep before this one does any work (survives SIGKILL)."""
-    now = timezone.now()
-    with transaction.atomic():
-        state, _ = SenderState.objects.select_for_update().get_or_create(name="sender")
-        if state.next_sweep_at and state.next_sweep_at.isoformat() != scheduled_for:
-            return False  # another chain has taken over
-        nxt = now + dt.timedelta(seconds=conf().sweep_seconds)
-        state.next_sweep_at = nxt
-        state.last_sweep_at = now
-        state.save()
-        sweep_messages.using(run_after=nxt).enqueue(scheduled_for=nxt.isoformat())
-    return True
+    return SWEEP.continue_chain(scheduled_for)
 
 
 def ensure_sweep(*, now: dt.datetime | None = None) -> bool:
     """Start the sweep chain, or restart it when its next run is overdue. True if it (re)started."""
-    if not _can_defer():
-        return False
-    now = now or timezone.now()
-    grace = dt.timedelta(seconds=conf().sweep_seconds * 2 + 60)
-    state = SenderState.objects.filter(name="sender").first()
-    if state and state.next_sweep_at and state.next_sweep_at > now - grace:
-        return False  # cheap path: a sweep is scheduled and not overdue
-    with transaction.atomic():
-        state, _ = SenderState.objects.select_for_update().get_or_create(name="sender")
-        if state.next_sweep_at and state.next_sweep_at > now - grace:
-            return False
-        state.next_sweep_at = now
-        state.save()
-        sweep_messages.enqueue(scheduled_for=now.isoformat())
-    logger.info("message sweep (re)started")
-    return True
+    return SWEEP.ensure(now=now)
 
 
 def _schedule_wake_ups(times: list[dt.datetime]) -> None:
     # One wake-up per distinct second is enough: the task drains everything due.
-    if not times or not _can_defer():
+    if not times or not can_defer():
         return
     for at in sorted({t.replace(microsecond=0) + dt.timedelta(seconds=1) for t in times})[:20]:
         send_due_messages.using(run_after=at).enqueue()
@@ -145,7 +117,7 @@ def kick_after_commit(*, at: dt.datetime | None = None) -> None:
     else:
 
         def kick():
-            if _can_defer():
+            if can_defer():
                 send_due_messages.using(run_after=at).enqueue()
 
     transaction.on_commit(kick, robust=True)
