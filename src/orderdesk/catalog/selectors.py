@@ -91,6 +91,14 @@ def serviceability(
     return Serviceability(pincode, device_type, True, city=served.city.name, slots=slots)
 
 
+def served_city_id(pincode: str) -> int | None:
+    return (
+        ServedPincode.objects.filter(pincode=pincode, active=True)
+        .values_list("city_id", flat=True)
+        .first()
+    )
+
+
 def open_slots(city_id: int, *, days: int | None = None) -> QuerySet[PickupSlot]:
     """O2: slots from now on with a free place; a full slot is not offered."""
     now = now_ist()

@@ -19,7 +19,7 @@ from orderdesk.core.errors import DomainError
 from orderdesk.core.phones import normalise_phone
 from orderdesk.customers.validators import PINCODE_RE
 from orderdesk.orders import rules
-from orderdesk.orders.actions import OrderRequest, create_order
+from orderdesk.orders.actions import OrderRequest, create_order, gate_problems
 from orderdesk.orders.choices import CreationReason, PaymentMethod
 from orderdesk.orders.models import Order
 
@@ -111,68 +111,43 @@ class Wizard:
         )
 
 
+# The fields of create_order's gates (orders.actions.gate_problems) each step answers for.
+STEP_GATE_FIELDS = {
+    "reason": {"reason"},
+    "estimate": {"price_confirmed"},
+    "pickup": {"pickup.line1", "pickup.landmark", "pickup.city", "pickup.pincode"},
+    "slot": {"pickup.slot_id"},
+    "payment": {"payment.method", "payment.upi_id", "payment.account_number", "payment.ifsc"},
+}
+
+
 def check_step(step: str, wizard: Wizard) -> None:
-    """The checks of one step (the same rules create_order applies at the end)."""
+    """The checks of one step: the gates ``create_order`` applies, asked of this step's fields."""
     v = wizard.values
     if step == "reason":
-        if v["reason"] not in CreationReason.values:
-            wizard.error("reason", "Choose why you are creating this order for the customer (M1).")
         if not v["customer_name"]:
             wizard.error("customer_name", "The customer's name is required.")
         try:
             normalise_phone(v["customer_phone"])
         except DomainError as exc:
             wizard.error("customer_phone", exc.message)
-    elif step == "device":
-        if wizard.variant is None:
-            wizard.error("variant_id", "Choose the model and variant the customer has.")
-    elif step == "condition":
+    needs_device = step in ("device", "condition") or (
+        step in STEP_GATE_FIELDS and step != "reason"
+    )
+    if needs_device and wizard.variant is None:
+        wizard.error("variant_id", "Choose the model and variant the customer has.")
+        return
+    if step == "condition":
         try:
             price_for(wizard.variant, wizard.answers)
         except DomainError as exc:
             for e in exc.errors:
                 wizard.error(e.field or "form", e.message)
-    elif step == "estimate":
-        if v["price_confirmed"] != "yes":
-            wizard.error(
-                "price_confirmed",
-                "Read out the estimate and tick when the customer agrees (final price depends on inspection).",
-            )
-    elif step == "pickup":
-        for name, label in (
-            ("line1", "the address"),
-            ("landmark", "a landmark"),
-            ("city", "the city"),
-        ):
-            if not v[name]:
-                wizard.error(name, f"The pickup address needs {label}.")
-        if not PINCODE_RE.match(v["pincode"]):
-            wizard.error("pincode", "A pincode is 6 digits and does not start with 0.")
-        elif wizard.variant is not None:
-            check = serviceability(
-                v["pincode"], wizard.variant.model.device_type.key, with_slots=False
-            )
-            if not check.serviceable:
-                kind = wizard.variant.model.device_type.name.lower()
-                wizard.error(
-                    "pincode",
-                    f"We do not pick up at {v['pincode']} yet."
-                    if check.reason == "pincode_not_serviceable"
-                    else f"We do not pick up {kind}s at {v['pincode']}.",
-                )
-            elif v["city"] and check.city.lower() != v["city"].lower():
-                wizard.error(
-                    "pincode", f"Pincode {v['pincode']} is in {check.city}, not {v['city']}."
-                )
-    elif step == "slot":
-        slots = open_slot_choices(wizard)
-        if not any(str(s.pk) == v["slot_id"] for s in slots):
-            wizard.error("slot_id", "Choose one of the open slots.")
-    elif step == "payment":
-        for field, _code, message in rules.payment_problems(
-            v["payment_method"], v["upi_id"], v["account_number"], v["ifsc"].upper()
-        ):
-            wizard.error(field.replace("payment.", ""), message)
+    elif step in STEP_GATE_FIELDS:
+        request = wizard.request(consent_confirmed=True, consent_statement=rules.CONSENT_WORDING)
+        for problem in gate_problems(request, agent=True, variant=wizard.variant):
+            if problem.field in STEP_GATE_FIELDS[step]:
+                wizard.error(problem.field.split(".", 1)[-1], problem.message)
 
 
 def open_slot_choices(wizard: Wizard):

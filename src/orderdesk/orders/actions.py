@@ -16,8 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from orderdesk.catalog.actions import active_variant, book_slot, price_for
-from orderdesk.catalog.models import PickupSlot, Quote
-from orderdesk.catalog.selectors import serviceability
+from orderdesk.catalog.models import Quote
+from orderdesk.catalog.selectors import open_slots, served_city_id, serviceability
 from orderdesk.core import audit
 from orderdesk.core.errors import (
     Conflict,
@@ -131,8 +131,12 @@ def _resolve_device(req: OrderRequest) -> tuple:
     return variant, answers, price, quote
 
 
-def _gate_problems(req: OrderRequest, *, agent: bool, variant) -> list[FieldError]:
-    """M1-M5: every check that needs no write, collected so the agent sees all at once."""
+def gate_problems(req: OrderRequest, *, agent: bool, variant) -> list[FieldError]:
+    """M1-M5: every check that needs no write, collected so the agent sees all at once.
+
+    The console wizard asks the same function at each step (filtering the fields of
+    that step), so a step cannot pass what ``create_order`` would refuse.
+    """
     problems: list[FieldError] = []
     if agent:
         if req.reason not in CreationReason.values:
@@ -140,7 +144,7 @@ def _gate_problems(req: OrderRequest, *, agent: bool, variant) -> list[FieldErro
                 FieldError(
                     "reason",
                     "reason_required",
-                    "Record why you are creating this order for the customer (M1).",
+                    "Choose why you are creating this order for the customer (M1).",
                 )
             )
         if not req.price_confirmed:
@@ -148,7 +152,7 @@ def _gate_problems(req: OrderRequest, *, agent: bool, variant) -> list[FieldErro
                 FieldError(
                     "price_confirmed",
                     "price_not_confirmed",
-                    "Read out the estimate and record the customer's agreement (final price depends on inspection).",
+                    "Read out the estimate and tick when the customer agrees (final price depends on inspection).",
                 )
             )
         message = rules.consent_problem(req.consent_confirmed, req.consent_statement)
@@ -190,8 +194,8 @@ def _gate_problems(req: OrderRequest, *, agent: bool, variant) -> list[FieldErro
                 FieldError("pickup.slot_id", "slot_unavailable", "Choose a pickup slot.")
             )
         else:
-            slot = PickupSlot.objects.select_related("city").filter(pk=req.slot_id).first()
-            if slot is None or slot.city.name != check.city or slot.available <= 0:
+            # O2: only an open slot of the pincode's city: not full, not past.
+            if not open_slots(served_city_id(pincode)).filter(pk=req.slot_id).exists():
                 problems.append(
                     FieldError(
                         "pickup.slot_id",
@@ -225,7 +229,7 @@ def create_order(req: OrderRequest, *, actor, channel: str, on_created=None) -> 
         check_agent_allowed(actor)
     lead = _lead_for(req) if req.lead_id else None
     variant, answers, price, quote = _resolve_device(req)
-    problems = _gate_problems(req, agent=is_agent, variant=variant)
+    problems = gate_problems(req, agent=is_agent, variant=variant)
     if problems:
         raise ValidationFailed.collect(
             problems, f"The order cannot be created yet: {problems[0].message}"

@@ -251,3 +251,21 @@ def test_x1_supervisor_override_needs_the_supervisor(cast, catalog, order_reques
         channel="agent",
     )
     assert second.guard_key and second.duplicate_override_reason.startswith("customer selling")
+
+
+def test_m3_a_past_slot_is_refused_even_with_places_left(cast, catalog, order_request):
+    import datetime as dt
+
+    from orderdesk.core.timeutil import today_ist
+
+    past = PickupSlot.objects.create(
+        city=catalog["city"],
+        date=today_ist() - dt.timedelta(days=1),
+        window_start=dt.time(10),
+        window_end=dt.time(13),
+        capacity=5,
+    )
+    error = refused(catalog, order_request(slot_id=past.pk), cast["sales"])
+    assert ("pickup.slot_id", "slot_unavailable") in codes(error)
+    past.refresh_from_db()
+    assert past.booked == 0
