@@ -153,3 +153,4 @@ def test_roles_that_do_not_create_orders_are_refused(cast, catalog, lead, client
         ).status_code
         == 403
     )
+    assert counts() == (0, 0, 0)
