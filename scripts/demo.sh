@@ -10,6 +10,8 @@ export ORDERDESK_PUBLIC_URL="${ORDERDESK_PUBLIC_URL:-http://127.0.0.1:${PORT}}"
 "$BIN/orderdesk" send_messages --schedule >/dev/null
 # ...and the CX SLA sweep (C2: breaches escalate to a supervisor).
 "$BIN/orderdesk" sla_sweep --schedule >/dev/null
+# ...and the S4 retention job (daily: anonymise customers past the retention period).
+"$BIN/orderdesk" retention --schedule >/dev/null
 "$BIN/orderdesk" worker --interval 1 --no-reload >var/worker.log 2>&1 &
 WORKER=$!
 trap 'kill "$WORKER" 2>/dev/null || true' EXIT INT TERM

@@ -292,4 +292,13 @@ ORDERDESK = {
     # M8: an agent with this many order errors in the window loses manual creation.
     "AGENT_ERROR_THRESHOLD": envint("AGENT_ERROR_THRESHOLD", 3),
     "AGENT_ERROR_WINDOW_DAYS": envint("AGENT_ERROR_WINDOW_DAYS", 30),
+    # S4 (docs/security.md): personal data is anonymised this long after the customer's last
+    # activity; a paid order's payment records are kept this long after payment (books of
+    # account, 8 years) and hold off erasure and anonymisation until then.
+    "RETENTION": {
+        "PERSONAL_DATA_DAYS": envint("RETENTION_PERSONAL_DATA_DAYS", 3 * 365),
+        "PAYMENT_RECORD_DAYS": envint("RETENTION_PAYMENT_RECORD_DAYS", 8 * 365),
+        "SWEEP_SECONDS": envint("RETENTION_SWEEP_SECONDS", 24 * 60 * 60),
+        "BATCH_SIZE": envint("RETENTION_BATCH_SIZE", 200),
+    },
 }

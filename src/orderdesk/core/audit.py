@@ -47,3 +47,114 @@ def record(
         before=before,
         after=after,
     )
+
+
+# --- S4: the one sanctioned redaction of the append-only trail ---------------------------
+
+# Keys in audit before/after (and order/ticket event data) whose values may be personal
+# data. Redaction replaces their values; ids, statuses, prices, times and booleans stay.
+PERSONAL_KEYS = frozenset(
+    {
+        "name",
+        "phone",
+        "alternate_phone",
+        "email",
+        "accessibility_needs",
+        "line1",
+        "line2",
+        "landmark",
+        "upi_id",
+        "account_number",
+        "bank_account_number",
+        "ifsc",
+        "reference",
+        "payment_reference",
+        "notes",
+        "note",
+        "customer_words",
+        "text",
+        "said",
+        "resolution",
+        "comment",
+        "recipient",
+        "subject",
+        "body",
+        "consent",
+        "statement",
+        "consent_statement",
+        "special_instructions",
+        "cancellation_notes",
+        "duplicate_override_reason",
+        "escalation_reason",
+        "expected",
+        "message",
+        "last_error",
+    }
+)
+REDACTED = "[anonymised]"
+
+
+def scrub(value):
+    """``value`` with the values of personal keys replaced, at any depth (JSON data)."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if key in PERSONAL_KEYS and isinstance(item, str) and item:
+                out[key] = REDACTED
+            elif key in PERSONAL_KEYS and isinstance(item, dict | list):
+                out[key] = scrub_all(item)
+            else:
+                out[key] = scrub(item)
+        return out
+    if isinstance(value, list):
+        return [scrub(item) for item in value]
+    return value
+
+
+def scrub_all(value):
+    """Every string inside ``value`` replaced (a personal key's nested value)."""
+    if isinstance(value, dict):
+        return {key: scrub_all(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [scrub_all(item) for item in value]
+    return REDACTED if isinstance(value, str) and value else value
+
+
+def redact(events, *, reason: str, obj: models.Model, personal_words: Iterable[str]) -> int:
+    """S4: remove personal data from ``events`` (a queryset of audit events). Returns how many.
+
+    The only write to audit events anywhere: opens an ``AuditRedaction`` row (which the
+    append-only triggers require), rewrites ``before``/``after`` through ``scrub`` and any
+    ``object_repr`` containing one of ``personal_words`` (the customer's name, phone…),
+    then closes the row — all in one transaction. Who, what, when and which record stay.
+    Call inside the anonymising action's transaction.
+    """
+    from django.db import transaction
+
+    from orderdesk.core.models import AuditRedaction
+
+    words = [w for w in personal_words if w and len(w) >= 3]
+    with transaction.atomic():
+        permit = AuditRedaction.objects.create(
+            reason=reason, object_type=obj._meta.label_lower, object_id=str(obj.pk)
+        )
+        count = 0
+        for event in events.only(
+            "id", "object_type", "object_id", "object_repr", "before", "after"
+        ):
+            before, after = scrub(event.before), scrub(event.after)
+            repr_ = event.object_repr
+            if any(w.lower() in repr_.lower() for w in words):
+                repr_ = f"{event.object_type}#{event.object_id} {REDACTED}"
+            if (before, after, repr_) == (event.before, event.after, event.object_repr):
+                continue
+            # The model and its queryset refuse updates on purpose; this is the sanctioned path.
+            models.QuerySet.update(
+                AuditEvent.objects.filter(pk=event.pk),
+                before=before,
+                after=after,
+                object_repr=repr_,
+            )
+            count += 1
+        AuditRedaction.objects.filter(pk=permit.pk).update(open=False, events=count)
+    return count

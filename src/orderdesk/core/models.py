@@ -71,3 +71,25 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit events are append-only")
+
+
+class AuditRedaction(models.Model):
+    """S4: the one sanctioned way to change audit events — removing personal data from them.
+
+    The append-only triggers (migration 0003) let an UPDATE of an audit event's
+    ``object_repr``, ``before`` and ``after`` through only while a redaction row with
+    ``open`` set exists, and never a change to any other column; DELETE stays refused.
+    ``core.audit.redact`` opens the row, rewrites the events and closes it in one
+    transaction, so no other transaction ever sees it open. The row stays as the
+    record of the redaction (and the redaction writes an audit event of its own).
+    """
+
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(max_length=80, help_text="e.g. customer.erase, retention")
+    object_type = models.CharField(max_length=80)
+    object_id = models.CharField(max_length=64)
+    events = models.PositiveIntegerField(default=0, help_text="audit events redacted")
+    open = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.reason} {self.object_type}#{self.object_id}"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.db.models import Case, Q, Value, When
 
 from orderdesk.core import audit
 from orderdesk.core.errors import ValidationFailed
+from orderdesk.core.models import AuditEvent
 from orderdesk.core.phones import mask_phone, normalise_phone
 from orderdesk.customers.models import Address, Customer
 from orderdesk.customers.validators import clean_pincode
@@ -105,3 +107,197 @@ def add_address(
         after={"customer": customer.pk, "city": address.city, "pincode": address.pincode},
     )
     return address
+
+
+# --- S4: the customer's rights and the retention period --------------------------------
+
+ANONYMISED_NAME = "Anonymised customer"
+ANONYMISED = "anonymised"
+
+
+def _plain(instance) -> dict:
+    """A row as JSON-ready data: every concrete field, foreign keys by id."""
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    encoder = DjangoJSONEncoder()
+    data = {}
+    for field in instance._meta.concrete_fields:
+        value = getattr(instance, field.attname)
+        data[field.attname] = (
+            value
+            if value is None or isinstance(value, str | int | float | bool | dict | list)
+            else encoder.default(value)
+        )
+    return data
+
+
+def export_customer_data(customer: Customer, *, actor=None) -> dict:
+    """S4: everything orderdesk holds on ``customer``, as one JSON-ready document. Audited.
+
+    Full values (phones, payment details), because the export is for the customer
+    themselves; the audit event records who exported it and what it held (counts only).
+    """
+    from django.utils import timezone
+
+    from orderdesk.customers.privacy import customer_records
+
+    with transaction.atomic():
+        sections = {
+            name: [_plain(row) for row in qs.order_by("pk")]
+            for name, qs in customer_records(customer).items()
+        }
+        document = {
+            "format": "orderdesk.customer-export/1",
+            "exported_at": timezone.now().isoformat(),
+            "customer_id": customer.pk,
+            **sections,
+        }
+        audit.record(
+            "customer.export",
+            customer,
+            after={"sections": {name: len(rows) for name, rows in sections.items()}},
+            actor=actor,
+        )
+    return document
+
+
+def _anonymise(customer: Customer, *, reason: str, now) -> dict:
+    """Remove the customer's personal data everywhere; keep every row the KPIs count.
+
+    Precondition: inside a transaction, holding the customer's row lock. Returns how
+    many rows of each kind were anonymised. Kept: ids, statuses, times, prices, devices,
+    dispositions, channels, city, state and pincode (the KPIs' city scope and service
+    areas need them; a pincode is an area, not a door).
+    """
+    from orderdesk.customers.privacy import customer_records
+
+    records = customer_records(customer)
+    words = [customer.name, customer.phone, customer.masked_phone, customer.email]
+    words += [customer.alternate_phone]
+    for address in records["addresses"]:
+        words += [address.line1, address.landmark, str(address)]
+    for order in records["orders"]:
+        words += [order.upi_id, order.bank_account_number]
+
+    counts = {}
+    counts["addresses"] = records["addresses"].update(
+        line1=ANONYMISED, line2="", landmark=ANONYMISED
+    )
+    counts["orders"] = records["orders"].update(
+        upi_id=Case(When(upi_id="", then=Value("")), default=Value(ANONYMISED)),
+        bank_account_number=Case(
+            When(bank_account_number="", then=Value("")), default=Value(ANONYMISED)
+        ),
+        ifsc=Case(When(ifsc="", then=Value("")), default=Value(ANONYMISED)),
+        payment_reference="",
+        special_instructions="",
+        consent_statement="",
+        duplicate_override_reason="",
+        cancellation_notes="",
+    )
+    events = 0
+    for event in records["order_events"]:
+        event.note = ""
+        event.data = audit.scrub(event.data)
+        event.save(update_fields=["note", "data"])
+        events += 1
+    counts["order_events"] = events
+    counts["order_errors"] = records["order_errors"].update(notes="")
+    counts["order_requests"] = records["order_requests"].delete()[0]  # replayable responses
+    counts["contacts"] = records["contacts"].update(notes="", customer_words="")
+    counts["notifications"] = records["notifications"].update(message=ANONYMISED)
+    counts["tickets"] = records["tickets"].update(notes="", resolution="", escalation_reason="")
+    actions = 0
+    for action in records["ticket_actions"]:
+        action.text = ""
+        action.data = audit.scrub(action.data)
+        action.save(update_fields=["text", "data"])
+        actions += 1
+    counts["ticket_actions"] = actions
+    counts["csat"] = records["csat"].update(comment="")
+    counts["messages"] = records["messages"].update(
+        recipient="", subject="", body="", last_error=""
+    )
+
+    Customer.objects.filter(pk=customer.pk).update(
+        name=ANONYMISED_NAME,
+        phone=f"anon-{customer.pk}",  # unique, and no longer a phone number
+        alternate_phone="",
+        email="",
+        accessibility_needs="",
+        anonymised_at=now,
+        updated_at=now,
+    )
+    customer.refresh_from_db()
+
+    # The audit trail: the one sanctioned redaction (core.audit.redact), then its own event.
+    own = Q(object_type="customers.customer", object_id=str(customer.pk))
+    for name, label in (
+        ("addresses", "customers.address"),
+        ("orders", "orders.order"),
+        ("leads", "leads.lead"),
+        ("contacts", "leads.contactattempt"),
+        ("follow_ups", "leads.followup"),
+        ("tickets", "cx.ticket"),
+        ("ticket_actions", "cx.ticketaction"),
+        ("csat", "cx.csatsurvey"),
+        ("messages", "messaging.message"),
+    ):
+        ids = [str(pk) for pk in records[name].values_list("pk", flat=True)]
+        if ids:
+            own |= Q(object_type=label, object_id__in=ids)
+    counts["audit_events"] = audit.redact(
+        AuditEvent.objects.filter(own), reason=reason, obj=customer, personal_words=words
+    )
+    audit.record(f"customer.{reason}", customer, after={"anonymised": counts})
+    return counts
+
+
+def erase_customer(customer: Customer, *, actor=None, now=None) -> dict:
+    """S4: erase the customer's personal data at their request, where the law allows.
+
+    Refused (``Conflict``, nothing changed) while an order is open
+    (``erasure_order_open``), while a paid order's payment records must still be kept
+    (``erasure_payment_records_kept``) or when already erased (``already_erased``).
+    Returns the counts of anonymised rows by kind.
+    """
+    from django.utils import timezone
+
+    from orderdesk.core.context import acting_as
+    from orderdesk.customers.privacy import erasure_refusal
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        refusal = erasure_refusal(locked, now=now)
+        if refusal is not None:
+            raise refusal
+        if actor is not None:
+            with acting_as(actor, via="console"):
+                return _anonymise(locked, reason="erase", now=now)
+        return _anonymise(locked, reason="erase", now=now)
+
+
+def anonymise_expired_customers(*, now=None, batch_size: int | None = None) -> int:
+    """S4: the retention job. Anonymise customers past the retention period; how many.
+
+    One transaction per customer, re-checked under the row lock, so a customer who
+    comes back (a new order) between the selection and the write is left alone.
+    """
+    from django.utils import timezone
+
+    from orderdesk.customers.privacy import conf, due_for_anonymisation
+
+    now = now or timezone.now()
+    limit = batch_size or conf().batch_size
+    done = 0
+    for pk in list(due_for_anonymisation(now).values_list("pk", flat=True)[:limit]):
+        with transaction.atomic():
+            locked = (
+                due_for_anonymisation(now).select_for_update(of=("self",)).filter(pk=pk).first()
+            )
+            if locked is None:
+                continue
+            _anonymise(locked, reason="anonymise", now=now)
+            done += 1
+    return done

@@ -73,3 +73,14 @@ class Address(TimeStampedModel):
             self.pincode,
         ]
         return ", ".join(p for p in parts if p)
+
+
+class RetentionState(models.Model):
+    """The retention job's chain schedule (one row), like ``cx.SlaSweepState`` (S4)."""
+
+    name = models.CharField(max_length=20, unique=True, default="retention")
+    next_sweep_at = models.DateTimeField(null=True, blank=True)
+    last_sweep_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"retention sweep next at {self.next_sweep_at}"
