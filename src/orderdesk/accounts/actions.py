@@ -13,7 +13,7 @@ from django.utils import timezone
 from orderdesk.accounts.choices import Role
 from orderdesk.accounts.models import ApiToken, User
 from orderdesk.core import audit
-from orderdesk.core.errors import Unauthenticated, ValidationFailed
+from orderdesk.core.errors import Forbidden, Unauthenticated, ValidationFailed
 
 USER_AUDIT_FIELDS = ("username", "role", "team", "vendor", "is_active", "is_staff", "is_superuser")
 
@@ -54,14 +54,66 @@ def change_password(user: User, new_password: str) -> None:
     audit.record("user.change_password", user, actor=user)
 
 
-@transaction.atomic
-def issue_token(*, username: str, password: str, label: str = "") -> tuple[str, ApiToken]:
-    """Exchange a username and password for a bearer token (shown once)."""
-    user = authenticate(username=username, password=password)
+def issue_token(
+    *, username: str, password: str, label: str = "", request=None, otp: str = ""
+) -> tuple[str, ApiToken]:
+    """Exchange a username and password (and a TOTP code, for roles that need one) for a
+    bearer token (shown once).
+
+    Not one transaction: the sign-in check runs first, outside any, so that a failed
+    attempt counts towards the lock-out (django-axes writes it) even though this refuses.
+    Refusals: ``invalid_credentials`` (401), ``too_many_attempts`` (429, locked out),
+    ``two_factor_required`` / ``two_factor_invalid`` (401), ``two_factor_enrolment_required``
+    (403: enrol an authenticator in the console first).
+    """
+    from orderdesk.accounts.signin import (
+        confirmed_totp_devices,
+        locked_out_error,
+        two_factor_required,
+    )
+
+    user = authenticate(request, username=username, password=password)
+    if request is not None and getattr(request, "axes_locked_out", False):
+        raise locked_out_error()
     if user is None or not user.is_active:
         raise Unauthenticated(
             "Wrong username or password.", code="invalid_credentials", field="password"
         )
+    if two_factor_required(user):
+        devices = list(confirmed_totp_devices(user))
+        if not devices:
+            raise Forbidden(
+                "Your role signs in with two factors: enrol an authenticator app in the "
+                "console (sign in there once) before asking for a token.",
+                code="two_factor_enrolment_required",
+                field="otp",
+            )
+        if not otp:
+            raise Unauthenticated(
+                "Your role signs in with two factors: send the 6-digit code from your "
+                "authenticator app as 'otp'.",
+                code="two_factor_required",
+                field="otp",
+            )
+        if not any(device.verify_token(otp) for device in devices):
+            raise Unauthenticated(
+                "The authenticator code is wrong or has expired.",
+                code="two_factor_invalid",
+                field="otp",
+            )
+    if request is not None and settings.AXES_RESET_ON_SUCCESS:
+        # A console sign-in resets the failure count through django's user_logged_in signal;
+        # a token is issued without a session login, so reset it here (same username+address).
+        from axes.utils import reset as reset_failures
+
+        from orderdesk.core.middleware import client_ip
+
+        reset_failures(ip=client_ip(request), username=username)
+    return _create_token(user, label)
+
+
+@transaction.atomic
+def _create_token(user: User, label: str) -> tuple[str, ApiToken]:
     raw = f"od_{secrets.token_urlsafe(32)}"
     token = ApiToken.objects.create(
         user=user,

@@ -38,6 +38,7 @@ class Perm(StrEnum):
     USERS_MANAGE = "users.manage"
     SETTINGS_MANAGE = "settings.manage"  # SOP settings: dispositions, contact policy, SLAs
     MESSAGES_OPERATE = "messages.operate"  # see failed messages, retry them
+    CUSTOMER_DATA_RIGHTS = "customers.data_rights"  # S4: export a customer's data, erase it
 
 
 _EVERY_AGENT = {Perm.CONSOLE, Perm.CATALOG_VIEW, Perm.SERVICE_AREAS_VIEW, Perm.CUSTOMERS_VIEW}
@@ -73,6 +74,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.USERS_MANAGE,
             Perm.SETTINGS_MANAGE,
             Perm.AUDIT_LOG_VIEW,
+            Perm.CUSTOMER_DATA_RIGHTS,
         }
     ),
     Role.APP: frozenset({Perm.CATALOG_VIEW, Perm.ORDERS_CREATE_SELF}),

@@ -2,8 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Annotated
+
 from ninja import Schema
-from pydantic import ConfigDict
+from pydantic import AfterValidator, ConfigDict
+
+from orderdesk.core.timeutil import IST
+
+
+def _in_utc(value: dt.datetime) -> dt.datetime:
+    """Naive means IST; every input time is turned to UTC before it reaches the database.
+
+    S5 (found by schemathesis): ISO 8601 allows offsets up to ±23:59 and PostgreSQL takes
+    only ±15:59, so ``…T10:00-21:35`` failed with a server error instead of a clear answer.
+    """
+    if value.tzinfo is None or value.utcoffset() is None:
+        value = value.replace(tzinfo=IST)
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError("The time is out of range.") from None
+
+
+ApiDateTime = Annotated[dt.datetime, AfterValidator(_in_utc)]
 
 
 class InputSchema(Schema):

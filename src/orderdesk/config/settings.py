@@ -11,6 +11,7 @@ Profiles:
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -83,6 +84,9 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "axes",  # sign-in lock-out (docs/security.md)
+    "django_otp",  # two-factor sign-in (TOTP)
+    "django_otp.plugins.otp_totp",
     "orderdesk.core",
     "orderdesk.accounts",
     "orderdesk.customers",
@@ -107,6 +111,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "orderdesk.core.middleware.RequestContextMiddleware",
     "orderdesk.core.middleware.SecurityHeadersMiddleware",
+    "orderdesk.api.middleware.RejectNulMiddleware",  # S5: no NUL characters into the API
+    "django_otp.middleware.OTPMiddleware",
+    "orderdesk.accounts.middleware.SessionExpiryMiddleware",
+    "orderdesk.accounts.middleware.TwoFactorMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lock-out into its 429 answer
 ]
 
 ROOT_URLCONF = "orderdesk.config.urls"
@@ -186,6 +195,30 @@ LOGIN_URL = "console:login"
 LOGIN_REDIRECT_URL = "console:home"
 LOGOUT_REDIRECT_URL = "console:login"
 API_TOKEN_TTL_DAYS = envint("API_TOKEN_TTL_DAYS", 90)
+AUTHENTICATION_BACKENDS = [
+    "orderdesk.accounts.signin.LockoutBackend",  # first: refuses locked-out sign-ins
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock-out (django-axes): this many wrong passwords for one username from one address lock
+# that pair out for LOGIN_LOCKOUT_MINUTES; a success resets the count. Per pair, not per
+# username alone, so nobody can lock an agent out from elsewhere (docs/security.md).
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "orderdesk.accounts.signin.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "orderdesk.core.middleware.client_ip"
+AXES_VERBOSE = False
+# Two-factor sign-in (TOTP, django-otp) for these roles, console and Django admin alike. On
+# by default in production only: the demo and the tests sign supervisors in with a password.
+# ORDERDESK_REQUIRE_2FA_ROLES=none switches it off; e.g. =supervisor,admin,ops sets the roles.
+_two_factor_roles = env("ORDERDESK_REQUIRE_2FA_ROLES")
+ORDERDESK_REQUIRE_2FA_ROLES = (
+    (["supervisor", "admin"] if PRODUCTION else [])
+    if _two_factor_roles is None
+    else [r for r in envlist("ORDERDESK_REQUIRE_2FA_ROLES", []) if r != "none"]
+)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "orderdesk")
 
 # --- Time and language -----------------------------------------------------
 LANGUAGE_CODE = "en-in"
@@ -223,6 +256,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 60 * 60)  # one shift
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Absolute: SESSION_COOKIE_AGE after sign-in; idle: this long without a request
+# (accounts.middleware.SessionExpiryMiddleware).
+SESSION_IDLE_TIMEOUT = envint("SESSION_IDLE_TIMEOUT", 30 * 60)
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

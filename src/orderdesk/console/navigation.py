@@ -42,6 +42,7 @@ NAV_LINKS: tuple[NavLink, ...] = (
     NavLink("Training card", "console:training_card", Perm.CONSOLE),  # every staff role
     NavLink("Agent errors", "console:agent_errors", Perm.AUDITS_RUN),
     NavLink("Back office", "console:admin_home", Perm.SETTINGS_MANAGE),
+    NavLink("Customer data", "console:customer_privacy", Perm.CUSTOMER_DATA_RIGHTS),  # S4
     NavLink("Django admin", "admin:index", Perm.SETTINGS_MANAGE),
 )
 

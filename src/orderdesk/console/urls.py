@@ -7,7 +7,9 @@ from orderdesk.console import (
     leads_views,
     ops_views,
     order_views,
+    privacy_views,  # S4: a customer's data export and erasure (admin)
     tools,
+    two_factor_views,  # two-factor sign-in (TOTP) for the roles that need it
     views,
 )
 
@@ -18,6 +20,8 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password/", views.password_change, name="password_change"),
+    path("2fa/setup/", two_factor_views.two_factor_setup, name="two_factor_setup"),
+    path("2fa/verify/", two_factor_views.two_factor_verify, name="two_factor_verify"),
     # One home per staff role.
     path("sales/", views.sales_home, name="sales_home"),
     path("cx/", views.cx_home, name="cx_home"),
@@ -60,6 +64,19 @@ urlpatterns = [
     path("cx/orders/", cx_views.order_lookup, name="cx_lookup"),
     path("cx/orders/<str:number>/update/", cx_views.order_send_update, name="cx_order_update"),
     path("cx/escalations/", cx_views.escalation_queue, name="cx_escalations"),
+    # S4: a customer's data export and erasure (admin).
+    path("customers/privacy/", privacy_views.customer_privacy, name="customer_privacy"),
+    path(
+        "customers/<int:customer_id>/privacy/",
+        privacy_views.customer_privacy,
+        name="customer_privacy_detail",
+    ),
+    path(
+        "customers/<int:customer_id>/export.json",
+        privacy_views.customer_export,
+        name="customer_export",
+    ),
+    path("customers/<int:customer_id>/erase/", privacy_views.customer_erase, name="customer_erase"),
     # The customer's CSAT page: no login, the signed one-time link is the credential (C3).
     path("csat/<str:token>/", cx_views.csat_answer, name="csat_answer"),
 ]

@@ -15,6 +15,11 @@ class TokenRequest(InputSchema):
     label: str = Field(
         default="", max_length=100, description="what the token is for, e.g. 'dialer'"
     )
+    otp: str = Field(
+        default="",
+        max_length=12,
+        description="the authenticator code, for roles that sign in with two factors",
+    )
 
 
 class TokenOut(Schema):
@@ -25,12 +30,24 @@ class TokenOut(Schema):
 
 @router.post(
     "/auth/token",
-    response={200: TokenOut, 401: Problem, **INPUT_ERRORS},
+    response={200: TokenOut, 401: Problem, 403: Problem, 429: Problem, **INPUT_ERRORS},
     auth=None,
     summary="Exchange a username and password for a bearer token",
+    description=(
+        "401 `invalid_credentials` for a wrong username or password. After "
+        "`LOGIN_FAILURE_LIMIT` (5) failures for one username from one address, that pair is "
+        "locked out for `LOGIN_LOCKOUT_MINUTES` (15): 429 `too_many_attempts` with "
+        "`Retry-After`, even with the right password. Roles that sign in with two factors "
+        "send `otp` (401 `two_factor_required` / `two_factor_invalid`; 403 "
+        "`two_factor_enrolment_required` until they enrol in the console)."
+    ),
 )
 def create_token(request, payload: TokenRequest):
     raw, token = issue_token(
-        username=payload.username, password=payload.password, label=payload.label
+        username=payload.username,
+        password=payload.password,
+        label=payload.label,
+        request=request,
+        otp=payload.otp,
     )
     return {"token": raw, "expires_at": token.expires_at, "role": token.user.role}

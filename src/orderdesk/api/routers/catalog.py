@@ -94,7 +94,7 @@ class ServiceabilityQuery(Schema):
 
 @router.get(
     "/catalog/models",
-    response=list[ModelOut],
+    response={200: list[ModelOut], **INPUT_ERRORS},
     auth=None,
     summary="Search models with their variants",
 )

@@ -87,7 +87,7 @@ def create_customer(request, payload: CustomerIn):
 
 @router.get(
     "/customers/{customer_id}",
-    response={200: CustomerOut, 404: Problem, **AUTH_ERRORS},
+    response={200: CustomerOut, 404: Problem, **INPUT_ERRORS, **AUTH_ERRORS},
     summary="One customer",
 )
 def get_customer(request, customer_id: int):

@@ -22,7 +22,7 @@ from pydantic import Field
 
 from orderdesk.accounts.permissions import Perm
 from orderdesk.api.auth import acting_user
-from orderdesk.api.schemas import AUTH_ERRORS, INPUT_ERRORS, InputSchema, Problem
+from orderdesk.api.schemas import AUTH_ERRORS, INPUT_ERRORS, ApiDateTime, InputSchema, Problem
 from orderdesk.core.errors import ValidationFailed
 from orderdesk.core.timeutil import IST
 from orderdesk.leads import actions, rules, selectors, suggester
@@ -51,7 +51,7 @@ class LeadIn(InputSchema):
 
 
 class FollowUpIn(InputSchema):
-    at: dt.datetime = Field(description="ISO 8601; without an offset it is read as IST")
+    at: ApiDateTime = Field(description="ISO 8601; without an offset it is read as IST")
     permission: bool = Field(description="D3: the customer agreed to this time (must be true)")
 
 
@@ -172,8 +172,8 @@ class DueQuery(Schema):
 
 
 class MissedQuery(Schema):
-    since: dt.datetime | None = None
-    until: dt.datetime | None = None
+    since: ApiDateTime | None = None
+    until: ApiDateTime | None = None
 
 
 class DispositionOut(Schema):
@@ -304,7 +304,7 @@ def create_lead(request, payload: LeadIn):
 
 @router.get(
     "/leads/{lead_id}",
-    response={200: LeadOut, **NOT_FOUND, **AUTH_ERRORS},
+    response={200: LeadOut, **NOT_FOUND, **INPUT_ERRORS, **AUTH_ERRORS},
     summary="A lead: status, disposition, follow-ups and contacts",
 )
 def get_lead(request, lead_id: int):

@@ -363,7 +363,7 @@ def list_tickets(request, filters: Query[QueueQuery]):
 
 @router.get(
     "/tickets/{ticket_id}",
-    response={200: TicketOut, **NOT_FOUND, **AUTH_ERRORS},
+    response={200: TicketOut, **NOT_FOUND, **INPUT_ERRORS, **AUTH_ERRORS},
     summary="A ticket: status, steps (C1), SLA clocks (C2), CSAT and FCR (C3), the order (M9)",
 )
 def get_ticket(request, ticket_id: int):
