@@ -6,7 +6,7 @@ PORT   ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install demo serve test test-pg test-browser lint format lock check-deploy clean
+.PHONY: install demo serve test test-pg test-browser test-schemathesis lint format lock check-deploy clean
 
 # A virtual environment with exactly what the lock file pins (hash-checked).
 $(STAMP): requirements.lock pyproject.toml
@@ -36,6 +36,10 @@ test-pg: install
 ## make test-browser: the browser tests alone, on PostgreSQL.
 test-browser: install
 	DATABASE_URL=$(PG_URL) ORDERDESK_REQUIRE_BROWSER=1 $(BIN)/pytest -q -m browser
+
+## make test-schemathesis: S5, schemathesis against /api/v1 on PostgreSQL; prints its figures.
+test-schemathesis: install
+	DATABASE_URL=$(PG_URL) ORDERDESK_SCHEMATHESIS=1 $(BIN)/pytest -q tests/hostile_input
 
 lint: install
 	$(BIN)/ruff check .
