@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from orderdesk.core import audit
-from orderdesk.core.models import AuditEvent
+from orderdesk.core.models import AuditEvent, AuditRedaction
 
 
 class AuditedAdminMixin:
@@ -61,6 +61,24 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ("action", "object_type", "via")
     search_fields = ("actor_label", "object_id", "object_repr", "action")
     date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditRedaction)
+class AuditRedactionAdmin(admin.ModelAdmin):
+    """Read-only: the record of each S4 redaction of the audit trail (core.audit.redact)."""
+
+    list_display = ("at", "reason", "object_type", "object_id", "events", "open")
+    list_filter = ("reason",)
+    search_fields = ("object_id",)
 
     def has_add_permission(self, request):
         return False

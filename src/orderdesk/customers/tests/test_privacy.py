@@ -204,6 +204,41 @@ def _customer_with_history(catalog, status, *, paid_days_ago=None):
     return customer, order
 
 
+def _words_and_messages(customer, order, cast):
+    """A call with the customer's own words, a ticket about it, and a message sent to them."""
+    from orderdesk.cx.models import Ticket, TicketAction
+    from orderdesk.leads.models import ContactAttempt, Disposition, Lead
+    from orderdesk.leads.seeding import ensure_default_settings
+    from orderdesk.messaging.models import Message, MessageKind
+
+    ensure_default_settings()
+    lead = Lead.objects.create(customer=customer, source="app_quote")
+    ContactAttempt.objects.create(
+        lead=lead,
+        agent=cast["sales"],
+        channel="call",
+        direction="outbound",
+        connected=True,
+        disposition=Disposition.objects.get(key="waiting_for_quote"),
+        notes="Asha wants a better price",
+        customer_words="I am Asha Rao from MG Road, call 98765 43210",
+    )
+    ticket = Ticket.objects.create(
+        type="inquiry", customer=customer, order=order, notes="Asha Rao called about payment"
+    )
+    TicketAction.objects.create(ticket=ticket, kind="listen", text="Asha said the UTR123456")
+    Message.objects.create(
+        customer=customer,
+        kind=MessageKind.objects.first(),
+        order=order,
+        channel="sms",
+        language="en",
+        recipient="+919876543210",
+        body="Dear Asha Rao, your pickup at 12 MG Road is confirmed.",
+        next_attempt_at=timezone.now(),
+    )
+
+
 def _state(customer) -> str:
     records = {
         name: list(qs.order_by("pk").values()) for name, qs in customer_records(customer).items()
@@ -241,6 +276,7 @@ def test_s4_erasure_allowed_once_payment_records_have_expired(cast, catalog, set
         "RETENTION": {"PERSONAL_DATA_DAYS": 1095, "PAYMENT_RECORD_DAYS": 30},
     }
     customer, order = _customer_with_history(catalog, "completed", paid_days_ago=45)
+    _words_and_messages(customer, order, cast)
     assert "Asha Rao" in _everything_as_text()
     audit_count = AuditEvent.objects.count()
 
