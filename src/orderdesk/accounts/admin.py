@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from orderdesk.accounts.models import ApiToken, Team, User
 from orderdesk.core.admin import AuditedAdminMixin
@@ -49,3 +51,14 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # tokens are issued through POST /api/v1/auth/token, shown once
+
+
+# Two-factor devices: an admin removes a lost phone's device here (the user enrols again at
+# the next sign-in). django-otp's own admin, with every change audited (S3); the secret key
+# never goes into the trail.
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class AuditedTOTPDeviceAdmin(AuditedAdminMixin, TOTPDeviceAdmin):
+    audit_fields = ("user", "name", "confirmed")

@@ -270,3 +270,19 @@ def test_api_token_refused_until_the_role_enrols(cast, two_factor):
         "two_factor_enrolment_required",
     )
     assert not ApiToken.objects.filter(user=cast["supervisor"]).exists()
+
+
+def test_admin_removes_a_lost_phones_device_audited_without_the_key(cast, enrolled_admin):
+    device = TOTPDevice.objects.create(user=cast["supervisor"], name="lost phone", confirmed=True)
+    client = Client()
+    client.force_login(cast["admin"])
+
+    response = client.post(
+        f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+    event = AuditEvent.objects.get(action="totpdevice.delete")
+    assert event.before == {"user": cast["supervisor"].pk, "name": "lost phone", "confirmed": True}
+    assert device.key not in str(event.before)
