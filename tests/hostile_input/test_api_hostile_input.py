@@ -33,21 +33,24 @@ pytestmark = [pytest.mark.schemathesis, pytest.mark.django_db(transaction=True)]
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "50"))
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 
-# Who calls each operation: the role whose work it is (SPEC §1). Public operations send no token.
-ROLE_BY_OPERATION = {
-    "GET /api/v1/followups/missed": "supervisor",
-    "GET /api/v1/kpis": "supervisor",
-    "POST /api/v1/orders/{number}/transitions": "ops",
-    "POST /api/v1/orders/{number}/price-acceptance": "ops",
-    "GET /api/v1/orders/{number}/history": "ops",
-    "GET /api/v1/orders/{number}/messages": "ops",
-    "POST /api/v1/tickets": "cx",
-    "GET /api/v1/tickets": "cx",
-    "GET /api/v1/tickets/{ticket_id}": "cx",
-    "POST /api/v1/tickets/{ticket_id}/actions": "cx",
-    "POST /api/v1/csat/replies": "cx",
+# Who calls each operation: the roles whose work it is (SPEC §1, §11); each gets its own run.
+# Public operations send no token.
+ROLES_BY_OPERATION = {
+    "GET /api/v1/followups/missed": ("supervisor",),
+    "GET /api/v1/kpis": ("supervisor",),
+    "POST /api/v1/orders": ("sales", "app"),  # agents' orders and the customer app's own
+    "GET /api/v1/orders/{number}": ("sales", "vendor"),
+    "POST /api/v1/orders/{number}/transitions": ("ops", "vendor"),
+    "POST /api/v1/orders/{number}/price-acceptance": ("ops",),
+    "GET /api/v1/orders/{number}/history": ("ops",),
+    "GET /api/v1/orders/{number}/messages": ("ops",),
+    "POST /api/v1/tickets": ("cx",),
+    "GET /api/v1/tickets": ("cx",),
+    "GET /api/v1/tickets/{ticket_id}": ("cx",),
+    "POST /api/v1/tickets/{ticket_id}/actions": ("cx",),
+    "POST /api/v1/csat/replies": ("cx",),
 }
-DEFAULT_ROLE = "sales"  # customers, leads, orders, me
+DEFAULT_ROLES = ("sales",)  # customers, leads, follow-ups, dispositions, me
 
 
 def _token(username: str) -> str:
@@ -62,13 +65,20 @@ def _token(username: str) -> str:
 
 def test_s5_every_operation_survives_generated_input(cast, catalog, capsys):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
-    tokens = {role: _token(cast[role].username) for role in {"sales", "ops", "cx", "supervisor"}}
-    figures = {"operations": 0, "examples": 0, "failures": 0, "without_negative_cases": 0}
+    roles = {r for rs in ROLES_BY_OPERATION.values() for r in rs} | set(DEFAULT_ROLES)
+    tokens = {role: _token(cast[role].username) for role in sorted(roles)}
+    figures = {
+        "operations": 0,
+        "runs": 0,
+        "examples": 0,
+        "failures": 0,
+        "without_negative_cases": 0,
+    }
     failures: list[str] = []
     statuses: dict[str, int] = {}
     started = time.monotonic()
 
-    def fuzz(operation, headers, mode):
+    def fuzz(operation, role, headers, mode):
         seen: set[str] = set()
 
         @hypothesis.settings(
@@ -92,7 +102,10 @@ def test_s5_every_operation_survives_generated_input(cast, catalog, capsys):
                 found = exc.exceptions if isinstance(exc, FailureGroup) else [exc]
                 for failure in found:
                     title = getattr(failure, "title", type(failure).__name__)
-                    line = f"{operation.label} [{mode.value}] {response.status_code}: {title}"
+                    line = (
+                        f"{operation.label} as {role or 'anonymous'} [{mode.value}] "
+                        f"{response.status_code}: {title}"
+                    )
                     if line not in seen:
                         seen.add(line)
                         failures.append(f"{line}\n    {case.as_curl_command()}")
@@ -108,18 +121,20 @@ def test_s5_every_operation_survives_generated_input(cast, catalog, capsys):
         operation = result.ok()
         figures["operations"] += 1
         public = not operation.definition.raw.get("security", True)
-        role = ROLE_BY_OPERATION.get(operation.label, DEFAULT_ROLE)
-        headers = {} if public else {"Authorization": f"Bearer {tokens[role]}"}
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            fuzz(operation, headers, mode)
+        for role in (None,) if public else ROLES_BY_OPERATION.get(operation.label, DEFAULT_ROLES):
+            figures["runs"] += 1
+            headers = {} if role is None else {"Authorization": f"Bearer {tokens[role]}"}
+            for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+                fuzz(operation, role, headers, mode)
 
     elapsed = time.monotonic() - started
     with capsys.disabled():
         print(
-            f"\nschemathesis: operations: {figures['operations']}, "
+            f"\nschemathesis: operations: {figures['operations']} "
+            f"({figures['runs']} operation-role runs), "
             f"examples: {figures['examples']}, failures: {figures['failures']} "
             f"({MAX_EXAMPLES} positive and {MAX_EXAMPLES} negative examples per operation at "
-            f"most, {elapsed:.0f} s; {figures['without_negative_cases']} operation(s) "
+            f"most, {elapsed:.0f} s; {figures['without_negative_cases']} run(s) "
             "take no input that could be invalid); responses: "
             + ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items()))
         )

@@ -263,7 +263,7 @@ def erase_customer(customer: Customer, *, actor=None, now=None) -> dict:
     """
     from django.utils import timezone
 
-    from orderdesk.core.context import acting_as
+    from orderdesk.core.context import acting_as, current_ip, current_via
     from orderdesk.customers.privacy import erasure_refusal
 
     now = now or timezone.now()
@@ -272,10 +272,11 @@ def erase_customer(customer: Customer, *, actor=None, now=None) -> dict:
         refusal = erasure_refusal(locked, now=now)
         if refusal is not None:
             raise refusal
-        if actor is not None:
-            with acting_as(actor, via="console"):
-                return _anonymise(locked, reason="erase", now=now)
-        return _anonymise(locked, reason="erase", now=now)
+        if actor is None:
+            return _anonymise(locked, reason="erase", now=now)
+        # The erasure's own audit event names the admin, through whichever door they came.
+        with acting_as(actor, ip=current_ip(), via=current_via()):
+            return _anonymise(locked, reason="erase", now=now)
 
 
 def anonymise_expired_customers(*, now=None, batch_size: int | None = None) -> int:
