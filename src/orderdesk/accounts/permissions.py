@@ -38,6 +38,8 @@ class Perm(StrEnum):
     USERS_MANAGE = "users.manage"
     SETTINGS_MANAGE = "settings.manage"  # SOP settings: dispositions, contact policy, SLAs
     MESSAGES_OPERATE = "messages.operate"  # see failed messages, retry them
+    LEADS_IMPORT = "leads.import"  # upload campaign lists into leads (issue 10)
+    DATA_EXPORT = "data.export"  # CSV exports of leads and orders, masked and audited (S2)
 
 
 _EVERY_AGENT = {Perm.CONSOLE, Perm.CATALOG_VIEW, Perm.SERVICE_AREAS_VIEW, Perm.CUSTOMERS_VIEW}
@@ -63,6 +65,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.AUDITS_RUN,
             Perm.AGENTS_MANAGE,
             Perm.AUDIT_LOG_VIEW,
+            Perm.LEADS_IMPORT,
+            Perm.DATA_EXPORT,
         }
     ),
     Role.ADMIN: frozenset(
@@ -73,6 +77,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.USERS_MANAGE,
             Perm.SETTINGS_MANAGE,
             Perm.AUDIT_LOG_VIEW,
+            Perm.LEADS_IMPORT,
         }
     ),
     Role.APP: frozenset({Perm.CATALOG_VIEW, Perm.ORDERS_CREATE_SELF}),
