@@ -15,6 +15,7 @@ from orderdesk.customers.models import Customer
 from orderdesk.leads.choices import ImportStatus, LeadSource
 from orderdesk.leads.models import ImportJob, Lead
 from orderdesk.leads.tests.test_imports import CAMPAIGN_CSV, EXPECTED_REPORT
+from orderdesk.orders import exports as order_exports
 
 IMPORTS = "/console/imports/"
 
@@ -283,3 +284,42 @@ def test_export_page_lists_both_forms(world, client_for):
     html = client_for("supervisor").get("/console/exports/").content.decode()
     assert 'action="/console/exports/leads.csv"' in html
     assert 'action="/console/exports/orders.csv"' in html
+
+
+def test_cli_export_leads_is_masked_and_audited(world, cast, tmp_path):
+    from django.core.management import call_command
+
+    out = tmp_path / "leads.csv"
+    err = io.StringIO()
+
+    call_command("export_leads", "--as", "suman", "--status", "new", "--out", str(out), stderr=err)
+
+    rows = list(csv.reader(out.open(encoding="utf-8")))
+    assert [r[3] for r in rows] == ["phone_masked", "+91•••••45678"]
+    event = AuditEvent.objects.get(action="export.leads")
+    assert (event.actor_label, event.via, event.after["rows"], event.after["door"]) == (
+        "suman",
+        "cli",
+        1,
+        "cli",
+    )
+    assert err.getvalue().strip() == f"1 leads exported (audit event #{event.pk})"
+
+
+def test_cli_export_orders_to_stdout(world, cast):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("export_orders", "--as", "suman", stdout=out, stderr=io.StringIO())
+
+    assert out.getvalue().splitlines() == [",".join(order_exports.HEADER)]
+    assert AuditEvent.objects.get(action="export.orders").after["rows"] == 0
+
+
+def test_cli_export_refuses_a_user_without_the_permission(world, cast):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="'sita' is not an active user allowed to export"):
+        call_command("export_leads", "--as", "sita", stdout=io.StringIO())
+
+    assert not AuditEvent.objects.filter(action__startswith="export.").exists()
