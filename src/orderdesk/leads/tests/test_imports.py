@@ -286,3 +286,15 @@ def test_cli_refuses_a_user_who_may_not_import(world, cast, tmp_path):
 
     assert ImportJob.objects.count() == 0
     assert not Customer.objects.filter(phone="+919876543210").exists()
+
+
+def test_names_with_quotes_tabs_and_backslashes_arrive_intact(world, cast):
+    # On PostgreSQL the rows go in by COPY: its escaping must hold.
+    name = 'Ravi "RK" Kumar\\Jr\tII'
+    data = f'name,phone\n"{name.replace(chr(34), chr(34) * 2)}",9876543210\n'
+
+    job = _import(data, actor=cast["supervisor"])
+
+    assert job.created_count == 1
+    assert Customer.objects.get(phone="+919876543210").name == name
+    assert Lead.objects.get(customer__phone="+919876543210").created_at is not None
