@@ -67,7 +67,7 @@ from orderdesk.leads.choices import ImportStatus, LeadSource
 from orderdesk.leads.models import ImportJob, ImportRowError, Lead
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # a million-row CSV is about 45 MB
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # ~700,000 rows; larger lists: `orderdesk import_leads`
 BATCH_SIZE = 5_000
 LOOKUP_CHUNK = 900  # parameters per IN (...) query where the database caps them (SQLite)
 
