@@ -323,3 +323,32 @@ def test_cli_export_refuses_a_user_without_the_permission(world, cast):
         call_command("export_leads", "--as", "sita", stdout=io.StringIO())
 
     assert not AuditEvent.objects.filter(action__startswith="export.").exists()
+
+
+def test_the_progress_fragment_moves_batch_by_batch(world, client_for, cast):
+    """What the polling page shows while the worker is between batches (4 rows a batch)."""
+    import re
+
+    from orderdesk.leads.imports import create_import_job, run_import
+
+    client = client_for("supervisor")
+    job = create_import_job(file_name="d.csv", data=CAMPAIGN_CSV.encode(), actor=cast["supervisor"])
+    seen = []
+
+    def poll(_rows):
+        html = client.get(f"/console/imports/{job.pk}/progress/").content.decode()
+        status = re.search(r'data-status="(\w+)"', html).group(1)
+        bar = re.search(r'<progress id="import-bar" max="100" value="(\d+)">', html).group(1)
+        rows = re.search(r"(\d+ of \d+) rows", html).group(1)
+        seen.append((status, rows, bar, "hx-trigger" in html))
+
+    run_import(job, batch_size=4, progress=poll)
+
+    # 13 lines after the header (one blank), so 13 until the job ends and counts 12 rows.
+    assert seen == [
+        ("running", "4 of 13", "30", True),
+        ("running", "8 of 13", "61", True),
+        ("running", "12 of 13", "92", True),
+    ]
+    final = client.get(f"/console/imports/{job.pk}/progress/").content.decode()
+    assert "12 rows read" in final and 'value="100"' in final and "hx-trigger" not in final

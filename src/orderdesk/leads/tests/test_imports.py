@@ -298,3 +298,17 @@ def test_names_with_quotes_tabs_and_backslashes_arrive_intact(world, cast):
     assert job.created_count == 1
     assert Customer.objects.get(phone="+919876543210").name == name
     assert Lead.objects.get(customer__phone="+919876543210").created_at is not None
+
+
+def test_back_office_lists_import_jobs_read_only(world, cast, client):
+    job = _import(CAMPAIGN_CSV, actor=cast["supervisor"])
+    client.force_login(cast["admin"])
+
+    listing = client.get("/admin/leads/importjob/")
+    page = client.get(f"/admin/leads/importjob/{job.pk}/change/")
+    add = client.get("/admin/leads/importjob/add/")
+
+    assert listing.status_code == 200 and "diwali-campaign.csv" in listing.content.decode()
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert add.status_code == 403
+    assert ImportJob.objects.count() == 1
