@@ -54,6 +54,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from zipfile import BadZipFile
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -614,9 +615,19 @@ def run_import(
                     progress(seen)
     except _Refused as exc:
         failure = str(exc)
-    except (UnicodeDecodeError, csv.Error, OSError, ValueError, KeyError) as exc:
+    except (UnicodeDecodeError, csv.Error, OSError, ValueError, KeyError, BadZipFile) as exc:
         # openpyxl raises these for a file that is not really XLSX; CSV for bad bytes.
         failure = f"The file could not be read as {job.file_format.upper()}: {exc}"[:300]
+    except Exception as exc:
+        # Anything else is a fault of ours or of the database: the job says it stopped (the
+        # batches committed so far stay; a re-run matches them), and the error propagates
+        # to the worker's log.
+        _finish(job, f"The import stopped after {exc.__class__.__name__}; run it again.")
+        raise
+    return _finish(job, failure)
+
+
+def _finish(job: ImportJob, failure: str) -> ImportJob:
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job.pk)
         job.status = ImportStatus.FAILED if failure else ImportStatus.DONE

@@ -312,3 +312,43 @@ def test_back_office_lists_import_jobs_read_only(world, cast, client):
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
     assert add.status_code == 403
     assert ImportJob.objects.count() == 1
+
+
+def test_a_file_that_is_not_really_xlsx_fails_with_the_reason(world, cast):
+    customers, leads = Customer.objects.count(), Lead.objects.count()
+
+    job = _import(CAMPAIGN_CSV, name="list.xlsx", actor=cast["supervisor"])
+
+    assert job.status == ImportStatus.FAILED
+    assert job.failure.startswith("The file could not be read as XLSX")
+    assert (Customer.objects.count(), Lead.objects.count()) == (customers, leads)
+    finish = AuditEvent.objects.get(action="lead_import.finish")
+    assert finish.after["status"] == "failed"
+
+
+def test_a_fault_midway_marks_the_job_failed_and_a_rerun_finishes_it(world, cast, monkeypatch):
+    from orderdesk.leads import imports
+
+    real = imports._store_batch
+    calls = []
+
+    def flaky(*args):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("database went away")
+        return real(*args)
+
+    monkeypatch.setattr(imports, "_store_batch", flaky)
+    job = create_import_job(file_name="c.csv", data=CAMPAIGN_CSV.encode(), actor=cast["admin"])
+
+    with pytest.raises(RuntimeError):
+        run_import(job, batch_size=4)
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert job.failure == "The import stopped after RuntimeError; run it again."
+    assert _counts(job) == (4, 2, 1, 1, 2, 0)  # the first batch committed; the second did not
+    monkeypatch.setattr(imports, "_store_batch", real)
+    again = _import(CAMPAIGN_CSV, name="c.csv", actor=cast["admin"])
+    assert _counts(again) == (12, 1, 5, 6, 0, 1)  # the rest, nothing twice
+    assert Lead.objects.filter(import_job__campaign="c").count() == 3
