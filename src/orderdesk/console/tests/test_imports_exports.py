@@ -352,3 +352,37 @@ def test_the_progress_fragment_moves_batch_by_batch(world, client_for, cast):
     ]
     final = client.get(f"/console/imports/{job.pk}/progress/").content.decode()
     assert "12 rows read" in final and 'value="100"' in final and "hx-trigger" not in final
+
+
+def test_lead_export_filters_by_ist_date_range_and_team(world, client_for, cast):
+    import datetime as dt
+
+    from orderdesk.accounts.models import Team
+    from orderdesk.core.timeutil import IST
+
+    north = Team.objects.create(name="Inbound North")
+    cast["sales"].team = north
+    cast["sales"].save()
+    old_customer = Customer.objects.create(name="Old Lead", phone="+919876500011")
+    team_customer = Customer.objects.create(name="Team Lead", phone="+919876500012")
+    old = Lead.objects.create(customer=old_customer, source=LeadSource.CAMPAIGN)
+    team_lead = Lead.objects.create(
+        customer=team_customer, source=LeadSource.CAMPAIGN, owner=cast["sales"]
+    )
+    # 23:30 IST ten days ago is still that IST day, though it is 18:00 UTC.
+    ten_days_ago = dt.datetime.now(IST).date() - dt.timedelta(days=10)
+    Lead.objects.filter(pk=old.pk).update(
+        created_at=dt.datetime.combine(ten_days_ago, dt.time(23, 30), tzinfo=IST)
+    )
+    client = client_for("supervisor")
+
+    def names(**params):
+        return [row[2] for row in _csv(client.get("/console/exports/leads.csv", params))[1:]]
+
+    day = ten_days_ago.isoformat()
+    assert names(**{"from": day, "to": day}) == ["Old Lead"]
+    assert "Old Lead" not in names(**{"from": (ten_days_ago + dt.timedelta(days=1)).isoformat()})
+    assert names(team=north.pk) == ["Team Lead"]
+    assert team_lead.owner == cast["sales"]
+    rows = AuditEvent.objects.filter(action="export.leads").order_by("id")
+    assert [e.after["rows"] for e in rows] == [1, 2, 1]
