@@ -39,6 +39,8 @@ class Perm(StrEnum):
     SETTINGS_MANAGE = "settings.manage"  # SOP settings: dispositions, contact policy, SLAs
     MESSAGES_OPERATE = "messages.operate"  # see failed messages, retry them
     CUSTOMER_DATA_RIGHTS = "customers.data_rights"  # S4: export a customer's data, erase it
+    LEADS_IMPORT = "leads.import"  # upload campaign lists into leads (issue 10)
+    DATA_EXPORT = "data.export"  # CSV exports of leads and orders, masked and audited (S2)
 
 
 _EVERY_AGENT = {Perm.CONSOLE, Perm.CATALOG_VIEW, Perm.SERVICE_AREAS_VIEW, Perm.CUSTOMERS_VIEW}
@@ -64,6 +66,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.AUDITS_RUN,
             Perm.AGENTS_MANAGE,
             Perm.AUDIT_LOG_VIEW,
+            Perm.LEADS_IMPORT,
+            Perm.DATA_EXPORT,
         }
     ),
     Role.ADMIN: frozenset(
@@ -75,6 +79,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.SETTINGS_MANAGE,
             Perm.AUDIT_LOG_VIEW,
             Perm.CUSTOMER_DATA_RIGHTS,
+            Perm.LEADS_IMPORT,
         }
     ),
     Role.APP: frozenset({Perm.CATALOG_VIEW, Perm.ORDERS_CREATE_SELF}),

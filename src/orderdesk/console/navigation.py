@@ -41,6 +41,8 @@ NAV_LINKS: tuple[NavLink, ...] = (
     NavLink("KPIs", "console:kpi_dashboard", Perm.KPIS_VIEW),
     NavLink("Training card", "console:training_card", Perm.CONSOLE),  # every staff role
     NavLink("Agent errors", "console:agent_errors", Perm.AUDITS_RUN),
+    NavLink("Lead imports", "console:import_list", Perm.LEADS_IMPORT),
+    NavLink("Exports", "console:export_page", Perm.DATA_EXPORT),
     NavLink("Back office", "console:admin_home", Perm.SETTINGS_MANAGE),
     NavLink("Customer data", "console:customer_privacy", Perm.CUSTOMER_DATA_RIGHTS),  # S4
     NavLink("Django admin", "admin:index", Perm.SETTINGS_MANAGE),

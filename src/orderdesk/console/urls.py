@@ -3,6 +3,7 @@ from django.urls import path
 from orderdesk.console import (
     agent_views,
     cx_views,  # CX: tickets, SLA, CSAT (SPEC §6 C1-C3, M9, D6)
+    import_views,  # lead imports and CSV exports (issue 10)
     kpi_views,  # KPIs and agent scorecards (SPEC §7)
     leads_views,
     ops_views,
@@ -44,6 +45,14 @@ urlpatterns = [
     path("leads/<int:lead_id>/contacts/", leads_views.log_contact, name="lead_log_contact"),
     path("leads/<int:lead_id>/follow-up/", leads_views.schedule_follow_up, name="lead_follow_up"),
     path("training-card/", leads_views.training_card, name="training_card"),
+    # Lead imports (supervisors, admins) and CSV exports (supervisors), issue 10.
+    path("imports/", import_views.import_list, name="import_list"),
+    path("imports/<int:job_id>/", import_views.import_detail, name="import_detail"),
+    path("imports/<int:job_id>/progress/", import_views.import_progress, name="import_progress"),
+    path("imports/<int:job_id>/errors.csv", import_views.import_errors_csv, name="import_errors"),
+    path("exports/", import_views.export_page, name="export_page"),
+    path("exports/leads.csv", import_views.export_leads, name="export_leads"),
+    path("exports/orders.csv", import_views.export_orders, name="export_orders"),
     # Desk tools (HTMX fragments; full pages without JavaScript).
     path("tools/quote/models/", tools.quote_models, name="quote_models"),
     path("tools/quote/questions/", tools.quote_questions, name="quote_questions"),

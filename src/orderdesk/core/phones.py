@@ -33,14 +33,20 @@ def normalise_phone(raw: str, *, field: str = "phone", region: str = DEFAULT_REG
         raise ValidationFailed(
             f"{raw!r} is not a phone number.", code="phone_invalid", field=field
         ) from exc
-    if not phonenumbers.is_valid_number(number):
+    # India is one region, so the number's type alone says whether it is valid (UNKNOWN when
+    # not) and whether it is a mobile: one pass over the metadata instead of two (lead imports
+    # normalise a million numbers).
+    kind = phonenumbers.number_type(number) if number.country_code == 91 else None
+    if kind == phonenumbers.PhoneNumberType.UNKNOWN or (
+        kind is None and not phonenumbers.is_valid_number(number)
+    ):
         raise ValidationFailed(
             f"{raw!r} is not a valid phone number (an Indian mobile has 10 digits starting 6-9).",
             code="phone_invalid",
             field=field,
         )
     # We call and message customers: an Indian number must be a mobile, not a landline.
-    if number.country_code == 91 and phonenumbers.number_type(number) not in MOBILE_TYPES:
+    if kind is not None and kind not in MOBILE_TYPES:
         raise ValidationFailed(
             f"{raw!r} is not an Indian mobile number (10 digits starting 6-9).",
             code="phone_invalid",

@@ -12,6 +12,7 @@ from orderdesk.leads.models import (
     ContactRefusal,
     Disposition,
     FollowUp,
+    ImportJob,
     Lead,
     Notification,
 )
@@ -188,4 +189,38 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Lead imports, read-only: they are made in the console or by ``orderdesk import_leads``
+    (``leads.imports``), audited there; the back office only looks."""
+
+    list_display = (
+        "pk",
+        "created_at",
+        "created_by",
+        "file_name",
+        "campaign",
+        "status",
+        "rows_done",
+        "created_count",
+        "matched_count",
+        "rejected_count",
+    )
+    list_filter = ("status", "via")
+    search_fields = ("file_name", "campaign", "file_sha256")
+    exclude = ("content",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in ImportJob._meta.fields if f.name != "content"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -95,3 +95,10 @@ class NotificationKind(models.TextChoices):
     CUSTOMER_ORDERED = "customer_ordered", "Customer placed an order"  # D8: stop calling
     FOLLOW_UP_MISSED = "follow_up_missed", "Follow-up missed"  # D10
     ORDER_NOT_FOUND_RESOLVED = "order_not_found_resolved", "Order-not-found case resolved"  # D6
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"  # uploaded, waiting for the worker
+    RUNNING = "running", "Running"  # rows being read; progress moves
+    DONE = "done", "Done"  # every row created, matched or rejected
+    FAILED = "failed", "Failed"  # the file could not be read (no header, wrong format…)

@@ -22,6 +22,7 @@ from orderdesk.leads.choices import (
     DispositionGroup,
     DispositionKey,
     FollowUpStatus,
+    ImportStatus,
     LeadPriority,
     LeadSource,
     LeadStatus,
@@ -146,6 +147,17 @@ class Lead(TimeStampedModel):
         max_length=20, blank=True, help_text="the order that closed the lead (found or created)"
     )
     ordered_at = models.DateTimeField(null=True, blank=True)
+    # Lead imports (``leads.imports``): the row's key — campaign, phone and device — so the
+    # same campaign row never makes a second lead, even after the first one was closed.
+    import_key = models.CharField(max_length=32, null=True, blank=True, unique=True)
+    import_job = models.ForeignKey(
+        "leads.ImportJob",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="leads",
+        db_index=False,  # traced, not queried in bulk; an index would slow a 1M-row import
+    )
 
     class Meta:
         indexes = [
@@ -423,3 +435,87 @@ class ContactRefusal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.code} lead #{self.lead_id}"
+
+
+class ImportJob(TimeStampedModel):
+    """One campaign list imported into leads (``leads.imports``): who, which file (name and
+    SHA-256), the campaign its rows are keyed under, where it stands, and the counts.
+
+    ``content`` holds an uploaded file until the worker has read it (the web and worker
+    processes share only the database); it is emptied when the job ends. The per-row
+    rejections are ``ImportRowError`` rows, downloadable as CSV.
+    """
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lead_imports",
+    )
+    via = models.CharField(max_length=20, default="console", help_text="console or cli")
+    file_name = models.CharField(max_length=200)
+    file_sha256 = models.CharField(max_length=64, db_index=True)
+    file_format = models.CharField(max_length=4, help_text="csv or xlsx")
+    content = models.BinaryField(null=True, blank=True, editable=False)
+    campaign = models.CharField(
+        max_length=100, help_text="rows are keyed by campaign, phone and device"
+    )
+    default_source = models.CharField(
+        max_length=20, choices=LeadSource.choices, default=LeadSource.CAMPAIGN
+    )
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(default=0, help_text="data rows in the file")
+    rows_done = models.PositiveIntegerField(default=0, help_text="progress")
+    created_count = models.PositiveIntegerField(default=0, help_text="new leads")
+    matched_count = models.PositiveIntegerField(default=0, help_text="existing leads / DNC")
+    rejected_count = models.PositiveIntegerField(default=0, help_text="rows skipped as bad")
+    customers_created = models.PositiveIntegerField(default=0)
+    do_not_contact_count = models.PositiveIntegerField(
+        default=0, help_text="D9: rows whose customer is do-not-contact (no lead queued)"
+    )
+    failure = models.CharField(max_length=300, blank=True, help_text="why the file was refused")
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="importjob_status_valid",
+                condition=Q(status__in=[s.value for s in ImportStatus]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Import #{self.pk} {self.file_name}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == ImportStatus.DONE:
+            return 100
+        return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0
+
+
+class ImportRowError(models.Model):
+    """A rejected row of an import: the row number as the spreadsheet shows it (the header is
+    row 1), the field, a stable code and the reason. One row may have several."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="row_errors")
+    row = models.PositiveIntegerField()
+    field = models.CharField(max_length=20)
+    code = models.CharField(max_length=40)
+    reason = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["job", "row", "id"]
+        indexes = [models.Index(fields=["job", "row"], name="importrowerror_job_row_idx")]
+
+    def __str__(self) -> str:
+        return f"row {self.row} {self.field}: {self.reason}"

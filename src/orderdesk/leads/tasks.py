@@ -15,3 +15,21 @@ def mark_missed_follow_ups_task() -> int:
     """D10: mark pending follow-ups missed once the policy's grace has passed."""
     with acting_as(None, via="worker"):
         return mark_missed_follow_ups()
+
+
+@task(queue_name="imports")
+def import_leads_task(job_id: int) -> dict:
+    """Run a lead import uploaded in the console (``leads.imports.run_import``), audited as the
+    person who uploaded it, through the worker."""
+    from orderdesk.leads.imports import run_import
+    from orderdesk.leads.models import ImportJob
+
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    with acting_as(job.created_by, via="worker"):
+        job = run_import(job)
+    return {
+        "status": job.status,
+        "created": job.created_count,
+        "matched": job.matched_count,
+        "rejected": job.rejected_count,
+    }

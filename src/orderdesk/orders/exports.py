@@ -1,0 +1,103 @@
+"""CSV export of orders for supervisors (S2: phones and payment details masked; audited by
+``core.exports``). IFSC codes name a bank branch, not a person, and stay readable."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db.models import QuerySet
+
+from orderdesk.core.exports import CHUNK, ExportFilters, ist_text
+from orderdesk.core.masking import mask_tail, mask_upi
+from orderdesk.core.phones import mask_phone
+from orderdesk.orders.choices import OrderStatus
+from orderdesk.orders.models import Order
+
+STATUSES = OrderStatus.values
+HEADER = [
+    "order",
+    "created_at_ist",
+    "channel",
+    "status",
+    "customer",
+    "phone_masked",
+    "device",
+    "estimated_price",
+    "final_price",
+    "payment_method",
+    "upi_id_masked",
+    "bank_account_masked",
+    "ifsc",
+    "payment_reference_masked",
+    "created_by",
+    "team",
+    "city",
+    "pincode",
+    "vendor",
+    "cancellation_reason",
+]
+_COLUMNS = (
+    "number",
+    "created_at",
+    "channel",
+    "status",
+    "customer__name",
+    "customer__phone",
+    "device_model__brand__name",
+    "device_model__name",
+    "variant__name",
+    "estimated_price",
+    "final_price",
+    "payment_method",
+    "upi_id",
+    "bank_account_number",
+    "ifsc",
+    "payment_reference",
+    "created_by__username",
+    "created_by__team__name",
+    "address__city",
+    "address__pincode",
+    "vendor__name",
+    "cancellation_reason",
+)
+
+
+def orders_for_export(filters: ExportFilters) -> QuerySet[Order]:
+    """Orders created in the date range (IST), by status, the creator's team, the creator."""
+    qs = Order.objects.filter(**filters.created_range())
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.team:
+        qs = qs.filter(created_by__team_id=filters.team)
+    if filters.agent:
+        qs = qs.filter(created_by_id=filters.agent)
+    return qs.order_by("created_at", "pk")
+
+
+def order_rows(qs: QuerySet[Order]) -> Iterator[list]:
+    for row in qs.values_list(*_COLUMNS).iterator(chunk_size=CHUNK):
+        (number, created, channel, status, name, phone, brand, model, variant) = row[:9]
+        (estimated, final, method, upi, account, ifsc, reference) = row[9:16]
+        (creator, team, city, pincode, vendor, cancellation) = row[16:]
+        yield [
+            number,
+            ist_text(created),
+            channel,
+            status,
+            name,
+            mask_phone(phone),
+            f"{brand} {model} {variant}",
+            estimated,
+            "" if final is None else final,
+            method,
+            mask_upi(upi),
+            mask_tail(account),
+            ifsc,
+            mask_tail(reference),
+            creator or "",
+            team or "",
+            city,
+            pincode,
+            vendor or "",
+            cancellation,
+        ]
