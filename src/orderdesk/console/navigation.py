@@ -41,6 +41,7 @@ NAV_LINKS: tuple[NavLink, ...] = (
     NavLink("KPIs", "console:kpi_dashboard", Perm.KPIS_VIEW),
     NavLink("Training card", "console:training_card", Perm.CONSOLE),  # every staff role
     NavLink("Agent errors", "console:agent_errors", Perm.AUDITS_RUN),
+    NavLink("Audit log", "console:audit_log", Perm.AUDIT_LOG_VIEW),  # S3
     NavLink("Back office", "console:admin_home", Perm.SETTINGS_MANAGE),
     NavLink("Django admin", "admin:index", Perm.SETTINGS_MANAGE),
 )

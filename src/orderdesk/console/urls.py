@@ -2,6 +2,7 @@ from django.urls import path
 
 from orderdesk.console import (
     agent_views,
+    audit_views,  # S3 audit log, S2 audited reveals
     cx_views,  # CX: tickets, SLA, CSAT (SPEC §6 C1-C3, M9, D6)
     kpi_views,  # KPIs and agent scorecards (SPEC §7)
     leads_views,
@@ -60,6 +61,10 @@ urlpatterns = [
     path("cx/orders/", cx_views.order_lookup, name="cx_lookup"),
     path("cx/orders/<str:number>/update/", cx_views.order_send_update, name="cx_order_update"),
     path("cx/escalations/", cx_views.escalation_queue, name="cx_escalations"),
+    # S3: the audit log (supervisors, admins); S2: the audited "show full number".
+    path("audit/", audit_views.audit_log, name="audit_log"),
+    path("customers/<int:customer_id>/phone/", audit_views.reveal_phone, name="reveal_phone"),
+    path("ops/orders/<str:number>/payment/", audit_views.reveal_payment, name="reveal_payment"),
     # The customer's CSAT page: no login, the signed one-time link is the credential (C3).
     path("csat/<str:token>/", cx_views.csat_answer, name="csat_answer"),
 ]
