@@ -67,13 +67,22 @@ def search_events(params) -> tuple[object, dict, dict]:
     return events.order_by("-at", "-id"), filters, errors
 
 
+def _pairs(picture) -> list[tuple[str, object]]:
+    if picture is None:
+        return []
+    masked = mask_data(picture)
+    if isinstance(masked, dict):
+        return [(str(k), v) for k, v in masked.items()]
+    return [("", masked)]
+
+
 def shown(event: AuditEvent) -> dict:
     """What the page shows of one event: every personal value masked."""
     return {
         "event": event,
         "object_repr": mask_text(event.object_repr),
-        "before": mask_data(event.before),
-        "after": mask_data(event.after),
+        "before": _pairs(event.before),
+        "after": _pairs(event.after),
     }
 
 
