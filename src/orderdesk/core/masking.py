@@ -15,7 +15,7 @@ import re
 from orderdesk.core.phones import mask_phone
 
 #: Keys whose values are always masked wherever a record is shown, logged or exported.
-PHONE_KEYS = frozenset({"phone", "alternate_phone", "customer_phone", "vendor_phone", "to"})
+PHONE_KEYS = frozenset({"phone", "alternate_phone", "customer_phone", "vendor_phone"})
 UPI_KEYS = frozenset({"upi_id"})
 ACCOUNT_KEYS = frozenset({"account_number", "bank_account_number"})
 SENSITIVE_KEYS = PHONE_KEYS | UPI_KEYS | ACCOUNT_KEYS
