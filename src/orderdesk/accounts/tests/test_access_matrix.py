@@ -617,6 +617,27 @@ def changed_tables(before: dict, after: dict) -> list[str]:
 # ----------------------------------------------------------------------------------------------
 
 
+# S2: what no page or API read may show in full (the world's customers' numbers, UPI IDs).
+WORLD_PHONES = ("9876543210", "9876543211", "9876543212", "9876543213", "9876500001", "9876500002")
+WORLD_UPI_IDS = ("asha.rao@okaxis",)
+
+
+# Text that is not a customer's data: the search boxes' help shows an example number.
+STATIC_EXAMPLES = ("(98765 43210, +91…)",)
+
+
+def assert_nothing_leaks(body: str, key: str, req: Req) -> None:
+    for text in STATIC_EXAMPLES:
+        body = body.replace(text, "")
+    for typed in (req.query or {}).values():  # the agent's own search, echoed back
+        body = body.replace(str(typed), "")
+    for digits in WORLD_PHONES:
+        for written in (digits, f"{digits[:5]} {digits[5:]}", f"{digits[:5]}-{digits[5:]}"):
+            assert written not in body, f"{key} shows the full phone number {written}"
+    for upi in WORLD_UPI_IDS:
+        assert upi not in body, f"{key} shows the full UPI ID {upi}"
+
+
 def _client(kind: str, role: str, w) -> Client:
     if role == "anonymous":
         return Client()
@@ -686,6 +707,8 @@ def test_cell(world, db, kind, key, role):
             assert status < 400, (status, body)
         if not req.signs_out:
             assert not (status == 302 and "/console/login/" in response.get("Location", "")), body
+        if method == "GET":
+            assert_nothing_leaks(response.content.decode(errors="replace"), key, req)
         return
 
     before = database_state()
