@@ -1,9 +1,9 @@
 """S1: who may use which console page and API operation — the access matrix as data.
 
 One row per thing the product serves: ``"METHOD /api/v1/path"`` for an API
-operation (the path as the OpenAPI document spells it) and ``"METHOD console:name"``
+operation (the path as the OpenAPI document spells it) and ``"METHOD namespace:name"``
 for a console page or form (the URL name in ``console/urls.py`` or
-``messaging/urls.py``). Each row says which roles are *allowed*; every other
+``messaging/urls.py``; ``"METHOD /route"`` for a pattern without a name). Each row says which roles are *allowed*; every other
 role is refused:
 
 - ``anonymous`` (nobody signed in) and ``outsider`` (an inactive account, its
@@ -100,6 +100,7 @@ API: dict[str, Entry] = {
 # --- the console (/console) --------------------------------------------------------------------
 
 CONSOLE: dict[str, Entry] = {
+    "GET /": Entry(PUBLIC, "redirects to the console home"),
     "GET console:home": Entry(STAFF, "sends each role to its own home"),
     "GET console:login": Entry(PUBLIC),
     "POST console:logout": Entry(PUBLIC),
