@@ -174,6 +174,7 @@ class ObjectRule:
     spec: str
     #: Tables a refusal writes to on purpose (D9/D5 keep a record of refused contacts).
     records: tuple[str, ...] = ()
+    door: str = "api"  # or "console"
 
 
 OBJECT_RULES: tuple[ObjectRule, ...] = (
@@ -189,10 +190,21 @@ OBJECT_RULES: tuple[ObjectRule, ...] = (
         "D5",
         records=("leads.contactrefusal",),
     ),
-    ObjectRule("sales", "schedule on a lead closed for sales", 409, "sales_contact_closed", "D5"),
+    ObjectRule("sales", "close a lead already closed for sales", 409, "sales_contact_closed", "D5"),
     ObjectRule("sales", "read another agent's lead", 403, "not_lead_owner", "S1 queue"),
     ObjectRule("sales", "call on another agent's lead", 403, "not_lead_owner", "S1 queue"),
     ObjectRule("supervisor", "act on a ticket not escalated", 403, "forbidden", "S1 queue"),
+    # The same rules through the console.
+    ObjectRule("sales", "open another agent's lead page", 403, "", "S1 queue", door="console"),
+    ObjectRule(
+        "sales",
+        "log a call on a lead closed for sales, in the console",
+        409,
+        "",
+        "D5",
+        records=("leads.contactrefusal",),
+        door="console",
+    ),
 )
 
 
