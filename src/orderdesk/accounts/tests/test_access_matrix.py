@@ -50,10 +50,6 @@ class Req:
     signs_out: bool = False  # logout: the sign-in page is the answer
 
 
-def _w() -> SimpleNamespace:
-    return WORLD  # set by the module fixture
-
-
 def order_body(w, phone: str, **extra) -> dict:
     body = {
         "variant_id": w.catalog["v128"].pk,
@@ -452,8 +448,6 @@ def test_the_cell_count_is_what_docs_security_md_says():
 # The world, built once for the module.
 # ----------------------------------------------------------------------------------------------
 
-WORLD: SimpleNamespace | None = None
-
 
 def _token_for(user) -> str:
     from orderdesk.accounts.models import ApiToken
@@ -622,18 +616,17 @@ def build_world() -> SimpleNamespace:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    global WORLD
+    """Built once for the module inside a transaction rolled back at its end; each cell's
+    ``db`` fixture nests a savepoint inside it."""
     fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     with django_db_blocker.unblock(), fast:
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            WORLD = build_world()
-            yield WORLD
+            yield build_world()
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
-            WORLD = None
 
 
 # ----------------------------------------------------------------------------------------------
