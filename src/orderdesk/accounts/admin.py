@@ -2,9 +2,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django.contrib.auth.models import Group
 
 from orderdesk.accounts.models import ApiToken, Team, User
 from orderdesk.core.admin import AuditedAdminMixin
+
+# Roles (accounts/permissions.py) are the one permission layer; Django's groups are unused,
+# and an unaudited page to edit them would be a gap in S3.
+admin.site.unregister(Group)
 
 
 @admin.register(User)
@@ -37,7 +42,7 @@ class TeamAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = (
         "prefix",
         "user",
@@ -48,6 +53,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "revoked_at",
     )
     readonly_fields = ("digest", "prefix", "user", "created_at", "last_used_at")
+    audit_fields = ("user", "prefix", "label", "expires_at", "revoked_at")  # S3: never the digest
 
     def has_add_permission(self, request):
         return False  # tokens are issued through POST /api/v1/auth/token, shown once

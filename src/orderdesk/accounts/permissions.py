@@ -23,6 +23,7 @@ class Perm(StrEnum):
     SERVICE_AREAS_MANAGE = "service_areas.manage"
     CUSTOMERS_VIEW = "customers.view"
     CUSTOMERS_EDIT = "customers.edit"
+    CONTACT_REVEAL = "customers.reveal_contact"  # S2: show a full phone number (audited)
     LEADS_WORK = "leads.work"  # queue, calls, dispositions, follow-ups
     ORDERS_CREATE_MANUAL = "orders.create_manual"  # agent-assisted orders (M1-M5)
     ORDERS_CREATE_SELF = "orders.create_self"  # the customer's own order through the app
@@ -48,14 +49,27 @@ _EVERY_AGENT = {Perm.CONSOLE, Perm.CATALOG_VIEW, Perm.SERVICE_AREAS_VIEW, Perm.C
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.SALES: frozenset(
         _EVERY_AGENT
-        | {Perm.CUSTOMERS_EDIT, Perm.LEADS_WORK, Perm.ORDERS_CREATE_MANUAL, Perm.ORDERS_VIEW}
+        | {
+            Perm.CUSTOMERS_EDIT,
+            Perm.CONTACT_REVEAL,
+            Perm.LEADS_WORK,
+            Perm.ORDERS_CREATE_MANUAL,
+            Perm.ORDERS_VIEW,
+        }
     ),
     Role.CX: frozenset(
         _EVERY_AGENT
-        | {Perm.CUSTOMERS_EDIT, Perm.ORDERS_CREATE_MANUAL, Perm.ORDERS_VIEW, Perm.TICKETS_WORK}
+        | {
+            Perm.CUSTOMERS_EDIT,
+            Perm.CONTACT_REVEAL,
+            Perm.ORDERS_CREATE_MANUAL,
+            Perm.ORDERS_VIEW,
+            Perm.TICKETS_WORK,
+        }
     ),
     Role.OPS: frozenset(
-        _EVERY_AGENT | {Perm.ORDERS_VIEW, Perm.ORDERS_OPERATE, Perm.MESSAGES_OPERATE}
+        _EVERY_AGENT
+        | {Perm.ORDERS_VIEW, Perm.ORDERS_OPERATE, Perm.MESSAGES_OPERATE, Perm.CONTACT_REVEAL}
     ),
     Role.SUPERVISOR: frozenset(
         _EVERY_AGENT

@@ -79,7 +79,7 @@ class PickupSlotAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Quote)
-class QuoteAdmin(admin.ModelAdmin):
+class QuoteAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("id", "variant", "estimated_price", "pincode", "created_at", "valid_until")
     readonly_fields = [f.name for f in Quote._meta.fields]
 

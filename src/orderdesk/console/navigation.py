@@ -43,6 +43,7 @@ NAV_LINKS: tuple[NavLink, ...] = (
     NavLink("Agent errors", "console:agent_errors", Perm.AUDITS_RUN),
     NavLink("Lead imports", "console:import_list", Perm.LEADS_IMPORT),
     NavLink("Exports", "console:export_page", Perm.DATA_EXPORT),
+    NavLink("Audit log", "console:audit_log", Perm.AUDIT_LOG_VIEW),  # S3
     NavLink("Back office", "console:admin_home", Perm.SETTINGS_MANAGE),
     NavLink("Customer data", "console:customer_privacy", Perm.CUSTOMER_DATA_RIGHTS),  # S4
     NavLink("Django admin", "admin:index", Perm.SETTINGS_MANAGE),

@@ -2,6 +2,7 @@ from django.urls import path
 
 from orderdesk.console import (
     agent_views,
+    audit_views,  # S3 audit log, S2 audited reveals
     cx_views,  # CX: tickets, SLA, CSAT (SPEC §6 C1-C3, M9, D6)
     import_views,  # lead imports and CSV exports (issue 10)
     kpi_views,  # KPIs and agent scorecards (SPEC §7)
@@ -86,6 +87,10 @@ urlpatterns = [
         name="customer_export",
     ),
     path("customers/<int:customer_id>/erase/", privacy_views.customer_erase, name="customer_erase"),
+    # S3: the audit log (supervisors, admins); S2: the audited "show full number".
+    path("audit/", audit_views.audit_log, name="audit_log"),
+    path("customers/<int:customer_id>/phone/", audit_views.reveal_phone, name="reveal_phone"),
+    path("ops/orders/<str:number>/payment/", audit_views.reveal_payment, name="reveal_payment"),
     # The customer's CSAT page: no login, the signed one-time link is the credential (C3).
     path("csat/<str:token>/", cx_views.csat_answer, name="csat_answer"),
 ]

@@ -3,6 +3,10 @@
 Call ``record(action, obj, before=..., after=...)`` inside the action's
 transaction, so the event commits or rolls back with the change itself.
 ``snapshot(obj, fields)`` takes the before/after pictures.
+
+S2: the trail never keeps a phone number, UPI ID or account number in full —
+``record`` masks the pictures (by key and by pattern) and the record's name
+before they are stored, whatever the caller passes.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from collections.abc import Iterable
 from django.db import models
 
 from orderdesk.core.context import current_actor, current_ip, current_via
+from orderdesk.core.masking import mask_data, mask_text
 from orderdesk.core.models import AuditEvent
 
 
@@ -43,9 +48,9 @@ def record(
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
-        before=before,
-        after=after,
+        object_repr=mask_text(str(obj))[:200],
+        before=mask_data(before),
+        after=mask_data(after),
     )
 
 

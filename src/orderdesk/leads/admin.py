@@ -172,7 +172,7 @@ class LeadAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContactRefusal)
-class ContactRefusalAdmin(admin.ModelAdmin):
+class ContactRefusalAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("at", "agent", "code", "lead", "direction", "channel")
     list_filter = ("code",)
 
@@ -184,7 +184,7 @@ class ContactRefusalAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "recipient", "kind", "lead", "read_at")
     list_filter = ("kind",)
 

@@ -1,0 +1,213 @@
+"""S1: who may use which console page and API operation — the access matrix as data.
+
+One row per thing the product serves: ``"METHOD /api/v1/path"`` for an API
+operation (the path as the OpenAPI document spells it) and ``"METHOD namespace:name"``
+for a console page or form (the URL name in ``console/urls.py`` or
+``messaging/urls.py``; ``"METHOD /route"`` for a pattern without a name). Each row says which roles are *allowed*; every other
+role is refused:
+
+- ``anonymous`` (nobody signed in) and ``outsider`` (an inactive account, its
+  session and tokens dead) get the "sign in first" answer: the console
+  redirects to the sign-in page, the API answers 401;
+- every other role gets 403 and nothing changes.
+
+``accounts/tests/test_access_matrix.py`` turns every (row, role) pair into a test
+cell, sends the request and checks the answer and, for refusals, that no row
+of any table changed. It also fails when the project serves a page or an
+operation that has no row here — add one (and the request that exercises it,
+in that test module's ``REQUESTS``) when you add an endpoint.
+
+Object-level rules (a vendor sees only its own orders, D5's closed lead, another
+agent's lead, a queue of another role) are listed in ``OBJECT_RULES`` below and
+tested the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+STAFF = ("sales", "cx", "ops", "supervisor", "admin")
+CLIENTS = ("app", "vendor")
+#: Every role a cell is checked for. ``outsider`` is an inactive sales account.
+ROLES = (*STAFF, *CLIENTS, "anonymous", "outsider")
+#: Roles that are never signed in (the "sign in first" answer, not 403).
+SIGNED_OUT = ("anonymous", "outsider")
+PUBLIC = ROLES
+
+
+@dataclass(frozen=True)
+class Entry:
+    allowed: tuple[str, ...]
+    why: str = ""
+
+    def __post_init__(self):
+        unknown = set(self.allowed) - set(ROLES)
+        assert not unknown, f"unknown roles {unknown} in the access matrix"
+
+
+# --- the API (/api/v1, SPEC §11) ---------------------------------------------------------------
+
+API: dict[str, Entry] = {
+    "GET /api/v1/health": Entry(PUBLIC, "load balancers and uptime checks"),
+    "POST /api/v1/auth/token": Entry(PUBLIC, "sign-in: the credentials are the check"),
+    "GET /api/v1/me": Entry((*STAFF, *CLIENTS), "every signed-in user reads who they are"),
+    # Catalog and quotes are public so the app can quote before sign-in (SPEC §11).
+    "GET /api/v1/catalog/models": Entry(PUBLIC),
+    "GET /api/v1/catalog/device-types/{device_type}/questions": Entry(PUBLIC),
+    "GET /api/v1/serviceability": Entry(PUBLIC),
+    "POST /api/v1/quotes": Entry(PUBLIC),
+    # Customers: every staff role reads (customers.view); sales and CX edit.
+    "GET /api/v1/customers": Entry(STAFF),
+    "POST /api/v1/customers": Entry(("sales", "cx")),
+    "GET /api/v1/customers/{customer_id}": Entry(STAFF),
+    "PATCH /api/v1/customers/{customer_id}/preferences": Entry(("sales", "cx")),
+    # Leads: sales work them; supervisors read every lead and the missed follow-ups.
+    "POST /api/v1/leads": Entry(("sales",)),
+    "GET /api/v1/leads/{lead_id}": Entry(("sales", "supervisor")),
+    "POST /api/v1/leads/{lead_id}/contacts": Entry(("sales",)),
+    "POST /api/v1/leads/{lead_id}/close": Entry(("sales",)),
+    "GET /api/v1/followups/due": Entry(("sales",)),
+    "GET /api/v1/followups/missed": Entry(("supervisor",), "D10"),
+    "POST /api/v1/disposition-suggestions": Entry(("sales",), "D2"),
+    "GET /api/v1/dispositions": Entry(("sales",)),
+    # Orders: agents create assisted orders (M1), the app the customer's own.
+    "POST /api/v1/orders": Entry(("sales", "cx", "app")),
+    "GET /api/v1/orders": Entry(
+        ("sales", "cx", "ops", "supervisor", "app", "vendor"),
+        "the app and a vendor see only their own orders (OBJECT_RULES)",
+    ),
+    "GET /api/v1/orders/{number}": Entry(
+        ("sales", "cx", "ops", "supervisor", "app", "vendor"),
+        "the app: orders it created; a vendor: its own pickups",
+    ),
+    # The order's life (O1-O4): ops, the order's vendor, CX (cancellation on a ticket).
+    "POST /api/v1/orders/{number}/transitions": Entry(("ops", "vendor", "cx")),
+    "POST /api/v1/orders/{number}/price-acceptance": Entry(("ops", "vendor", "cx")),
+    "GET /api/v1/orders/{number}/history": Entry(("ops", "vendor", "cx")),
+    # CX tickets (C1-C3); supervisors read the queues and work escalated tickets.
+    "POST /api/v1/tickets": Entry(("cx",)),
+    "GET /api/v1/tickets": Entry(("cx", "supervisor")),
+    "GET /api/v1/tickets/{ticket_id}": Entry(("cx", "supervisor")),
+    "POST /api/v1/tickets/{ticket_id}/actions": Entry(
+        ("cx", "supervisor"), "supervisors: notes, and tickets escalated to them (OBJECT_RULES)"
+    ),
+    "POST /api/v1/csat": Entry(PUBLIC, "the signed one-time survey token is the credential"),
+    "POST /api/v1/csat/replies": Entry(("cx",)),
+    "GET /api/v1/orders/{number}/messages": Entry(("sales", "cx", "ops", "supervisor")),
+    "GET /api/v1/kpis": Entry(("supervisor",), "SPEC §7"),
+}
+
+# --- the console (/console) --------------------------------------------------------------------
+
+CONSOLE: dict[str, Entry] = {
+    "GET /": Entry(PUBLIC, "redirects to the console home"),
+    "GET console:home": Entry(STAFF, "sends each role to its own home"),
+    "GET console:login": Entry(PUBLIC),
+    "POST console:logout": Entry(PUBLIC),
+    "GET console:password_change": Entry(STAFF),
+    "POST console:password_change": Entry(STAFF),
+    "GET console:sales_home": Entry(("sales",)),
+    "GET console:cx_home": Entry(("cx",)),
+    "GET console:ops_home": Entry(("ops",)),
+    "GET console:supervisor_home": Entry(("supervisor",)),
+    "GET console:admin_home": Entry(("admin",)),
+    # M1-M6: the manual order wizard; M8 accountability.
+    "GET console:order_wizard": Entry(("sales", "cx")),
+    "GET console:order_created": Entry(("sales", "cx", "ops", "supervisor")),
+    "GET console:agent_errors": Entry(("ops", "supervisor")),
+    "POST console:agent_restore": Entry(("supervisor",)),
+    # Leads.
+    "GET console:lead_queue": Entry(("sales",)),
+    "GET console:lead_search": Entry(("sales",)),
+    "GET console:lead_suggest": Entry(("sales",)),
+    "GET console:lead_oversight": Entry(("supervisor",)),
+    "GET console:kpi_dashboard": Entry(("supervisor",)),
+    "GET console:lead_detail": Entry(("sales", "supervisor")),
+    "POST console:lead_log_contact": Entry(("sales",)),
+    "POST console:lead_follow_up": Entry(("sales",)),
+    "GET console:training_card": Entry(STAFF),
+    # Desk tools.
+    "GET console:quote_models": Entry(STAFF),
+    "GET console:quote_questions": Entry(STAFF),
+    "POST console:quote_estimate": Entry(STAFF),
+    "GET console:serviceability": Entry(STAFF),
+    "GET console:customer_search": Entry(STAFF),
+    # Ops.
+    "GET console:ops_board": Entry(("ops",)),
+    "GET console:ops_find_order": Entry(("ops",)),
+    "GET console:ops_order": Entry(("ops",)),
+    "POST console:ops_order_move": Entry(("ops",)),
+    "POST console:ops_order_do": Entry(("ops",)),
+    # CX.
+    "GET console:cx_queues": Entry(("cx",)),
+    "GET console:cx_ticket_new": Entry(("cx",)),
+    "POST console:cx_ticket_new": Entry(("cx",)),
+    "GET console:cx_ticket": Entry(("cx", "supervisor")),
+    "POST console:cx_ticket_action": Entry(("cx", "supervisor")),
+    "GET console:cx_lookup": Entry(("cx",)),
+    "POST console:cx_order_update": Entry(("cx",)),
+    "GET console:cx_escalations": Entry(("supervisor",)),
+    "GET console:csat_answer": Entry(PUBLIC, "the signed one-time link is the credential"),
+    # Messaging (messaging/urls.py, under /console/messages/).
+    "GET messaging:failed": Entry(("ops",)),
+    "POST messaging:retry": Entry(("ops",)),
+    "GET messaging:customer_messages": Entry(STAFF),
+    # S3: the audit log.
+    "GET console:audit_log": Entry(("supervisor", "admin")),
+    # S2: the audited "show full number" (the call, the callback, the pickup).
+    "POST console:reveal_phone": Entry(("sales", "cx", "ops")),
+    "POST console:reveal_payment": Entry(("ops",), "paying the customer at pickup"),
+}
+
+#: Console URL names served without a row above, and why (each one is still checked to exist).
+CONSOLE_NOT_IN_MATRIX: dict[str, str] = {}
+
+
+@dataclass(frozen=True)
+class ObjectRule:
+    """One object-level rule: ``role`` doing ``request`` on a record it may not touch."""
+
+    role: str
+    request: str  # a key of the test module's OBJECT_REQUESTS
+    status: int
+    code: str
+    spec: str
+    #: Tables a refusal writes to on purpose (D9/D5 keep a record of refused contacts).
+    records: tuple[str, ...] = ()
+    door: str = "api"  # or "console"
+
+
+OBJECT_RULES: tuple[ObjectRule, ...] = (
+    ObjectRule("vendor", "read another vendor's order", 404, "order_not_found", "S1 vendor"),
+    ObjectRule("vendor", "move another vendor's order", 404, "order_not_found", "S1 vendor"),
+    ObjectRule("vendor", "list orders sees only its own", 200, "", "S1 vendor"),
+    ObjectRule("app", "read an order another channel created", 404, "order_not_found", "S1 app"),
+    ObjectRule(
+        "sales",
+        "log a call on a lead closed for sales",
+        409,
+        "sales_contact_closed",
+        "D5",
+        records=("leads.contactrefusal",),
+    ),
+    ObjectRule("sales", "close a lead already closed for sales", 409, "sales_contact_closed", "D5"),
+    ObjectRule("sales", "read another agent's lead", 403, "not_lead_owner", "S1 queue"),
+    ObjectRule("sales", "call on another agent's lead", 403, "not_lead_owner", "S1 queue"),
+    ObjectRule("supervisor", "act on a ticket not escalated", 403, "forbidden", "S1 queue"),
+    # The same rules through the console.
+    ObjectRule("sales", "open another agent's lead page", 403, "", "S1 queue", door="console"),
+    ObjectRule(
+        "sales",
+        "log a call on a lead closed for sales, in the console",
+        409,
+        "",
+        "D5",
+        records=("leads.contactrefusal",),
+        door="console",
+    ),
+)
+
+
+def cell_count() -> int:
+    """Role cells plus object-rule cells: the figure docs/security.md quotes."""
+    return (len(API) + len(CONSOLE)) * len(ROLES) + len(OBJECT_RULES)
