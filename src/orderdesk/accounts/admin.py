@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from django.contrib.auth.models import Group
 
 from orderdesk.accounts.models import ApiToken, Team, User
 from orderdesk.core.admin import AuditedAdminMixin
