@@ -271,12 +271,12 @@ print(json.dumps({"variant_id": variant.id, "answers": answers, "pincode": serve
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def sql(env: dict, query: str) -> list[tuple]:
+def sql(env: dict, query: str, params: tuple | None = None) -> list[tuple]:
     """Rows of one query on the scratch database (psycopg, no Django)."""
     import psycopg
 
     with psycopg.connect(env["DATABASE_URL"], connect_timeout=5) as conn:
-        return conn.execute(query).fetchall()
+        return conn.execute(query, params).fetchall()
 
 
 def jsonl_keys(path: Path) -> Counter:
@@ -290,3 +290,56 @@ def jsonl_keys(path: Path) -> Counter:
 
 def tmpdir(prefix: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=prefix))
+
+
+class PrivateCluster:
+    """A PostgreSQL cluster of this run's own (never the shared server on 5432): initdb
+    into a temp dir owned by ``postgres``, trust auth, loopback on a free port. Started,
+    stopped and restarted with pg_ctl as ``postgres`` (``runuser`` when run as root)."""
+
+    def __init__(self, pg_bin: str | None = None):
+        self.pg_bin = Path(pg_bin or os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+        self.dir = Path(tempfile.mkdtemp(prefix="orderdesk-pg-"))
+        self.data = self.dir / "data"
+        self.port = free_port()
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _as_postgres(self, *args: str, timeout: float = 120) -> None:
+        command = [str(a) for a in args]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        out = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+        if out.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)}:\n{out.stdout}\n{out.stderr}")
+
+    def init(self) -> PrivateCluster:
+        if os.geteuid() == 0:
+            import pwd
+
+            pw = pwd.getpwnam("postgres")
+            os.chown(self.dir, pw.pw_uid, pw.pw_gid)
+        self._as_postgres(
+            self.pg_bin / "initdb", "-D", self.data, "-U", "postgres", "--auth=trust",
+            "-E", "UTF8", "--no-sync",
+        )  # fmt: skip
+        return self
+
+    def start(self) -> None:
+        options = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.dir} "
+            "-c max_connections=60 -c shared_buffers=32MB"
+        )
+        self._as_postgres(
+            self.pg_bin / "pg_ctl", "-D", self.data, "-o", options, "-l", self.dir / "server.log",
+            "-w", "-t", "60", "start",
+        )  # fmt: skip
+
+    def stop(self, mode: str = "fast") -> None:
+        self._as_postgres(self.pg_bin / "pg_ctl", "-D", self.data, "-m", mode, "-w", "stop")
+
+    def destroy(self) -> None:
+        with contextlib.suppress(Exception):
+            self.stop("immediate")
+        import shutil
+
+        shutil.rmtree(self.dir, ignore_errors=True)
