@@ -162,8 +162,9 @@ def wait_for_health(port: int, process: subprocess.Popen, log_path: Path, second
 
 
 class Response:
-    def __init__(self, status: int, headers: dict, body: bytes):
+    def __init__(self, status: int, headers: dict, body: bytes, raw_headers=()):
         self.status, self.headers, self.body = status, headers, body
+        self.raw_headers = list(raw_headers)  # every header, repeated ones too (Set-Cookie)
 
     @property
     def content_type(self) -> str:
@@ -196,11 +197,8 @@ def request(
             data = None
         conn.request(method, path, body=data, headers=send)
         response = conn.getresponse()
-        return Response(
-            response.status,
-            {k.lower(): v for k, v in response.getheaders()},
-            response.read(),
-        )
+        raw = response.getheaders()
+        return Response(response.status, {k.lower(): v for k, v in raw}, response.read(), raw)
     finally:
         conn.close()
 

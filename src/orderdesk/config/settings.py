@@ -147,6 +147,11 @@ if DATABASE_URL:
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", envint("DB_CONNECT_TIMEOUT", 5)
     )
+    # Behind PgBouncer in transaction mode a server-side cursor cannot outlive its
+    # transaction: DB_DISABLE_SERVER_SIDE_CURSORS=1 there (docs/deploy.md).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = envbool(
+        "DB_DISABLE_SERVER_SIDE_CURSORS", False
+    )
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
