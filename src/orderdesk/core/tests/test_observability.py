@@ -169,3 +169,26 @@ def test_metrics_report_requests_by_route_and_business_counts_from_the_database(
         )
         == DuplicateAttempt.objects.count()
     )
+
+
+def test_a_request_without_an_object_in_its_url_logs_the_first_object_it_changes(
+    cast, api, log_lines
+):
+    client = api(cast["sales"])
+    response = client.post(
+        "/api/v1/leads",
+        {"customer": {"name": "Log Lead", "phone": "+919812300001"}, "source": "inbound_call"},
+        content_type="application/json",
+        headers={"X-Request-ID": "req-lead-1"},
+    )
+    assert response.status_code == 201
+    request_line = next(
+        line
+        for line in log_lines
+        if line["request_id"] == "req-lead-1" and line["logger"] == "orderdesk.request"
+    )
+    assert request_line["actor"] == cast["sales"].username
+    assert request_line["object"] and request_line["object"].split(":")[0] in {
+        "customers.customer",
+        "leads.lead",
+    }
