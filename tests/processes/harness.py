@@ -274,7 +274,8 @@ def sql(env: dict, query: str, params: tuple | None = None) -> list[tuple]:
     import psycopg
 
     with psycopg.connect(env["DATABASE_URL"], connect_timeout=5) as conn:
-        return conn.execute(query, params).fetchall()
+        cursor = conn.execute(query, params)
+        return cursor.fetchall() if cursor.description else []
 
 
 def jsonl_keys(path: Path) -> Counter:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import threading
 import time
@@ -96,6 +97,8 @@ def main() -> int:
                     print(f"--- {name} (tail) ---\n{procs.tail(name)}", file=sys.stderr)
     counts["seconds"] = round(time.monotonic() - started, 1)
     print(json.dumps({"many_processes": counts, "failures": failures}))
+    if not failures:
+        shutil.rmtree(tmp, ignore_errors=True)  # kept for a look when something failed
     if failures:
         for failure in failures:
             print(f"FAILED: {failure}", file=sys.stderr)
