@@ -323,11 +323,16 @@ class PrivateCluster:
         )  # fmt: skip
         return self
 
-    def start(self) -> None:
+    def start(self, *, setup: bool = False) -> None:
+        """Start the cluster. ``setup=True`` skips fsync while the scratch database is
+        migrated and seeded (many small commits); stop and start again before the test
+        proper, which runs with PostgreSQL's durable defaults."""
         options = (
             f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.dir} "
             "-c max_connections=60 -c shared_buffers=32MB"
         )
+        if setup:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._as_postgres(
             self.pg_bin / "pg_ctl", "-D", self.data, "-o", options, "-l", self.dir / "server.log",
             "-w", "-t", "60", "start",
