@@ -94,3 +94,10 @@ def child_exit(server, worker):
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    # A directory ``orderdesk serve`` made for this server goes with it.
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory and os.environ.get("ORDERDESK_OWNS_METRICS_DIR") == "1":
+        shutil.rmtree(directory, ignore_errors=True)

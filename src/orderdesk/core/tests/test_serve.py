@@ -48,8 +48,10 @@ def test_serve_gives_each_server_its_own_metrics_directory_unless_told():
     assert first["PROMETHEUS_MULTIPROC_DIR"] != second["PROMETHEUS_MULTIPROC_DIR"]
     assert os.path.isdir(first["PROMETHEUS_MULTIPROC_DIR"])
     assert first["DJANGO_SETTINGS_MODULE"] == "orderdesk.config.settings"
+    assert first["ORDERDESK_OWNS_METRICS_DIR"] == "1"
     told = serve_environ({"PROMETHEUS_MULTIPROC_DIR": "/run/orderdesk/metrics"})
     assert told["PROMETHEUS_MULTIPROC_DIR"] == "/run/orderdesk/metrics"
+    assert "ORDERDESK_OWNS_METRICS_DIR" not in told
     for env in (first, second):
         os.rmdir(env["PROMETHEUS_MULTIPROC_DIR"])
 
@@ -106,3 +108,23 @@ def test_gunicorn_access_log_lines_are_json_with_the_request_id():
     assert line["status"] == 201
     assert line["bytes"] == 42
     assert line["duration_ms"] == 12.0
+
+
+def test_gunicorn_removes_the_metrics_directory_serve_made_and_keeps_a_given_one(
+    tmp_path, monkeypatch
+):
+    import orderdesk.config.gunicorn as config
+
+    made = tmp_path / "made"
+    made.mkdir()
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(made))
+    monkeypatch.setenv("ORDERDESK_OWNS_METRICS_DIR", "1")
+    config.on_exit(None)
+    assert not made.exists()
+
+    given = tmp_path / "given"
+    given.mkdir()
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(given))
+    monkeypatch.delenv("ORDERDESK_OWNS_METRICS_DIR")
+    config.on_exit(None)
+    assert given.exists()

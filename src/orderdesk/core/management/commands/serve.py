@@ -41,6 +41,7 @@ def serve_environ(environ: dict[str, str]) -> dict[str, str]:
     env.setdefault("DJANGO_SETTINGS_MODULE", "orderdesk.config.settings")
     if not env.get("PROMETHEUS_MULTIPROC_DIR"):
         env["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="orderdesk-metrics-")
+        env["ORDERDESK_OWNS_METRICS_DIR"] = "1"  # gunicorn's on_exit removes it
     return env
 
 
