@@ -6,7 +6,7 @@ PORT   ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install demo serve test test-pg test-browser test-schemathesis lint format lock check-deploy clean
+.PHONY: install demo serve test test-pg test-browser test-schemathesis test-processes test-deploy lint format lock check-deploy clean
 
 # A virtual environment with exactly what the lock file pins (hash-checked).
 $(STAMP): requirements.lock pyproject.toml
@@ -40,6 +40,16 @@ test-browser: install
 ## make test-schemathesis: S5, schemathesis against /api/v1 on PostgreSQL; prints its figures.
 test-schemathesis: install
 	DATABASE_URL=$(PG_URL) ORDERDESK_SCHEMATHESIS=1 $(BIN)/pytest -q tests/hostile_input
+
+## make test-processes: two gunicorn servers + two workers on one PostgreSQL database
+## (database $(PG_URL)_processes), then PostgreSQL restarted under load (a private cluster).
+test-processes: install
+	PROCESS_DB_URL=$(PG_URL)_processes $(BIN)/python tests/processes/many_processes.py
+	$(BIN)/python tests/processes/db_restart.py
+
+## make test-deploy: docs/deploy.md top to bottom (database $(PG_URL)_deploy), then stopped.
+test-deploy: install
+	DEPLOY_DB_URL=$(PG_URL)_deploy BIN=$(BIN) scripts/deploy_check.sh
 
 lint: install
 	$(BIN)/ruff check .

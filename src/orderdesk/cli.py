@@ -9,9 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
-ALIASES = {
-    "worker": ["db_worker", "--queue-name", "*"],
-}
+ALIASES: dict[str, list[str]] = {}  # short names for commands with arguments
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -43,6 +43,9 @@ class User(AbstractUser):
         related_name="api_users",
         help_text="For vendor API clients: the vendor whose orders this client sees.",
     )
+    # createsuperuser asks for the role too (--role admin): a user without one breaks
+    # user_role_valid (docs/deploy.md, step 4).
+    REQUIRED_FIELDS = ["email", "role"]
     joined_on = models.DateField(
         null=True, blank=True, help_text="Agents in their first 30 days are audited more often."
     )

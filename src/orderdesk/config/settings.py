@@ -101,6 +101,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "orderdesk.core.middleware.RequestIdMiddleware",  # X-Request-ID, request log line, latency
+    "orderdesk.core.middleware.DatabaseUnavailableMiddleware",  # 503 problem+json while the DB is down
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -150,6 +152,15 @@ if DATABASE_URL:
             DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60), conn_health_checks=True
         )
     }
+    # An unreachable server fails a request in seconds (503), not after the OS's TCP timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", envint("DB_CONNECT_TIMEOUT", 5)
+    )
+    # Behind PgBouncer in transaction mode a server-side cursor cannot outlive its
+    # transaction: DB_DISABLE_SERVER_SIDE_CURSORS=1 there (docs/deploy.md).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = envbool(
+        "DB_DISABLE_SERVER_SIDE_CURSORS", False
+    )
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -274,7 +285,7 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_REDIRECT_EXEMPT = [r"^api/v1/health$"]
+    SECURE_REDIRECT_EXEMPT = [r"^api/v1/health$", r"^api/v1/ready$", r"^metrics$"]
 # Content Security Policy: everything is served from our origin.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -282,22 +293,38 @@ CONTENT_SECURITY_POLICY = (
 )
 
 # --- Logging --------------------------------------------------------------
+# LOG_FORMAT=json (production's default): one JSON object a line with the request id,
+# actor, ip, door and object of the request on every line (core/logging.py).
+LOG_FORMAT = env("LOG_FORMAT", "json" if PRODUCTION else "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    # S2: every handler masks phone numbers, UPI IDs and account numbers (core/logging.py).
-    "filters": {"mask_personal_data": {"()": "orderdesk.core.logging.MaskingFilter"}},
+    # request_context: request id, actor, object on every line (core/logging.py);
+    # mask_personal_data (S2): phone numbers, UPI IDs and account numbers masked.
+    "filters": {
+        "request_context": {"()": "orderdesk.core.logging.RequestContextFilter"},
+        "mask_personal_data": {"()": "orderdesk.core.logging.MaskingFilter"},
+    },
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(actor)s] %(message)s"
+        },
+        "json": {"()": "orderdesk.core.logging.JsonFormatter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["mask_personal_data"],
+            "formatter": LOG_FORMAT,
+            "filters": ["request_context", "mask_personal_data"],
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Metrics (core/metrics.py): /metrics answers only "Authorization: Bearer <token>";
+# without a token configured the endpoint is off (404).
+METRICS_TOKEN = env("METRICS_TOKEN", "")
 
 # --- orderdesk ------------------------------------------------------------
 ORDERDESK = {

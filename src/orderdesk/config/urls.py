@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from orderdesk.api.api import api
+from orderdesk.core.metrics import metrics_view
 
 admin.site.site_header = "orderdesk back office"
 admin.site.site_title = "orderdesk admin"
@@ -13,4 +14,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("console/messages/", include("orderdesk.messaging.urls")),
     path("console/", include("orderdesk.console.urls")),
+    path("metrics", metrics_view, name="metrics"),  # Prometheus; METRICS_TOKEN only
 ]
+
+# An uncaught error outside a view (a session save while the database is down) is
+# 503 problem+json when the database is unreachable, 500 problem+json otherwise.
+handler500 = "orderdesk.core.middleware.server_error"

@@ -15,7 +15,14 @@ from collections.abc import Iterable
 
 from django.db import models
 
-from orderdesk.core.context import current_actor, current_ip, current_via
+from orderdesk.core.context import (
+    current_actor,
+    current_ip,
+    current_object,
+    current_request_id,
+    current_via,
+    set_current_object,
+)
 from orderdesk.core.masking import mask_data, mask_text
 from orderdesk.core.models import AuditEvent
 
@@ -40,6 +47,10 @@ def record(
 ) -> AuditEvent:
     actor = actor if actor is not None else current_actor()
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    if current_request_id() and current_object() is None:
+        # The request's log lines name the first object it changed (when its URL named
+        # none); the request middleware clears this when the request ends.
+        set_current_object(f"{obj._meta.label_lower}:{obj.pk}")
     return AuditEvent.objects.create(
         actor=actor if is_user else None,
         actor_label=actor.get_username() if is_user else "system",

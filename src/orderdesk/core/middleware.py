@@ -1,10 +1,34 @@
-"""Request-wide context: who acts, from which address, through which door."""
+"""Request-wide context: who acts, from which address, through which door; the request
+id and the request log line; a clean 503 while the database is unreachable."""
 
 from __future__ import annotations
 
-from django.conf import settings
+import logging
+import re
+import sys
+import time
+import uuid
 
-from orderdesk.core.context import reset_request_context, set_request_context
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import JsonResponse
+from django.utils.functional import empty
+
+from orderdesk.core.context import (
+    reset_request_context,
+    reset_request_log_context,
+    set_current_object,
+    set_request_context,
+    set_request_log_context,
+)
+from orderdesk.core.errors import DomainError
+
+request_logger = logging.getLogger("orderdesk.request")
+logger = logging.getLogger(__name__)
+
+# A caller's X-Request-ID is kept when it is a sane token; anything else gets a fresh id.
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+DATABASE_DOWN = (OperationalError, InterfaceError)
 
 
 def client_ip(request) -> str | None:
@@ -58,3 +82,112 @@ class SecurityHeadersMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"
         )
         return response
+
+
+class RequestIdMiddleware:
+    """Outermost: gives the request its id (the caller's ``X-Request-ID`` or a new one),
+    returns it in ``X-Request-ID``, writes one ``orderdesk.request`` log line per request
+    and observes the request's latency by route name (core/metrics.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id
+        tokens = set_request_log_context(request_id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            elapsed = time.perf_counter() - started
+            route = route_name(request)
+            response["X-Request-ID"] = request_id
+            from orderdesk.core import metrics
+
+            metrics.observe_request(route, request.method, response.status_code, elapsed)
+            request_logger.info(
+                "%s %s %s",
+                request.method,
+                route,
+                response.status_code,
+                extra={
+                    # The inner middleware has reset the actor by now: name it from the request.
+                    "actor": request_username(request),
+                    "ip": client_ip(request),
+                    "via": door(request.path),
+                    "method": request.method,
+                    "path": request.path,
+                    "route": route,
+                    "status": response.status_code,
+                    "duration_ms": round(elapsed * 1000, 1),
+                },
+            )
+            return response
+        finally:
+            reset_request_log_context(tokens)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # The object in the URL (an order number, a lead id) names what the request acts on.
+        for key in ("number", "order_number", "pk", "id", "lead_id", "ticket_id", "order_id"):
+            if key in view_kwargs:
+                request.log_object = f"{route_name(request)}:{view_kwargs[key]}"
+                set_current_object(request.log_object)
+                break
+        return None
+
+
+def request_username(request) -> str | None:
+    user = getattr(request, "user", None)
+    wrapped = getattr(user, "_wrapped", user)
+    if wrapped is None or wrapped is empty:  # never evaluated: no query just for the log
+        return None
+    return wrapped.get_username() if getattr(wrapped, "is_authenticated", False) else "anonymous"
+
+
+def route_name(request) -> str:
+    """The route's name ("api-v1:create_order", "console:home"), never the raw path, so
+    metrics and logs group by endpoint; "unmatched" for a 404 outside any route."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return "unmatched"
+    return match.view_name or match.route or "unnamed"
+
+
+def database_unavailable_response() -> JsonResponse:
+    error = DomainError(
+        "The database is unavailable; try again shortly.",
+        code="service_unavailable",
+        status=503,
+    )
+    response = JsonResponse(error.problem(), status=503, content_type="application/problem+json")
+    response["Retry-After"] = "5"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view (console, admin) that fails because PostgreSQL is unreachable answers 503
+    problem+json instead of a 500 page. The API's own handler does the same for /api/v1
+    (api/errors.py); ``server_error`` covers failures in middleware (a session save)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_DOWN):
+            logger.warning("database unavailable: %s", exception)
+            return database_unavailable_response()
+        return None
+
+
+def server_error(request, *args, **kwargs):
+    """handler500: 503 problem+json when the uncaught error is the database being
+    unreachable, otherwise a plain 500 problem (never Django's HTML page)."""
+    exc = sys.exc_info()[1]
+    if isinstance(exc, DATABASE_DOWN):
+        return database_unavailable_response()
+    error = DomainError("Something went wrong on our side.", code="server_error", status=500)
+    return JsonResponse(error.problem(), status=500, content_type="application/problem+json")
