@@ -68,3 +68,28 @@ admin.site.unregister(TOTPDevice)
 @admin.register(TOTPDevice)
 class AuditedTOTPDeviceAdmin(AuditedAdminMixin, TOTPDeviceAdmin):
     audit_fields = ("user", "name", "confirmed")
+
+
+# Lock-outs (django-axes): deleting an access attempt is how an admin lifts a lock-out, so
+# it is audited like every other change (S3). Only who and from where go into the trail.
+def _audited_axes_admins() -> None:
+    from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    for model, base in (
+        (AccessAttempt, AccessAttemptAdmin),
+        (AccessLog, AccessLogAdmin),
+        (AccessFailureLog, AccessFailureLogAdmin),
+    ):
+        if not admin.site.is_registered(model):
+            continue
+        admin.site.unregister(model)
+        audited = type(
+            f"Audited{base.__name__}",
+            (AuditedAdminMixin, base),
+            {"audit_fields": ("username", "ip_address")},
+        )
+        admin.site.register(model, audited)
+
+
+_audited_axes_admins()

@@ -29,12 +29,14 @@ class SessionExpiryMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # The path first: asking whether the user is signed in reads the session from the
+        # database, which the API (bearer tokens) and health checks must not depend on.
         user = getattr(request, "user", None)
         if (
-            user is not None
+            not request.path.startswith("/api/")
+            and user is not None
             and user.is_authenticated
             and hasattr(request, "session")
-            and not request.path.startswith("/api/")
         ):
             now = int(time.time())
             session = request.session
@@ -71,9 +73,9 @@ class TwoFactorMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if (
-            two_factor_required(user)
+            not request.path.startswith(TWO_FACTOR_EXEMPT)
+            and two_factor_required(user)
             and not user.is_verified()
-            and not request.path.startswith(TWO_FACTOR_EXEMPT)
         ):
             enrolled = confirmed_totp_devices(user).exists()
             target = reverse(
