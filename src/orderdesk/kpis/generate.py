@@ -97,7 +97,7 @@ class _Writer:
                 for m in order:
                     table = m._meta.db_table
                     cursor.execute(
-                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 (model table)
                         f"COALESCE((SELECT MAX(id) FROM {table}), 1))"
                     )
 
@@ -105,7 +105,10 @@ class _Writer:
 def insert_rows(model: type[models.Model], rows: list[dict]) -> None:
     """Insert ``rows`` as given (timestamps included: no auto_now), every other column its
     default. COPY on PostgreSQL, executemany elsewhere."""
-    fields = list(model._meta.concrete_fields)
+    # a missing primary key is left to the database's sequence
+    fields = [
+        f for f in model._meta.concrete_fields if not (f.primary_key and f.attname not in rows[0])
+    ]
     now = timezone.now()
     columns = [f.column for f in fields]
     values = []
@@ -135,7 +138,8 @@ def insert_rows(model: type[models.Model], rows: list[dict]) -> None:
         else:
             marks = ", ".join(["%s"] * len(columns))
             cursor.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", values
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",  # noqa: S608 (model)
+                values,
             )
 
 

@@ -452,11 +452,17 @@ def _marks(state: RollupState) -> None:
 @transaction.atomic
 def rebuild(*, progress=None) -> dict:
     """Derive every bucket from the raw rows (after a bulk load, or to repair). Holds the lock."""
+    from orderdesk.kpis.generate import insert_rows
+
     state = _locked_state()
     started = timezone.now()
     _marks(state)
-    RollupSource.objects.all().delete()
-    RollupBucket.objects.all().delete()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE kpis_rollupsource, kpis_rollupbucket")
+    else:
+        RollupSource.objects.all().delete()
+        RollupBucket.objects.all().delete()
     lookups = _Lookups()
     total: Counter = Counter()
     sources = 0
@@ -468,8 +474,9 @@ def rebuild(*, progress=None) -> dict:
             for key, facts in batch.items():
                 if facts:
                     total.update(facts)
-                    rows.append(RollupSource(key=key, facts=_encode(facts)))
-            RollupSource.objects.bulk_create(rows, batch_size=1000)
+                    rows.append({"key": key, "facts": _encode(facts)})
+            if rows:
+                insert_rows(RollupSource, rows)  # COPY on PostgreSQL
             sources += len(rows)
             if progress:
                 progress(name, start + BATCH, len(ids))
