@@ -60,6 +60,7 @@ logger = logging.getLogger(__name__)
 ASSISTED_WINDOW = dt.timedelta(hours=48)  # same as definitions.ASSISTED_WINDOW
 CSAT_SATISFIED_MIN = 4
 SCAN_OVERLAP = dt.timedelta(minutes=5)  # re-scan a little of the past: late commits
+SCAN_SLACK = dt.timedelta(minutes=1)  # clock skew between app servers and the database
 ID_OVERLAP = 500  # likewise for id high-water marks (ids are allotted before commit)
 BATCH = 2000
 
@@ -497,10 +498,13 @@ def rebuild(*, progress=None) -> dict:
 def apply(batch: dict[str, Counter]) -> int:
     """Replace what the given sources contributed by ``batch``: add the difference to the
     buckets. Call inside a transaction holding the state lock. Returns buckets touched."""
-    old_rows = RollupSource.objects.filter(key__in=list(batch))
+    old = {s.key: _decode(s.facts) for s in RollupSource.objects.filter(key__in=list(batch))}
+    batch = {k: f for k, f in batch.items() if +f != old.get(k, Counter())}  # changed only
+    if not batch:
+        return 0
     delta: Counter = Counter()
-    for source in old_rows:
-        delta.subtract(_decode(source.facts))
+    for key in batch:
+        delta.subtract(old.get(key, Counter()))
     for facts in batch.values():
         delta.update(facts)
     touched = 0
@@ -537,44 +541,47 @@ AUDITED = {
 }
 
 
-def _changes(state: RollupState, since: dt.datetime) -> dict[str, set[int]]:
+def _changes(state: RollupState, since: dt.datetime, until: dt.datetime) -> dict[str, set[int]]:
+    """Sources written in ``[since, until]`` (times in the future are not "written since the
+    last scan": such rows were found by id, ``updated_at`` or their audit event)."""
     changed: dict[str, set[int]] = defaultdict(set)
-    new_contacts = ContactAttempt.objects.filter(pk__gt=state.last_contact_id - ID_OVERLAP)
-    changed["lead"].update(new_contacts.values_list("lead_id", flat=True))
-    changed["lead"].update(Lead.objects.filter(updated_at__gte=since).values_list("pk", flat=True))
-    changed["order"].update(
-        Order.objects.filter(updated_at__gte=since).values_list("pk", flat=True)
-    )
-    changed["order"].update(
-        OrderEvent.objects.filter(pk__gt=state.last_event_id - ID_OVERLAP).values_list(
-            "order_id", flat=True
+
+    def during(field: str) -> Q:
+        return Q(**{f"{field}__gte": since, f"{field}__lte": until})
+
+    def recent(model, last_id: int, time_field: str = "at"):
+        """Rows above the high-water mark, and (for late commits) rows a little below it that
+        were written since the previous scan."""
+        return model.objects.filter(
+            Q(pk__gt=last_id) | (Q(pk__gt=last_id - ID_OVERLAP) & during(time_field))
         )
+
+    new_contacts = recent(ContactAttempt, state.last_contact_id)
+    changed["lead"].update(new_contacts.values_list("lead_id", flat=True))
+    changed["lead"].update(Lead.objects.filter(during("updated_at")).values_list("pk", flat=True))
+    changed["order"].update(Order.objects.filter(during("updated_at")).values_list("pk", flat=True))
+    changed["order"].update(
+        recent(OrderEvent, state.last_event_id).values_list("order_id", flat=True)
     )
     changed["ticket"].update(
         Ticket.objects.filter(
-            Q(updated_at__gte=since)
-            | Q(first_response_breached_at__gte=since)
-            | Q(resolution_breached_at__gte=since)
-            | Q(resolved_at__gte=since)
+            during("updated_at")
+            | during("first_response_breached_at")
+            | during("resolution_breached_at")
+            | during("resolved_at")
         ).values_list("pk", flat=True)
     )
     changed["survey"].update(
-        CsatSurvey.objects.filter(answered_at__gte=since).values_list("pk", flat=True)
+        CsatSurvey.objects.filter(during("answered_at")).values_list("pk", flat=True)
     )
-    changed["error"].update(
-        AgentError.objects.filter(pk__gt=state.last_error_id - ID_OVERLAP).values_list(
-            "pk", flat=True
-        )
-    )
+    changed["error"].update(recent(AgentError, state.last_error_id).values_list("pk", flat=True))
     changed["duplicate"].update(
-        DuplicateAttempt.objects.filter(pk__gt=state.last_duplicate_id - ID_OVERLAP).values_list(
-            "pk", flat=True
-        )
+        recent(DuplicateAttempt, state.last_duplicate_id).values_list("pk", flat=True)
     )
     moved_users = set()
-    for object_type, object_id in AuditEvent.objects.filter(
-        pk__gt=state.last_audit_id - ID_OVERLAP
-    ).values_list("object_type", "object_id"):
+    for object_type, object_id in recent(AuditEvent, state.last_audit_id).values_list(
+        "object_type", "object_id"
+    ):
         if object_type in AUDITED and object_id.isdigit():
             changed[AUDITED[object_type]].add(int(object_id))
         elif object_type in ("accounts.user", "accounts.team") and object_id.isdigit():
@@ -634,7 +641,7 @@ def refresh(*, wait: bool = True) -> dict:
         else:
             scan_start = timezone.now()
             since = (state.scanned_until or state.built_at) - SCAN_OVERLAP
-            changed = _changes(state, since)
+            changed = _changes(state, since, scan_start + SCAN_SLACK)
             touched = refresh_sources(changed)
             _marks(state)
             state.scanned_until = scan_start
