@@ -117,26 +117,23 @@ def scorecard_rows(scope: Scope) -> list[dict]:
 
 
 def trend(scope: Scope) -> dict:
-    """Per-day (per-week beyond 92 days) values of the trend KPIs, for the charts."""
-    by_day = rollup.measures_by_day(scope)
-    weekly = (scope.end - scope.start).days + 1 > 92
-    labels, series = [], {key: [] for key in TREND_KEYS}
-    day = scope.start
+    """Per-day (per-month beyond 92 days) values of the trend KPIs, for the charts: each point
+    is the KPI over that day or month alone, from one roll-up query."""
+    monthly = (scope.end - scope.start).days + 1 > 92
+    starts, day = [], scope.start
     while day <= scope.end:
-        last = min(scope.end, day + dt.timedelta(days=6)) if weekly else day
-        if weekly:  # a week is its own range: distinct leads need the range query
-            sums = rollup.measures(Scope(day, last, scope.agent_id, scope.team_id, scope.city))
-        else:
-            sums = by_day.get(day, {})
-        labels.append(day.isoformat())
-        for key in TREND_KEYS:
-            series[key].append(KPIS_BY_KEY[key].from_measures(sums).value)
-        day = last + dt.timedelta(days=1)
+        starts.append(day)
+        day = rollup._month_after(day) if monthly else day + dt.timedelta(days=1)
+    periods = rollup.measures_by_period(scope, starts)
     return {
-        "labels": labels,
-        "unit": "week" if weekly else "day",
+        "labels": [d.isoformat() for d in starts],
+        "unit": "month" if monthly else "day",
         "series": [
-            {"key": key, "label": KPIS_BY_KEY[key].label, "values": series[key]}
+            {
+                "key": key,
+                "label": KPIS_BY_KEY[key].label,
+                "values": [KPIS_BY_KEY[key].from_measures(sums).value for sums in periods],
+            }
             for key in TREND_KEYS
         ],
     }

@@ -26,6 +26,9 @@ class RollupBucket(models.Model):
     lead measures only, the team of the agent *now*), ``*`` the whole floor (idem).
     """
 
+    grain = models.CharField(
+        max_length=1, default="d", help_text="d: one IST day; m: a calendar month (day = its 1st)"
+    )
     measure = models.CharField(max_length=40)
     level = models.CharField(max_length=1)
     agent_id = models.IntegerField(default=0)
@@ -38,11 +41,20 @@ class RollupBucket(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["measure", "level", "agent_id", "team_id", "city", "day", "prev_day"],
+                fields=[
+                    "grain",
+                    "measure",
+                    "level",
+                    "agent_id",
+                    "team_id",
+                    "city",
+                    "day",
+                    "prev_day",
+                ],
                 name="rollup_bucket_unique",
             )
         ]
-        indexes = [models.Index(fields=["level", "day"], name="rollup_bucket_level_day")]
+        indexes = [models.Index(fields=["grain", "level", "day"], name="rollup_bucket_grain_day")]
 
     def __str__(self) -> str:
         return f"{self.measure} {self.level} {self.day} = {self.n}"

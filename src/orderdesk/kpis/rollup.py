@@ -428,7 +428,17 @@ def _decode(rows: list) -> Counter:
     )
 
 
-_FIELDS = ("measure", "level", "agent_id", "team_id", "city", "day", "prev_day")
+_FIELDS = ("grain", "measure", "level", "agent_id", "team_id", "city", "day", "prev_day")
+
+
+def _grains(facts: Counter) -> Counter:
+    """Daily facts -> bucket keys of both grains (see ``RollupBucket``)."""
+    out: Counter = Counter()
+    for (m, lv, a, t, c, day, prev), n in facts.items():
+        out[("d", m, lv, a, t, c, day, prev)] += n
+        month = day.replace(day=1)
+        out[("m", m, lv, a, t, c, month, prev if prev < month else month)] += n
+    return out
 
 
 # --- Building and maintaining -----------------------------------------------------------------
@@ -474,21 +484,16 @@ def rebuild(*, progress=None) -> dict:
             rows = []
             for key, facts in batch.items():
                 if facts:
-                    total.update(facts)
+                    total.update(_grains(facts))
                     rows.append({"key": key, "facts": _encode(facts)})
             if rows:
                 insert_rows(RollupSource, rows)  # COPY on PostgreSQL
             sources += len(rows)
             if progress:
                 progress(name, start + BATCH, len(ids))
-    RollupBucket.objects.bulk_create(
-        (
-            RollupBucket(**dict(zip(_FIELDS, key, strict=True)), n=n)
-            for key, n in total.items()
-            if n
-        ),
-        batch_size=5000,
-    )
+    buckets = [dict(zip(_FIELDS, key, strict=True), n=n) for key, n in total.items() if n]
+    for start in range(0, len(buckets), 50000):
+        insert_rows(RollupBucket, buckets[start : start + 50000])  # COPY on PostgreSQL
     state.built_at = started
     state.scanned_until = started
     state.save()
@@ -504,9 +509,9 @@ def apply(batch: dict[str, Counter]) -> int:
         return 0
     delta: Counter = Counter()
     for key in batch:
-        delta.subtract(old.get(key, Counter()))
+        delta.subtract(_grains(old.get(key, Counter())))
     for facts in batch.values():
-        delta.update(facts)
+        delta.update(_grains(facts))
     touched = 0
     for key, d in delta.items():
         if not d:
@@ -679,8 +684,27 @@ def _filters(scope) -> Q:
     return q
 
 
+def _month_after(day: dt.date) -> dt.date:
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
 def _in_range(scope) -> Q:
-    return Q(day__gte=scope.start, day__lte=scope.end, prev_day__lt=scope.start)
+    """``day in [start, end] and prev_day < start``: whole calendar months inside the range
+    from the monthly rows, the days before and after them from the daily rows."""
+    first = scope.start if scope.start.day == 1 else _month_after(scope.start)
+    last = (
+        _month_after(scope.end)
+        if _month_after(scope.end) - dt.timedelta(days=1) == scope.end
+        else scope.end.replace(day=1)
+    )
+    prev = Q(prev_day__lt=scope.start)
+    if first >= last:  # no whole month inside
+        return Q(grain="d", day__gte=scope.start, day__lte=scope.end) & prev
+    days = Q(grain="d") & (
+        Q(day__gte=scope.start, day__lt=first) | Q(day__gte=last, day__lte=scope.end)
+    )
+    months = Q(grain="m", day__gte=first, day__lt=last)
+    return (days | months) & prev
 
 
 def measures(scope) -> dict[str, int]:
@@ -710,6 +734,46 @@ def measures_by_day(scope) -> dict[dt.date, dict[str, int]]:
     ):
         out[day][ACCOUNTABLE] = k
     return out
+
+
+def measures_by_period(scope, starts: list[dt.date]) -> list[dict[str, int]]:
+    """Each period ``[starts[i], starts[i+1])`` (the last ends with the scope) as its own range,
+    in one grouped query: a row counts for the period holding its day when its ``prev_day`` is
+    before the period's start (exact for distinct measures, as ``measures``). A period that is
+    one whole calendar month reads the monthly rows."""
+    import bisect
+
+    ends = [s - dt.timedelta(days=1) for s in starts[1:]] + [scope.end]
+    whole = [
+        s.day == 1 and _month_after(s) - dt.timedelta(days=1) == e
+        for s, e in zip(starts, ends, strict=True)
+    ]
+    grain = Q()
+    months = [s for s, w in zip(starts, whole, strict=True) if w]
+    daily = Q(grain="d", day__gte=scope.start, day__lte=scope.end)
+    for s in months:
+        daily &= ~Q(day__gte=s, day__lt=_month_after(s))
+    grain = daily | Q(grain="m", day__in=months)
+    qs = RollupBucket.objects.filter(grain & _filters(scope))
+    out: list[dict[str, int]] = [defaultdict(int) for _ in starts]
+    for day, prev, measure, total in (
+        qs.values_list("day", "prev_day", "measure").annotate(t=Sum("n")).order_by()
+    ):
+        i = bisect.bisect_right(starts, day) - 1
+        if i >= 0 and prev < starts[i]:
+            out[i][measure] += total
+    agents: list[set] = [set() for _ in starts]
+    for day, agent_id in (
+        qs.filter(measure__in=ACCOUNTABLE_MEASURES, n__gt=0)
+        .exclude(agent_id=0)
+        .values_list("day", "agent_id")
+        .distinct()
+        .order_by()
+    ):
+        agents[bisect.bisect_right(starts, day) - 1].add(agent_id)
+    for i, found in enumerate(agents):
+        out[i][ACCOUNTABLE] = len(found)
+    return [dict(d) for d in out]
 
 
 def measures_by_agent(scope) -> dict[int, dict[str, int]]:

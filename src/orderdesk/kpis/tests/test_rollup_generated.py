@@ -27,7 +27,13 @@ def figures(results):
 def scopes(rng):
     teams = list(Team.objects.filter(name__startswith="Gen team").values_list("pk", flat=True))
     agents = list(User.objects.filter(username__startswith="gen-").values_list("pk", flat=True))
-    out = [Scope(END - dt.timedelta(days=59), END), Scope(END, END)]
+    out = [
+        Scope(END - dt.timedelta(days=59), END),
+        Scope(END, END),
+        Scope(dt.date(2026, 11, 1), END),  # one whole month: the monthly rows
+        Scope(dt.date(2026, 10, 15), END),  # days, then a whole month
+        Scope(dt.date(2026, 10, 1), dt.date(2026, 11, 3), city="genpur"),  # month, then days
+    ]
     for _ in range(10):
         a = END - dt.timedelta(days=rng.randrange(60))
         b = min(END, a + dt.timedelta(days=rng.randrange(1, 30)))
@@ -94,3 +100,29 @@ def test_rollup_equals_raw_on_generated_world_and_after_changes(catalog):
     rollup.refresh()
     assert figures(compute_all(whole)) != base  # the changes moved the figures
     assert_equal(rng)
+
+
+def test_trend_points_equal_raw_for_each_period(catalog):
+    """Each chart point (a day, a week, or a calendar month) is the KPI over that period alone."""
+    from orderdesk.leads.seeding import ensure_default_settings
+
+    ensure_default_settings()
+    generate(Sizes(contacts=1500, days=45, end=END, seed=3))
+    rollup.rebuild()
+    scope = Scope(dt.date(2026, 10, 20), END)
+    # weekly periods (daily rows), then a partial and a whole month (monthly rows)
+    weekly = [scope.start + dt.timedelta(days=7 * i) for i in range(3)]
+    for starts in (weekly, [scope.start, dt.date(2026, 11, 1)]):
+        check_periods(scope, starts)
+
+
+def check_periods(scope, starts):
+    periods = rollup.measures_by_period(scope, starts)
+    ends = [s - dt.timedelta(days=1) for s in starts[1:]] + [scope.end]
+    for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        raw = figures(compute_all(Scope(start, end)))
+        from orderdesk.kpis.definitions import KPIS
+
+        assert {
+            k.key: (r.numerator, r.denominator) for k in KPIS for r in [k.from_measures(periods[i])]
+        } == raw
