@@ -142,6 +142,26 @@ def replicate(copies: int) -> dict:
     return {"replicate_seconds": round(time.perf_counter() - started, 1), "copies": copies}
 
 
+def add_monthly_rows() -> int:
+    """For a database rolled up before the monthly grain existed: derive the monthly rows from
+    the daily ones in SQL (the same mapping as ``kpis.rollup._grains``)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM kpis_rollupbucket WHERE grain = 'm'")
+        if cursor.fetchone()[0]:
+            return 0
+        cursor.execute(
+            "INSERT INTO kpis_rollupbucket "
+            "(grain, measure, level, agent_id, team_id, city, day, prev_day, n) "
+            "SELECT 'm', measure, level, agent_id, team_id, city, m, "
+            "CASE WHEN prev_day < m THEN prev_day ELSE m END, SUM(n) FROM "
+            "(SELECT *, date_trunc('month', day)::date AS m FROM kpis_rollupbucket "
+            "WHERE grain = 'd') d GROUP BY measure, level, agent_id, team_id, city, m, 8"
+        )
+        return cursor.rowcount
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--contacts", type=int, default=50000)
@@ -189,6 +209,9 @@ def main() -> None:
             t = time.perf_counter()
             report["rebuild"] = rollup.rebuild()
             report["rebuild_seconds"] = round(time.perf_counter() - t, 1)
+        else:
+            call_command("migrate", verbosity=0)
+            report["monthly_rows_added"] = add_monthly_rows()
         if args.replicate > 1:
             report.update(replicate(args.replicate))
         from orderdesk.kpis.models import RollupBucket
