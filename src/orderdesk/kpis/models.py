@@ -54,7 +54,7 @@ class RollupBucket(models.Model):
                 name="rollup_bucket_unique",
             )
         ]
-        indexes = [models.Index(fields=["grain", "level", "day"], name="rollup_bucket_grain_day")]
+        indexes = [models.Index(fields=["grain", "day"], name="rollup_bucket_grain_day")]
 
     def __str__(self) -> str:
         return f"{self.measure} {self.level} {self.day} = {self.n}"

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='rollupbucket',
-            index=models.Index(fields=['grain', 'level', 'day'], name='rollup_bucket_grain_day'),
+            index=models.Index(fields=['grain', 'day'], name='rollup_bucket_grain_day'),
         ),
         migrations.AddConstraint(
             model_name='rollupbucket',
