@@ -90,7 +90,8 @@ def replicate(copies: int) -> dict:
             offsets[label] = cursor.fetchone()[0]
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
-        for k in range(1, copies):
+        assert copies <= 26, "one letter per copy"
+    for k in range(1, copies):
             for label, unique in REPLICATED:
                 model = models[label]
                 cols, exprs = [], []
@@ -107,10 +108,10 @@ def replicate(copies: int) -> dict:
                         exprs.append(
                             f"CASE WHEN {f.column} = '' THEN '' ELSE {f.column} || '~{k}' END"
                         )
-                    elif f.name in unique:  # 'R<k>' replaces the first two characters
+                    elif f.name in unique:  # one letter per copy replaces the first two
                         exprs.append(
                             f"CASE WHEN {f.column} = '' THEN '' "
-                            f"ELSE 'R{k}' || substr({f.column}, 3) END"
+                            f"ELSE '{chr(64 + k)}' || substr({f.column}, 3) END"
                         )
                     else:
                         exprs.append(f.column)
