@@ -91,7 +91,7 @@ def replicate(copies: int) -> dict:
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         assert copies <= 26, "one letter per copy"
-    for k in range(1, copies):
+        for k in range(1, copies):
             for label, unique in REPLICATED:
                 model = models[label]
                 cols, exprs = [], []
