@@ -173,6 +173,7 @@ def main() -> None:
     parser.add_argument("--replicate", type=int, default=1)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--reuse", metavar="DATABASE")
+    parser.add_argument("--name", default="wt_kpi_bench_dash", help="scratch database name")
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--verify", type=int, default=0, metavar="SCOPES")
     args = parser.parse_args()
@@ -180,7 +181,7 @@ def main() -> None:
     import psycopg
 
     server = os.environ.get("BENCH_PG_URL") or os.environ.get("DATABASE_URL") or DEFAULT_PG_SERVER
-    name = args.reuse or "wt_kpi_bench_dash"
+    name = args.reuse or args.name
     admin = _with_db(server, "postgres")
     if not args.reuse:
         with psycopg.connect(admin, autocommit=True) as conn:
