@@ -4,31 +4,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('kpis', '0001_initial'),
+        ("kpis", "0001_initial"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='rollupbucket',
-            name='rollup_bucket_unique',
+            model_name="rollupbucket",
+            name="rollup_bucket_unique",
         ),
         migrations.RemoveIndex(
-            model_name='rollupbucket',
-            name='rollup_bucket_level_day',
+            model_name="rollupbucket",
+            name="rollup_bucket_level_day",
         ),
         migrations.AddField(
-            model_name='rollupbucket',
-            name='grain',
-            field=models.CharField(default='d', help_text='d: one IST day; m: a calendar month (day = its 1st)', max_length=1),
+            model_name="rollupbucket",
+            name="grain",
+            field=models.CharField(
+                default="d",
+                help_text="d: one IST day; m: a calendar month (day = its 1st)",
+                max_length=1,
+            ),
         ),
         migrations.AddIndex(
-            model_name='rollupbucket',
-            index=models.Index(fields=['grain', 'day'], name='rollup_bucket_grain_day'),
+            model_name="rollupbucket",
+            index=models.Index(fields=["grain", "day"], name="rollup_bucket_grain_day"),
         ),
         migrations.AddConstraint(
-            model_name='rollupbucket',
-            constraint=models.UniqueConstraint(fields=('grain', 'measure', 'level', 'agent_id', 'team_id', 'city', 'day', 'prev_day'), name='rollup_bucket_unique'),
+            model_name="rollupbucket",
+            constraint=models.UniqueConstraint(
+                fields=(
+                    "grain",
+                    "measure",
+                    "level",
+                    "agent_id",
+                    "team_id",
+                    "city",
+                    "day",
+                    "prev_day",
+                ),
+                name="rollup_bucket_unique",
+            ),
         ),
     ]
