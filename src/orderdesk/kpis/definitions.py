@@ -415,8 +415,20 @@ class Kpi:
     target: float | None = None
 
     def compute(self, scope: Scope) -> KpiResult:
+        """The reference: straight from the raw rows."""
         num = self.numerator(scope)
         den = self.denominator(scope) if self.denominator is not None else None
+        return self.result(num, den)
+
+    def from_measures(self, sums: dict[str, int]) -> KpiResult:
+        """The same figure from roll-up sums (``kpis.rollup.measures``)."""
+        from orderdesk.kpis.rollup import value_of
+
+        num = value_of(self.numerator.__name__, sums)
+        den = value_of(self.denominator.__name__, sums) if self.denominator is not None else None
+        return self.result(num, den)
+
+    def result(self, num: int, den: int | None) -> KpiResult:
         if self.kind == "count":
             value: float | None = float(num)
         elif not den:
@@ -684,4 +696,15 @@ SCORECARD_KEYS: tuple[str, ...] = (
 
 
 def compute_all(scope: Scope) -> list[KpiResult]:
+    """Every KPI from the raw rows (the reference implementation)."""
     return [kpi.compute(scope) for kpi in KPIS]
+
+
+def compute_all_rollup(scope: Scope, *, refresh: bool = True) -> list[KpiResult]:
+    """Every KPI from the daily roll-ups (equal to ``compute_all``; docs/kpis.md)."""
+    from orderdesk.kpis import rollup
+
+    if refresh:
+        rollup.refresh(wait=False)
+    sums = rollup.measures(scope)
+    return [kpi.from_measures(sums) for kpi in KPIS]

@@ -15,7 +15,7 @@ from pydantic import Field
 from orderdesk.accounts.permissions import Perm
 from orderdesk.api.auth import acting_user
 from orderdesk.api.schemas import AUTH_ERRORS, INPUT_ERRORS
-from orderdesk.kpis.definitions import compute_all
+from orderdesk.kpis.definitions import compute_all_rollup
 from orderdesk.kpis.selectors import build_scope
 
 router = Router(tags=["kpis"])
@@ -88,5 +88,5 @@ def kpis(request, params: Query[KpiQuery]):
             "team": scope.team_id,
             "city": scope.city,
         },
-        "kpis": [r.as_dict() for r in compute_all(scope)],
+        "kpis": [r.as_dict() for r in compute_all_rollup(scope)],  # roll-ups == raw
     }
