@@ -12,6 +12,8 @@ export ORDERDESK_PUBLIC_URL="${ORDERDESK_PUBLIC_URL:-http://127.0.0.1:${PORT}}"
 "$BIN/orderdesk" sla_sweep --schedule >/dev/null
 # ...and the S4 retention job (daily: anonymise customers past the retention period).
 "$BIN/orderdesk" retention --schedule >/dev/null
+# ...and the KPI roll-up refresh (the supervisor dashboard reads daily roll-ups).
+"$BIN/orderdesk" kpis_rollup --schedule >/dev/null
 "$BIN/orderdesk" worker --interval 1 --no-reload >var/worker.log 2>&1 &
 WORKER=$!
 trap 'kill "$WORKER" 2>/dev/null || true' EXIT INT TERM
