@@ -49,6 +49,7 @@ class Entry:
 
 API: dict[str, Entry] = {
     "GET /api/v1/health": Entry(PUBLIC, "load balancers and uptime checks"),
+    "GET /api/v1/ready": Entry(PUBLIC, "readiness: load balancers take a process in or out"),
     "POST /api/v1/auth/token": Entry(PUBLIC, "sign-in: the credentials are the check"),
     "GET /api/v1/me": Entry((*STAFF, *CLIENTS), "every signed-in user reads who they are"),
     # Catalog and quotes are public so the app can quote before sign-in (SPEC §11).
@@ -157,10 +158,41 @@ CONSOLE: dict[str, Entry] = {
     # S2: the audited "show full number" (the call, the callback, the pickup).
     "POST console:reveal_phone": Entry(("sales", "cx", "ops")),
     "POST console:reveal_payment": Entry(("ops",), "paying the customer at pickup"),
+    # S4: a customer's data export and erasure (customers.data_rights).
+    "GET console:customer_privacy": Entry(("admin",)),
+    "GET console:customer_privacy_detail": Entry(("admin",)),
+    "GET console:customer_export": Entry(("admin",), "audited: the customer's own data"),
+    "POST console:customer_erase": Entry(("admin",)),
+    # Two-factor sign-in: every console user may enrol and verify (enforced per role by setting).
+    "GET console:two_factor_setup": Entry(STAFF),
+    "POST console:two_factor_setup": Entry(STAFF),
+    "GET console:two_factor_verify": Entry(STAFF),
+    "POST console:two_factor_verify": Entry(STAFF),
+    # Lead imports (leads.import) and masked, audited CSV exports (data.export).
+    "GET console:import_list": Entry(("supervisor", "admin")),
+    "POST console:import_list": Entry(("supervisor", "admin")),
+    "GET console:import_detail": Entry(("supervisor", "admin")),
+    "GET console:import_progress": Entry(("supervisor", "admin")),
+    "GET console:import_errors": Entry(("supervisor", "admin")),
+    "GET console:export_page": Entry(("supervisor",)),
+    "GET console:export_leads": Entry(("supervisor",)),
+    "GET console:export_orders": Entry(("supervisor",)),
+    # KPIs (SPEC §7): drill-down, exports, audits of agents' work (audits.run).
+    "GET console:kpi_drill": Entry(("supervisor",)),
+    "GET console:kpi_export": Entry(("supervisor",)),
+    "GET console:kpi_audits": Entry(("supervisor",)),
+    "POST console:kpi_audits": Entry(("supervisor",)),
+    "GET console:kpi_audit": Entry(("supervisor",)),
+    "POST console:kpi_audit": Entry(("supervisor",)),
+    "GET console:kpi_audit_export": Entry(("supervisor",)),
 }
 
 #: Console URL names served without a row above, and why (each one is still checked to exist).
-CONSOLE_NOT_IN_MATRIX: dict[str, str] = {}
+CONSOLE_NOT_IN_MATRIX: dict[str, str] = {
+    "metrics": "Prometheus scrapes /metrics with the METRICS_TOKEN bearer, not as a role: 404 "
+    "without a configured token, 401 without one, 403 with a wrong one "
+    "(core/tests/test_metrics.py)",
+}
 
 
 @dataclass(frozen=True)

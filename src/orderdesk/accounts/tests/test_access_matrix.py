@@ -109,6 +109,7 @@ def _ticket_action(w, role):
 
 API_REQUESTS: dict[str, Callable] = {
     "GET /api/v1/health": lambda w, r: Req("/api/v1/health"),
+    "GET /api/v1/ready": lambda w, r: Req("/api/v1/ready"),
     "POST /api/v1/auth/token": lambda w, r: Req(
         "/api/v1/auth/token", {"username": "sita", "password": w.password}
     ),
@@ -334,7 +335,68 @@ CONSOLE_REQUESTS: dict[str, Callable] = {
     "POST console:reveal_payment": lambda w, r: form(
         reverse("console:reveal_payment", args=[w.order_own.number])
     ),
+    "GET console:customer_privacy": lambda w, r: Req(
+        reverse("console:customer_privacy"), query={"q": "Erin"}
+    ),
+    "GET console:customer_privacy_detail": lambda w, r: Req(
+        reverse("console:customer_privacy_detail", args=[w.erin.pk])
+    ),
+    "GET console:customer_export": lambda w, r: Req(
+        reverse("console:customer_export", args=[w.erin.pk])
+    ),
+    "POST console:customer_erase": lambda w, r: form(
+        reverse("console:customer_erase", args=[w.erin.pk]), {"confirm": "ERASE"}
+    ),
+    "GET console:two_factor_setup": lambda w, r: Req(reverse("console:two_factor_setup")),
+    "POST console:two_factor_setup": lambda w, r: form(
+        reverse("console:two_factor_setup"), {"otp": "000000"}, ok=(400,)
+    ),
+    "GET console:two_factor_verify": lambda w, r: Req(reverse("console:two_factor_verify")),
+    "POST console:two_factor_verify": lambda w, r: form(
+        reverse("console:two_factor_verify"), {"otp": "000000"}
+    ),
+    "GET console:import_list": lambda w, r: Req(reverse("console:import_list")),
+    "POST console:import_list": lambda w, r: Req(
+        reverse("console:import_list"),
+        {"campaign": "matrix-upload", "file": _upload()},
+        content_type="multipart",
+    ),
+    "GET console:import_detail": lambda w, r: Req(
+        reverse("console:import_detail", args=[w.import_job.pk])
+    ),
+    "GET console:import_progress": lambda w, r: Req(
+        reverse("console:import_progress", args=[w.import_job.pk])
+    ),
+    "GET console:import_errors": lambda w, r: Req(
+        reverse("console:import_errors", args=[w.import_job.pk])
+    ),
+    "GET console:export_page": lambda w, r: Req(reverse("console:export_page")),
+    "GET console:export_leads": lambda w, r: Req(reverse("console:export_leads")),
+    "GET console:export_orders": lambda w, r: Req(reverse("console:export_orders")),
+    "GET console:kpi_drill": lambda w, r: Req(
+        reverse("console:kpi_drill", args=["create_order_pct"])
+    ),
+    "GET console:kpi_export": lambda w, r: Req(reverse("console:kpi_export", args=["kpis"])),
+    "GET console:kpi_audits": lambda w, r: Req(reverse("console:kpi_audits")),
+    "POST console:kpi_audits": lambda w, r: form(
+        reverse("console:kpi_audits"),
+        {"subject": "call", "size": "1", "from": w.month_ago, "to": w.today},
+    ),
+    "GET console:kpi_audit": lambda w, r: Req(reverse("console:kpi_audit", args=[w.audit.pk])),
+    "POST console:kpi_audit": lambda w, r: form(
+        reverse("console:kpi_audit", args=[w.audit.pk]),
+        {**dict.fromkeys(w.audit_items, "pass"), "notes": "Every pre-check on the call"},
+    ),
+    "GET console:kpi_audit_export": lambda w, r: Req(reverse("console:kpi_audit_export")),
 }
+
+
+def _upload():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(
+        "matrix-upload.csv", b"name,phone,source\nNeha Gupta,9812340077,campaign\n", "text/csv"
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -586,6 +648,30 @@ def build_world() -> SimpleNamespace:
 
     survey = CsatSurvey.objects.get(ticket=resolved)
 
+    # S4: a customer with nothing the law keeps (no order): erasable.
+    erin, _ = get_or_create_customer(name="Erin Das", phone="9812349999")
+    # A finished lead import (its page, progress and error report).
+    from orderdesk.leads.imports import create_import_job, run_import
+
+    import_job = create_import_job(
+        file_name="matrix-campaign.csv",
+        data=b"name,phone,source\nNeha Gupta,9812340066,campaign\nBad Row,123,campaign\n",
+        actor=users["supervisor"],
+    )
+    run_import(import_job)
+    # An audit of an agent's call, drawn and waiting to be scored.
+    from orderdesk.kpis.actions import draw_audit_sample
+    from orderdesk.kpis.rules import CHECKLISTS
+
+    (audit,) = draw_audit_sample(
+        subject="order",
+        size=1,
+        drawn_by=users["supervisor"],
+        since=today_ist() - dt.timedelta(days=30),
+        until=today_ist(),
+        seed=1,
+    )
+
     failed_message = Message.objects.filter(order=order_own).first()
     Message.objects.filter(pk=failed_message.pk).update(status=MessageStatus.FAILED)
 
@@ -611,6 +697,12 @@ def build_world() -> SimpleNamespace:
         survey_phone=meena.phone,
         csat_token=cx.csat_token(survey),
         failed_message=failed_message,
+        erin=erin,
+        import_job=import_job,
+        audit=audit,
+        audit_items=[item.key for item in CHECKLISTS[audit.subject]],
+        today=today_ist().isoformat(),
+        month_ago=(today_ist() - dt.timedelta(days=30)).isoformat(),
     )
 
 
@@ -681,10 +773,21 @@ def assert_nothing_leaks(body: str, key: str, req: Req) -> None:
         assert upi not in body, f"{key} shows the full UPI ID {upi}"
 
 
+# S2/S3: reads of personal data in bulk (exports) are audited: these GETs write one event.
+AUDITED_READS = {
+    "GET console:customer_export": "S4: the customer's data export",
+    "GET console:export_leads": "S2: a CSV export of leads",
+    "GET console:export_orders": "S2: a CSV export of orders",
+    "GET console:kpi_export": "a CSV export of a KPI table",
+    "GET console:kpi_audit_export": "a CSV export of audit results",
+}
+
 # S3: every allowed POST/PATCH writes at least one audit event, but these, which change nothing.
 WRITES_NOTHING = {
     "POST /api/v1/disposition-suggestions": "a suggestion is computed, not stored",
     "POST console:logout": "ends the session only",
+    "POST console:two_factor_setup": "a wrong code enrols nothing",
+    "POST console:two_factor_verify": "no authenticator yet: sent to enrol, nothing recorded",
 }
 
 
@@ -706,6 +809,8 @@ def _send(client: Client, method: str, req: Req):
         path = f"{path}?{urlencode(req.query)}"
     if method == "GET":
         return client.get(path, headers=req.headers)
+    if req.content_type == "multipart":
+        return client.post(path, data=req.data or {}, headers=req.headers)
     if req.content_type == "form":
         return client.generic(
             method,
@@ -753,7 +858,8 @@ def test_cell(world, db, kind, key, role):
         events_before = AuditEvent.objects.count()
         response = _send(client, method, req)
         status = response.status_code
-        body = response.content[:400]
+        content = b"".join(response) if response.streaming else response.content
+        body = content[:400]
         if req.ok:
             assert status in req.ok, (status, body)
         else:
@@ -761,8 +867,11 @@ def test_cell(world, db, kind, key, role):
         if not req.signs_out:
             assert not (status == 302 and "/console/login/" in response.get("Location", "")), body
         if method == "GET":
-            assert_nothing_leaks(response.content.decode(errors="replace"), key, req)
-            assert AuditEvent.objects.count() == events_before, f"{key}: a read wrote an event"
+            assert_nothing_leaks(content.decode(errors="replace"), key, req)
+            if key in AUDITED_READS:
+                assert AuditEvent.objects.count() == events_before + 1, f"{key}: not audited"
+            else:
+                assert AuditEvent.objects.count() == events_before, f"{key}: a read wrote an event"
         elif key not in WRITES_NOTHING:
             assert AuditEvent.objects.count() > events_before, f"{key}: a write wrote no event"
         return

@@ -256,6 +256,25 @@ def _customers():
             )(k.customer()),
             "address.create",
         ),
+        # S4: the customer's data export, erasure, and the retention job.
+        "customers.actions.export_customer_data": _s(
+            lambda k: (lambda cu: lambda: c.export_customer_data(cu))(k.customer()),
+            "customer.export",
+        ),
+        "customers.actions.erase_customer": _s(
+            lambda k: (lambda cu: lambda: c.erase_customer(cu))(k.customer()),
+            "customer.erase",
+        ),
+        "customers.actions.anonymise_expired_customers": _s(
+            lambda k: (
+                lambda cu: (
+                    lambda: c.anonymise_expired_customers(
+                        now=cu.created_at + dt.timedelta(days=20 * 365)
+                    )
+                )
+            )(k.customer()),
+            "customer.anonymise",
+        ),
     }
 
 
