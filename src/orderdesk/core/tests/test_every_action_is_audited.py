@@ -29,6 +29,7 @@ WRITE_MODULES = (
     "orderdesk.catalog.actions",
     "orderdesk.customers.actions",
     "orderdesk.leads.actions",
+    "orderdesk.leads.imports",  # lead imports: the job and its run (issue 10)
     "orderdesk.orders.actions",
     "orderdesk.orders.lifecycle",
     "orderdesk.cx.actions",
@@ -41,6 +42,13 @@ NOT_WRITES: dict[str, str] = {
     "catalog.actions.active_variant": "a read",
     "leads.actions.current_policy": "a read",
     "leads.actions.mark_notifications_read": "the reader's own inbox state, not a record change",
+    "leads.imports.parse_source": "parses a cell",
+    "leads.imports.file_format": "a check on the file's name",
+    "leads.imports.count_rows": "a read of the file",
+    "leads.imports.sha256_of": "a digest",
+    "leads.imports.import_key": "builds a key",
+    "leads.imports.previous_import_of_same_file": "a read",
+    "leads.imports.error_report_rows": "a read (the error report's rows)",
     "orders.actions.agent_error_count": "a read",
     "orders.actions.check_agent_allowed": "a check (raises or returns)",
     "orders.actions.gate_problems": "a check (M2/M3 pre-checks)",
@@ -373,6 +381,24 @@ def _leads():
     }
 
 
+def _imports():
+    from orderdesk.leads import imports as li
+
+    csv = b"name,phone,device\nPriya Shah,9812300001,iPhone 15 128 GB\nNo Phone,12345,\n"
+
+    def job(k):
+        return li.create_import_job(
+            file_name="diwali.csv", data=csv, campaign="Diwali", actor=k.cast["supervisor"]
+        )
+
+    return {
+        "leads.imports.create_import_job": _s(lambda k: lambda: job(k), "lead_import.create"),
+        "leads.imports.run_import": _s(
+            lambda k: (lambda j: lambda: li.run_import(j))(job(k)), "lead_import.finish"
+        ),
+    }
+
+
 def _orders():
     from orderdesk.orders import actions as oa
     from orderdesk.orders import lifecycle as lc
@@ -691,7 +717,7 @@ SCENARIOS: dict = {}
 
 def scenarios() -> dict:
     if not SCENARIOS:
-        for part in (_accounts, _catalog, _customers, _leads, _orders, _cx, _messaging):
+        for part in (_accounts, _catalog, _customers, _leads, _imports, _orders, _cx, _messaging):
             SCENARIOS.update(part())
     return SCENARIOS
 
