@@ -116,3 +116,29 @@ def make_catalog() -> dict:
         "morning": morning,
         "evening": evening,
     }
+
+
+def agent_order_request(catalog: dict, **changes):
+    """An agent's order request that passes every M1-M5 gate (Asha's phone, the catalog's
+    128 GB variant, its morning slot, UPI); ``changes`` override any field."""
+    from orderdesk.orders.actions import OrderRequest
+
+    values = {
+        "customer_name": "Asha Rao",
+        "customer_phone": "98765 43210",
+        "line1": "14, 3rd Cross, 5th Block",
+        "landmark": "Opposite Forum Mall",
+        "city": "Bengaluru",
+        "pincode": "560034",
+        "slot_id": catalog["morning"].pk,
+        "payment_method": "upi",
+        "upi_id": "asha.rao@okaxis",
+        "variant_id": catalog["v128"].pk,
+        "answers": {"screen": "scratched", "body": "good"},
+        "reason": "customer_requested_help",
+        "consent_confirmed": True,
+        "consent_statement": "Yes, please place the order",
+        "price_confirmed": True,
+    }
+    values.update(changes)
+    return OrderRequest(**values)

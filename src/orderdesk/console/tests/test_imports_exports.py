@@ -223,26 +223,11 @@ def test_lead_export_masks_phones_filters_and_is_audited(world, client_for, cast
 
 
 def test_order_export_masks_payment_details(world, client_for, cast):
-    from orderdesk.orders.actions import OrderRequest, create_order
+    from orderdesk.orders.actions import create_order
+    from orderdesk.testing.factories import agent_order_request
 
     create_order(
-        OrderRequest(
-            customer_name="Asha Rao",
-            customer_phone="98765 43210",
-            line1="14, 3rd Cross, 5th Block",
-            landmark="Opposite Forum Mall",
-            city="Bengaluru",
-            pincode="560034",
-            slot_id=world["morning"].pk,
-            payment_method="upi",
-            upi_id="asha.rao@okaxis",
-            variant_id=world["v128"].pk,
-            answers={"screen": "scratched", "body": "good"},
-            reason="customer_requested_help",
-            consent_confirmed=True,
-            consent_statement="Yes, please place the order",
-            price_confirmed=True,
-        ),
+        agent_order_request(world),
         actor=cast["sales"],
         channel="agent",
     )

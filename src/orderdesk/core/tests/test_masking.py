@@ -115,27 +115,12 @@ def test_the_audit_trail_never_stores_a_full_number(db):
 @pytest.fixture
 def order(cast, catalog):
     from orderdesk.leads.seeding import ensure_default_settings
-    from orderdesk.orders.actions import OrderRequest, create_order
+    from orderdesk.orders.actions import create_order
+    from orderdesk.testing.factories import agent_order_request
 
     ensure_default_settings()
     return create_order(
-        OrderRequest(
-            customer_name="Asha Rao",
-            customer_phone="98765 43210",
-            line1="14, 3rd Cross, 5th Block",
-            landmark="Opposite Forum Mall",
-            city="Bengaluru",
-            pincode="560034",
-            slot_id=catalog["morning"].pk,
-            payment_method="upi",
-            upi_id="asha.rao@okaxis",
-            variant_id=catalog["v128"].pk,
-            answers={"screen": "scratched", "body": "good"},
-            reason="customer_requested_help",
-            consent_confirmed=True,
-            consent_statement="Yes, please place the order",
-            price_confirmed=True,
-        ),
+        agent_order_request(catalog),
         actor=cast["sales"],
         channel="agent",
     )
