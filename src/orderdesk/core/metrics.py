@@ -20,9 +20,11 @@ endpoint is off).
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import logging
 import os
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -35,8 +37,9 @@ from prometheus_client import (
     Counter,
     Histogram,
     generate_latest,
+    multiprocess,
 )
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.core import GaugeMetricFamily
 
 from orderdesk.core.errors import DomainError
 
@@ -60,50 +63,37 @@ def observe_request(route: str, method: str, status: int, seconds: float) -> Non
     REQUESTS.labels(route=route, method=method, status=str(status)).inc()
 
 
+# The business metrics registry. core stands below every domain app, so it cannot read
+# their tables; each domain app registers the metrics of its own tables here from its
+# AppConfig.ready() (orders, messaging, leads, cx). A producer takes ``now`` and returns
+# its metric families; a DatabaseError from any of them turns the scrape's
+# orderdesk_database_up to 0. ``position`` keeps the exposition's order stable.
+BusinessMetrics = Callable[[dt.datetime], list]
+_BUSINESS_METRICS: dict[str, tuple[int, BusinessMetrics]] = {}
+
+
+def register_business_metrics(name: str, producer: BusinessMetrics, *, position: int) -> None:
+    """Add (or replace, by ``name``) a producer of business metric families."""
+    _BUSINESS_METRICS[name] = (position, producer)
+
+
+def business_metric_producers() -> list[tuple[str, BusinessMetrics]]:
+    ordered = sorted(_BUSINESS_METRICS.items(), key=lambda item: (item[1][0], item[0]))
+    return [(name, producer) for name, (_position, producer) in ordered]
+
+
 class BusinessCollector:
     """The product's gauges and counters, read from the database at each scrape."""
 
     def collect(self):
-        from django.db.models import Count, Q
-
-        from orderdesk.cx.models import Ticket
-        from orderdesk.leads.choices import FollowUpStatus
-        from orderdesk.leads.models import FollowUp
-        from orderdesk.messaging.choices import MessageStatus
-        from orderdesk.messaging.models import Message
-        from orderdesk.orders.models import DuplicateAttempt, Order
-
         up = GaugeMetricFamily("orderdesk_database_up", "1 when the database answered the scrape.")
         try:
             now = timezone.now()
-            orders = CounterMetricFamily(
-                "orderdesk_orders_created", "Orders created, by channel.", labels=["channel"]
-            )
-            for row in Order.objects.values("channel").annotate(n=Count("id")).order_by():
-                orders.add_metric([row["channel"]], row["n"])
-            duplicates = CounterMetricFamily(
-                "orderdesk_duplicate_orders_refused",
-                "Attempts refused because the customer already had an open order for the device.",
-                labels=["channel"],
-            )
-            for row in (
-                DuplicateAttempt.objects.values("channel").annotate(n=Count("id")).order_by()
-            ):
-                duplicates.add_metric([row["channel"]], row["n"])
-            message_counts = Message.objects.aggregate(
-                pending=Count(
-                    "id", filter=Q(status__in=[MessageStatus.QUEUED, MessageStatus.HELD])
-                ),
-                failed=Count("id", filter=Q(status=MessageStatus.FAILED)),
-            )
-            follow_ups = FollowUp.objects.aggregate(
-                due=Count("id", filter=Q(status=FollowUpStatus.PENDING, due_at__lte=now)),
-                missed=Count("id", filter=Q(status=FollowUpStatus.MISSED)),
-            )
-            breaches = Ticket.objects.aggregate(
-                first_response=Count("id", filter=Q(first_response_breached_at__isnull=False)),
-                resolution=Count("id", filter=Q(resolution_breached_at__isnull=False)),
-            )
+            families = [
+                family
+                for _name, producer in business_metric_producers()
+                for family in producer(now)
+            ]
         except DatabaseError as exc:
             logger.warning("metrics: database unavailable: %s", exc)
             up.add_metric([], 0)
@@ -111,41 +101,12 @@ class BusinessCollector:
             return
         up.add_metric([], 1)
         yield up
-        yield orders
-        yield duplicates
-        yield GaugeMetricFamily(
-            "orderdesk_messages_pending",
-            "Messages in the outbox not yet sent (queued or held).",
-            value=message_counts["pending"],
-        )
-        yield GaugeMetricFamily(
-            "orderdesk_messages_failed",
-            "Messages whose last try failed.",
-            value=message_counts["failed"],
-        )
-        yield GaugeMetricFamily(
-            "orderdesk_follow_ups_due",
-            "Pending follow-ups whose time has come.",
-            value=follow_ups["due"],
-        )
-        yield GaugeMetricFamily(
-            "orderdesk_follow_ups_missed",
-            "Follow-ups marked missed (D10).",
-            value=follow_ups["missed"],
-        )
-        sla = CounterMetricFamily(
-            "orderdesk_ticket_sla_breaches", "Tickets that breached an SLA clock.", labels=["clock"]
-        )
-        sla.add_metric(["first_response"], breaches["first_response"])
-        sla.add_metric(["resolution"], breaches["resolution"])
-        yield sla
+        yield from families
 
 
 def exposition() -> bytes:
     """The text exposition: this server's request metrics, then the business metrics."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        from prometheus_client import multiprocess
-
         process_registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(process_registry)
     else:

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Q, Value, When
+from django.db.models import Q
+from django.utils import timezone
 
 from orderdesk.core import audit
+from orderdesk.core.context import acting_as, current_ip, current_via
 from orderdesk.core.errors import ValidationFailed
 from orderdesk.core.models import AuditEvent
 from orderdesk.core.phones import mask_phone, normalise_phone
 from orderdesk.customers.models import Address, Customer
+from orderdesk.customers.privacy import (
+    ANONYMISED,
+    ANONYMISED_NAME,
+    conf,
+    contributors,
+    customer_records,
+    due_for_anonymisation,
+    erasure_refusal,
+)
 from orderdesk.customers.validators import clean_pincode
 
 PREFERENCE_FIELDS = ("language", "whatsapp_opt_in", "do_not_contact", "accessibility_needs")
@@ -111,9 +122,6 @@ def add_address(
 
 # --- S4: the customer's rights and the retention period --------------------------------
 
-ANONYMISED_NAME = "Anonymised customer"
-ANONYMISED = "anonymised"
-
 
 def _plain(instance) -> dict:
     """A row as JSON-ready data: every concrete field, foreign keys by id."""
@@ -137,10 +145,6 @@ def export_customer_data(customer: Customer, *, actor=None) -> dict:
     Full values (phones, payment details), because the export is for the customer
     themselves; the audit event records who exported it and what it held (counts only).
     """
-    from django.utils import timezone
-
-    from orderdesk.customers.privacy import customer_records
-
     with transaction.atomic():
         sections = {
             name: [_plain(row) for row in qs.order_by("pk")]
@@ -169,55 +173,20 @@ def _anonymise(customer: Customer, *, reason: str, now) -> dict:
     dispositions, channels, city, state and pincode (the KPIs' city scope and service
     areas need them; a pincode is an area, not a door).
     """
-    from orderdesk.customers.privacy import customer_records
-
     records = customer_records(customer)
     words = [customer.name, customer.phone, customer.masked_phone, customer.email]
     words += [customer.alternate_phone]
     for address in records["addresses"]:
         words += [address.line1, address.landmark, str(address)]
-    for order in records["orders"]:
-        words += [order.upi_id, order.bank_account_number]
+    for contributor in contributors():
+        words += contributor.personal_words(records)
 
     counts = {}
     counts["addresses"] = records["addresses"].update(
         line1=ANONYMISED, line2="", landmark=ANONYMISED
     )
-    counts["orders"] = records["orders"].update(
-        upi_id=Case(When(upi_id="", then=Value("")), default=Value(ANONYMISED)),
-        bank_account_number=Case(
-            When(bank_account_number="", then=Value("")), default=Value(ANONYMISED)
-        ),
-        ifsc=Case(When(ifsc="", then=Value("")), default=Value(ANONYMISED)),
-        payment_reference="",
-        special_instructions="",
-        consent_statement="",
-        duplicate_override_reason="",
-        cancellation_notes="",
-    )
-    events = 0
-    for event in records["order_events"]:
-        event.note = ""
-        event.data = audit.scrub(event.data)
-        event.save(update_fields=["note", "data"])
-        events += 1
-    counts["order_events"] = events
-    counts["order_errors"] = records["order_errors"].update(notes="")
-    counts["order_requests"] = records["order_requests"].delete()[0]  # replayable responses
-    counts["contacts"] = records["contacts"].update(notes="", customer_words="")
-    counts["notifications"] = records["notifications"].update(message=ANONYMISED)
-    counts["tickets"] = records["tickets"].update(notes="", resolution="", escalation_reason="")
-    actions = 0
-    for action in records["ticket_actions"]:
-        action.text = ""
-        action.data = audit.scrub(action.data)
-        action.save(update_fields=["text", "data"])
-        actions += 1
-    counts["ticket_actions"] = actions
-    counts["csat"] = records["csat"].update(comment="")
-    counts["messages"] = records["messages"].update(
-        recipient="", subject="", body="", last_error=""
-    )
+    for contributor in contributors():
+        counts.update(contributor.anonymise(records))
 
     Customer.objects.filter(pk=customer.pk).update(
         name=ANONYMISED_NAME,
@@ -232,17 +201,10 @@ def _anonymise(customer: Customer, *, reason: str, now) -> dict:
 
     # The audit trail: the one sanctioned redaction (core.audit.redact), then its own event.
     own = Q(object_type="customers.customer", object_id=str(customer.pk))
-    for name, label in (
-        ("addresses", "customers.address"),
-        ("orders", "orders.order"),
-        ("leads", "leads.lead"),
-        ("contacts", "leads.contactattempt"),
-        ("follow_ups", "leads.followup"),
-        ("tickets", "cx.ticket"),
-        ("ticket_actions", "cx.ticketaction"),
-        ("csat", "cx.csatsurvey"),
-        ("messages", "messaging.message"),
-    ):
+    labels = {"addresses": "customers.address"}
+    for contributor in contributors():
+        labels.update(contributor.audit_labels)
+    for name, label in labels.items():
         ids = [str(pk) for pk in records[name].values_list("pk", flat=True)]
         if ids:
             own |= Q(object_type=label, object_id__in=ids)
@@ -261,11 +223,6 @@ def erase_customer(customer: Customer, *, actor=None, now=None) -> dict:
     (``erasure_payment_records_kept``) or when already erased (``already_erased``).
     Returns the counts of anonymised rows by kind.
     """
-    from django.utils import timezone
-
-    from orderdesk.core.context import acting_as, current_ip, current_via
-    from orderdesk.customers.privacy import erasure_refusal
-
     now = now or timezone.now()
     with transaction.atomic():
         locked = Customer.objects.select_for_update().get(pk=customer.pk)
@@ -285,10 +242,6 @@ def anonymise_expired_customers(*, now=None, batch_size: int | None = None) -> i
     One transaction per customer, re-checked under the row lock, so a customer who
     comes back (a new order) between the selection and the write is left alone.
     """
-    from django.utils import timezone
-
-    from orderdesk.customers.privacy import conf, due_for_anonymisation
-
     now = now or timezone.now()
     limit = batch_size or conf().batch_size
     done = 0

@@ -7,6 +7,11 @@ Reads only (the writes are ``customers.actions.export_customer_data``,
 - ``erasure_refusal(customer)``: the rule that forbids erasing them now, or None;
 - ``due_for_anonymisation(now)``: the customers whose retention period has run out.
 
+The other apps' tables are above ``customers`` in the layers (docs/architecture.md), so
+this module does not import them: each app that holds a customer's rows registers a
+``PrivacyContributor`` from its ``AppConfig.ready()`` (orders, leads, cx, messaging), and
+the functions here ask every contributor in ``position`` order.
+
 Decisions (docs/security.md, docs/decisions.md):
 
 - **Last activity** is the latest change to the customer, their orders, leads, tickets
@@ -23,13 +28,18 @@ Decisions (docs/security.md, docs/decisions.md):
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, QuerySet
 from django.utils import timezone
 
+from orderdesk.core.errors import Conflict, DomainError
 from orderdesk.customers.models import Address, Customer
+
+ANONYMISED_NAME = "Anonymised customer"
+ANONYMISED = "anonymised"
 
 
 @dataclass(frozen=True)
@@ -50,107 +60,73 @@ def conf() -> RetentionSettings:
     )
 
 
+@dataclass(frozen=True)
+class PrivacyContributor:
+    """One app's part in S4: its rows of a customer, how to forget them, what keeps them.
+
+    - ``records(customer)``: the app's sections of the export, by name, in order;
+    - ``anonymise(records)``: blank the personal data in those sections (``records`` holds
+      every app's sections); returns row counts by section;
+    - ``personal_words(records)``: personal values to scrub from the audit trail;
+    - ``audit_labels``: section name -> the ``AuditEvent.object_type`` of its rows;
+    - ``keeps_customer(now, cutoff, keep_since)``: querysets correlated on the customer
+      (``OuterRef("pk")``) whose existence keeps the customer from the retention job;
+    - ``erasure_refusal(customer, now)``: the DomainError that forbids erasure, or None.
+    """
+
+    name: str
+    position: int
+    records: Callable[[Customer], dict[str, QuerySet]]
+    anonymise: Callable[[dict[str, QuerySet]], dict[str, int]] = lambda records: {}
+    personal_words: Callable[[dict[str, QuerySet]], list[str]] = lambda records: []
+    audit_labels: dict[str, str] = field(default_factory=dict)
+    keeps_customer: Callable[..., list[QuerySet]] = lambda now, cutoff, keep_since: []
+    erasure_refusal: Callable[..., DomainError | None] = lambda customer, now: None
+
+
+_CONTRIBUTORS: dict[str, PrivacyContributor] = {}
+
+
+def register_privacy_contributor(contributor: PrivacyContributor) -> None:
+    """Add (or replace, by name) an app's part in export, erasure and retention."""
+    _CONTRIBUTORS[contributor.name] = contributor
+
+
+def contributors() -> list[PrivacyContributor]:
+    return sorted(_CONTRIBUTORS.values(), key=lambda c: (c.position, c.name))
+
+
 def customer_records(customer: Customer) -> dict[str, QuerySet]:
     """Every table's rows that belong to ``customer`` (the export's sections), in order."""
-    from orderdesk.cx.models import CsatSurvey, Ticket, TicketAction
-    from orderdesk.leads.models import ContactAttempt, FollowUp, Lead, Notification
-    from orderdesk.messaging.models import Message
-    from orderdesk.orders.models import AgentError, IdempotencyRecord, Order, OrderEvent
-
-    orders = Order.objects.filter(customer=customer)
-    leads = Lead.objects.filter(customer=customer)
-    tickets = Ticket.objects.filter(Q(customer=customer) | Q(order__customer=customer))
-    return {
+    records: dict[str, QuerySet] = {
         "customer": Customer.objects.filter(pk=customer.pk),
         "addresses": Address.objects.filter(customer=customer),
-        "orders": orders,
-        "order_events": OrderEvent.objects.filter(order__in=orders),
-        "order_errors": AgentError.objects.filter(order__in=orders),
-        "order_requests": IdempotencyRecord.objects.filter(order__in=orders),
-        "leads": leads,
-        "contacts": ContactAttempt.objects.filter(lead__in=leads),
-        "follow_ups": FollowUp.objects.filter(lead__in=leads),
-        "notifications": Notification.objects.filter(lead__in=leads),
-        "tickets": tickets,
-        "ticket_actions": TicketAction.objects.filter(ticket__in=tickets),
-        "csat": CsatSurvey.objects.filter(ticket__in=tickets),
-        "messages": Message.objects.filter(Q(customer=customer) | Q(order__in=orders)),
     }
-
-
-def _paid_since(since: dt.datetime) -> Q:
-    """Orders whose payment (the transition to paid) happened at or after ``since``."""
-    from orderdesk.orders.choices import OrderStatus
-    from orderdesk.orders.models import OrderEvent
-
-    return Q(
-        Exists(
-            OrderEvent.objects.filter(
-                order=OuterRef("pk"), to_status=OrderStatus.PAID, at__gte=since
-            )
-        )
-    )
+    for contributor in contributors():
+        records.update(contributor.records(customer))
+    return records
 
 
 def erasure_refusal(customer: Customer, *, now: dt.datetime | None = None):
     """The DomainError that forbids erasing ``customer`` now, or None when erasure is allowed."""
-    from orderdesk.core.errors import Conflict
-    from orderdesk.orders.choices import OPEN_STATUSES
-    from orderdesk.orders.models import Order
-
     now = now or timezone.now()
     if customer.anonymised_at is not None:
         return Conflict("This customer's personal data is already erased.", code="already_erased")
-    open_order = Order.objects.filter(customer=customer, status__in=OPEN_STATUSES).first()
-    if open_order is not None:
-        return Conflict(
-            f"Order {open_order.display_number} is still open; erase after it is completed or "
-            "cancelled.",
-            code="erasure_order_open",
-            field="customer",
-            extra={"number": open_order.number},
-        )
-    keep_since = now - dt.timedelta(days=conf().payment_record_days)
-    paid = Order.objects.filter(customer=customer).filter(_paid_since(keep_since)).first()
-    if paid is not None:
-        return Conflict(
-            f"Order {paid.display_number} was paid less than {conf().payment_record_days} days "
-            "ago; its payment records must be kept until then.",
-            code="erasure_payment_records_kept",
-            field="customer",
-            extra={"number": paid.number},
-        )
+    for contributor in contributors():
+        refusal = contributor.erasure_refusal(customer, now)
+        if refusal is not None:
+            return refusal
     return None
 
 
 def due_for_anonymisation(now: dt.datetime | None = None) -> QuerySet[Customer]:
     """Customers whose last activity is older than the retention period, nothing open."""
-    from orderdesk.cx.choices import TicketStatus
-    from orderdesk.cx.models import Ticket
-    from orderdesk.leads.models import ContactAttempt, Lead
-    from orderdesk.orders.choices import OPEN_STATUSES
-    from orderdesk.orders.models import Order
-
     now = now or timezone.now()
     settings_ = conf()
     cutoff = now - dt.timedelta(days=settings_.personal_data_days)
     keep_since = now - dt.timedelta(days=settings_.payment_record_days)
-    mine = {"customer": OuterRef("pk")}
-    recent_or_open_order = Order.objects.filter(
-        Q(updated_at__gte=cutoff) | Q(status__in=OPEN_STATUSES) | _paid_since(keep_since), **mine
-    )
-    recent_or_open_lead = Lead.objects.filter(
-        Q(updated_at__gte=cutoff) | Q(closed_for_sales=False), **mine
-    )
-    recent_contact = ContactAttempt.objects.filter(lead__customer=OuterRef("pk"), at__gte=cutoff)
-    recent_or_open_ticket = Ticket.objects.filter(
-        Q(updated_at__gte=cutoff) | ~Q(status=TicketStatus.CLOSED), **mine
-    )
-    return (
-        Customer.objects.filter(anonymised_at__isnull=True, updated_at__lt=cutoff)
-        .exclude(Exists(recent_or_open_order))
-        .exclude(Exists(recent_or_open_lead))
-        .exclude(Exists(recent_contact))
-        .exclude(Exists(recent_or_open_ticket))
-        .order_by("updated_at", "pk")
-    )
+    due = Customer.objects.filter(anonymised_at__isnull=True, updated_at__lt=cutoff)
+    for contributor in contributors():
+        for keeper in contributor.keeps_customer(now, cutoff, keep_since):
+            due = due.exclude(Exists(keeper))
+    return due.order_by("updated_at", "pk")

@@ -5,3 +5,15 @@ class LeadsConfig(AppConfig):
     name = "orderdesk.leads"
     label = "leads"
     verbose_name = "Leads and follow-ups"
+
+    def ready(self):
+        # Models are loaded only now, so the registrations import here (Django's rule for
+        # ready()); they put this app's metrics and S4 rows into the registries of the apps
+        # below (core.metrics, customers.privacy): docs/architecture.md, "Registries".
+        from orderdesk.core.metrics import register_business_metrics
+        from orderdesk.customers.privacy import register_privacy_contributor
+        from orderdesk.leads.metrics import follow_up_metrics
+        from orderdesk.leads.privacy import LEADS_PRIVACY
+
+        register_business_metrics("leads", follow_up_metrics, position=30)
+        register_privacy_contributor(LEADS_PRIVACY)

@@ -5,3 +5,15 @@ class MessagingConfig(AppConfig):
     name = "orderdesk.messaging"
     label = "messaging"
     verbose_name = "Messages"
+
+    def ready(self):
+        # Models are loaded only now, so the registrations import here (Django's rule for
+        # ready()); they put this app's metrics and S4 rows into the registries of the apps
+        # below (core.metrics, customers.privacy): docs/architecture.md, "Registries".
+        from orderdesk.core.metrics import register_business_metrics
+        from orderdesk.customers.privacy import register_privacy_contributor
+        from orderdesk.messaging.metrics import message_metrics
+        from orderdesk.messaging.privacy import MESSAGING_PRIVACY
+
+        register_business_metrics("messaging", message_metrics, position=20)
+        register_privacy_contributor(MESSAGING_PRIVACY)
