@@ -12,8 +12,14 @@ from django.utils import timezone
 
 from orderdesk.accounts.choices import Role
 from orderdesk.accounts.models import ApiToken, User
+from orderdesk.accounts.signin import (
+    confirmed_totp_devices,
+    locked_out_error,
+    two_factor_required,
+)
 from orderdesk.core import audit
 from orderdesk.core.errors import Forbidden, Unauthenticated, ValidationFailed
+from orderdesk.core.middleware import client_ip
 
 USER_AUDIT_FIELDS = ("username", "role", "team", "vendor", "is_active", "is_staff", "is_superuser")
 
@@ -66,12 +72,6 @@ def issue_token(
     ``two_factor_required`` / ``two_factor_invalid`` (401), ``two_factor_enrolment_required``
     (403: enrol an authenticator in the console first).
     """
-    from orderdesk.accounts.signin import (
-        confirmed_totp_devices,
-        locked_out_error,
-        two_factor_required,
-    )
-
     user = authenticate(request, username=username, password=password)
     if request is not None and getattr(request, "axes_locked_out", False):
         raise locked_out_error()
@@ -105,8 +105,6 @@ def issue_token(
         # A console sign-in resets the failure count through django's user_logged_in signal;
         # a token is issued without a session login, so reset it here (same username+address).
         from axes.utils import reset as reset_failures
-
-        from orderdesk.core.middleware import client_ip
 
         reset_failures(ip=client_ip(request), username=username)
     return _create_token(user, label)

@@ -19,7 +19,10 @@ from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.template.response import TemplateResponse
 
-from orderdesk.core.errors import DomainError
+from orderdesk.accounts.models import User
+from orderdesk.core.errors import DomainError, problem_response
+from orderdesk.core.middleware import door
+from orderdesk.core.models import AuditEvent
 
 
 class TooManyAttempts(DomainError):
@@ -52,8 +55,6 @@ class LockoutBackend(AxesStandaloneBackend):
 def lockout_response(request, credentials=None, *args, **kwargs):
     """AXES_LOCKOUT_CALLABLE: 429 in the API's problem shape, or the console's page."""
     if request.path.startswith("/api/"):
-        from orderdesk.api.errors import problem_response
-
         response = problem_response(locked_out_error())
     else:
         response = TemplateResponse(
@@ -69,10 +70,6 @@ def lockout_response(request, credentials=None, *args, **kwargs):
 
 def audit_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
     """S3: a lock-out is a security event; record it with the username as typed."""
-    from orderdesk.accounts.models import User
-    from orderdesk.core.middleware import door
-    from orderdesk.core.models import AuditEvent
-
     user = User.objects.filter(username=username).first() if username else None
     AuditEvent.objects.create(
         actor=None,

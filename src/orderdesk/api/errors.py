@@ -16,18 +16,10 @@ from orderdesk.core.errors import (
     NotFound,
     Unauthenticated,
     ValidationFailed,
+    problem_response,
 )
 
 logger = logging.getLogger(__name__)
-
-PROBLEM_CONTENT_TYPE = "application/problem+json"
-
-
-def problem_response(error: DomainError) -> JsonResponse:
-    response = JsonResponse(error.problem(), status=error.status, content_type=PROBLEM_CONTENT_TYPE)
-    if error.status == 401:
-        response["WWW-Authenticate"] = 'Bearer realm="orderdesk"'
-    return response
 
 
 def _field_of(loc: list | tuple) -> str:

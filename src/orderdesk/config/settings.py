@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "orderdesk.cx",
     "orderdesk.kpis",
     "orderdesk.api",
+    "orderdesk.seed",  # its `orderdesk seed` command (the seed sits above every domain app)
     "orderdesk.console",
 ]
 

@@ -25,6 +25,8 @@ from orderdesk.core.masking import mask_data, mask_text
 from orderdesk.core.models import AuditEvent
 from orderdesk.core.phones import display_phone
 from orderdesk.core.timeutil import IST
+from orderdesk.customers.models import Customer
+from orderdesk.orders.models import Order
 
 PAGE_SIZE = 50
 
@@ -124,8 +126,6 @@ def _revealed(request, label: str, value: str):
 @requires(Perm.CONTACT_REVEAL)
 def reveal_phone(request, customer_id: int):
     """S2: a sales agent on a call, CX calling back, ops at pickup see the full number; audited."""
-    from orderdesk.customers.models import Customer
-
     customer = get_object_or_404(Customer, pk=customer_id)
     audit.record(
         "customer.reveal_phone",
@@ -141,8 +141,6 @@ def reveal_phone(request, customer_id: int):
 @requires(Perm.ORDERS_OPERATE)
 def reveal_payment(request, number: str):
     """S2: ops paying at pickup see the full UPI ID or account number; audited."""
-    from orderdesk.orders.models import Order
-
     order = get_object_or_404(Order, number=number)
     value = order.upi_id or f"{order.bank_account_number} · {order.ifsc}"
     audit.record(

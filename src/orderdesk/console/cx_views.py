@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from orderdesk.accounts.permissions import Perm, has_perm, requires
 from orderdesk.core.errors import DomainError
+from orderdesk.customers.actions import get_or_create_customer
 from orderdesk.cx import actions, rules, selectors
 from orderdesk.cx.choices import (
     ActionKind,
@@ -30,6 +31,9 @@ from orderdesk.cx.choices import (
     TicketType,
 )
 from orderdesk.cx.models import Ticket
+from orderdesk.orders.models import Order
+from orderdesk.orders.rules import order_number_problem
+from orderdesk.orders.selectors import find_orders
 
 K = ActionKind
 
@@ -88,8 +92,6 @@ def escalation_queue(request):
 
 @requires(Perm.TICKETS_WORK)
 def new_ticket(request):
-    from orderdesk.customers.actions import get_or_create_customer
-
     data = request.POST if request.method == "POST" else request.GET
     form = {
         "type": data.get("type", ""),
@@ -202,9 +204,6 @@ def _ticket_context(request, ticket: Ticket, *, errors=None, form=None) -> dict:
 
 def _d6_search(request, ticket: Ticket) -> dict:
     """D6: CX looks the order up by number or phone (default: the customer's own phone)."""
-    from orderdesk.orders.rules import order_number_problem
-    from orderdesk.orders.selectors import find_orders
-
     query = request.GET.get("d6q", "").strip()
     problem = ""
     if not query:
@@ -313,9 +312,6 @@ def _anchor(kind: str) -> str:
 @requires(Perm.TICKETS_WORK)
 def order_lookup(request):
     """Order status inquiry: by phone or order number, the order's status, slot and vendor."""
-    from orderdesk.orders.rules import order_number_problem
-    from orderdesk.orders.selectors import find_orders
-
     query = request.GET.get("q", "").strip()
     orders, problem = [], ""
     if query:
@@ -334,8 +330,6 @@ def order_lookup(request):
 @require_POST
 @requires(Perm.TICKETS_WORK)
 def order_send_update(request, number: str):
-    from orderdesk.orders.models import Order
-
     order = Order.objects.select_related("customer", "slot", "vendor").filter(number=number).first()
     if order is None:
         raise Http404("No such order")

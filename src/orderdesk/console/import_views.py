@@ -30,6 +30,7 @@ from orderdesk.leads import exports as lead_exports
 from orderdesk.leads import imports
 from orderdesk.leads.choices import LeadSource, LeadStatus
 from orderdesk.leads.models import ImportJob
+from orderdesk.leads.tasks import import_leads_task
 from orderdesk.orders import exports as order_exports
 from orderdesk.orders.choices import OrderStatus
 
@@ -90,8 +91,6 @@ def import_list(request):
 
 
 def _enqueue(job_id: int) -> None:
-    from orderdesk.leads.tasks import import_leads_task
-
     import_leads_task.enqueue(job_id)
 
 

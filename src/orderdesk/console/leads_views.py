@@ -24,9 +24,12 @@ from orderdesk.accounts.permissions import Perm, has_perm, requires
 from orderdesk.console.tools import FORM_ERRORS, errors_by_field
 from orderdesk.core.errors import DomainError, FieldError, ValidationFailed
 from orderdesk.core.timeutil import IST
+from orderdesk.flows import contacts
 from orderdesk.leads import actions, rules, selectors, suggester
 from orderdesk.leads.choices import Channel, Direction, DispositionGroup, DispositionKey, LeadStatus
 from orderdesk.leads.models import ContactPolicy, Disposition, FollowUp, Lead
+from orderdesk.messaging.selectors import messages_for_customer
+from orderdesk.orders.models import Order
 
 # The call panel's fields, as the actions name them in their refusals.
 CALL_FIELDS = {
@@ -227,9 +230,6 @@ def _panel_context(request, lead: Lead, *, form=None, errors=None) -> dict:
 
 
 def _lead_page_context(request, lead: Lead, **panel) -> dict:
-    from orderdesk.messaging.selectors import messages_for_customer
-    from orderdesk.orders.models import Order
-
     history = selectors.lead_history(lead)
     block = history.order_block
     context = _panel_context(request, lead, **panel)
@@ -340,7 +340,7 @@ def log_contact(request, lead_id: int):
             request, lead, form=form, errors=_field_errors(error, CALL_FIELDS), status=422
         )
     try:
-        result = actions.log_contact(
+        result = contacts.log_contact(
             lead,
             agent=request.user,
             channel=form["channel"],

@@ -34,6 +34,7 @@ from orderdesk.catalog.models import (
 from orderdesk.core.errors import DomainError
 from orderdesk.core.masking import mask_tail, mask_upi
 from orderdesk.core.timeutil import today_ist
+from orderdesk.messaging.selectors import messages_for_order
 from orderdesk.orders import lifecycle
 from orderdesk.orders import transitions as table
 from orderdesk.orders.choices import OrderStatus, PaymentMethod
@@ -384,8 +385,6 @@ def _order_or_404(number: str) -> Order:
 
 
 def _messages_for(order: Order):
-    from orderdesk.messaging.selectors import messages_for_order
-
     return messages_for_order(order.number)
 
 

@@ -16,8 +16,11 @@ from orderdesk.accounts.permissions import Perm, requires
 from orderdesk.catalog.actions import active_variant, price_for
 from orderdesk.catalog.selectors import questionnaire, search_models, serviceability
 from orderdesk.core.errors import DomainError
+from orderdesk.core.money import format_inr
 from orderdesk.core.phones import normalise_phone
 from orderdesk.customers.validators import PINCODE_RE
+from orderdesk.leads.models import Lead
+from orderdesk.leads.rules import ORDER_BLOCK_MESSAGES, order_creation_blocked
 from orderdesk.orders import rules
 from orderdesk.orders.actions import OrderRequest, create_order, gate_problems
 from orderdesk.orders.choices import CreationReason, PaymentMethod
@@ -161,9 +164,6 @@ def open_slot_choices(wizard: Wizard):
 @requires(Perm.ORDERS_CREATE_MANUAL)
 def order_wizard(request):
     """GET starts the wizard (from a lead with ?lead=ID); each POST moves one step."""
-    from orderdesk.leads.models import Lead
-    from orderdesk.leads.rules import ORDER_BLOCK_MESSAGES, order_creation_blocked
-
     data = request.POST if request.method == "POST" else request.GET
     lead_id = (data.get("lead_id") or data.get("lead") or "").strip()
     lead = (
@@ -228,8 +228,6 @@ def order_wizard(request):
         "consent_wording": rules.CONSENT_WORDING,
     }
     if context["price"] is not None:
-        from orderdesk.core.money import format_inr
-
         context["price_script_text"] = rules.PRICE_SCRIPT.format(price=format_inr(context["price"]))
     if step == "review" and wizard.values["slot_id"]:
         context["chosen_slot"] = next(

@@ -16,6 +16,7 @@ from django.urls import reverse_lazy
 from orderdesk.accounts.actions import change_password
 from orderdesk.accounts.permissions import Perm, has_perm, requires
 from orderdesk.console import display
+from orderdesk.console.leads_views import queue_context
 from orderdesk.console.navigation import ROLE_HOME
 
 
@@ -67,8 +68,6 @@ def home(request):
 @requires(Perm.CONSOLE)
 @requires(Perm.LEADS_WORK)
 def sales_home(request):
-    from orderdesk.console.leads_views import queue_context
-
     context = {"device_types": display.device_types(), **queue_context(request.user, limit=10)}
     return TemplateResponse(request, "console/home_sales.html", context)
 

@@ -24,7 +24,7 @@ from orderdesk.core.context import (
     set_current_object,
 )
 from orderdesk.core.masking import mask_data, mask_text
-from orderdesk.core.models import AuditEvent
+from orderdesk.core.models import AuditEvent, AuditRedaction
 
 
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict:
@@ -146,8 +146,6 @@ def redact(events, *, reason: str, obj: models.Model, personal_words: Iterable[s
     Call inside the anonymising action's transaction.
     """
     from django.db import transaction
-
-    from orderdesk.core.models import AuditRedaction
 
     words = [w for w in personal_words if w and len(w) >= 3]
     with transaction.atomic():

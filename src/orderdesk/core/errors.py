@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.http import JsonResponse
+
 
 @dataclass(frozen=True)
 class FieldError:
@@ -95,3 +97,13 @@ class Unauthenticated(DomainError):
     status = 401
     title = "Authentication required"
     default_code = "not_authenticated"
+
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+def problem_response(error: DomainError) -> JsonResponse:
+    response = JsonResponse(error.problem(), status=error.status, content_type=PROBLEM_CONTENT_TYPE)
+    if error.status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="orderdesk"'
+    return response

@@ -19,6 +19,7 @@ import logging
 
 from orderdesk.core import context
 from orderdesk.core.masking import mask_text
+from orderdesk.core.middleware import client_ip, door, request_username
 
 # Attributes every LogRecord has; anything else on a record came from ``extra=``.
 _STANDARD = set(vars(logging.LogRecord("x", 0, "x", 0, "x", None, None))) | {
@@ -41,8 +42,6 @@ class RequestContextFilter(logging.Filter):
         # left; the record carries the request, so its id, actor and object still come along.
         request = getattr(record, "request", None)
         if request is not None and hasattr(request, "request_id"):
-            from orderdesk.core.middleware import client_ip, door, request_username
-
             values.update(
                 request_id=request.request_id,
                 actor=request_username(request),

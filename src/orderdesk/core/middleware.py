@@ -14,6 +14,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.utils.functional import empty
 
+from orderdesk.core import metrics
 from orderdesk.core.context import (
     reset_request_context,
     reset_request_log_context,
@@ -103,7 +104,6 @@ class RequestIdMiddleware:
             elapsed = time.perf_counter() - started
             route = route_name(request)
             response["X-Request-ID"] = request_id
-            from orderdesk.core import metrics
 
             metrics.observe_request(route, request.method, response.status_code, elapsed)
             request_logger.info(

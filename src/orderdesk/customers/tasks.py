@@ -14,6 +14,7 @@ from django_tasks import task
 
 from orderdesk.core.context import acting_as
 from orderdesk.core.periodic import PeriodicChain, prune_finished_tasks
+from orderdesk.customers.actions import anonymise_expired_customers
 from orderdesk.customers.models import RetentionState
 from orderdesk.customers.privacy import conf
 
@@ -21,8 +22,6 @@ from orderdesk.customers.privacy import conf
 @task(queue_name="default")
 def retention_sweep_task(scheduled_for: str) -> dict:
     """S4: one run of the retention job, after scheduling the next one."""
-    from orderdesk.customers.actions import anonymise_expired_customers
-
     if not SWEEP.continue_chain(scheduled_for):
         return {"superseded": True}
     with acting_as(None, via="worker"):

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from orderdesk.core import audit
 from orderdesk.core.errors import ValidationFailed
+from orderdesk.core.timeutil import ist_day_bounds
 from orderdesk.kpis.models import AgentAudit, AuditStatus, AuditSubject
 from orderdesk.kpis.rules import CHECKLISTS, audit_score, sample_weight
 from orderdesk.leads.models import ContactAttempt
@@ -38,8 +39,6 @@ def draw_audit_sample(
     """Draw ``size`` agents' orders or calls from ``[since, until]`` (IST days) to audit, at
     random, weighted to new agents and high-value orders (``kpis.rules.sample_weight``).
     Items already waiting to be scored are not drawn again."""
-    from orderdesk.core.timeutil import ist_day_bounds
-
     if subject not in AuditSubject.values:
         raise ValidationFailed(
             f"Unknown subject {subject!r}.", code="unknown_subject", field="subject"

@@ -24,6 +24,8 @@ from orderdesk.catalog.models import ServedPincode
 from orderdesk.core.timeutil import ist_day_bounds
 from orderdesk.cx.choices import TicketType
 from orderdesk.cx.models import CsatSurvey, Ticket
+from orderdesk.kpis import rollup
+from orderdesk.kpis.rollup import value_of
 from orderdesk.leads.choices import Direction, DispositionKey
 from orderdesk.leads.models import ContactAttempt, Lead
 from orderdesk.orders.choices import Channel as OrderChannel
@@ -422,8 +424,6 @@ class Kpi:
 
     def from_measures(self, sums: dict[str, int]) -> KpiResult:
         """The same figure from roll-up sums (``kpis.rollup.measures``)."""
-        from orderdesk.kpis.rollup import value_of
-
         num = value_of(self.numerator.__name__, sums)
         den = value_of(self.denominator.__name__, sums) if self.denominator is not None else None
         return self.result(num, den)
@@ -702,8 +702,6 @@ def compute_all(scope: Scope) -> list[KpiResult]:
 
 def compute_all_rollup(scope: Scope, *, refresh: bool = True) -> list[KpiResult]:
     """Every KPI from the daily roll-ups (equal to ``compute_all``; docs/kpis.md)."""
-    from orderdesk.kpis import rollup
-
     if refresh:
         rollup.refresh(wait=False)
     sums = rollup.measures(scope)

@@ -48,6 +48,7 @@ from orderdesk.core.models import AuditEvent
 from orderdesk.core.timeutil import IST
 from orderdesk.cx.choices import TicketType
 from orderdesk.cx.models import CsatSurvey, Ticket
+from orderdesk.kpis.generate import insert_rows
 from orderdesk.kpis.models import NO_PREVIOUS_DAY, RollupBucket, RollupSource, RollupState
 from orderdesk.leads.choices import Direction, DispositionKey
 from orderdesk.leads.models import ContactAttempt, Lead
@@ -463,8 +464,6 @@ def _marks(state: RollupState) -> None:
 @transaction.atomic
 def rebuild(*, progress=None) -> dict:
     """Derive every bucket from the raw rows (after a bulk load, or to repair). Holds the lock."""
-    from orderdesk.kpis.generate import insert_rows
-
     state = _locked_state()
     started = timezone.now()
     _marks(state)

@@ -16,14 +16,13 @@ from django_tasks import task
 
 from orderdesk.core.context import acting_as
 from orderdesk.core.periodic import PeriodicChain, prune_finished_tasks
+from orderdesk.kpis import rollup
 from orderdesk.kpis.models import RollupState
 
 
 @task(queue_name="default")
 def refresh_rollups_task(scheduled_for: str) -> dict:
     """One run of the roll-up refresh, after scheduling the next one."""
-    from orderdesk.kpis import rollup
-
     if not CHAIN.continue_chain(scheduled_for):
         return {"superseded": True}
     with acting_as(None, via="worker"):

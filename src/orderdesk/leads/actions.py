@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -21,7 +22,8 @@ from orderdesk.accounts.choices import Role
 from orderdesk.accounts.permissions import Perm, require
 from orderdesk.core import audit
 from orderdesk.core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
-from orderdesk.leads import rules, selectors
+from orderdesk.customers.models import Customer
+from orderdesk.leads import rules, suggester
 from orderdesk.leads.choices import (
     Channel,
     ClosedReason,
@@ -192,8 +194,6 @@ def create_lead(
     at the same instant make one lead, not two. A closed lead is never reused: a new
     request after Already Placed an Order is a new lead (D5).
     """
-    from orderdesk.customers.models import Customer
-
     if source not in LeadSource.values:
         raise ValidationFailed(
             f"Unknown lead source {source!r}; one of {', '.join(LeadSource.values)}.",
@@ -253,6 +253,17 @@ class ContactLogged:
     cancelled_follow_ups: int = 0
 
 
+@dataclass(frozen=True)
+class OrderLookup:
+    """D6's two reach-outs from a lead into the apps above leads, handed in by
+    ``flows.contacts.log_contact`` (leads never imports orders or cx)."""
+
+    # (customer, number=, since=) -> the customer's order or None (orders.selectors)
+    find_order: Callable[..., object | None]
+    # (customer=, lead=, order_number=, notes=, created_by=) -> the D6 ticket (cx)
+    open_order_not_found_ticket: Callable[..., object]
+
+
 def log_contact(
     lead,
     *,
@@ -267,6 +278,7 @@ def log_contact(
     follow_up_at: dt.datetime | None = None,
     follow_up_permission: bool = False,
     now: dt.datetime | None = None,
+    d6: OrderLookup | None = None,
 ) -> ContactLogged:
     """Log one contact attempt on a lead and apply the SOP (D1, D3-D7, D9).
 
@@ -299,6 +311,7 @@ def log_contact(
             follow_up_at=follow_up_at,
             follow_up_permission=follow_up_permission,
             now=now,
+            d6=d6,
         )
     except DomainError as exc:
         if exc.code in rules.OVER_CONTACT_CODES:
@@ -339,9 +352,8 @@ def _log_contact(
     follow_up_at,
     follow_up_permission,
     now,
+    d6,
 ) -> ContactLogged:
-    from orderdesk.leads import suggester
-
     require(agent, Perm.LEADS_WORK)
     if channel not in Channel.values:
         raise ValidationFailed(
@@ -400,9 +412,11 @@ def _log_contact(
     order_found = None
     to_status, closed_reason = outcome.status, outcome.closed_reason
     if row.key == DispositionKey.ALREADY_ORDERED:
-        order = selectors.find_customer_order(
-            lead.customer, number=order_number, since=lead.created_at
-        )
+        if d6 is None:
+            raise RuntimeError(
+                "D6 looks orders up: log contacts through flows.contacts.log_contact"
+            )
+        order = d6.find_order(lead.customer, number=order_number, since=lead.created_at)
         order_found = order is not None
         if order_found:
             to_status, closed_reason = LeadStatus.ALREADY_ORDERED, ClosedReason.ALREADY_ORDERED
@@ -454,11 +468,7 @@ def _log_contact(
         lead.order_number = order.number
         lead.ordered_at = order.created_at
     elif order_found is False:
-        from orderdesk.cx.actions import open_ticket
-        from orderdesk.cx.choices import TicketType
-
-        ticket = open_ticket(
-            type=TicketType.ORDER_NOT_FOUND,
+        ticket = d6.open_order_not_found_ticket(
             customer=lead.customer,
             lead=lead,
             order_number=order_number,

@@ -14,6 +14,9 @@ class LeadsConfig(AppConfig):
         from orderdesk.customers.privacy import register_privacy_contributor
         from orderdesk.leads.metrics import follow_up_metrics
         from orderdesk.leads.privacy import LEADS_PRIVACY
+        from orderdesk.leads.selectors import calling_hours_in_force
+        from orderdesk.messaging.conf import register_calling_hours_source
 
         register_business_metrics("leads", follow_up_metrics, position=30)
         register_privacy_contributor(LEADS_PRIVACY)
+        register_calling_hours_source(calling_hours_in_force)

@@ -60,9 +60,11 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from orderdesk.catalog.models import Variant
 from orderdesk.core import audit
 from orderdesk.core.errors import ValidationFailed
 from orderdesk.core.phones import normalise_phone
+from orderdesk.customers.models import Customer
 from orderdesk.leads import rules
 from orderdesk.leads.choices import ImportStatus, LeadSource
 from orderdesk.leads.models import ImportJob, ImportRowError, Lead
@@ -211,8 +213,6 @@ class DeviceIndex:
     "brand model" / "model" for models with one active variant."""
 
     def __init__(self):
-        from orderdesk.catalog.models import Variant
-
         self.variants: dict[str, int] = {}
         self.models: dict[str, list[str]] = {}
         self.high_end: dict[int, bool] = {}
@@ -465,8 +465,6 @@ def _insert(model, rows: list[dict]) -> None:
 
 def _store_batch(job: ImportJob, rows: list[Row], devices: DeviceIndex) -> Counts:
     """Steps 2-4 for one batch of valid rows, inside the caller's transaction."""
-    from orderdesk.customers.models import Customer
-
     counts = Counts()
     phones = list(dict.fromkeys(r.phone for r in rows))
     customers: dict[str, tuple[int, bool]] = {}

@@ -35,7 +35,8 @@ from orderdesk.leads.choices import (
     LeadSource,
     LeadStatus,
 )
-from orderdesk.leads.models import ContactAttempt, Disposition, FollowUp, Lead
+from orderdesk.leads.models import ContactAttempt, ContactPolicy, Disposition, FollowUp, Lead
+from orderdesk.leads.rules import DEFAULT_DISPOSITIONS
 
 K = DispositionKey
 
@@ -68,6 +69,7 @@ def seed_leads(
     rng: random.Random,
     variants: Sequence = (),
     now: dt.datetime | None = None,
+    d6=None,
 ) -> dict:
     """Demo leads for ``customers`` (those without a lead yet), worked by ``agents`` (sales).
 
@@ -75,7 +77,8 @@ def seed_leads(
     yesterday with the follow-up due today, 3 Will Place Order today with the follow-up
     tomorrow 11:00, 4 no answer, 5 Waiting for Quote, 6 Already Placed an Order, 7 Not
     Interested, 8 Will Place Order two days ago whose follow-up was missed, 9 busy.
-    Returns counts per scenario.
+    Returns counts per scenario. ``d6`` is the order look-up of scenario 6
+    (``flows.contacts.D6_LOOKUP``; leads cannot import it).
     """
     now = now or timezone.now()
     today = now.astimezone(IST).date()
@@ -113,7 +116,7 @@ def seed_leads(
             _simple(lead, agent, K.WAITING_FOR_QUOTE, _at(yesterday, 12, 40), rng=rng)
             name = "waiting_for_quote"
         elif scenario == 6:
-            result = _simple(lead, agent, K.ALREADY_ORDERED, _at(yesterday, 16, 5), rng=rng)
+            result = _simple(lead, agent, K.ALREADY_ORDERED, _at(yesterday, 16, 5), rng=rng, d6=d6)
             name = "already_ordered" if result.order_found else "order_not_found_with_cx"
         elif scenario == 7:
             _simple(lead, agent, K.NOT_INTERESTED, _at(yesterday, 13, 15), rng=rng)
@@ -145,7 +148,7 @@ def _wpo(lead, agent, at, due, rng):
     )
 
 
-def _simple(lead, agent, key, at, *, connected=True, rng=None):
+def _simple(lead, agent, key, at, *, connected=True, rng=None, d6=None):
     return actions.log_contact(
         lead,
         agent=agent,
@@ -156,6 +159,7 @@ def _simple(lead, agent, key, at, *, connected=True, rng=None):
         notes=NOTES.get(key, "") if connected else "",
         customer_words=rng.choice(WORDS[key]) if (rng and key in WORDS) else "",
         now=at,
+        d6=d6,
     )
 
 
@@ -302,9 +306,6 @@ def seed_leads_bulk(
 def ensure_default_settings() -> None:
     """The default disposition tree and contact policy v1, if missing (migration 0002 seeds
     them; a test database flushed by a transactional test loses them)."""
-    from orderdesk.leads.models import ContactPolicy
-    from orderdesk.leads.rules import DEFAULT_DISPOSITIONS
-
     for row in DEFAULT_DISPOSITIONS:
         Disposition.objects.get_or_create(key=row["key"], defaults=row)
     if not ContactPolicy.objects.exists():

@@ -8,15 +8,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
 from orderdesk.accounts.permissions import Perm, has_perm, require
 from orderdesk.core.errors import Forbidden, NotFound
+from orderdesk.customers.selectors import search_customers
 from orderdesk.leads import rules
 from orderdesk.leads.choices import DispositionGroup, FollowUpStatus
 from orderdesk.leads.models import (
     ContactAttempt,
+    ContactPolicy,
     ContactRefusal,
     Disposition,
     FollowUp,
@@ -233,8 +235,6 @@ def lead_history(lead: Lead, *, limit: int = 100) -> LeadHistory:
 
 def find_leads(query: str, *, limit: int = 25) -> QuerySet[Lead]:
     """Leads of the customers found by phone (any format) or name, newest first."""
-    from orderdesk.customers.selectors import search_customers
-
     customer_ids = list(search_customers(query, limit=limit).values_list("pk", flat=True))
     return (
         Lead.objects.filter(customer_id__in=customer_ids)
@@ -260,29 +260,6 @@ def unread_notifications(user, *, limit: int = 20) -> QuerySet[Notification]:
     )[:limit]
 
 
-# --- D6: the order look-up -------------------------------------------------------------------
-
-
-def find_customer_order(customer, *, number: str = "", since: dt.datetime | None = None):
-    """D6: the customer's order, by the number they read out, else by their phone.
-
-    A number that exists but is another customer's does not count. By phone, only orders
-    still open or created since ``since`` (the lead's creation) count, so a device sold last
-    year does not pass for today's order.
-    """
-    from orderdesk.orders.choices import OPEN_STATUSES
-    from orderdesk.orders.selectors import find_orders
-
-    if number:
-        order = find_orders(number=number).filter(customer_id=customer.pk).first()
-        if order is not None:
-            return order
-    recent = Q(status__in=OPEN_STATUSES)
-    if since is not None:
-        recent |= Q(created_at__gte=since)
-    return find_orders(phone=customer.phone).filter(recent).first()
-
-
 def suggester_agreement(*, since: dt.datetime | None = None, until: dt.datetime | None = None):
     """D2, measured on real calls: how often the agent's final disposition equals the stored
     suggestion (contacts with customer's words only). Returns (agreed, total)."""
@@ -294,3 +271,10 @@ def suggester_agreement(*, since: dt.datetime | None = None, until: dt.datetime 
     total = qs.count()
     agreed = qs.filter(suggested_disposition=F("disposition__key")).count()
     return agreed, total
+
+
+def calling_hours_in_force() -> tuple[dt.time, dt.time]:
+    """N3 and D9 share one definition of calling hours: the contact policy in force
+    (registered as messaging's calling-hours source in LeadsConfig.ready())."""
+    policy = ContactPolicy.in_force()
+    return policy.calling_hours_start, policy.calling_hours_end

@@ -8,6 +8,8 @@ from django_tasks import task
 
 from orderdesk.core.context import acting_as
 from orderdesk.leads.actions import mark_missed_follow_ups
+from orderdesk.leads.imports import run_import
+from orderdesk.leads.models import ImportJob
 
 
 @task()
@@ -21,9 +23,6 @@ def mark_missed_follow_ups_task() -> int:
 def import_leads_task(job_id: int) -> dict:
     """Run a lead import uploaded in the console (``leads.imports.run_import``), audited as the
     person who uploaded it, through the worker."""
-    from orderdesk.leads.imports import run_import
-    from orderdesk.leads.models import ImportJob
-
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     with acting_as(job.created_by, via="worker"):
         job = run_import(job)

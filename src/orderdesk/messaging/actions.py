@@ -62,9 +62,10 @@ def _order_and_number(order) -> tuple[object | None, str]:
         return None, ""
     if isinstance(order, str):
         number = canonical_number(order)
-        from orderdesk.orders.models import Order
-
-        return Order.objects.filter(number=number).first(), number
+        # The outbox's ``order`` is a lazy foreign key to orders.Order (an app above
+        # messaging): reach the table through the field, never an import.
+        orders = Message._meta.get_field("order").related_model
+        return orders.objects.filter(number=number).first(), number
     return order, str(order.number)
 
 

@@ -7,6 +7,7 @@ worker see the same values the settings file gives them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,12 +61,23 @@ def _hours(text: str) -> tuple[dt.time, dt.time]:
     return start, end
 
 
-def _policy_hours() -> tuple[dt.time, dt.time]:
-    """N3 and D9 share one definition of calling hours: the contact policy version in force."""
-    from orderdesk.leads.models import ContactPolicy
+# N3 and D9 share one definition of calling hours: the leads' contact policy version in
+# force. leads stands above messaging, so it registers that source here at ready();
+# the fallback (no leads app: a bare messaging test) is the policy's own default.
+DEFAULT_CALLING_HOURS = (dt.time(9, 0), dt.time(21, 0))
+_calling_hours_source: Callable[[], tuple[dt.time, dt.time]] | None = None
 
-    policy = ContactPolicy.in_force()
-    return policy.calling_hours_start, policy.calling_hours_end
+
+def register_calling_hours_source(source: Callable[[], tuple[dt.time, dt.time]]) -> None:
+    """The function that answers today's calling hours (leads: the contact policy in force)."""
+    global _calling_hours_source
+    _calling_hours_source = source
+
+
+def _policy_hours() -> tuple[dt.time, dt.time]:
+    if _calling_hours_source is None:
+        return DEFAULT_CALLING_HOURS
+    return _calling_hours_source()
 
 
 def conf() -> MessagingConf:

@@ -7,6 +7,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from orderdesk.core.errors import ValidationFailed
 from orderdesk.core.models import TimeStampedModel
 from orderdesk.core.phones import mask_phone
 from orderdesk.customers.choices import Language
@@ -129,7 +130,6 @@ class MessageTemplate(TimeStampedModel):
 
     def save(self, *args, **kwargs):
         # Every path (admin, action, shell) goes through this check, not only forms.
-        from orderdesk.core.errors import ValidationFailed
 
         for field in ("body", "subject"):
             found = rules.template_problems(getattr(self, field), self.kind.variables)

@@ -7,7 +7,6 @@ the outbox, the lead's disposition).
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 
@@ -15,6 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from orderdesk.accounts.choices import Role
 from orderdesk.catalog.actions import active_variant, book_slot, price_for
 from orderdesk.catalog.models import Quote
 from orderdesk.catalog.selectors import open_slots, served_city_id, serviceability
@@ -27,8 +27,13 @@ from orderdesk.core.errors import (
     NotFound,
     ValidationFailed,
 )
+from orderdesk.core.money import format_inr
 from orderdesk.customers.actions import add_address, get_or_create_customer
 from orderdesk.customers.validators import PINCODE_RE
+from orderdesk.leads.actions import record_order_created
+from orderdesk.leads.models import Lead
+from orderdesk.leads.rules import ORDER_BLOCK_MESSAGES, order_creation_blocked
+from orderdesk.messaging.actions import enqueue_message
 from orderdesk.orders import rules
 from orderdesk.orders.choices import OPEN_STATUSES, Channel, CreationReason, PaymentMethod
 from orderdesk.orders.models import (
@@ -38,6 +43,7 @@ from orderdesk.orders.models import (
     Order,
     OrderEvent,
 )
+from orderdesk.orders.selectors import agent_error_count
 
 
 @dataclass
@@ -70,21 +76,6 @@ class OrderRequest:
     price_confirmed: bool = False
     # X1 override (supervisor only):
     override_reason: str = ""
-
-
-def agent_error_count(agent, *, now: dt.datetime | None = None) -> int:
-    """M8: errors against ``agent`` in the window, since the last restoration."""
-    now = now or timezone.now()
-    since = now - dt.timedelta(days=settings.ORDERDESK["AGENT_ERROR_WINDOW_DAYS"])
-    last_restoration = (
-        AgentRestoration.objects.filter(agent=agent)
-        .order_by("-at")
-        .values_list("at", flat=True)
-        .first()
-    )
-    if last_restoration and last_restoration > since:
-        since = last_restoration
-    return AgentError.objects.filter(agent=agent, at__gt=since).count()
 
 
 def check_agent_allowed(agent) -> None:
@@ -270,15 +261,10 @@ class _DuplicateOpenOrder(Exception):
 
 
 def _may_override(actor) -> bool:
-    from orderdesk.accounts.choices import Role
-
     return getattr(actor, "role", None) == Role.SUPERVISOR
 
 
 def _lead_for(req: OrderRequest):
-    from orderdesk.leads.models import Lead
-    from orderdesk.leads.rules import ORDER_BLOCK_MESSAGES, order_creation_blocked
-
     lead = Lead.objects.select_related("customer").filter(pk=req.lead_id).first()
     if lead is None:
         raise NotFound(f"Lead {req.lead_id} does not exist.", code="lead_unknown", field="lead_id")
@@ -296,9 +282,6 @@ def _lead_for(req: OrderRequest):
 def _create_order_row(
     req, *, actor, channel, lead, variant, answers, price, quote, on_created=None
 ) -> Order:
-    from orderdesk.leads.actions import record_order_created
-    from orderdesk.messaging.actions import enqueue_message
-
     customer, _ = get_or_create_customer(
         name=req.customer_name, phone=req.customer_phone, email=req.customer_email
     )
@@ -426,8 +409,6 @@ def _record_duplicate_attempt(customer_id, device_model_id, existing, channel, a
 
 def confirmation_context(order: Order) -> dict:
     """M6: what the confirmation tells the customer: the number and the next steps."""
-    from orderdesk.core.money import format_inr
-
     slot = order.slot
     return {
         "customer_name": order.customer.name,

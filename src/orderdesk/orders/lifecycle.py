@@ -36,6 +36,7 @@ from orderdesk.accounts.choices import Role
 from orderdesk.accounts.permissions import Perm, has_perm
 from orderdesk.catalog.actions import active_variant, book_slot, price_for, release_slot
 from orderdesk.catalog.models import PickupSlot, ServedPincode, Vendor
+from orderdesk.catalog.selectors import serviceability
 from orderdesk.core import audit
 from orderdesk.core.errors import Conflict, FieldError, Forbidden, ValidationFailed
 from orderdesk.core.masking import mask_tail, mask_upi
@@ -43,8 +44,10 @@ from orderdesk.core.money import format_inr
 from orderdesk.core.timeutil import today_ist
 from orderdesk.customers.actions import add_address
 from orderdesk.customers.validators import PINCODE_RE
+from orderdesk.messaging.actions import enqueue_message
 from orderdesk.orders import rules
 from orderdesk.orders import transitions as table
+from orderdesk.orders.actions import confirmation_context
 from orderdesk.orders.choices import OPEN_STATUSES, OrderStatus, PaymentMethod
 from orderdesk.orders.models import Order, OrderEvent
 from orderdesk.orders.transitions import ActorRole, CancellationReason
@@ -244,8 +247,6 @@ def _context(kind: str, order: Order, extra: dict) -> dict:
             "payment_reference": order.payment_reference,
         }
     elif kind == "order_confirmation":
-        from orderdesk.orders.actions import confirmation_context
-
         context = confirmation_context(order)
     return context
 
@@ -253,7 +254,6 @@ def _context(kind: str, order: Order, extra: dict) -> dict:
 def _tell_customer(kind: str, order: Order, event: OrderEvent, extra: dict | None = None) -> None:
     if not kind:
         return
-    from orderdesk.messaging.actions import enqueue_message
 
     enqueue_message(
         customer=order.customer,
@@ -573,8 +573,6 @@ def amend_address(
 ) -> Order:
     """O3: a new pickup address in the same city (the slot is the city's); a vendor not covering
     the new pincode is replaced by the least-loaded one that does (O2)."""
-    from orderdesk.catalog.selectors import serviceability
-
     locked, _ = _begin(order, "amend_address", actor)
     pincode = (pincode or "").strip()
     problems: list[FieldError] = []

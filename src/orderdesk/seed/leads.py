@@ -23,6 +23,7 @@ from orderdesk.accounts.choices import Role
 from orderdesk.accounts.models import User
 from orderdesk.catalog.models import Variant
 from orderdesk.customers.models import Customer
+from orderdesk.flows.contacts import D6_LOOKUP
 from orderdesk.leads.models import ContactAttempt, Lead
 from orderdesk.leads.seeding import (
     DEFAULT_TRIES,
@@ -56,7 +57,9 @@ def seed_demo_leads(stats: dict) -> None:
         .order_by("model__high_end", "pk")[:40]
     )
     if agents and customers:
-        seed_leads(customers, agents, rng=random.Random(LEADS_SEED), variants=variants)
+        seed_leads(
+            customers, agents, rng=random.Random(LEADS_SEED), variants=variants, d6=D6_LOOKUP
+        )
     stats["leads"] = Lead.objects.count()
     stats["contacts"] = ContactAttempt.objects.count()
 

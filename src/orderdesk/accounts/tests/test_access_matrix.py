@@ -529,7 +529,8 @@ def build_world() -> SimpleNamespace:
     from orderdesk.core.timeutil import IST, today_ist
     from orderdesk.customers.actions import get_or_create_customer
     from orderdesk.cx import actions as cx
-    from orderdesk.leads.actions import create_lead, log_contact
+    from orderdesk.flows.contacts import log_contact
+    from orderdesk.leads.actions import create_lead
     from orderdesk.leads.seeding import ensure_default_settings
     from orderdesk.messaging.choices import MessageStatus
     from orderdesk.messaging.models import Message

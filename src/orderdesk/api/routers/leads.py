@@ -23,8 +23,12 @@ from pydantic import Field
 from orderdesk.accounts.permissions import Perm
 from orderdesk.api.auth import acting_user
 from orderdesk.api.schemas import AUTH_ERRORS, INPUT_ERRORS, ApiDateTime, InputSchema, Problem
+from orderdesk.catalog.actions import active_variant
+from orderdesk.catalog.models import Quote
 from orderdesk.core.errors import ValidationFailed
 from orderdesk.core.timeutil import IST
+from orderdesk.customers.actions import get_or_create_customer
+from orderdesk.flows import contacts
 from orderdesk.leads import actions, rules, selectors, suggester
 from orderdesk.leads.choices import LeadSource, LeadStatus
 from orderdesk.leads.models import ContactAttempt, FollowUp, Lead
@@ -279,10 +283,6 @@ def _aware(value: dt.datetime) -> dt.datetime:
     summary="Open a lead for a customer (201), or get their open lead for the same device (200)",
 )
 def create_lead(request, payload: LeadIn):
-    from orderdesk.catalog.actions import active_variant
-    from orderdesk.catalog.models import Quote
-    from orderdesk.customers.actions import get_or_create_customer
-
     user = acting_user(request, Perm.LEADS_WORK)
     variant = active_variant(payload.variant_id) if payload.variant_id else None
     quote = None
@@ -326,7 +326,7 @@ def get_lead(request, lead_id: int):
 def log_contact(request, lead_id: int, payload: ContactIn):
     user = acting_user(request, Perm.LEADS_WORK)
     lead = selectors.lead_for(user, lead_id, write=True, direction=payload.direction)
-    result = actions.log_contact(
+    result = contacts.log_contact(
         lead,
         agent=user,
         channel=payload.channel,

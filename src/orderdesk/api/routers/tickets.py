@@ -25,9 +25,11 @@ from pydantic import Field
 from orderdesk.accounts.permissions import Perm, has_perm, require
 from orderdesk.api.schemas import AUTH_ERRORS, INPUT_ERRORS, InputSchema, Problem
 from orderdesk.core.errors import NotFound, ValidationFailed
+from orderdesk.customers.actions import get_or_create_customer
 from orderdesk.cx import actions, rules, selectors
 from orderdesk.cx.choices import API_ACTION_KINDS, TicketChannel, TicketPriority, TicketType
 from orderdesk.cx.models import Ticket
+from orderdesk.leads.models import Lead
 
 router = Router(tags=["tickets"])
 
@@ -311,9 +313,6 @@ def _get(pk: int) -> Ticket:
     ),
 )
 def create_ticket(request, payload: TicketIn):
-    from orderdesk.customers.actions import get_or_create_customer
-    from orderdesk.leads.models import Lead
-
     user = _worker(request)
     require(user, Perm.TICKETS_WORK)
     order = None

@@ -49,7 +49,7 @@ NOT_WRITES: dict[str, str] = {
     "leads.imports.import_key": "builds a key",
     "leads.imports.previous_import_of_same_file": "a read",
     "leads.imports.error_report_rows": "a read (the error report's rows)",
-    "orders.actions.agent_error_count": "a read",
+    "orders.selectors.agent_error_count": "a read",
     "orders.actions.check_agent_allowed": "a check (raises or returns)",
     "orders.actions.gate_problems": "a check (M2/M3 pre-checks)",
     "orders.actions.confirmation_context": "builds a message's context",

@@ -6,7 +6,8 @@ import pytest
 from orderdesk.core.errors import DomainError
 from orderdesk.cx.actions import record_action
 from orderdesk.cx.models import Ticket
-from orderdesk.leads.actions import create_lead, log_contact
+from orderdesk.flows.contacts import log_contact
+from orderdesk.leads.actions import create_lead
 from orderdesk.leads.choices import LeadStatus
 from orderdesk.leads.models import Lead
 from orderdesk.leads.rules import order_creation_blocked

@@ -99,12 +99,12 @@ def test_second_follow_up_is_refused_with_followup_limit(api, cast, lead):
 
 
 def test_every_sales_contact_after_already_ordered_is_refused(api, cast, lead, monkeypatch):
-    from orderdesk.leads import selectors
+    from orderdesk.flows import contacts
 
     from .conftest import fake_order
 
     monkeypatch.setattr(
-        selectors, "find_customer_order", lambda customer, **kw: fake_order(customer)
+        contacts, "find_customer_order", lambda customer, **kw: fake_order(customer)
     )
     client = api(cast["sales"])
     with frozen(ist(1, 11)):

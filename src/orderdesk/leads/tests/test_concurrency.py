@@ -17,7 +17,8 @@ def test_d3_two_agents_racing_cannot_both_schedule_the_follow_up():
         pytest.skip("concurrency guarantees are proven on PostgreSQL")
     from orderdesk.accounts.choices import Role
     from orderdesk.customers.models import Customer
-    from orderdesk.leads.actions import create_lead, log_contact
+    from orderdesk.flows.contacts import log_contact
+    from orderdesk.leads.actions import create_lead
     from orderdesk.leads.models import ContactAttempt, FollowUp
     from orderdesk.leads.seeding import ensure_default_settings
     from orderdesk.testing.factories import make_user

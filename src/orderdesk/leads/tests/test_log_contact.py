@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 
 from orderdesk.core.errors import DomainError
+from orderdesk.flows.contacts import log_contact
 from orderdesk.leads import rules
-from orderdesk.leads.actions import close_politely, log_contact, schedule_follow_up
+from orderdesk.leads.actions import close_politely, schedule_follow_up
 from orderdesk.leads.choices import FollowUpStatus, LeadStatus
 from orderdesk.leads.models import ContactAttempt, ContactRefusal, FollowUp, Lead
 
@@ -287,13 +288,13 @@ def test_d4_close_politely_after_the_follow_up(cast, lead):
 
 
 def test_d5_no_sales_contact_after_already_ordered(cast, lead, monkeypatch):
-    from orderdesk.leads import selectors
+    from orderdesk.flows import contacts
 
     from .conftest import fake_order
 
     wpo(lead, cast["sales"], at=ist(1, 11), follow_up_at=ist(2, 11))
     monkeypatch.setattr(
-        selectors, "find_customer_order", lambda customer, **kw: fake_order(customer)
+        contacts, "find_customer_order", lambda customer, **kw: fake_order(customer)
     )
     result = log_contact(
         lead,

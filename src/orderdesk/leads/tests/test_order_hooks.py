@@ -7,8 +7,9 @@ import pytest
 from orderdesk.core.errors import DomainError
 from orderdesk.cx.actions import resolve_order_not_found
 from orderdesk.cx.models import Ticket
+from orderdesk.flows.contacts import log_contact
 from orderdesk.leads import rules
-from orderdesk.leads.actions import create_lead, log_contact, record_order_created
+from orderdesk.leads.actions import create_lead, record_order_created
 from orderdesk.leads.choices import FollowUpStatus, LeadStatus
 from orderdesk.leads.models import ContactAttempt, FollowUp, Lead, Notification
 

@@ -5,6 +5,9 @@ here (cron, by hand); ``--schedule`` starts the worker's daily chain instead;
 from django.core.management.base import BaseCommand
 
 from orderdesk.core.context import acting_as
+from orderdesk.customers.actions import anonymise_expired_customers
+from orderdesk.customers.privacy import conf, due_for_anonymisation
+from orderdesk.customers.tasks import ensure_retention_sweep
 
 
 class Command(BaseCommand):
@@ -18,12 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=None)
 
     def handle(self, *args, schedule: bool, dry_run: bool, batch_size: int | None, **options):
-        from orderdesk.customers.actions import anonymise_expired_customers
-        from orderdesk.customers.privacy import conf, due_for_anonymisation
-
         if schedule:
-            from orderdesk.customers.tasks import ensure_retention_sweep
-
             started = ensure_retention_sweep()
             self.stdout.write("retention chain " + ("started" if started else "already running"))
             return

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from orderdesk.core.context import acting_as
 from orderdesk.cx.actions import sweep_sla
 from orderdesk.cx.conf import conf
+from orderdesk.cx.tasks import ensure_sla_sweep
 
 
 class Command(BaseCommand):
@@ -24,8 +25,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, schedule: bool, batch_size: int | None, **options):
         if schedule:
-            from orderdesk.cx.tasks import ensure_sla_sweep
-
             started = ensure_sla_sweep()
             self.stdout.write("SLA sweep chain " + ("started" if started else "already running"))
             return

@@ -20,6 +20,9 @@ from django.core.management.base import BaseCommand, CommandError
 from orderdesk.accounts.models import Team, User
 from orderdesk.kpis import rollup
 from orderdesk.kpis.definitions import Scope, compute_all, compute_all_rollup
+from orderdesk.kpis.generate import Sizes, generate
+from orderdesk.kpis.tasks import ensure_rollup_refresh
+from orderdesk.leads.seeding import ensure_default_settings
 
 
 def verify_scopes(end: dt.date, days: int, *, seed: int = 1, count: int = 8) -> list[Scope]:
@@ -75,9 +78,6 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         end = dt.date.fromisoformat(opts["end"])
         if opts["generate"]:
-            from orderdesk.kpis.generate import Sizes, generate
-            from orderdesk.leads.seeding import ensure_default_settings
-
             ensure_default_settings()
             t = time.perf_counter()
             counts = generate(
@@ -93,8 +93,6 @@ class Command(BaseCommand):
             stats = rollup.refresh()
             self.emit(step="refresh", seconds=round(time.perf_counter() - t, 2), **stats)
         if opts["schedule"]:
-            from orderdesk.kpis.tasks import ensure_rollup_refresh
-
             self.emit(step="schedule", started=ensure_rollup_refresh())
         if opts["verify"]:
             bad = 0

@@ -3,7 +3,8 @@ the console's lead export (masked, audited) as a command."""
 
 from django.core.management.base import BaseCommand
 
-from orderdesk.core.exports import add_export_arguments, run_export_command
+from orderdesk.accounts.exports import run_export_command
+from orderdesk.core.exports import add_export_arguments
 from orderdesk.leads import exports
 
 

@@ -6,11 +6,18 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from orderdesk.accounts.models import User
 from orderdesk.accounts.permissions import Perm, has_perm
 from orderdesk.core.context import acting_as
 from orderdesk.core.errors import DomainError
 from orderdesk.leads.choices import ImportStatus, LeadSource
-from orderdesk.leads.imports import BATCH_SIZE, create_import_job, run_import
+from orderdesk.leads.imports import (
+    BATCH_SIZE,
+    count_rows,
+    create_import_job,
+    error_report_rows,
+    run_import,
+)
 
 
 class Command(BaseCommand):
@@ -43,8 +50,6 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: no such file")
         actor = None
         if username:
-            from orderdesk.accounts.models import User
-
             actor = User.objects.filter(username=username, is_active=True).first()
             if actor is None or not has_perm(actor, Perm.LEADS_IMPORT):
                 raise CommandError(f"{username!r} is not an active user allowed to import leads")
@@ -60,7 +65,6 @@ class Command(BaseCommand):
                 )
             except DomainError as exc:
                 raise CommandError(exc.message) from exc
-            from orderdesk.leads.imports import count_rows
 
             bar = tqdm(
                 total=count_rows(job, path),
@@ -73,8 +77,6 @@ class Command(BaseCommand):
             bar.close()
         if errors:
             import csv
-
-            from orderdesk.leads.imports import error_report_rows
 
             with open(errors, "w", newline="", encoding="utf-8") as out:
                 csv.writer(out).writerows(error_report_rows(job))

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from orderdesk.core.context import acting_as
 from orderdesk.leads.actions import mark_missed_follow_ups
+from orderdesk.leads.tasks import mark_missed_follow_ups_task
 
 
 class Command(BaseCommand):
@@ -16,8 +17,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, enqueue: bool, **options):
         if enqueue:
-            from orderdesk.leads.tasks import mark_missed_follow_ups_task
-
             result = mark_missed_follow_ups_task.enqueue()
             self.stdout.write(f"enqueued {result.id}")
             return

@@ -3,7 +3,8 @@ the console's order export (phones and payment details masked, audited) as a com
 
 from django.core.management.base import BaseCommand
 
-from orderdesk.core.exports import add_export_arguments, run_export_command
+from orderdesk.accounts.exports import run_export_command
+from orderdesk.core.exports import add_export_arguments
 from orderdesk.orders import exports
 
 

@@ -29,7 +29,7 @@ from django.db import transaction
 from orderdesk.accounts.models import User
 from orderdesk.core import audit
 from orderdesk.core.context import acting_as
-from orderdesk.seed import run_demo_steps
+from orderdesk.seed.demo import run_demo_steps
 from orderdesk.seed.leads import seed_contacts_bulk
 from orderdesk.seed.scale import seed_scale
 
