@@ -54,6 +54,7 @@ test-deploy: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports  # the layers contract in pyproject.toml (docs/architecture.md)
 
 format: install
 	$(BIN)/ruff format .
