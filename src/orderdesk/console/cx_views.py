@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 
 from orderdesk.accounts.permissions import Perm, has_perm, requires
 from orderdesk.core.errors import DomainError
-from orderdesk.customers.actions import get_or_create_customer
 from orderdesk.cx import actions, rules, selectors
 from orderdesk.cx.choices import (
     ActionKind,
@@ -31,6 +30,7 @@ from orderdesk.cx.choices import (
     TicketType,
 )
 from orderdesk.cx.models import Ticket
+from orderdesk.flows import tickets
 from orderdesk.orders.models import Order
 from orderdesk.orders.rules import order_number_problem
 from orderdesk.orders.selectors import find_orders
@@ -106,30 +106,16 @@ def new_ticket(request):
     status = 200
     if request.method == "POST":
         try:
-            order = None
-            if form["order_number"] and form["type"] != TicketType.ORDER_NOT_FOUND:
-                order = actions._order_by_number(form["order_number"], field="order_number")
-            if form["phone"]:
-                customer, _ = get_or_create_customer(name=form["name"], phone=form["phone"])
-            elif order is not None:
-                customer = order.customer
-            else:
-                raise DomainError(
-                    "Give the customer's phone or the order number.",
-                    code="required",
-                    field="phone",
-                    status=422,
-                )
-            ticket = actions.open_ticket(
+            ticket = tickets.open_ticket_for_caller(
                 type=form["type"],
-                customer=customer,
-                order=order,
+                created_by=request.user,
+                customer_phone=form["phone"],
+                customer_name=form["name"],
                 order_number=form["order_number"],
                 notes=form["notes"],
-                created_by=request.user,
                 channel=form["channel"],
                 priority=form["priority"] or None,
-                assignee=request.user,
+                customer_field="phone",
             )
         except DomainError as exc:
             status = exc.status

@@ -37,6 +37,7 @@ from orderdesk.cx.choices import (
     TicketType,
 )
 from orderdesk.cx.models import CsatSurvey, SlaPolicy, Ticket, TicketAction
+from orderdesk.orders.selectors import order_by_number
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ def open_ticket(
         )
     order_number = (order_number or "").strip()
     if order is None and order_number and type != TicketType.ORDER_NOT_FOUND:
-        order = _order_by_number(order_number, field="order_number")
+        order = order_by_number(order_number, field="order_number")
     if order is not None and order.customer_id != customer.pk:
         raise ValidationFailed(
             "That order belongs to another customer.",
@@ -162,19 +163,6 @@ def _ensure_sweep_quietly() -> None:
     from orderdesk.cx.tasks import ensure_sla_sweep
 
     ensure_sla_sweep()
-
-
-def _order_by_number(number: str, *, field: str):
-    from orderdesk.orders.rules import order_number_problem
-    from orderdesk.orders.selectors import find_orders
-
-    order = find_orders(number=number).first()
-    if order is None:
-        problem = order_number_problem(number)
-        raise NotFound(
-            problem or f"No order {number!r} was found.", code="order_not_found", field=field
-        )
-    return order
 
 
 # --- who may work a ticket ----------------------------------------------------------------
@@ -919,7 +907,7 @@ def _d6_act(ticket, *, actor, text, outcome, order_number, now) -> StepResult:
             raise ValidationFailed(
                 "Give the number of the order you found.", code="required", field="order_number"
             )
-        order = _order_by_number(order_number.strip(), field="order_number")
+        order = order_by_number(order_number.strip(), field="order_number")
     with transaction.atomic():
         locked = _lock(ticket_pk)
         _check_may_work(locked, actor, K.ACT)

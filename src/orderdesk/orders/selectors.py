@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from orderdesk.core.errors import ValidationFailed
+from orderdesk.core.errors import NotFound, ValidationFailed
 from orderdesk.core.phones import normalise_phone
 from orderdesk.orders.choices import OPEN_STATUSES
 from orderdesk.orders.models import AgentError, AgentRestoration, Order
@@ -78,3 +78,15 @@ def find_customer_order(customer, *, number: str = "", since: dt.datetime | None
     if since is not None:
         recent |= Q(created_at__gte=since)
     return find_orders(phone=customer.phone).filter(recent).first()
+
+
+def order_by_number(number: str, *, field: str) -> Order:
+    """The order ``number`` names (as typed: spaces, dashes and case forgiven), or
+    ``NotFound`` (``order_not_found``) saying what is wrong with the number."""
+    order = find_orders(number=number).first()
+    if order is None:
+        problem = order_number_problem(number)
+        raise NotFound(
+            problem or f"No order {number!r} was found.", code="order_not_found", field=field
+        )
+    return order

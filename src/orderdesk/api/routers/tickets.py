@@ -24,12 +24,11 @@ from pydantic import Field
 
 from orderdesk.accounts.permissions import Perm, has_perm, require
 from orderdesk.api.schemas import AUTH_ERRORS, INPUT_ERRORS, InputSchema, Problem
-from orderdesk.core.errors import NotFound, ValidationFailed
-from orderdesk.customers.actions import get_or_create_customer
+from orderdesk.core.errors import NotFound
 from orderdesk.cx import actions, rules, selectors
 from orderdesk.cx.choices import API_ACTION_KINDS, TicketChannel, TicketPriority, TicketType
 from orderdesk.cx.models import Ticket
-from orderdesk.leads.models import Lead
+from orderdesk.flows import tickets
 
 router = Router(tags=["tickets"])
 
@@ -313,39 +312,17 @@ def _get(pk: int) -> Ticket:
     ),
 )
 def create_ticket(request, payload: TicketIn):
-    user = _worker(request)
-    require(user, Perm.TICKETS_WORK)
-    order = None
-    if payload.order_number and payload.type != TicketType.ORDER_NOT_FOUND:
-        order = actions._order_by_number(payload.order_number, field="order_number")
-    if payload.customer is not None:
-        customer, _ = get_or_create_customer(
-            name=payload.customer.name, phone=payload.customer.phone
-        )
-    elif order is not None:
-        customer = order.customer
-    else:
-        raise ValidationFailed(
-            "Say who the customer is (customer.phone) or give the order number.",
-            code="required",
-            field="customer",
-        )
-    lead = None
-    if payload.lead_id:
-        lead = Lead.objects.filter(pk=payload.lead_id).first()
-        if lead is None or lead.customer_id != customer.pk:
-            raise NotFound("No such lead for this customer.", code="lead_unknown", field="lead_id")
-    ticket = actions.open_ticket(
+    ticket = tickets.open_ticket_for_caller(
         type=payload.type,
-        customer=customer,
-        lead=lead,
-        order=order,
+        created_by=_worker(request),
+        customer_phone=payload.customer.phone if payload.customer is not None else "",
+        customer_name=payload.customer.name if payload.customer is not None else "",
         order_number=payload.order_number or "",
+        lead_id=payload.lead_id,
         notes=payload.notes,
-        created_by=user,
         channel=payload.channel,
         priority=payload.priority,
-        assignee=user,
+        customer_field="customer",
     )
     return Status(201, _ticket(ticket.pk))
 
