@@ -20,9 +20,9 @@ from django.conf import settings
 from django.template.response import TemplateResponse
 
 from orderdesk.accounts.models import User
+from orderdesk.core import audit
 from orderdesk.core.errors import DomainError, problem_response
 from orderdesk.core.middleware import door
-from orderdesk.core.models import AuditEvent
 
 
 class TooManyAttempts(DomainError):
@@ -71,16 +71,15 @@ def lockout_response(request, credentials=None, *args, **kwargs):
 def audit_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
     """S3: a lock-out is a security event; record it with the username as typed."""
     user = User.objects.filter(username=username).first() if username else None
-    AuditEvent.objects.create(
-        actor=None,
-        actor_label="system",
+    audit.record(
+        "user.locked_out",
+        user or User(username=username or ""),
+        after={"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": lockout_minutes()},
+        system=True,
         via=door(request.path) if request is not None else "system",
         ip=ip_address or None,
-        action="user.locked_out",
-        object_type="accounts.user",
         object_id=str(user.pk) if user else "",
-        object_repr=(username or "")[:200],
-        after={"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": lockout_minutes()},
+        object_repr=username or "",
     )
 
 

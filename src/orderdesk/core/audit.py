@@ -37,6 +37,9 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict:
     return data
 
 
+FROM_CONTEXT = object()  # record(): take via / ip from the request or task context
+
+
 def record(
     action: str,
     obj: models.Model,
@@ -44,8 +47,20 @@ def record(
     before: dict | None = None,
     after: dict | None = None,
     actor=None,
+    system: bool = False,
+    via=FROM_CONTEXT,
+    ip=FROM_CONTEXT,
+    object_id: str | None = None,
+    object_repr: str | None = None,
 ) -> AuditEvent:
-    actor = actor if actor is not None else current_actor()
+    """Write one audit event; every audit row goes through here (masking included).
+
+    ``actor`` defaults to the request's or task's actor; ``system=True`` records the
+    system whatever the context (the SLA sweep, a lock-out). ``via`` and ``ip`` default to
+    the context's; ``object_id`` and ``object_repr`` override ``obj``'s (a lock-out of
+    an unknown username names no user: ``""``, and shows the username as typed).
+    """
+    actor = None if system else (actor if actor is not None else current_actor())
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
     if current_request_id() and current_object() is None:
         # The request's log lines name the first object it changed (when its URL named
@@ -54,12 +69,12 @@ def record(
     return AuditEvent.objects.create(
         actor=actor if is_user else None,
         actor_label=actor.get_username() if is_user else "system",
-        via=current_via(),
-        ip=current_ip(),
+        via=current_via() if via is FROM_CONTEXT else via,
+        ip=current_ip() if ip is FROM_CONTEXT else ip,
         action=action,
         object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=mask_text(str(obj))[:200],
+        object_id=object_id if object_id is not None else str(obj.pk),
+        object_repr=mask_text(str(obj) if object_repr is None else object_repr)[:200],
         before=mask_data(before),
         after=mask_data(after),
     )

@@ -22,7 +22,6 @@ from orderdesk.accounts.choices import Role
 from orderdesk.accounts.permissions import Perm, has_perm
 from orderdesk.core import audit
 from orderdesk.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from orderdesk.core.models import AuditEvent
 from orderdesk.cx import rules
 from orderdesk.cx.choices import (
     ACTIVE_STATUSES,
@@ -1199,46 +1198,18 @@ def _sweep_batch(ids: list[int], now, supervisors: dict, report: SweepReport) ->
             "resolution_breached_at",
         )
     )
-    actions, events, by_supervisor = [], [], {}
+    # One conditional UPDATE per ticket; its row count decides whether this sweep
+    # escalated it (a manual escalation that got there first leaves 0), and only the
+    # tickets it changed get their sla_breach action and audit event.
     pool = supervisors["active"]
+    escalated: list[tuple[int, str, int | None, str]] = []
     for i, (pk, status, team_id, _fr_breach, res_breach) in enumerate(to_escalate):
         supervisor = supervisors["by_team"].get(team_id) or (
             pool[(pk + i) % len(pool)] if pool else None
         )
-        by_supervisor.setdefault(supervisor, []).append(pk)
-        which = "resolution" if res_breach else "first response"
-        reason = f"SLA breached ({which} due time passed)."
-        actions.append(
-            TicketAction(
-                ticket_id=pk,
-                kind=K.SLA_BREACH,
-                text=reason,
-                at=now,
-                from_status=status,
-                to_status=S.ESCALATED,
-                data={"escalated_to": supervisor, "breach": which},
-            )
-        )
-        events.append(
-            AuditEvent(
-                actor=None,
-                actor_label="system",
-                via="worker",
-                action="ticket.escalate",
-                object_type="cx.ticket",
-                object_id=str(pk),
-                object_repr=f"Ticket #{pk}",
-                before={"status": status, "escalated_to": None},
-                after={
-                    "status": S.ESCALATED,
-                    "escalated_to": supervisor,
-                    "kind": EscalationKind.SLA_BREACH,
-                    "reason": reason,
-                },
-            )
-        )
-    for supervisor, pks in by_supervisor.items():
-        escalated = Ticket.objects.filter(pk__in=pks, escalated_at__isnull=True).update(
+        changed = Ticket.objects.filter(
+            pk=pk, escalated_at__isnull=True, status__in=ACTIVE_STATUSES
+        ).update(
             status=S.ESCALATED,
             paused_at=None,
             escalated_at=now,
@@ -1247,16 +1218,42 @@ def _sweep_batch(ids: list[int], now, supervisors: dict, report: SweepReport) ->
             escalated_to_id=supervisor,
             updated_at=now,
         )
-        report.escalated += escalated
-    if actions:
-        # The round of each action is the ticket's; read it with the rows (one query).
-        rounds = dict(
-            Ticket.objects.filter(pk__in=[a.ticket_id for a in actions]).values_list("pk", "round")
-        )
-        for a in actions:
-            a.round = rounds[a.ticket_id]
+        if changed:
+            escalated.append(
+                (pk, status, supervisor, "resolution" if res_breach else "first response")
+            )
+    report.escalated += len(escalated)
+    if escalated:
+        tickets = Ticket.objects.in_bulk([pk for pk, *_ in escalated])
+        actions = []
+        for pk, status, supervisor, which in escalated:
+            reason = f"SLA breached ({which} due time passed)."
+            actions.append(
+                TicketAction(
+                    ticket_id=pk,
+                    kind=K.SLA_BREACH,
+                    text=reason,
+                    at=now,
+                    round=tickets[pk].round,
+                    from_status=status,
+                    to_status=S.ESCALATED,
+                    data={"escalated_to": supervisor, "breach": which},
+                )
+            )
+            audit.record(
+                "ticket.escalate",
+                tickets[pk],
+                before={"status": status, "escalated_to": None},
+                after={
+                    "status": S.ESCALATED,
+                    "escalated_to": supervisor,
+                    "kind": EscalationKind.SLA_BREACH,
+                    "reason": reason,
+                },
+                system=True,
+                via="worker",
+            )
         TicketAction.objects.bulk_create(actions, batch_size=1000)
-        AuditEvent.objects.bulk_create(events, batch_size=1000)
     # The next deadline (rules.next_sla_due, in SQL): first response if still pending, else
     # the resolution if not yet breached, else none.
     rows.update(
@@ -1273,20 +1270,34 @@ def _sweep_batch(ids: list[int], now, supervisors: dict, report: SweepReport) ->
 
 
 def close_resolved_tickets(*, now=None, limit: int = 10_000) -> int:
-    """Resolved tickets past the reopen window, with no follow-up still owed, are closed."""
+    """Resolved tickets past the reopen window, with no follow-up still owed, are closed.
+
+    1. Select the candidates' ids (locked, SKIP LOCKED, on PostgreSQL).
+    2. For each, a conditional UPDATE ``WHERE status = resolved`` (and the window and
+       follow-up conditions again): its row count decides. A ticket reopened (or otherwise
+       changed) since the selection is left alone and gets no close record.
+    3. Only the tickets closed here get their close action and audit event.
+    """
     now = now or timezone.now()
     cutoff = now - rules.REOPEN_WINDOW
+    still_closable = Q(status=S.RESOLVED, resolved_at__lte=cutoff) & (
+        Q(follow_up_due_at__isnull=True) | Q(follow_up_done_at__isnull=False)
+    )
     with transaction.atomic():
-        candidates = Ticket.objects.filter(status=S.RESOLVED, resolved_at__lte=cutoff).filter(
-            Q(follow_up_due_at__isnull=True) | Q(follow_up_done_at__isnull=False)
-        )
+        candidates = Ticket.objects.filter(still_closable).order_by("pk")
+        if connection.features.has_select_for_update_skip_locked:
+            candidates = candidates.select_for_update(skip_locked=True, of=("self",))
         ids = list(candidates.values_list("pk", flat=True)[:limit])
-        if not ids:
+        closed_ids = [
+            pk
+            for pk in ids
+            if Ticket.objects.filter(still_closable, pk=pk).update(
+                status=S.CLOSED, closed_at=now, updated_at=now
+            )
+        ]
+        if not closed_ids:
             return 0
-        closed = Ticket.objects.filter(pk__in=ids, status=S.RESOLVED).update(
-            status=S.CLOSED, closed_at=now, updated_at=now
-        )
-        rounds = dict(Ticket.objects.filter(pk__in=ids).values_list("pk", "round"))
+        tickets = Ticket.objects.in_bulk(closed_ids)
         TicketAction.objects.bulk_create(
             [
                 TicketAction(
@@ -1294,27 +1305,20 @@ def close_resolved_tickets(*, now=None, limit: int = 10_000) -> int:
                     kind=K.CLOSE,
                     text="Reopen window passed.",
                     at=now,
-                    round=rounds[pk],
+                    round=tickets[pk].round,
                     from_status=S.RESOLVED,
                     to_status=S.CLOSED,
                 )
-                for pk in ids
+                for pk in closed_ids
             ]
         )
-        AuditEvent.objects.bulk_create(
-            [
-                AuditEvent(
-                    actor=None,
-                    actor_label="system",
-                    via="worker",
-                    action="ticket.close",
-                    object_type="cx.ticket",
-                    object_id=str(pk),
-                    object_repr=f"Ticket #{pk}",
-                    before={"status": S.RESOLVED},
-                    after={"status": S.CLOSED},
-                )
-                for pk in ids
-            ]
-        )
-    return closed
+        for pk in closed_ids:
+            audit.record(
+                "ticket.close",
+                tickets[pk],
+                before={"status": S.RESOLVED},
+                after={"status": S.CLOSED},
+                system=True,
+                via="worker",
+            )
+    return len(closed_ids)

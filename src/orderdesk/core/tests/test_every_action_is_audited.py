@@ -34,6 +34,8 @@ WRITE_MODULES = (
     "orderdesk.orders.lifecycle",
     "orderdesk.cx.actions",
     "orderdesk.messaging.actions",
+    "orderdesk.flows.contacts",  # the workflows that cross apps (docs/architecture.md)
+    "orderdesk.flows.tickets",
 )
 
 NOT_WRITES: dict[str, str] = {
@@ -49,7 +51,6 @@ NOT_WRITES: dict[str, str] = {
     "leads.imports.import_key": "builds a key",
     "leads.imports.previous_import_of_same_file": "a read",
     "leads.imports.error_report_rows": "a read (the error report's rows)",
-    "orders.selectors.agent_error_count": "a read",
     "orders.actions.check_agent_allowed": "a check (raises or returns)",
     "orders.actions.gate_problems": "a check (M2/M3 pre-checks)",
     "orders.actions.confirmation_context": "builds a message's context",
@@ -287,6 +288,7 @@ def _customers():
 
 
 def _leads():
+    from orderdesk.flows import contacts
     from orderdesk.leads import actions as la
     from orderdesk.leads.models import FollowUp
 
@@ -337,9 +339,8 @@ def _leads():
         return lambda: la.record_order_created(fake_order(lead.customer))
 
     def settle(k):
-
         lead = k.lead()
-        la.log_contact(
+        contacts.log_contact(
             lead,
             agent=k.cast["sales"],
             channel="call",
@@ -715,9 +716,54 @@ def _messaging():
 SCENARIOS: dict = {}
 
 
+def _flows():
+    from orderdesk.flows import contacts, tickets
+
+    def already_ordered_not_found(k):
+        lead = k.lead()
+        return lambda: contacts.log_contact(
+            lead,
+            agent=k.cast["sales"],
+            channel="call",
+            direction="inbound",
+            connected=True,
+            disposition="already_ordered",
+            notes="Customer says she placed the order in the app yesterday",
+            now=T0,
+        )
+
+    return {
+        "flows.contacts.log_contact": _s(
+            already_ordered_not_found, "ticket.open", "contact.log", "lead.update"
+        ),
+        "flows.tickets.open_ticket_for_caller": _s(
+            lambda k: (
+                lambda: tickets.open_ticket_for_caller(
+                    type="complaint",
+                    created_by=k.cast["cx"],
+                    customer_phone="91234 56780",
+                    customer_name="New Caller",
+                )
+            ),
+            "customer.create",
+            "ticket.open",
+        ),
+    }
+
+
 def scenarios() -> dict:
     if not SCENARIOS:
-        for part in (_accounts, _catalog, _customers, _leads, _imports, _orders, _cx, _messaging):
+        for part in (
+            _accounts,
+            _catalog,
+            _customers,
+            _leads,
+            _imports,
+            _orders,
+            _cx,
+            _messaging,
+            _flows,
+        ):
             SCENARIOS.update(part())
     return SCENARIOS
 
