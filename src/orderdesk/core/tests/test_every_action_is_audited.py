@@ -21,6 +21,7 @@ import inspect
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 
 from orderdesk.core.models import AuditEvent
 
@@ -747,8 +748,17 @@ def test_every_public_action_is_listed():
     assert not stale, f"listed but no longer public functions: {sorted(stale)}"
 
 
+@pytest.fixture
+def at_t0():
+    """The clock at T0 (ticking) before the cast and catalog are made: the scenarios pass
+    ``now=T0`` where they can, and what reads the clock itself (a CSAT survey's expiry) must
+    agree with them whatever today's date is."""
+    with time_machine.travel(T0, tick=True):
+        yield
+
+
 @pytest.mark.parametrize("name", sorted(scenarios()))
-def test_each_write_writes_its_audit_events(cast, catalog, name):
+def test_each_write_writes_its_audit_events(at_t0, cast, catalog, name):
     from orderdesk.leads.seeding import ensure_default_settings
 
     ensure_default_settings()
