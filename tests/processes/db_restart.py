@@ -89,7 +89,6 @@ def main() -> int:
             )
             orderdesk(env, "migrate", "--noinput")
             orderdesk(env, "seed")
-            orderdesk(env, "send_messages", "--schedule")
             catalog = catalog_for_orders(env)
             # The demo data's queued messages are not this run's: set them aside so the
             # worker drains only the orders' messages (the many-process test sends them).

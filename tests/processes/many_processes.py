@@ -75,8 +75,6 @@ def main() -> int:
         orderdesk(env, "migrate", "--noinput")
         orderdesk(env, "seed")
         orderdesk(env, "collectstatic", "--noinput")
-        orderdesk(env, "send_messages", "--schedule")
-        orderdesk(env, "sla_sweep", "--schedule")
         catalog = catalog_for_orders(env)
         procs = Processes(tmp)
         try:

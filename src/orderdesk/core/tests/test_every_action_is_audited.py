@@ -84,27 +84,9 @@ class Kit:
         return get_or_create_customer(name=name, phone=phone)[0]
 
     def request(self, phone="9876543210", **changes):
-        from orderdesk.orders.actions import OrderRequest
+        from orderdesk.testing.factories import agent_order_request
 
-        values = {
-            "customer_name": "Asha Rao",
-            "customer_phone": phone,
-            "line1": "14, 3rd Cross, 5th Block",
-            "landmark": "Opposite Forum Mall",
-            "city": "Bengaluru",
-            "pincode": "560034",
-            "slot_id": self.catalog["morning"].pk,
-            "payment_method": "upi",
-            "upi_id": "asha.rao@okaxis",
-            "variant_id": self.catalog["v128"].pk,
-            "answers": {"screen": "scratched", "body": "good"},
-            "reason": "customer_requested_help",
-            "consent_confirmed": True,
-            "consent_statement": "Yes, please place the order",
-            "price_confirmed": True,
-        }
-        values.update(changes)
-        return OrderRequest(**values)
+        return agent_order_request(self.catalog, customer_phone=phone, **changes)
 
     def order(self, phone="9876543210"):
         from orderdesk.orders.actions import create_order
