@@ -4,11 +4,20 @@ import importlib
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from orderdesk.accounts.choices import Role
 from orderdesk.core.errors import DomainError
 from orderdesk.core.problem_codes import PROBLEM_CODES
 from orderdesk.testing.factories import PASSWORD, make_catalog, make_user
+
+# No timed checks in tests (speed belongs in bench/): on a loaded CI machine Hypothesis's
+# deadline and "input generation is slow" health check fail tests that are right.
+hypothesis_settings.register_profile(
+    "orderdesk", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("orderdesk")
 
 # Every DomainError raised while a test runs is checked against the registry of problem codes
 # (core/problem_codes.py): a code built at run time (from a rule table, a variable) that was

@@ -528,7 +528,7 @@ def git_commit(source: Path) -> str:
 # --- the run ---------------------------------------------------------------------------
 
 
-def run(args, db_url: str, tmp: Path) -> None:
+def run(args, db_url: str, tmp: Path) -> None:  # noqa: PLR0915 (one benchmark run, step by step, reads best whole)
     import django
 
     os.environ["DJANGO_SETTINGS_MODULE"] = "orderdesk.config.settings"

@@ -126,7 +126,7 @@ def main() -> int:
     return 0
 
 
-def run(cluster, env, port, catalog, worker) -> tuple[dict, list[str]]:
+def run(cluster, env, port, catalog, worker) -> tuple[dict, list[str]]:  # noqa: C901, PLR0912, PLR0915 (a scripted outage, step by step)
     failures: list[str] = []
     app = token(port, "demo-app")
     served = request(

@@ -29,7 +29,7 @@ def day(offset: int) -> dt.date:
 
 
 @pytest.fixture
-def world(cast, catalog):
+def world(cast, catalog):  # noqa: PLR0915 (the seeded KPI world, built in order)
     from orderdesk.accounts.models import Team
     from orderdesk.catalog.models import Quote
     from orderdesk.customers.models import Address
