@@ -6,7 +6,7 @@ PORT   ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install demo serve test test-pg test-browser test-schemathesis test-processes test-deploy lint format lock check-deploy clean
+.PHONY: install demo serve test test-pg test-browser test-schemathesis test-processes test-deploy test-clock-shifted bench bench-quick lint format lock check-deploy clean
 
 # A virtual environment with exactly what the lock file pins (hash-checked).
 $(STAMP): requirements.lock pyproject.toml
@@ -50,6 +50,22 @@ test-processes: install
 ## make test-deploy: docs/deploy.md top to bottom (database $(PG_URL)_deploy), then stopped.
 test-deploy: install
 	DEPLOY_DB_URL=$(PG_URL)_deploy BIN=$(BIN) scripts/deploy_check.sh
+
+## make test-clock-shifted: the suite (SQLite, no browser) with the clock CLOCK_SHIFT ahead
+## (Debian's faketime), so a test that depends on today's date fails here, not in a year.
+CLOCK_SHIFT ?= +200d
+test-clock-shifted: install
+	FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f '$(CLOCK_SHIFT)' $(BIN)/pytest -q -n 2 --dist loadfile -m "not browser"
+
+## make bench-quick: every script in bench/ at tiny sizes (SQLite and PostgreSQL at $(PG_URL)'s
+## server; scratch databases named $(BENCH_DB_PREFIX)…); fails if any benchmark fails.
+## make bench: the same scripts at the sizes docs/benchmarks.md records (hours, not minutes).
+BENCH_DB_PREFIX ?=
+bench-quick: install
+	BIN=$(BIN) BENCH_PG_URL=$(PG_URL) BENCH_DB_PREFIX=$(BENCH_DB_PREFIX) bench/run.sh quick
+
+bench: install
+	BIN=$(BIN) BENCH_PG_URL=$(PG_URL) BENCH_DB_PREFIX=$(BENCH_DB_PREFIX) bench/run.sh full
 
 lint: install
 	$(BIN)/ruff check .

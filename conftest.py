@@ -4,9 +4,47 @@ import importlib
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from orderdesk.accounts.choices import Role
+from orderdesk.core.errors import DomainError
+from orderdesk.core.problem_codes import PROBLEM_CODES
 from orderdesk.testing.factories import PASSWORD, make_catalog, make_user
+
+# No timed checks in tests (speed belongs in bench/): on a loaded CI machine Hypothesis's
+# deadline and "input generation is slow" health check fail tests that are right.
+hypothesis_settings.register_profile(
+    "orderdesk", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("orderdesk")
+
+# Every DomainError raised while a test runs is checked against the registry of problem codes
+# (core/problem_codes.py): a code built at run time (from a rule table, a variable) that was
+# never registered fails the test that raised it (issue 14, item 6).
+_codes_raised: list[str] = []
+_domain_error_init = DomainError.__init__
+
+
+def _recording_init(self, *args, **kwargs):
+    _domain_error_init(self, *args, **kwargs)
+    _codes_raised.append(self.code)
+    _codes_raised.extend(error.code for error in self.errors)
+
+
+DomainError.__init__ = _recording_init
+
+
+@pytest.fixture(autouse=True)
+def _problem_codes_are_registered():
+    _codes_raised.clear()
+    yield
+    unknown = sorted({code for code in _codes_raised if code not in PROBLEM_CODES})
+    _codes_raised.clear()
+    if unknown:
+        pytest.fail(
+            f"problem code(s) raised but not registered in core/problem_codes.py: {unknown}"
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -40,6 +40,7 @@ def scratch_database(backend: str, name: str) -> Iterator[dict[str, str]]:
         return
     import psycopg
 
+    name = os.environ.get("BENCH_DB_PREFIX", "") + name  # keep runs that share a server apart
     server = os.environ.get("BENCH_PG_URL") or os.environ.get("DATABASE_URL") or DEFAULT_PG_SERVER
     admin_url = _with_db(server, "postgres")
     with psycopg.connect(admin_url, autocommit=True) as conn:

@@ -181,7 +181,7 @@ def main() -> None:
     import psycopg
 
     server = os.environ.get("BENCH_PG_URL") or os.environ.get("DATABASE_URL") or DEFAULT_PG_SERVER
-    name = args.reuse or args.name
+    name = args.reuse or os.environ.get("BENCH_DB_PREFIX", "") + args.name
     admin = _with_db(server, "postgres")
     if not args.reuse:
         with psycopg.connect(admin, autocommit=True) as conn:

@@ -6,14 +6,8 @@ BIN="${BIN:-.venv/bin}"
 # CSAT links in customer messages point here (C3).
 export ORDERDESK_PUBLIC_URL="${ORDERDESK_PUBLIC_URL:-http://127.0.0.1:${PORT}}"
 
-# The worker is also the message sender (messaging.tasks); start its periodic sweep now.
-"$BIN/orderdesk" send_messages --schedule >/dev/null
-# ...and the CX SLA sweep (C2: breaches escalate to a supervisor).
-"$BIN/orderdesk" sla_sweep --schedule >/dev/null
-# ...and the S4 retention job (daily: anonymise customers past the retention period).
-"$BIN/orderdesk" retention --schedule >/dev/null
-# ...and the KPI roll-up refresh (the supervisor dashboard reads daily roll-ups).
-"$BIN/orderdesk" kpis_rollup --schedule >/dev/null
+# The worker sends messages and owns every periodic job (message sweep, SLA sweep, KPI
+# roll-up refresh, S4 retention, D10 missed follow-ups): it starts them itself.
 "$BIN/orderdesk" worker --interval 1 --no-reload >var/worker.log 2>&1 &
 WORKER=$!
 trap 'kill "$WORKER" 2>/dev/null || true' EXIT INT TERM

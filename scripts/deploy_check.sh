@@ -69,12 +69,10 @@ set -a
 set +a
 "$BIN/orderdesk" check --deploy --fail-level ERROR >/dev/null
 
-# 4. Migrate, collect static files, schedule the sweeps, the first admin.
-say "4. migrate, collectstatic, sweeps, createsuperuser, demo data (trial only)"
+# 4. Migrate, collect static files, the first admin (the worker starts the periodic jobs).
+say "4. migrate, collectstatic, createsuperuser, demo data (trial only)"
 "$BIN/orderdesk" migrate --noinput >"$WORK/migrate.log"
 "$BIN/orderdesk" collectstatic --noinput >"$WORK/collectstatic.log"
-"$BIN/orderdesk" send_messages --schedule >/dev/null
-"$BIN/orderdesk" sla_sweep --schedule >/dev/null
 DJANGO_SUPERUSER_PASSWORD="$("$BIN/python" -c "import secrets; print(secrets.token_urlsafe(16))")" \
   "$BIN/orderdesk" createsuperuser --noinput --username deploy-admin --email admin@example.in --role admin >/dev/null
 "$BIN/orderdesk" seed >"$WORK/seed.log" 2>&1   # the check logs in as the demo users

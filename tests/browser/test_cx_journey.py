@@ -8,9 +8,10 @@ from playwright.sync_api import expect
 from orderdesk.cx.actions import open_ticket
 from orderdesk.cx.models import Ticket
 from orderdesk.messaging.models import Message
-from orderdesk.orders.actions import OrderRequest, create_order
+from orderdesk.orders.actions import create_order
 from orderdesk.orders.lifecycle import transition
 from orderdesk.orders.models import Order
+from orderdesk.testing.factories import agent_order_request
 
 pytestmark = pytest.mark.browser
 
@@ -43,23 +44,7 @@ def reference_data(page):
 def disputed_order(reference_data, cast, catalog):
     """Sita's manual order for Asha (estimate ₹45,000, consent on record), inspected at ₹38,000."""
     order = create_order(
-        OrderRequest(
-            customer_name="Asha Rao",
-            customer_phone="98765 43210",
-            line1="14, 3rd Cross, 5th Block",
-            landmark="Opposite Forum Mall",
-            city="Bengaluru",
-            pincode="560034",
-            slot_id=catalog["morning"].pk,
-            payment_method="upi",
-            upi_id="asha.rao@okaxis",
-            variant_id=catalog["v128"].pk,
-            answers={"screen": "scratched", "body": "good"},
-            reason="customer_requested_help",
-            consent_confirmed=True,
-            consent_statement="Yes, please place the order",
-            price_confirmed=True,
-        ),
+        agent_order_request(catalog),
         actor=cast["sales"],
         channel="agent",
     )

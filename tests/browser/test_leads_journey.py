@@ -22,6 +22,7 @@ import pytest
 from playwright.sync_api import expect
 
 from orderdesk.core.timeutil import IST
+from orderdesk.testing.factories import make_customer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,7 +42,6 @@ def clock(settings):
 
 @pytest.fixture
 def agent_and_lead(db):
-    from orderdesk.customers.models import Customer
     from orderdesk.leads.actions import create_lead
     from orderdesk.leads.seeding import ensure_default_settings
     from orderdesk.testing.factories import make_user
@@ -49,7 +49,7 @@ def agent_and_lead(db):
     ensure_default_settings()
     agent = make_user("sales", "sita")
     make_user("sales", "sameer")
-    customer = Customer.objects.create(name="Kavya Menon", phone="+919812345678")
+    customer = make_customer(name="Kavya Menon", phone="+919812345678")
     lead, _ = create_lead(customer=customer, source="app_quote", owner=agent)
     return agent, lead
 

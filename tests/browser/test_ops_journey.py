@@ -14,8 +14,9 @@ from playwright.sync_api import expect
 from orderdesk.catalog.models import PickupSlot
 from orderdesk.core.timeutil import today_ist
 from orderdesk.messaging.models import Message
-from orderdesk.orders.actions import OrderRequest, create_order
+from orderdesk.orders.actions import create_order
 from orderdesk.orders.models import Order
+from orderdesk.testing.factories import agent_order_request
 
 pytestmark = pytest.mark.browser
 
@@ -26,23 +27,7 @@ SCREENSHOTS = Path(os.environ.get("ORDERDESK_SCREENSHOTS", tempfile.gettempdir()
 def order(cast, catalog):
     """Sita's manual order for Asha: iPhone 15 128 GB (estimate ₹45,000), Koramangala, tomorrow morning."""
     return create_order(
-        OrderRequest(
-            customer_name="Asha Rao",
-            customer_phone="98765 43210",
-            line1="14, 3rd Cross, 5th Block",
-            landmark="Opposite Forum Mall",
-            city="Bengaluru",
-            pincode="560034",
-            slot_id=catalog["morning"].pk,
-            payment_method="upi",
-            upi_id="asha.rao@okaxis",
-            variant_id=catalog["v128"].pk,
-            answers={"screen": "scratched", "body": "good"},
-            reason="customer_requested_help",
-            consent_confirmed=True,
-            consent_statement="Yes, please place the order",
-            price_confirmed=True,
-        ),
+        agent_order_request(catalog),
         actor=cast["sales"],
         channel="agent",
     )

@@ -4,7 +4,7 @@
         .venv/bin/python tests/processes/many_processes.py
 
 1. A scratch database (PROCESS_DB_URL; dropped at the end): migrate, seed,
-   collectstatic, the message and SLA sweeps scheduled — docs/deploy.md's steps.
+   collectstatic — docs/deploy.md's steps (the workers start the periodic jobs).
 2. Two ``orderdesk serve`` servers (gunicorn, 2 workers each) on two free loopback
    ports, and two ``orderdesk worker`` processes. Production profile; messages go
    to the file gateway (MESSAGING_FILE_PATH, one JSON line per send).
@@ -75,8 +75,6 @@ def main() -> int:
         orderdesk(env, "migrate", "--noinput")
         orderdesk(env, "seed")
         orderdesk(env, "collectstatic", "--noinput")
-        orderdesk(env, "send_messages", "--schedule")
-        orderdesk(env, "sla_sweep", "--schedule")
         catalog = catalog_for_orders(env)
         procs = Processes(tmp)
         try:

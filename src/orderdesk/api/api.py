@@ -15,13 +15,16 @@ from orderdesk.api.routers import (
     orders,
     tickets,
 )
+from orderdesk.core import problem_codes
 
 api = NinjaAPI(
     title="orderdesk API",
     version="1",
     description=(
         "The API the customer app, vendors and dialers integrate with. "
-        "Every error is RFC 9457 problem+json with stable rule codes."
+        "Every error is RFC 9457 problem+json with stable rule codes: `code` and each "
+        "`errors[].code` is one of these (never renamed; docs/problem-codes.md).\n\n"
+        + problem_codes.markdown_table()
     ),
     urls_namespace="api-v1",
     auth=bearer,

@@ -66,8 +66,12 @@ def validation_problem(exc: NinjaValidationError) -> JsonResponse:
         kind = err.get("type", "invalid")
         message = err.get("msg", "Invalid value.")
         ctx = err.get("ctx") or {}
+        # A pydantic error type we have not named is "invalid": every code sent is a registered
+        # one (core/problem_codes.py), not whatever pydantic calls it this release.
         code = (
-            ctx.get("code") if isinstance(ctx.get("code"), str) else PYDANTIC_CODES.get(kind, kind)
+            ctx.get("code")
+            if isinstance(ctx.get("code"), str)
+            else PYDANTIC_CODES.get(kind, "invalid")
         )
         errors.append(FieldError(_field_of(err.get("loc", ())), code, message))
     if not errors:

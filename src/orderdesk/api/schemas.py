@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import AfterValidator, ConfigDict
+from pydantic import AfterValidator, ConfigDict, Field
 
 from orderdesk.core.timeutil import IST
 
@@ -34,9 +34,12 @@ class InputSchema(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
+PROBLEM_CODE_HELP = "A stable problem code: one of the codes listed in the API description."
+
+
 class ProblemField(Schema):
     field: str | None
-    code: str
+    code: str = Field(description=PROBLEM_CODE_HELP)
     message: str
 
 
@@ -47,7 +50,7 @@ class Problem(Schema):
     title: str
     status: int
     detail: str
-    code: str
+    code: str = Field(description=PROBLEM_CODE_HELP)
     errors: list[ProblemField]
 
 

@@ -192,6 +192,10 @@ TASKS = {
         "QUEUES": ["default", "messages", "imports", "kpis"],
     }
 }
+# The worker re-ensures every registered periodic job this often (core/periodic.py), and
+# D10's missed follow-ups are marked this often (leads/tasks.py).
+PERIODIC_KEEPALIVE_SECONDS = envint("PERIODIC_KEEPALIVE_SECONDS", 60)
+MISSED_FOLLOW_UPS_SECONDS = envint("MISSED_FOLLOW_UPS_SECONDS", 300)
 
 # --- Auth -----------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -36,7 +36,6 @@ from orderdesk.kpis.drilldown import rows_for
 from orderdesk.kpis.models import AgentAudit, AuditStatus
 from orderdesk.kpis.rules import CHECKLISTS
 from orderdesk.kpis.selectors import build_scope, scored_agents
-from orderdesk.kpis.tasks import ensure_rollup_refresh
 
 # The trend charts: which KPIs, per IST day (or per week over long ranges).
 TREND_KEYS = (
@@ -158,7 +157,6 @@ def kpi_dashboard(request):
     except ValidationFailed as refused:
         context["errors"] = _errors(refused)
         return TemplateResponse(request, "console/kpis/dashboard.html", context, status=422)
-    ensure_rollup_refresh()  # the worker keeps the roll-ups fresh; reads refresh too
     context.update(
         scope=scope,
         query=_query(scope),

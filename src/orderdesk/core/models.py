@@ -93,3 +93,15 @@ class AuditRedaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.reason} {self.object_type}#{self.object_id}"
+
+
+class PeriodicJobState(models.Model):
+    """A periodic job's chain schedule (one row per job), for jobs whose app keeps no state
+    row of its own (``core.periodic``; D10's missed follow-ups)."""
+
+    name = models.CharField(max_length=40, unique=True)
+    next_sweep_at = models.DateTimeField(null=True, blank=True)
+    last_sweep_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} next at {self.next_sweep_at}"

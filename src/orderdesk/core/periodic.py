@@ -1,4 +1,13 @@
-"""A periodic job for the worker as a self-continuing chain of django-tasks.
+"""Periodic jobs: one registry, owned by ``orderdesk worker``; each job a self-continuing
+chain of django-tasks.
+
+The registry: each app registers its jobs in its ``AppConfig.ready()``
+(``periodic.register(tasks.SWEEP)``). ``orderdesk worker`` calls ``ensure_all()`` at
+start-up and again every ``PERIODIC_KEEPALIVE_SECONDS`` while it runs, so a job whose
+chain died (its next run overdue) is re-enqueued by the worker. Nothing else starts a
+chain: no web request, no deploy step (``registered()`` lists them for ops and tests).
+
+The chain:
 
 Each run enqueues its successor *first* (``run_after`` = now + period), in its own
 transaction, then works — so a worker killed mid-run leaves the next run already
@@ -17,6 +26,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.utils import timezone
 from django_tasks import task_backends
@@ -87,3 +97,28 @@ def prune_finished_tasks(*tasks) -> None:
         status="SUCCESSFUL",
         finished_at__lt=timezone.now() - dt.timedelta(days=1),
     ).delete()
+
+
+_JOBS: dict[str, PeriodicChain] = {}
+
+
+def register(chain: PeriodicChain) -> PeriodicChain:
+    """Add a periodic job to the worker's registry (from the app's ``AppConfig.ready()``).
+    Registering the same chain again is harmless; another chain under a taken name is an
+    error (two jobs would share one state row)."""
+    taken = _JOBS.get(chain.name)
+    if taken is not None and taken is not chain:
+        raise ImproperlyConfigured(f"two periodic jobs named {chain.name!r}")
+    _JOBS[chain.name] = chain
+    return chain
+
+
+def registered() -> dict[str, PeriodicChain]:
+    """Every registered periodic job, by name."""
+    return dict(_JOBS)
+
+
+def ensure_all(*, now: dt.datetime | None = None) -> dict[str, bool]:
+    """Start every registered job's chain, or restart it when overdue (the worker calls this
+    at start-up and keeps calling it). Returns, per job, whether it was (re)started."""
+    return {name: chain.ensure(now=now) for name, chain in _JOBS.items()}

@@ -2,8 +2,9 @@
 
 Like the SLA sweep (``cx.tasks``): each run enqueues its successor first
 (``run_after`` = now + ``RETENTION_SWEEP_SECONDS``), then anonymises one batch of
-customers past the retention period. ``orderdesk retention --schedule`` starts the
-chain; ``orderdesk retention`` runs one pass by hand.
+customers past the retention period. ``orderdesk worker`` starts the chain and
+keeps it alive (``core.periodic``: registered in ``CustomersConfig.ready()``);
+``orderdesk retention`` runs one pass by hand.
 """
 
 from __future__ import annotations

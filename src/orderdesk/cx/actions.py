@@ -154,14 +154,7 @@ def open_ticket(
         },
         actor=created_by,
     )
-    transaction.on_commit(_ensure_sweep_quietly, robust=True)
     return ticket
-
-
-def _ensure_sweep_quietly() -> None:
-    from orderdesk.cx.tasks import ensure_sla_sweep
-
-    ensure_sla_sweep()
 
 
 # --- who may work a ticket ----------------------------------------------------------------

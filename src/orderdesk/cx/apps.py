@@ -17,3 +17,9 @@ class CxConfig(AppConfig):
 
         register_business_metrics("cx", sla_metrics, position=40)
         register_privacy_contributor(CX_PRIVACY)
+
+        # The app's periodic job, owned by ``orderdesk worker`` (core/periodic.py).
+        from orderdesk.core import periodic
+        from orderdesk.cx import tasks
+
+        periodic.register(tasks.SWEEP)

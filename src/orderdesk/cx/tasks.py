@@ -3,8 +3,8 @@
 ``sweep_sla_task`` is a chain like messaging's ``sweep_messages``: each run enqueues its
 successor *first* (``run_after`` = now + ``CX_SLA_SWEEP_SECONDS``), in its own transaction,
 then sweeps — so a worker killed mid-sweep leaves the next run already queued.
-``ensure_sla_sweep()`` starts the chain and restarts it when overdue (called after every
-``open_ticket`` commit and by ``orderdesk sla_sweep --schedule``); a stale chain notices
+``orderdesk worker`` starts the chain and restarts it when overdue (``core.periodic``:
+registered in ``CxConfig.ready()``; nothing else starts it); a stale chain notices
 that ``SlaSweepState.next_sweep_at`` no longer matches its ``scheduled_for`` and ends, so
 duplicate chains collapse into one. The sweep itself is safe to run from any number of
 processes at once (row locks with SKIP LOCKED, conditional UPDATEs).

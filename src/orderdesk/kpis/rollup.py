@@ -143,7 +143,7 @@ class _Lookups:
         self.city_of_pincode = dict(ServedPincode.objects.values_list("pincode", "city__name"))
 
 
-def lead_facts(ids: Iterable[int], lookups: _Lookups | None = None) -> dict[str, Counter]:
+def lead_facts(ids: Iterable[int], lookups: _Lookups | None = None) -> dict[str, Counter]:  # noqa: C901, PLR0912, PLR0915 (one fact row per lead; each KPI adds its branch)
     ids = list(ids)
     lookups = lookups or _Lookups()
     out: dict[str, Counter] = {f"lead:{i}": Counter() for i in ids}

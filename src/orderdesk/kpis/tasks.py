@@ -2,8 +2,8 @@
 
 A chain like the SLA sweep (``core.periodic.PeriodicChain``): each run enqueues its successor
 first (``run_after`` = now + ``KPI_ROLLUP_SECONDS``, default 60), then applies the changes
-since the last scan (``kpis.rollup.refresh``). ``ensure_rollup_refresh()`` starts the chain
-and restarts it when overdue; the dashboard calls it, and ``orderdesk kpis_rollup --schedule``.
+since the last scan (``kpis.rollup.refresh``). ``orderdesk worker`` starts the chain
+and restarts it when overdue (``core.periodic``: registered in ``KpisConfig.ready()``).
 Reads also refresh before answering, so the worker only keeps that step short.
 """
 

@@ -20,3 +20,9 @@ class LeadsConfig(AppConfig):
         register_business_metrics("leads", follow_up_metrics, position=30)
         register_privacy_contributor(LEADS_PRIVACY)
         register_calling_hours_source(calling_hours_in_force)
+
+        # The app's periodic job, owned by ``orderdesk worker`` (core/periodic.py).
+        from orderdesk.core import periodic
+        from orderdesk.leads import tasks
+
+        periodic.register(tasks.MISSED_FOLLOW_UPS)

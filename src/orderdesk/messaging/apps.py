@@ -17,3 +17,9 @@ class MessagingConfig(AppConfig):
 
         register_business_metrics("messaging", message_metrics, position=20)
         register_privacy_contributor(MESSAGING_PRIVACY)
+
+        # The app's periodic job, owned by ``orderdesk worker`` (core/periodic.py).
+        from orderdesk.core import periodic
+        from orderdesk.messaging import tasks
+
+        periodic.register(tasks.SWEEP)

@@ -10,9 +10,8 @@ Two tasks on the ``messages`` queue:
 - ``sweep_messages`` — the periodic safety net, every ``SWEEP_SECONDS``: it
   enqueues its successor *first*, in its own transaction, then drains. So a
   worker killed mid-sweep leaves the next sweep already queued; the chain is
-  never lost with a process. ``ensure_sweep`` (called by every
-  ``send_due_messages`` run and by ``orderdesk send_messages``) starts the chain
-  and restarts it if it is overdue; a stale chain notices it was replaced (its
+  never lost with a process. ``orderdesk worker`` starts the chain and restarts
+  it when overdue (``core.periodic``: registered in ``MessagingConfig.ready()``); a stale chain notices it was replaced (its
   ``scheduled_for`` no longer matches ``SenderState``) and ends.
 
 The tasks are hints: the outbox rows are the truth. A task lost with a killed
@@ -42,7 +41,6 @@ QUEUE = "messages"
 
 @task(queue_name=QUEUE)
 def send_due_messages() -> dict:
-    ensure_sweep()
     with acting_as(None, via="worker"):
         report = sender.deliver_due(time_budget=conf().task_time_budget)
     _schedule_wake_ups(report.wake_ups)

@@ -35,6 +35,15 @@ def make_user(role: str, username: str | None = None, **extra) -> User:
     return user
 
 
+def make_customer(name: str = "Asha Rao", phone: str = "+919876543210", **extra):
+    """A customer row as a test needs it (Asha by default; ``phone`` in E.164). A plain row,
+    without an audit event: tests that prove the audit of customer writes call
+    ``customers.actions`` themselves."""
+    from orderdesk.customers.models import Customer
+
+    return Customer.objects.create(name=name, phone=phone, **extra)
+
+
 def make_catalog() -> dict:
     """A small, known catalog: one phone type with two questions, one laptop type,
     one served pincode in one city with two slots and a vendor.

@@ -534,9 +534,9 @@ def build_world() -> SimpleNamespace:
     from orderdesk.leads.seeding import ensure_default_settings
     from orderdesk.messaging.choices import MessageStatus
     from orderdesk.messaging.models import Message
-    from orderdesk.orders.actions import OrderRequest, create_order
+    from orderdesk.orders.actions import create_order
     from orderdesk.orders.lifecycle import transition
-    from orderdesk.testing.factories import PASSWORD, make_catalog, make_user
+    from orderdesk.testing.factories import PASSWORD, agent_order_request, make_catalog, make_user
 
     ensure_default_settings()
     catalog = make_catalog()
@@ -567,25 +567,9 @@ def build_world() -> SimpleNamespace:
     users["outsider"].save(update_fields=["is_active"])
 
     def request(phone, **changes):
-        values = {
-            "customer_name": "Customer",
-            "customer_phone": phone,
-            "line1": "14, 3rd Cross, 5th Block",
-            "landmark": "Opposite Forum Mall",
-            "city": "Bengaluru",
-            "pincode": "560034",
-            "slot_id": slot.pk,
-            "payment_method": "upi",
-            "upi_id": "asha.rao@okaxis",
-            "variant_id": catalog["v128"].pk,
-            "answers": {"screen": "scratched", "body": "good"},
-            "reason": "customer_requested_help",
-            "consent_confirmed": True,
-            "consent_statement": "Yes, please place the order",
-            "price_confirmed": True,
-        }
-        values.update(changes)
-        return OrderRequest(**values)
+        return agent_order_request(
+            catalog, customer_name="Customer", customer_phone=phone, slot_id=slot.pk, **changes
+        )
 
     asha, _ = get_or_create_customer(name="Asha Rao", phone="9876543210")
     # A lead of Asha's, then her order: D8 closes the lead for sales.

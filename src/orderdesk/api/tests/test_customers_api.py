@@ -4,6 +4,7 @@ import pytest
 
 from orderdesk.core.models import AuditEvent
 from orderdesk.customers.models import Customer
+from orderdesk.testing.factories import make_customer
 
 
 def test_sales_creates_a_customer_once_whatever_the_phone_format(api, cast):
@@ -41,14 +42,14 @@ def test_roles_without_customer_editing_are_refused_and_nothing_changes(api, cas
 
 
 def test_vendor_and_app_cannot_read_customers(api, cast):
-    Customer.objects.create(name="Asha Rao", phone="+919876543210")
+    make_customer(name="Asha Rao", phone="+919876543210")
     for role in ("vendor", "app"):
         response = api(cast[role]).get("/api/v1/customers", {"q": "asha"})
         assert response.status_code == 403
 
 
 def test_preferences_change_is_audited_and_bad_values_change_nothing(api, cast):
-    customer = Customer.objects.create(name="Asha Rao", phone="+919876543210")
+    customer = make_customer(name="Asha Rao", phone="+919876543210")
     client = api(cast["cx"])
     bad = client.patch(
         f"/api/v1/customers/{customer.pk}/preferences",

@@ -11,18 +11,17 @@ URL = "/console/agents/errors/"
 @pytest.fixture
 def agent_orders(cast, catalog):
     from orderdesk.catalog.models import PickupSlot
-    from orderdesk.orders.actions import OrderRequest
+    from orderdesk.testing.factories import agent_order_request
 
     PickupSlot.objects.filter(pk=catalog["morning"].pk).update(capacity=10)
     orders = []
     for phone in ("9876543210", "9876543211", "9876543212"):
         orders.append(
             create_order(
-                OrderRequest(
-                    customer_name="Asha", customer_phone=phone, line1="14 MG Road", landmark="Metro", city="Bengaluru",
-                    pincode="560034", slot_id=catalog["morning"].pk, payment_method="upi", upi_id="asha@okaxis",
-                    variant_id=catalog["v128"].pk, answers={"screen": "flawless", "body": "good"},
-                    reason="technical_issue", consent_confirmed=True, consent_statement="Yes, please place the order", price_confirmed=True,
+                agent_order_request(
+                    catalog, customer_name="Asha", customer_phone=phone, line1="14 MG Road",
+                    landmark="Metro", upi_id="asha@okaxis", answers={"screen": "flawless", "body": "good"},
+                    reason="technical_issue",
                 ),
                 actor=cast["sales"],
                 channel="agent",

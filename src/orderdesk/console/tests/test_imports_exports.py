@@ -16,6 +16,7 @@ from orderdesk.leads.choices import ImportStatus, LeadSource
 from orderdesk.leads.models import ImportJob, Lead
 from orderdesk.leads.tests.test_imports import CAMPAIGN_CSV, EXPECTED_REPORT
 from orderdesk.orders import exports as order_exports
+from orderdesk.testing.factories import make_customer
 
 IMPORTS = "/console/imports/"
 
@@ -25,9 +26,9 @@ def world(cast, catalog):
     from orderdesk.leads.seeding import ensure_default_settings
 
     ensure_default_settings()
-    existing = Customer.objects.create(name="Existing Person", phone="+919812345678")
+    existing = make_customer(name="Existing Person", phone="+919812345678")
     Lead.objects.create(customer=existing, source=LeadSource.APP_QUOTE, variant=catalog["v256"])
-    Customer.objects.create(name="DNC Person", phone="+919811122233", do_not_contact=True)
+    make_customer(name="DNC Person", phone="+919811122233", do_not_contact=True)
     return catalog
 
 
@@ -183,7 +184,7 @@ def test_lead_export_masks_phones_filters_and_is_audited(world, client_for, cast
     sita = cast["sales"]
     mine = Lead.objects.get()
     Lead.objects.filter(pk=mine.pk).update(owner=sita)
-    other = Customer.objects.create(name="Other", phone="+919876543210")
+    other = make_customer(name="Other", phone="+919876543210")
     Lead.objects.create(customer=other, source=LeadSource.CAMPAIGN)
     client = client_for("supervisor")
 
@@ -348,8 +349,8 @@ def test_lead_export_filters_by_ist_date_range_and_team(world, client_for, cast)
     north = Team.objects.create(name="Inbound North")
     cast["sales"].team = north
     cast["sales"].save()
-    old_customer = Customer.objects.create(name="Old Lead", phone="+919876500011")
-    team_customer = Customer.objects.create(name="Team Lead", phone="+919876500012")
+    old_customer = make_customer(name="Old Lead", phone="+919876500011")
+    team_customer = make_customer(name="Team Lead", phone="+919876500012")
     old = Lead.objects.create(customer=old_customer, source=LeadSource.CAMPAIGN)
     team_lead = Lead.objects.create(
         customer=team_customer, source=LeadSource.CAMPAIGN, owner=cast["sales"]

@@ -16,6 +16,7 @@ from orderdesk.customers.models import Customer
 from orderdesk.leads import actions
 from orderdesk.leads.models import ContactAttempt, ContactPolicy, ContactRefusal, FollowUp, Lead
 from orderdesk.leads.tests.helpers import state
+from orderdesk.testing.factories import make_customer
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,7 @@ def _default_settings(db, settings):
 
 
 def customer(name: str, phone: str) -> Customer:
-    return Customer.objects.create(name=name, phone=phone)
+    return make_customer(name=name, phone=phone)
 
 
 @pytest.fixture

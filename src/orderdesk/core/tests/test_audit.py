@@ -4,12 +4,12 @@ from django.db import DatabaseError, connection, transaction
 from orderdesk.core import audit
 from orderdesk.core.context import acting_as
 from orderdesk.core.models import AuditEvent
-from orderdesk.customers.models import Customer
+from orderdesk.testing.factories import make_customer
 
 
 @pytest.fixture
 def customer(db):
-    return Customer.objects.create(name="Asha Rao", phone="+919876543210")
+    return make_customer(name="Asha Rao", phone="+919876543210")
 
 
 def test_record_names_actor_ip_door_object_and_changes(cast, customer):

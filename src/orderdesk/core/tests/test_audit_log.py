@@ -11,15 +11,15 @@ from orderdesk.core import audit
 from orderdesk.core.admin import AuditedAdminMixin
 from orderdesk.core.context import acting_as
 from orderdesk.core.models import AuditEvent
-from orderdesk.customers.models import Customer
+from orderdesk.testing.factories import make_customer
 
 URL = "/console/audit/"
 
 
 @pytest.fixture
 def events(cast):
-    asha = Customer.objects.create(name="Asha Rao", phone="+919876543210")
-    ravi = Customer.objects.create(name="Ravi Kumar", phone="+919876500001")
+    asha = make_customer(name="Asha Rao", phone="+919876543210")
+    ravi = make_customer(name="Ravi Kumar", phone="+919876500001")
     with acting_as(cast["sales"], via="console"):
         audit.record(
             "customer.update_preferences",

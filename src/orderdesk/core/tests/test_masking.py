@@ -10,6 +10,7 @@ from orderdesk.core import audit
 from orderdesk.core.logging import MaskingFilter
 from orderdesk.core.masking import mask_data, mask_text
 from orderdesk.core.models import AuditEvent
+from orderdesk.testing.factories import make_customer
 
 
 @pytest.mark.parametrize(
@@ -94,9 +95,8 @@ def test_the_log_filter_masks_the_rendered_message_and_traceback():
 
 
 def test_the_audit_trail_never_stores_a_full_number(db):
-    from orderdesk.customers.models import Customer
 
-    customer = Customer.objects.create(name="Asha Rao", phone="+919876543210")
+    customer = make_customer(name="Asha Rao", phone="+919876543210")
     event = audit.record(
         "customer.touch",
         customer,

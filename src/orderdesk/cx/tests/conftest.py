@@ -12,6 +12,7 @@ from orderdesk.cx.models import CsatSurvey, Ticket, TicketAction
 from orderdesk.messaging.models import Message
 from orderdesk.orders.actions import OrderRequest, create_order
 from orderdesk.orders.models import Order, OrderEvent
+from orderdesk.testing.factories import agent_order_request, make_customer
 
 T0 = dt.datetime(2026, 11, 20, 5, 30, tzinfo=dt.UTC)  # 11:00 IST
 
@@ -29,31 +30,12 @@ def _default_settings(db):
 
 @pytest.fixture
 def customer(db):
-    from orderdesk.customers.models import Customer
 
-    return Customer.objects.create(name="Asha Rao", phone="+919876543210")
+    return make_customer(name="Asha Rao", phone="+919876543210")
 
 
 def order_request(catalog, **changes) -> OrderRequest:
-    values = {
-        "customer_name": "Asha Rao",
-        "customer_phone": "98765 43210",
-        "line1": "14, 3rd Cross, 5th Block",
-        "landmark": "Opposite Forum Mall",
-        "city": "Bengaluru",
-        "pincode": "560034",
-        "slot_id": catalog["morning"].pk,
-        "payment_method": "upi",
-        "upi_id": "asha.rao@okaxis",
-        "variant_id": catalog["v128"].pk,
-        "answers": {"screen": "scratched", "body": "good"},
-        "reason": "customer_requested_help",
-        "consent_confirmed": True,
-        "consent_statement": "Yes, please place the order",
-        "price_confirmed": True,
-    }
-    values.update(changes)
-    return OrderRequest(**values)
+    return agent_order_request(catalog, **changes)
 
 
 @pytest.fixture

@@ -3,16 +3,14 @@
 import random
 
 from orderdesk.accounts.choices import Role
-from orderdesk.customers.models import Customer
 from orderdesk.cx.models import Ticket
 from orderdesk.cx.seeding import PLAN, seed_tickets
-from orderdesk.testing.factories import make_user
+from orderdesk.testing.factories import make_customer, make_user
 
 
 def test_seed_tickets_fills_every_queue_and_is_idempotent(cast, order):
     customers = [order.customer] + [
-        Customer.objects.create(name=f"Customer {i}", phone=f"+9198000000{i:02d}")
-        for i in range(12)
+        make_customer(name=f"Customer {i}", phone=f"+9198000000{i:02d}") for i in range(12)
     ]
     agents = [cast["cx"], make_user(Role.CX, "chetan")]
     made = seed_tickets(customers, agents, [order], rng=random.Random(7))

@@ -5,14 +5,14 @@ from django.db import IntegrityError, transaction
 
 from orderdesk.core.errors import DomainError
 from orderdesk.core.models import AuditEvent
-from orderdesk.customers.models import Customer
 from orderdesk.cx.actions import open_ticket, resolve_order_not_found
 from orderdesk.cx.models import Ticket
+from orderdesk.testing.factories import make_customer
 
 
 @pytest.fixture
 def customer(db):
-    return Customer.objects.create(name="Asha Rao", phone="+919876543210")
+    return make_customer(name="Asha Rao", phone="+919876543210")
 
 
 def test_open_ticket_is_audited(cast, customer):

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import pytest
 
 from orderdesk.core.timeutil import IST
+from orderdesk.testing.factories import make_customer
 
 D1 = dt.date(2025, 3, 10)
 D2 = dt.date(2025, 3, 11)
@@ -28,10 +29,10 @@ def day(offset: int) -> dt.date:
 
 
 @pytest.fixture
-def world(cast, catalog):
+def world(cast, catalog):  # noqa: PLR0915 (the seeded KPI world, built in order)
     from orderdesk.accounts.models import Team
     from orderdesk.catalog.models import Quote
-    from orderdesk.customers.models import Address, Customer
+    from orderdesk.customers.models import Address
     from orderdesk.cx.models import CsatSurvey, Ticket
     from orderdesk.leads.models import ContactAttempt, Disposition, Lead
     from orderdesk.leads.seeding import ensure_default_settings
@@ -48,7 +49,7 @@ def world(cast, catalog):
     disp = {d.key: d for d in Disposition.objects.all()}
 
     def customer(n):
-        c = Customer.objects.create(name=f"Customer {n}", phone=f"+9198765000{n:02d}")
+        c = make_customer(name=f"Customer {n}", phone=f"+9198765000{n:02d}")
         a = Address.objects.create(
             customer=c, line1="1 Main Rd", landmark="Near park", city="Bengaluru", pincode="560034"
         )

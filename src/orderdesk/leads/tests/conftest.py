@@ -10,6 +10,7 @@ from unittest import mock
 import pytest
 
 from orderdesk.core.timeutil import IST
+from orderdesk.testing.factories import make_customer
 
 
 def ist(days: int = 1, hour: int = 11, minute: int = 0) -> dt.datetime:
@@ -34,9 +35,8 @@ def _default_settings(db):
 
 @pytest.fixture
 def customer(db):
-    from orderdesk.customers.models import Customer
 
-    return Customer.objects.create(name="Asha Rao", phone="+919876543210")
+    return make_customer(name="Asha Rao", phone="+919876543210")
 
 
 @pytest.fixture

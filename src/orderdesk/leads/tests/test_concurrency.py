@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 from orderdesk.core.errors import DomainError
+from orderdesk.testing.factories import make_customer
 
 from .conftest import ist
 
@@ -16,7 +17,6 @@ def test_d3_two_agents_racing_cannot_both_schedule_the_follow_up():
     if connection.vendor != "postgresql":
         pytest.skip("concurrency guarantees are proven on PostgreSQL")
     from orderdesk.accounts.choices import Role
-    from orderdesk.customers.models import Customer
     from orderdesk.flows.contacts import log_contact
     from orderdesk.leads.actions import create_lead
     from orderdesk.leads.models import ContactAttempt, FollowUp
@@ -25,7 +25,7 @@ def test_d3_two_agents_racing_cannot_both_schedule_the_follow_up():
 
     ensure_default_settings()
     sita, sameer = make_user(Role.SALES, "sita-race"), make_user(Role.SALES, "sameer-race")
-    customer = Customer.objects.create(name="Asha Rao", phone="+919876543210")
+    customer = make_customer(name="Asha Rao", phone="+919876543210")
     lead, _ = create_lead(customer=customer, source="app_quote", owner=sita)
     # Sita calls the customer while the customer's WhatsApp reaches Sameer (inbound):
     # both log Customer Will Place Order with a permitted follow-up at the same instant.

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from orderdesk.customers.models import Customer
 from orderdesk.leads import selectors
 from orderdesk.leads.actions import create_lead, mark_missed_follow_ups
 from orderdesk.leads.choices import FollowUpStatus
 from orderdesk.leads.models import FollowUp, Notification
+from orderdesk.testing.factories import make_customer
 
 from .conftest import frozen, ist
 from .test_log_contact import wpo
@@ -19,7 +19,7 @@ from .test_log_contact import wpo
 def three_leads(cast, catalog):
     leads = []
     for i, variant in enumerate([None, catalog["v128"], None]):
-        c = Customer.objects.create(name=f"Cust {i}", phone=f"+91987654321{i}")
+        c = make_customer(name=f"Cust {i}", phone=f"+91987654321{i}")
         lead, _ = create_lead(customer=c, source="app_quote", variant=variant, owner=cast["sales"])
         leads.append(lead)
     return leads

@@ -12,6 +12,7 @@ from orderdesk.customers.models import Customer
 from orderdesk.leads.choices import ImportStatus, LeadPriority, LeadSource, LeadStatus
 from orderdesk.leads.imports import create_import_job, error_report_rows, run_import
 from orderdesk.leads.models import ImportJob, Lead
+from orderdesk.testing.factories import make_customer
 
 SOURCES = "app_quote, web_quote, inbound_call, callback_request, campaign, referral"
 
@@ -49,11 +50,11 @@ EXPECTED_REPORT = [
 
 @pytest.fixture
 def world(cast, catalog):
-    existing = Customer.objects.create(name="Existing Person", phone="+919812345678")
+    existing = make_customer(name="Existing Person", phone="+919812345678")
     open_lead = Lead.objects.create(
         customer=existing, source=LeadSource.APP_QUOTE, variant=catalog["v256"]
     )
-    dnc = Customer.objects.create(name="DNC Person", phone="+919811122233", do_not_contact=True)
+    dnc = make_customer(name="DNC Person", phone="+919811122233", do_not_contact=True)
     return {"existing": existing, "open_lead": open_lead, "dnc": dnc, **catalog}
 
 

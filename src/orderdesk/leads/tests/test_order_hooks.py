@@ -12,6 +12,7 @@ from orderdesk.leads import rules
 from orderdesk.leads.actions import create_lead, record_order_created
 from orderdesk.leads.choices import FollowUpStatus, LeadStatus
 from orderdesk.leads.models import ContactAttempt, FollowUp, Lead, Notification
+from orderdesk.testing.factories import make_customer
 
 from .conftest import fake_order, ist
 from .helpers import state
@@ -150,7 +151,6 @@ def test_d8_customer_orders_by_app_while_a_follow_up_is_pending(cast, lead, cust
 
 
 def test_d8_closes_every_open_lead_of_the_customer_but_not_others(cast, customer, catalog):
-    from orderdesk.customers.models import Customer
 
     phone_lead, _ = create_lead(
         customer=customer, source="app_quote", variant=catalog["v128"], owner=cast["sales"]
@@ -158,7 +158,7 @@ def test_d8_closes_every_open_lead_of_the_customer_but_not_others(cast, customer
     laptop_lead, _ = create_lead(
         customer=customer, source="app_quote", variant=catalog["mac_variant"], owner=cast["sales2"]
     )
-    stranger = Customer.objects.create(name="Ravi", phone="+919812345678")
+    stranger = make_customer(name="Ravi", phone="+919812345678")
     stranger_lead, _ = create_lead(customer=stranger, source="app_quote", owner=cast["sales"])
     assert phone_lead.priority == 20  # high-end first
     record_order_created(fake_order(customer, channel="web"))

@@ -1,6 +1,6 @@
 import pytest
 
-from orderdesk.orders.actions import OrderRequest
+from orderdesk.testing.factories import agent_order_request
 
 
 @pytest.fixture
@@ -8,25 +8,7 @@ def order_request(catalog):
     """A complete, valid agent order for the catalog fixture (iPhone 15 128 GB, Koramangala, UPI)."""
 
     def build(**changes):
-        values = {
-            "customer_name": "Asha Rao",
-            "customer_phone": "98765 43210",
-            "line1": "14, 3rd Cross, 5th Block",
-            "landmark": "Opposite Forum Mall",
-            "city": "Bengaluru",
-            "pincode": "560034",
-            "slot_id": catalog["morning"].pk,
-            "payment_method": "upi",
-            "upi_id": "asha.rao@okaxis",
-            "variant_id": catalog["v128"].pk,
-            "answers": {"screen": "scratched", "body": "good"},
-            "reason": "customer_requested_help",
-            "consent_confirmed": True,
-            "consent_statement": "Yes, please place the order",
-            "price_confirmed": True,
-        }
-        values.update(changes)
-        return OrderRequest(**values)
+        return agent_order_request(catalog, **changes)
 
     return build
 

@@ -1,5 +1,5 @@
 """``orderdesk retention``: the S4 job — anonymise customers past the retention period, once,
-here (cron, by hand); ``--schedule`` starts the worker's daily chain instead;
+here (by hand); ``orderdesk worker`` runs the daily chain (core/periodic.py);
 ``--dry-run`` only counts who is due."""
 
 from django.core.management.base import BaseCommand
@@ -7,24 +7,19 @@ from django.core.management.base import BaseCommand
 from orderdesk.core.context import acting_as
 from orderdesk.customers.actions import anonymise_expired_customers
 from orderdesk.customers.privacy import conf, due_for_anonymisation
-from orderdesk.customers.tasks import ensure_retention_sweep
 
 
 class Command(BaseCommand):
     help = "Anonymise the personal data of customers past the retention period (S4)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--schedule", action="store_true", help="start the worker's chain")
         parser.add_argument(
             "--dry-run", action="store_true", help="count who is due, change nothing"
         )
         parser.add_argument("--batch-size", type=int, default=None)
 
-    def handle(self, *args, schedule: bool, dry_run: bool, batch_size: int | None, **options):
-        if schedule:
-            started = ensure_retention_sweep()
-            self.stdout.write("retention chain " + ("started" if started else "already running"))
-            return
+    def handle(self, *args, dry_run: bool, batch_size: int | None, **options):
+
         days = conf().personal_data_days
         if dry_run:
             due = due_for_anonymisation().count()

@@ -1,12 +1,11 @@
-"""``orderdesk sla_sweep``: the C2 SLA job — inline once (cron, by hand, the benchmark), or
-``--schedule`` to start the worker's periodic chain."""
+"""``orderdesk sla_sweep``: the C2 SLA job — inline once (by hand, the benchmark);
+``orderdesk worker`` runs the periodic chain (core/periodic.py)."""
 
 from django.core.management.base import BaseCommand
 
 from orderdesk.core.context import acting_as
 from orderdesk.cx.actions import sweep_sla
 from orderdesk.cx.conf import conf
-from orderdesk.cx.tasks import ensure_sla_sweep
 
 
 class Command(BaseCommand):
@@ -16,18 +15,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--schedule",
-            action="store_true",
-            help="start (or restart) the worker's periodic SLA sweep instead of sweeping here",
-        )
         parser.add_argument("--batch-size", type=int, default=None)
 
-    def handle(self, *args, schedule: bool, batch_size: int | None, **options):
-        if schedule:
-            started = ensure_sla_sweep()
-            self.stdout.write("SLA sweep chain " + ("started" if started else "already running"))
-            return
+    def handle(self, *args, batch_size: int | None, **options):
         with acting_as(None, via="cli"):
             report = sweep_sla(batch_size=batch_size or conf().sweep_batch_size)
         self.stdout.write(

@@ -21,7 +21,6 @@ from orderdesk.accounts.models import Team, User
 from orderdesk.kpis import rollup
 from orderdesk.kpis.definitions import Scope, compute_all, compute_all_rollup
 from orderdesk.kpis.generate import Sizes, generate
-from orderdesk.kpis.tasks import ensure_rollup_refresh
 from orderdesk.leads.seeding import ensure_default_settings
 
 
@@ -68,7 +67,6 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=8)
         parser.add_argument("--rebuild", action="store_true")
         parser.add_argument("--refresh", action="store_true")
-        parser.add_argument("--schedule", action="store_true", help="start the worker's chain")
         parser.add_argument("--verify", action="store_true")
         parser.add_argument("--scopes", type=int, default=8)
 
@@ -92,8 +90,6 @@ class Command(BaseCommand):
             t = time.perf_counter()
             stats = rollup.refresh()
             self.emit(step="refresh", seconds=round(time.perf_counter() - t, 2), **stats)
-        if opts["schedule"]:
-            self.emit(step="schedule", started=ensure_rollup_refresh())
         if opts["verify"]:
             bad = 0
             for scope in verify_scopes(end, opts["days"], count=opts["scopes"]):

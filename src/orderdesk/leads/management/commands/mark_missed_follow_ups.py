@@ -1,4 +1,5 @@
-"""``orderdesk mark_missed_follow_ups``: the D10 job, inline (for cron or by hand)."""
+"""``orderdesk mark_missed_follow_ups``: the D10 job, one pass by hand (``orderdesk worker``
+runs it periodically: ``leads.tasks``)."""
 
 from django.core.management.base import BaseCommand
 

@@ -2,7 +2,6 @@
 
     orderdesk send_messages            # loop: deliver what is due, sleep --interval, repeat
     orderdesk send_messages --once     # deliver everything due now, then exit
-    orderdesk send_messages --schedule # (re)start the sweep chain in the worker, then exit
 
 Any number of these and of ``orderdesk worker`` processes may run at once: rows
 are claimed with leases (see ``orderdesk.messaging.sender``). SIGTERM/SIGINT stop
@@ -18,7 +17,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from orderdesk.core.context import acting_as
-from orderdesk.messaging import sender, tasks
+from orderdesk.messaging import sender
 
 
 class Command(BaseCommand):
@@ -27,15 +26,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="deliver what is due, then exit")
         parser.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
-        parser.add_argument(
-            "--schedule", action="store_true", help="(re)start the sweep task chain and exit"
-        )
 
-    def handle(self, *, once: bool, interval: float, schedule: bool, verbosity: int, **options):
-        if schedule:
-            started = tasks.ensure_sweep()
-            self.stdout.write("sweep started" if started else "sweep already scheduled")
-            return
+    def handle(self, *, once: bool, interval: float, verbosity: int, **options):
         self.running = True
 
         def stop(signum, frame):

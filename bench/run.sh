@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Run every benchmark in bench/: `bench/run.sh quick` (tiny sizes, a smoke test for CI: each
+# script must still run green at HEAD) or `bench/run.sh full` (the sizes docs/benchmarks.md
+# records). Any failure fails the run, after the others have run; each script's output goes
+# to stdout with its wall time.
+#
+# Environment: BIN (.venv/bin), BENCH_PG_URL (the PostgreSQL server; the database part is
+# ignored), BENCH_DB_PREFIX (prefixes every scratch database's name, so runs sharing a server
+# stay apart). A new script in bench/ must be added below (the check at the end fails if not).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+MODE="${1:-quick}"
+BIN="${BIN:-.venv/bin}"
+PY="$BIN/python"
+export DEBUG=0
+failed=()
+ran=()
+
+run() {  # run NAME ARGS...: one benchmark script
+  local name="$1"
+  shift
+  ran+=("$name")
+  printf '\n---- bench/%s.py %s\n' "$name" "$*"
+  local start=$SECONDS
+  if "$PY" "bench/$name.py" "$@"; then
+    printf -- '---- bench/%s.py: ok in %d s\n' "$name" $((SECONDS - start))
+  else
+    printf -- '---- bench/%s.py: FAILED after %d s\n' "$name" $((SECONDS - start))
+    failed+=("$name")
+  fi
+}
+
+messages() {  # the messages benchmark migrates and empties whatever database it is given
+  local tmp
+  tmp="$(mktemp -d)"
+  DATABASE_URL="" SQLITE_PATH="$tmp/messages.sqlite3" run messages_throughput "$@"
+  rm -rf "$tmp"
+}
+
+case "$MODE" in
+  quick)
+    run seed_customers --database sqlite --customers 200 --batch-size 100
+    run quote_endpoint --database sqlite --requests 20
+    run seed_customers --database postgres --customers 200 --batch-size 100
+    run quote_endpoint --database postgres --requests 20
+    run leads_queue --customers 200 --contacts 500 --runs 3
+    run lead_import --rows 300 --existing 50 --batch-size 100 --rerun
+    run orders_throughput --orders 8 --warmup 2 --rounds 2 --clients 1 2 --workers 1
+    run kpi_dashboard --contacts 500 --runs 2 --verify 1
+    run sla_sweep --tickets 200 --batch-size 50
+    messages --messages 30 --senders 1 --delay-messages 10 --rate 20
+    ;;
+  full)
+    run seed_customers --database sqlite --customers 1000000
+    run seed_customers --database postgres --customers 1000000
+    run quote_endpoint --database sqlite --requests 2000
+    run quote_endpoint --database postgres --requests 2000
+    run leads_queue --customers 1000000 --contacts 5000000
+    run lead_import --rows 1000000 --existing 100000 --rerun
+    run orders_throughput
+    run kpi_dashboard --contacts 50000 --runs 10
+    run sla_sweep
+    messages
+    ;;
+  *)
+    echo "usage: bench/run.sh quick|full" >&2
+    exit 2
+    ;;
+esac
+
+# Every script in bench/ ran (a new benchmark cannot be left out of CI by accident).
+for script in bench/*.py; do
+  name="$(basename "$script" .py)"
+  [[ "$name" == _* ]] && continue
+  if [[ " ${ran[*]} " != *" $name "* ]]; then
+    echo "bench/$name.py is not run by bench/run.sh: add it to both modes" >&2
+    failed+=("$name (not listed)")
+  fi
+done
+
+if ((${#failed[@]})); then
+  printf '\nbenchmarks FAILED: %s\n' "${failed[*]}" >&2
+  exit 1
+fi
+printf '\nall benchmarks ran green (%s)\n' "$MODE"
