@@ -67,6 +67,7 @@ def issue_token(
     (403: enrol an authenticator in the console first).
     """
     from orderdesk.accounts.signin import (
+        UsernameThrottle,
         confirmed_totp_devices,
         locked_out_error,
         two_factor_required,
@@ -74,7 +75,7 @@ def issue_token(
 
     user = authenticate(request, username=username, password=password)
     if request is not None and getattr(request, "axes_locked_out", False):
-        raise locked_out_error()
+        raise locked_out_error(getattr(request, "orderdesk_signin_wait", None))
     if user is None or not user.is_active:
         raise Unauthenticated(
             "Wrong username or password.", code="invalid_credentials", field="password"
@@ -109,6 +110,7 @@ def issue_token(
         from orderdesk.core.middleware import client_ip
 
         reset_failures(ip=client_ip(request), username=username)
+        UsernameThrottle.reset(username)
     return _create_token(user, label)
 
 

@@ -219,6 +219,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "orderdesk.accounts.signin.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "orderdesk.core.middleware.client_ip"
+# Per username, whatever the address (accounts.signin.UsernameThrottle): after this many
+# failures each attempt waits a delay that doubles per failure, up to the cap. A delay, never
+# a lock, so knowing a username is not enough to keep its owner out.
+LOGIN_USERNAME_FREE_FAILURES = envint("LOGIN_USERNAME_FREE_FAILURES", 10)
+LOGIN_USERNAME_MAX_DELAY_SECONDS = envint("LOGIN_USERNAME_MAX_DELAY_SECONDS", 60)
 AXES_VERBOSE = False
 # Two-factor sign-in (TOTP, django-otp) for these roles, console and Django admin alike. On
 # by default in production only: the demo and the tests sign supervisors in with a password.
@@ -230,6 +235,18 @@ ORDERDESK_REQUIRE_2FA_ROLES = (
     else [r for r in envlist("ORDERDESK_REQUIRE_2FA_ROLES", []) if r != "none"]
 )
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "orderdesk")
+
+# --- Cache ---------------------------------------------------------------------------------
+# Throttles (sign-in delay, anonymous rate limits, phone reveals) count in the cache, so it must
+# be shared by every gunicorn worker: a database table (``orderdesk createcachetable`` at
+# deploy; the test database gets it automatically). No new service to run, and the counts
+# survive a restart. docs/deploy.md.
+CACHES = {
+    "default": {
+        "BACKEND": env("CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
+        "LOCATION": env("CACHE_LOCATION", "orderdesk_cache"),
+    }
+}
 
 # --- Time and language -----------------------------------------------------
 LANGUAGE_CODE = "en-in"
@@ -275,6 +292,10 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# How many reverse proxies stand in front of gunicorn and append to X-Forwarded-For (nginx
+# alone: 1). The client's address is the hop that many places from the right; 0 ignores the
+# header (core.middleware.client_ip, docs/deploy.md).
+ORDERDESK_TRUSTED_PROXIES = envint("ORDERDESK_TRUSTED_PROXIES", 0)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_TLS_PROXY", PRODUCTION) else None
 )

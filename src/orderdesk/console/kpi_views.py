@@ -8,7 +8,6 @@ drill-down lists the raw rows, ``kpis.drilldown``), write through ``kpis.actions
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections import defaultdict
 
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from orderdesk.accounts.models import Team
 from orderdesk.accounts.permissions import Perm, requires
 from orderdesk.core.errors import DomainError, ValidationFailed
+from orderdesk.core.exports import csv_writer
 from orderdesk.core.phones import mask_phone
 from orderdesk.core.timeutil import IST, today_ist
 from orderdesk.kpis import actions, rollup
@@ -305,7 +305,7 @@ def kpi_drill(request, key: str):
 def _csv_response(filename: str, header: list[str], rows: list[list]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(header)
     writer.writerows(rows)
     return response

@@ -72,12 +72,11 @@ class Command(BaseCommand):
             job = run_import(job, path=path, batch_size=batch_size, progress=bar.update)
             bar.close()
         if errors:
-            import csv
-
+            from orderdesk.core.exports import csv_writer
             from orderdesk.leads.imports import error_report_rows
 
             with open(errors, "w", newline="", encoding="utf-8") as out:
-                csv.writer(out).writerows(error_report_rows(job))
+                csv_writer(out).writerows(error_report_rows(job))
         if job.status == ImportStatus.FAILED:
             raise CommandError(f"import #{job.pk} failed: {job.failure}")
         self.stdout.write(
