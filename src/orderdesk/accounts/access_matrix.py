@@ -51,6 +51,7 @@ API: dict[str, Entry] = {
     "GET /api/v1/health": Entry(PUBLIC, "load balancers and uptime checks"),
     "GET /api/v1/ready": Entry(PUBLIC, "readiness: load balancers take a process in or out"),
     "POST /api/v1/auth/token": Entry(PUBLIC, "sign-in: the credentials are the check"),
+    "DELETE /api/v1/auth/token": Entry((*STAFF, *CLIENTS), "every token holder signs itself out"),
     "GET /api/v1/me": Entry((*STAFF, *CLIENTS), "every signed-in user reads who they are"),
     # Catalog and quotes are public so the app can quote before sign-in (SPEC §11).
     "GET /api/v1/catalog/models": Entry(PUBLIC),

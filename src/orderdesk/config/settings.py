@@ -55,21 +55,28 @@ PRODUCTION = PROFILE == "production"
 
 DEBUG = envbool("DEBUG", not PRODUCTION)
 
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-orderdesk-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105  (public on purpose; production refuses it)
 if PRODUCTION:
     SECRET_KEY = env("SECRET_KEY") or ""
     if len(SECRET_KEY) < 50:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set to at least 50 random characters in production"
         )
+    if "dev-only-insecure-key" in SECRET_KEY:
+        # It is in the repository: anyone could sign sessions and CSAT links with it.
+        raise ImproperlyConfigured("SECRET_KEY is the development key; set a random one")
 else:
     # A development key: never used when ORDERDESK_PROFILE=production.
-    SECRET_KEY = env(
-        "SECRET_KEY", "dev-only-insecure-key-orderdesk-0123456789-abcdefghijklmnopqrstuvwxyz"
-    )
+    SECRET_KEY = env("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 
-ALLOWED_HOSTS = envlist(
-    "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
-)
+LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]", "::1", "testserver"]
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", [] if PRODUCTION else LOCAL_HOSTS)
+if PRODUCTION and DEBUG and (not ALLOWED_HOSTS or set(ALLOWED_HOSTS) - set(LOCAL_HOSTS)):
+    # DEBUG pages show settings, SQL and tracebacks: never where the network can see them.
+    raise ImproperlyConfigured(
+        "DEBUG is on in the production profile for a non-local address "
+        f"(ALLOWED_HOSTS={ALLOWED_HOSTS}); unset DEBUG"
+    )
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [

@@ -110,6 +110,7 @@ def _ticket_action(w, role):
 API_REQUESTS: dict[str, Callable] = {
     "GET /api/v1/health": lambda w, r: Req("/api/v1/health"),
     "GET /api/v1/ready": lambda w, r: Req("/api/v1/ready"),
+    "DELETE /api/v1/auth/token": lambda w, r: Req("/api/v1/auth/token", ok=(204,)),
     "POST /api/v1/auth/token": lambda w, r: Req(
         "/api/v1/auth/token", {"username": "sita", "password": w.password}
     ),
