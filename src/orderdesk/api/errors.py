@@ -27,6 +27,8 @@ def problem_response(error: DomainError) -> JsonResponse:
     response = JsonResponse(error.problem(), status=error.status, content_type=PROBLEM_CONTENT_TYPE)
     if error.status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="orderdesk"'
+    if getattr(error, "retry_after", None):
+        response["Retry-After"] = str(error.retry_after)  # a throttle's 429 (core/throttle.py)
     return response
 
 

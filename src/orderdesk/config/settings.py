@@ -120,7 +120,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "orderdesk.core.middleware.RequestContextMiddleware",
     "orderdesk.core.middleware.SecurityHeadersMiddleware",
-    "orderdesk.api.middleware.RejectNulMiddleware",  # S5: no NUL characters into the API
+    "orderdesk.core.hostile_input.RejectHostileInputMiddleware",  # S5: no NUL, no huge path ids
     "django_otp.middleware.OTPMiddleware",
     "orderdesk.accounts.middleware.SessionExpiryMiddleware",
     "orderdesk.accounts.middleware.TwoFactorMiddleware",
@@ -387,6 +387,14 @@ ORDERDESK = {
         "SWEEP_SECONDS": envint("MESSAGING_SWEEP_SECONDS", 30),
         # IST "HH:MM-HH:MM"; empty (the default) means the contact policy in force (D9, admin-editable).
         "CALLING_HOURS": env("MESSAGING_CALLING_HOURS", ""),
+    },
+    # Throttles (core/throttle.py, issue 21): "<count>/<s|m|h|d>" per client address (per user
+    # for phone reveals). The tests relax them (conftest.py) and test each limit on its own.
+    "THROTTLES": {
+        "anonymous_quote": env("THROTTLE_ANONYMOUS_QUOTE", "30/m"),
+        "anonymous_read": env("THROTTLE_ANONYMOUS_READ", "120/m"),
+        "csat_answer": env("THROTTLE_CSAT_ANSWER", "10/m"),
+        "phone_reveal": env("THROTTLE_PHONE_REVEAL", "20/h"),
     },
     # M8: an agent with this many order errors in the window loses manual creation.
     "AGENT_ERROR_THRESHOLD": envint("AGENT_ERROR_THRESHOLD", 3),

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from orderdesk.accounts.permissions import Perm, requires
 from orderdesk.core import audit
+from orderdesk.core.bounds import MAX_DATE, MIN_DATE, parse_date
 from orderdesk.core.masking import mask_data, mask_text
 from orderdesk.core.models import AuditEvent
 from orderdesk.core.phones import display_phone
@@ -33,9 +34,9 @@ def _day(raw: str, field: str, errors: dict) -> dt.date | None:
     if not raw:
         return None
     try:
-        return dt.date.fromisoformat(raw)
+        return parse_date(raw)
     except ValueError:
-        errors[field] = [f"{raw!r} is not a date (YYYY-MM-DD)."]
+        errors[field] = [f"{raw!r} is not a date (YYYY-MM-DD) in {MIN_DATE.year}-{MAX_DATE.year}."]
         return None
 
 

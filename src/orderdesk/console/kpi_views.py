@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from orderdesk.accounts.models import Team
 from orderdesk.accounts.permissions import Perm, requires
+from orderdesk.core.bounds import parse_date
 from orderdesk.core.errors import DomainError, ValidationFailed
 from orderdesk.core.exports import csv_writer
 from orderdesk.core.phones import mask_phone
@@ -385,7 +386,7 @@ def audit_list(request):
     if request.method == "POST":
         form = {k: request.POST.get(k, "").strip() for k in form}
         try:
-            since, until = dt.date.fromisoformat(form["from"]), dt.date.fromisoformat(form["to"])
+            since, until = parse_date(form["from"]), parse_date(form["to"])
         except ValueError:
             errors = {"from": ["Give the range as YYYY-MM-DD."]}
         else:

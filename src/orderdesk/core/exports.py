@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 
 from orderdesk.core import audit
+from orderdesk.core.bounds import MAX_DATE, MIN_DATE, parse_date, parse_id
 from orderdesk.core.errors import FieldError, ValidationFailed
 from orderdesk.core.timeutil import IST
 
@@ -49,10 +50,15 @@ class ExportFilters:
             if not raw:
                 return None
             try:
-                return dt.date.fromisoformat(raw)
+                return parse_date(raw)
             except ValueError:
                 errors.append(
-                    FieldError(field, "date_invalid", f"{raw!r} is not a YYYY-MM-DD date.")
+                    FieldError(
+                        field,
+                        "date_invalid",
+                        f"{raw!r} is not a YYYY-MM-DD date between "
+                        f"{MIN_DATE.year} and {MAX_DATE.year}.",
+                    )
                 )
                 return None
 
@@ -60,10 +66,11 @@ class ExportFilters:
             raw = (params.get(field) or "").strip()
             if not raw:
                 return None
-            if not raw.isdigit():
+            try:
+                return parse_id(raw)
+            except ValueError:
                 errors.append(FieldError(field, "not_an_integer", f"{raw!r} is not an id."))
                 return None
-            return int(raw)
 
         date_from, date_to = date("from"), date("to")
         status = (params.get("status") or "").strip()
