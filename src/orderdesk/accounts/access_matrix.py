@@ -157,7 +157,11 @@ CONSOLE: dict[str, Entry] = {
     # S3: the audit log.
     "GET console:audit_log": Entry(("supervisor", "admin")),
     # S2: the audited "show full number" (the call, the callback, the pickup).
-    "POST console:reveal_phone": Entry(("sales", "cx", "ops")),
+    "POST console:reveal_phone": Entry(
+        ("sales", "cx", "ops", "supervisor"),
+        "a customer the user works (lead owner, ticket assignee, open order); supervisors "
+        "with a reason — object rules below",
+    ),
     "POST console:reveal_payment": Entry(("ops",), "paying the customer at pickup"),
     # S4: a customer's data export and erasure (customers.data_rights).
     "GET console:customer_privacy": Entry(("admin",)),

@@ -331,7 +331,8 @@ CONSOLE_REQUESTS: dict[str, Callable] = {
         reverse("console:audit_log"), query={"action": "order.create"}
     ),
     "POST console:reveal_phone": lambda w, r: form(
-        reverse("console:reveal_phone", args=[w.asha.pk]), {"purpose": "call"}
+        reverse("console:reveal_phone", args=[w.asha.pk]),
+        {"purpose": "calling back about the pickup"},
     ),
     "POST console:reveal_payment": lambda w, r: form(
         reverse("console:reveal_payment", args=[w.order_own.number])

@@ -1,0 +1,1 @@
+"""Workflows that cross domains (STYLE.md: layers); each one function, one atomic block."""
