@@ -231,6 +231,18 @@ OBJECT_RULES: tuple[ObjectRule, ...] = (
     ObjectRule("sales", "read another agent's lead", 403, "not_lead_owner", "S1 queue"),
     ObjectRule("sales", "call on another agent's lead", 403, "not_lead_owner", "S1 queue"),
     ObjectRule("supervisor", "act on a ticket not escalated", 403, "forbidden", "S1 queue"),
+    # S2 (issue 21, 3): "Show full number" only for a customer the user works.
+    ObjectRule(
+        "sales",
+        "reveal the phone of another agent's customer",
+        403,
+        "",
+        "S2 reveal",
+        door="console",
+    ),
+    ObjectRule(
+        "supervisor", "reveal a phone without a reason", 422, "", "S2 reveal", door="console"
+    ),
     # The same rules through the console.
     ObjectRule("sales", "open another agent's lead page", 403, "", "S1 queue", door="console"),
     ObjectRule(
