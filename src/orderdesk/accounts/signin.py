@@ -135,10 +135,7 @@ def reset_username_failures(sender, request=None, user=None, **kwargs):
 
 def lockout_response(request, credentials=None, *args, **kwargs):
     """AXES_LOCKOUT_CALLABLE: 429 in the API's problem shape, or the console's page."""
-    if request.path.startswith("/api/"):
-        from orderdesk.api.errors import problem_response
-
-    wait = getattr(request, "orderdesk_signin_wait", None)
+    wait = getattr(request, "orderdesk_signin_wait", None)  # set by the per-username delay
     if request.path.startswith("/api/"):
         from orderdesk.api.errors import problem_response
 
