@@ -1,6 +1,6 @@
 import datetime as dt
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from orderdesk.accounts.actions import issue_token, revoke_token
@@ -67,4 +67,4 @@ def create_token(request, payload: TokenRequest):
 )
 def delete_token(request):
     revoke_token(request.api_token)
-    return 204, None
+    return Status(204, None)
