@@ -51,6 +51,7 @@ API: dict[str, Entry] = {
     "GET /api/v1/health": Entry(PUBLIC, "load balancers and uptime checks"),
     "GET /api/v1/ready": Entry(PUBLIC, "readiness: load balancers take a process in or out"),
     "POST /api/v1/auth/token": Entry(PUBLIC, "sign-in: the credentials are the check"),
+    "DELETE /api/v1/auth/token": Entry((*STAFF, *CLIENTS), "every token holder signs itself out"),
     "GET /api/v1/me": Entry((*STAFF, *CLIENTS), "every signed-in user reads who they are"),
     # Catalog and quotes are public so the app can quote before sign-in (SPEC §11).
     "GET /api/v1/catalog/models": Entry(PUBLIC),
@@ -156,7 +157,11 @@ CONSOLE: dict[str, Entry] = {
     # S3: the audit log.
     "GET console:audit_log": Entry(("supervisor", "admin")),
     # S2: the audited "show full number" (the call, the callback, the pickup).
-    "POST console:reveal_phone": Entry(("sales", "cx", "ops")),
+    "POST console:reveal_phone": Entry(
+        ("sales", "cx", "ops", "supervisor"),
+        "a customer the user works (lead owner, ticket assignee, open order); supervisors "
+        "with a reason — object rules below",
+    ),
     "POST console:reveal_payment": Entry(("ops",), "paying the customer at pickup"),
     # S4: a customer's data export and erasure (customers.data_rights).
     "GET console:customer_privacy": Entry(("admin",)),
@@ -226,6 +231,18 @@ OBJECT_RULES: tuple[ObjectRule, ...] = (
     ObjectRule("sales", "read another agent's lead", 403, "not_lead_owner", "S1 queue"),
     ObjectRule("sales", "call on another agent's lead", 403, "not_lead_owner", "S1 queue"),
     ObjectRule("supervisor", "act on a ticket not escalated", 403, "forbidden", "S1 queue"),
+    # S2 (issue 21, 3): "Show full number" only for a customer the user works.
+    ObjectRule(
+        "sales",
+        "reveal the phone of another agent's customer",
+        403,
+        "",
+        "S2 reveal",
+        door="console",
+    ),
+    ObjectRule(
+        "supervisor", "reveal a phone without a reason", 422, "", "S2 reveal", door="console"
+    ),
     # The same rules through the console.
     ObjectRule("sales", "open another agent's lead page", 403, "", "S1 queue", door="console"),
     ObjectRule(

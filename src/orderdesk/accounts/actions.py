@@ -11,8 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from orderdesk.accounts.choices import Role
-from orderdesk.accounts.models import ApiToken, User
+from orderdesk.accounts.models import ApiToken, User, revoke_all_tokens
 from orderdesk.accounts.signin import (
+    UsernameThrottle,
     confirmed_totp_devices,
     locked_out_error,
     two_factor_required,
@@ -54,6 +55,7 @@ def create_user(
 
 @transaction.atomic
 def change_password(user: User, new_password: str) -> None:
+    """Set a new password; ``User.save`` revokes the user's API tokens (issue 21, 5)."""
     user.set_password(new_password)
     user.save(update_fields=["password"])
     # The password itself is never written to the audit trail.
@@ -74,7 +76,7 @@ def issue_token(
     """
     user = authenticate(request, username=username, password=password)
     if request is not None and getattr(request, "axes_locked_out", False):
-        raise locked_out_error()
+        raise locked_out_error(getattr(request, "orderdesk_signin_wait", None))
     if user is None or not user.is_active:
         raise Unauthenticated(
             "Wrong username or password.", code="invalid_credentials", field="password"
@@ -107,6 +109,7 @@ def issue_token(
         from axes.utils import reset as reset_failures
 
         reset_failures(ip=client_ip(request), username=username)
+        UsernameThrottle.reset(username)
     return _create_token(user, label)
 
 
@@ -131,6 +134,12 @@ def _create_token(user: User, label: str) -> tuple[str, ApiToken]:
 
 def user_for_token(raw: str) -> User | None:
     """The active user behind a bearer token, or None (expired, revoked, unknown)."""
+    token = live_token(raw)
+    return token.user if token is not None else None
+
+
+def live_token(raw: str) -> ApiToken | None:
+    """The live token ``raw`` names (its user active), or None; touches ``last_used_at``."""
     if not raw or not raw.startswith("od_"):
         return None
     now = timezone.now()
@@ -144,10 +153,19 @@ def user_for_token(raw: str) -> User | None:
     # Touch last_used at most once a minute, so reads do not become writes.
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
 
 
 @transaction.atomic
 def revoke_token(token: ApiToken) -> None:
     ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
     audit.record("token.revoke", token, after={"prefix": token.prefix})
+
+
+@transaction.atomic
+def revoke_user_tokens(user: User, *, actor: User) -> int:
+    """An admin ends every API token of ``user`` (a lost laptop, a leaked app secret).
+    Refused (403) unless ``actor`` is an admin; audited as ``token.revoke_all``."""
+    if actor.role != Role.ADMIN:
+        raise Forbidden("Only an admin revokes another user's tokens.", code="forbidden")
+    return revoke_all_tokens(user, reason="revoked_by_admin")

@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from orderdesk.accounts.actions import revoke_user_tokens
 from orderdesk.accounts.models import ApiToken, Team, User
 from orderdesk.core.admin import AuditedAdminMixin
 
@@ -33,6 +34,15 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
         ("orderdesk", {"fields": ("role", "team", "vendor")}),
     )
     audit_fields = ("username", "role", "team", "vendor", "is_active", "is_staff", "is_superuser")
+    actions = ["revoke_api_tokens"]
+
+    @admin.action(description="Revoke all API tokens of the selected users")
+    def revoke_api_tokens(self, request, queryset):
+        """Issue 21, 5: a leaked app secret or a lost laptop ends here (audited per user)."""
+        # The request context (actor, address, door) is the middleware's, as for every
+        # admin change.
+        revoked = sum(revoke_user_tokens(user, actor=request.user) for user in queryset)
+        self.message_user(request, f"{revoked} API token(s) revoked.")
 
 
 @admin.register(Team)

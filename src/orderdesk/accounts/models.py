@@ -65,6 +65,19 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def save(self, *args, **kwargs):
+        """Issue 21 finding 5: a new password or a deactivation ends every bearer token the
+        user holds, whichever door made the change (the console's password form, the
+        Django admin, ``changepassword``, an action). Django keeps the new raw password in
+        ``_password`` from ``set_password`` until the save; here, not in a signal, so that
+        no path that saves a user can skip it."""
+        password_changed = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed or (self.pk is not None and not self.is_active):
+            revoke_all_tokens(
+                self, reason="password_changed" if password_changed else "deactivated"
+            )
+
     @property
     def is_api_client(self) -> bool:
         return self.role in Role.client_roles()
@@ -91,3 +104,20 @@ class ApiToken(TimeStampedModel):
     @staticmethod
     def digest_of(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
+
+
+def revoke_all_tokens(user: User, *, reason: str) -> int:
+    """Revoke every live token of ``user``; one audit event (``token.revoke_all``) when any
+    was live, naming the reason. Returns how many were revoked. Called from ``User.save``
+    and the admin's "Revoke all API tokens" action (through ``accounts.actions``)."""
+    from django.utils import timezone
+
+    from orderdesk.core import audit
+
+    live = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+    prefixes = sorted(live.values_list("prefix", flat=True))
+    if not prefixes:
+        return 0
+    count = live.update(revoked_at=timezone.now())
+    audit.record("token.revoke_all", user, after={"reason": reason, "prefixes": prefixes})
+    return count

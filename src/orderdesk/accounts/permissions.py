@@ -75,6 +75,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         _EVERY_AGENT
         | {
             Perm.ORDERS_VIEW,
+            Perm.CONTACT_REVEAL,  # with a written reason (flows.contact_reveal)
             Perm.ESCALATIONS,
             Perm.KPIS_VIEW,
             Perm.AUDITS_RUN,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja.security import HttpBearer
 
-from orderdesk.accounts.actions import user_for_token
+from orderdesk.accounts.actions import live_token
 from orderdesk.accounts.permissions import Perm, require
 from orderdesk.core.context import set_request_context
 from orderdesk.core.middleware import client_ip
@@ -16,10 +16,12 @@ class BearerAuth(HttpBearer):
     )
 
     def authenticate(self, request, token):
-        user = user_for_token(token)
-        if user is None:
+        api_token = live_token(token)
+        if api_token is None:
             return None
+        user = api_token.user
         request.user = user
+        request.api_token = api_token  # DELETE /auth/token revokes this one
         # The audit trail names the token's user; the middleware resets this after the response.
         set_request_context(user, client_ip(request), "api")
         return user

@@ -13,7 +13,7 @@ from django.utils import timezone
 from orderdesk.catalog import rules
 from orderdesk.catalog.models import PickupSlot, Quote, Variant
 from orderdesk.catalog.selectors import adjustment_table, serviceability
-from orderdesk.core import audit
+from orderdesk.core import audit, metrics
 from orderdesk.core.errors import Conflict, DomainError, ValidationFailed
 from orderdesk.customers.validators import clean_pincode
 
@@ -72,12 +72,17 @@ def create_quote(
         valid_until=timezone.now() + dt.timedelta(hours=settings.ORDERDESK["QUOTE_VALID_HOURS"]),
         created_by=user if user is not None and user.is_authenticated else None,
     )
-    audit.record(
-        "quote.create",
-        quote,
-        actor=user,
-        after={"variant": variant.pk, "estimated_price": price, "pincode": pincode},
-    )
+    if quote.created_by is None:
+        # An anonymous estimate is not a business write (issue 21, 8): nobody to name, and
+        # an append-only trail must not grow at a stranger's pace. Counted instead.
+        metrics.ANONYMOUS_QUOTES.inc()
+    else:
+        audit.record(
+            "quote.create",
+            quote,
+            actor=user,
+            after={"variant": variant.pk, "estimated_price": price, "pincode": pincode},
+        )
     return quote
 
 

@@ -14,8 +14,11 @@ import datetime as dt
 import json
 import os
 import shutil
+from urllib.parse import unquote_plus
 
 from gunicorn.glogging import Logger
+
+from orderdesk.core.masking import mask_text
 
 
 def _int(name: str, default: int) -> int:
@@ -48,8 +51,18 @@ control_socket_disable = True
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 
 
+def masked_url_part(value: str) -> str:
+    """S2 (issue 21, 6): phone numbers, UPI IDs and account numbers in a path, query string
+    or referer are masked as the app's log filter masks them; decoded first, so that
+    ``q=%2B91+98111+22233`` is found like ``q=+91 98111 22233``."""
+    if not value or value == "-":
+        return value
+    return mask_text(unquote_plus(value))
+
+
 class JsonAccessLogger(Logger):
-    """Gunicorn's logger, with each access-log line written as one JSON object."""
+    """Gunicorn's logger, with each access-log line written as one JSON object; the path,
+    query string and referer masked (``masked_url_part``)."""
 
     def access(self, resp, req, environ, request_time):
         if not self.access_log_enabled:
@@ -61,13 +74,13 @@ class JsonAccessLogger(Logger):
             "request_id": atoms.get("{x-request-id}o") or atoms.get("{x-request-id}i"),
             "remote_addr": atoms["h"],
             "method": atoms["m"],
-            "path": atoms["U"],
-            "query": atoms["q"],
+            "path": masked_url_part(atoms["U"]),
+            "query": masked_url_part(atoms["q"]),
             "protocol": atoms["H"],
             "status": int(atoms["s"]) if str(atoms["s"]).isdigit() else atoms["s"],
             "bytes": atoms["B"],
             "duration_ms": round(atoms["D"] / 1000, 1),
-            "referer": atoms["f"],
+            "referer": masked_url_part(atoms["f"]),
             "user_agent": atoms["a"],
             "pid": os.getpid(),
         }

@@ -55,21 +55,28 @@ PRODUCTION = PROFILE == "production"
 
 DEBUG = envbool("DEBUG", not PRODUCTION)
 
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-orderdesk-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105  (public on purpose; production refuses it)
 if PRODUCTION:
     SECRET_KEY = env("SECRET_KEY") or ""
     if len(SECRET_KEY) < 50:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set to at least 50 random characters in production"
         )
+    if "dev-only-insecure-key" in SECRET_KEY:
+        # It is in the repository: anyone could sign sessions and CSAT links with it.
+        raise ImproperlyConfigured("SECRET_KEY is the development key; set a random one")
 else:
     # A development key: never used when ORDERDESK_PROFILE=production.
-    SECRET_KEY = env(
-        "SECRET_KEY", "dev-only-insecure-key-orderdesk-0123456789-abcdefghijklmnopqrstuvwxyz"
-    )
+    SECRET_KEY = env("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 
-ALLOWED_HOSTS = envlist(
-    "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
-)
+LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]", "::1", "testserver"]
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", [] if PRODUCTION else LOCAL_HOSTS)
+if PRODUCTION and DEBUG and (not ALLOWED_HOSTS or set(ALLOWED_HOSTS) - set(LOCAL_HOSTS)):
+    # DEBUG pages show settings, SQL and tracebacks: never where the network can see them.
+    raise ImproperlyConfigured(
+        "DEBUG is on in the production profile for a non-local address "
+        f"(ALLOWED_HOSTS={ALLOWED_HOSTS}); unset DEBUG"
+    )
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -114,7 +121,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "orderdesk.core.middleware.RequestContextMiddleware",
     "orderdesk.core.middleware.SecurityHeadersMiddleware",
-    "orderdesk.api.middleware.RejectNulMiddleware",  # S5: no NUL characters into the API
+    "orderdesk.core.hostile_input.RejectHostileInputMiddleware",  # S5: no NUL, no huge path ids
     "django_otp.middleware.OTPMiddleware",
     "orderdesk.accounts.middleware.SessionExpiryMiddleware",
     "orderdesk.accounts.middleware.TwoFactorMiddleware",
@@ -224,6 +231,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "orderdesk.accounts.signin.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "orderdesk.core.middleware.client_ip"
+# Per username, whatever the address (accounts.signin.UsernameThrottle): after this many
+# failures each attempt waits a delay that doubles per failure, up to the cap. A delay, never
+# a lock, so knowing a username is not enough to keep its owner out.
+LOGIN_USERNAME_FREE_FAILURES = envint("LOGIN_USERNAME_FREE_FAILURES", 10)
+LOGIN_USERNAME_MAX_DELAY_SECONDS = envint("LOGIN_USERNAME_MAX_DELAY_SECONDS", 60)
 AXES_VERBOSE = False
 # Two-factor sign-in (TOTP, django-otp) for these roles, console and Django admin alike. On
 # by default in production only: the demo and the tests sign supervisors in with a password.
@@ -235,6 +247,18 @@ ORDERDESK_REQUIRE_2FA_ROLES = (
     else [r for r in envlist("ORDERDESK_REQUIRE_2FA_ROLES", []) if r != "none"]
 )
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "orderdesk")
+
+# --- Cache ---------------------------------------------------------------------------------
+# Throttles (sign-in delay, anonymous rate limits, phone reveals) count in the cache, so it must
+# be shared by every gunicorn worker: a database table (``orderdesk createcachetable`` at
+# deploy; the test database gets it automatically). No new service to run, and the counts
+# survive a restart. docs/deploy.md.
+CACHES = {
+    "default": {
+        "BACKEND": env("CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
+        "LOCATION": env("CACHE_LOCATION", "orderdesk_cache"),
+    }
+}
 
 # --- Time and language -----------------------------------------------------
 LANGUAGE_CODE = "en-in"
@@ -280,6 +304,10 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# How many reverse proxies stand in front of gunicorn and append to X-Forwarded-For (nginx
+# alone: 1). The client's address is the hop that many places from the right; 0 ignores the
+# header (core.middleware.client_ip, docs/deploy.md).
+ORDERDESK_TRUSTED_PROXIES = envint("ORDERDESK_TRUSTED_PROXIES", 0)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_TLS_PROXY", PRODUCTION) else None
 )
@@ -364,6 +392,14 @@ ORDERDESK = {
         "SWEEP_SECONDS": envint("MESSAGING_SWEEP_SECONDS", 30),
         # IST "HH:MM-HH:MM"; empty (the default) means the contact policy in force (D9, admin-editable).
         "CALLING_HOURS": env("MESSAGING_CALLING_HOURS", ""),
+    },
+    # Throttles (core/throttle.py, issue 21): "<count>/<s|m|h|d>" per client address (per user
+    # for phone reveals). The tests relax them (conftest.py) and test each limit on its own.
+    "THROTTLES": {
+        "anonymous_quote": env("THROTTLE_ANONYMOUS_QUOTE", "30/m"),
+        "anonymous_read": env("THROTTLE_ANONYMOUS_READ", "120/m"),
+        "csat_answer": env("THROTTLE_CSAT_ANSWER", "10/m"),
+        "phone_reveal": env("THROTTLE_PHONE_REVEAL", "20/h"),
     },
     # M8: an agent with this many order errors in the window loses manual creation.
     "AGENT_ERROR_THRESHOLD": envint("AGENT_ERROR_THRESHOLD", 3),

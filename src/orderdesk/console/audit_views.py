@@ -15,17 +15,22 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_POST
 
 from orderdesk.accounts.permissions import Perm, requires
 from orderdesk.core import audit
+from orderdesk.core.bounds import MAX_DATE, MIN_DATE, parse_date
+from orderdesk.core.errors import DomainError
 from orderdesk.core.masking import mask_data, mask_text
 from orderdesk.core.models import AuditEvent
 from orderdesk.core.phones import display_phone
+from orderdesk.core.throttle import RateLimited, throttle
 from orderdesk.core.timeutil import IST
 from orderdesk.customers.models import Customer
+from orderdesk.flows.contact_reveal import record_reveal_burst, reveal_customer_phone
 from orderdesk.orders.models import Order
 
 PAGE_SIZE = 50
@@ -35,9 +40,9 @@ def _day(raw: str, field: str, errors: dict) -> dt.date | None:
     if not raw:
         return None
     try:
-        return dt.date.fromisoformat(raw)
+        return parse_date(raw)
     except ValueError:
-        errors[field] = [f"{raw!r} is not a date (YYYY-MM-DD)."]
+        errors[field] = [f"{raw!r} is not a date (YYYY-MM-DD) in {MIN_DATE.year}-{MAX_DATE.year}."]
         return None
 
 
@@ -125,15 +130,20 @@ def _revealed(request, label: str, value: str):
 @requires(Perm.CONSOLE)
 @requires(Perm.CONTACT_REVEAL)
 def reveal_phone(request, customer_id: int):
-    """S2: a sales agent on a call, CX calling back, ops at pickup see the full number; audited."""
+    """S2: the full number of a customer the user is working (flows.contact_reveal); audited,
+    rate-limited per user (``THROTTLE_PHONE_REVEAL``), a burst alerted."""
     customer = get_object_or_404(Customer, pk=customer_id)
-    audit.record(
-        "customer.reveal_phone",
-        customer,
-        after={"field": "phone", "purpose": (request.POST.get("purpose") or "")[:40]},
-        actor=request.user,
-    )
-    return _revealed(request, "Phone", display_phone(customer.phone))
+    try:
+        throttle(request, "phone_reveal", key=lambda group, r: f"user:{r.user.pk}")
+        phone = reveal_customer_phone(
+            customer, actor=request.user, purpose=request.POST.get("purpose", "")
+        )
+    except RateLimited as exc:
+        record_reveal_burst(request.user, customer_id=customer.pk)
+        return HttpResponse(exc.message, status=429, content_type="text/plain")
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=exc.status, content_type="text/plain")
+    return _revealed(request, "Phone", display_phone(phone))
 
 
 @require_POST

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from orderdesk.accounts.permissions import Perm, has_perm, requires
 from orderdesk.core.errors import DomainError
+from orderdesk.core.throttle import throttle
 from orderdesk.cx import actions, rules, selectors
 from orderdesk.cx.choices import (
     ActionKind,
@@ -353,6 +354,7 @@ def csat_answer(request, token: str):
         except ValueError:
             score = 0
         try:
+            throttle(request, "csat_answer")  # the public page: counted per address
             actions.answer_csat(
                 survey, score=score, via="link", comment=request.POST.get("comment", "")
             )

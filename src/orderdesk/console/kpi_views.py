@@ -8,7 +8,6 @@ drill-down lists the raw rows, ``kpis.drilldown``), write through ``kpis.actions
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections import defaultdict
 
@@ -20,7 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from orderdesk.accounts.models import Team
 from orderdesk.accounts.permissions import Perm, requires
+from orderdesk.core.bounds import parse_date
 from orderdesk.core.errors import DomainError, ValidationFailed
+from orderdesk.core.exports import csv_writer
 from orderdesk.core.phones import mask_phone
 from orderdesk.core.timeutil import IST, today_ist
 from orderdesk.kpis import actions, rollup
@@ -303,7 +304,7 @@ def kpi_drill(request, key: str):
 def _csv_response(filename: str, header: list[str], rows: list[list]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(header)
     writer.writerows(rows)
     return response
@@ -383,7 +384,7 @@ def audit_list(request):
     if request.method == "POST":
         form = {k: request.POST.get(k, "").strip() for k in form}
         try:
-            since, until = dt.date.fromisoformat(form["from"]), dt.date.fromisoformat(form["to"])
+            since, until = parse_date(form["from"]), parse_date(form["to"])
         except ValueError:
             errors = {"from": ["Give the range as YYYY-MM-DD."]}
         else:

@@ -31,6 +31,7 @@ from orderdesk.catalog.models import (
     ServedPincode,
     Variant,
 )
+from orderdesk.core.bounds import parse_date
 from orderdesk.core.errors import DomainError
 from orderdesk.core.masking import mask_tail, mask_upi
 from orderdesk.core.timeutil import today_ist
@@ -448,11 +449,7 @@ def _page(request, order: Order, *, bound: tuple[str, forms.Form] | None = None,
 def board(request):
     """Today's pickups by city, slot and vendor; unassigned orders; failed pickups."""
     try:
-        day = (
-            dt.date.fromisoformat(request.GET.get("date", ""))
-            if request.GET.get("date")
-            else today_ist()
-        )
+        day = parse_date(request.GET["date"]) if request.GET.get("date") else today_ist()
     except ValueError:
         day = today_ist()
     return TemplateResponse(

@@ -56,7 +56,11 @@ class DomainError(Exception):
         return cls(message or first.message, code=first.code, field=first.field, errors=errors)
 
     def problem(self) -> dict:
-        """The RFC 9457 problem-details body."""
+        """The RFC 9457 problem-details body. ``extra`` adds members but never replaces
+        one RFC 9457 defines (``status`` stays the integer HTTP status: a domain status
+        goes in ``order_status``, ``ticket_status``...); a clash is a programming error."""
+        clash = RFC9457_MEMBERS.intersection(self.extra)
+        assert not clash, f"problem extra may not replace RFC 9457 members: {sorted(clash)}"
         body = {
             "type": f"urn:orderdesk:problem:{self.code}",
             "title": self.title,
@@ -67,6 +71,9 @@ class DomainError(Exception):
         }
         body.update(self.extra)
         return body
+
+
+RFC9457_MEMBERS = frozenset({"type", "title", "status", "detail", "instance", "code", "errors"})
 
 
 class ValidationFailed(DomainError):
@@ -106,4 +113,6 @@ def problem_response(error: DomainError) -> JsonResponse:
     response = JsonResponse(error.problem(), status=error.status, content_type=PROBLEM_CONTENT_TYPE)
     if error.status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="orderdesk"'
+    if getattr(error, "retry_after", None):
+        response["Retry-After"] = str(error.retry_after)  # a throttle's 429 (core/throttle.py)
     return response

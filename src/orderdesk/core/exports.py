@@ -11,16 +11,22 @@ The rows themselves (which columns, which masks) belong to the owning app
   trail, as it should be).
 - ``csv_lines`` turns rows into CSV text one line at a time, for ``StreamingHttpResponse``
   or a file: nothing is held in memory but the database driver's chunk.
+- ``csv_writer`` is the project's only CSV writer (a test scans the source for others): every
+  cell that a spreadsheet would read as a formula (it starts with ``=``, ``+``, ``-``, ``@``, a
+  tab or a carriage return) is written with a leading single quote, the OWASP defence
+  against CSV injection. A customer's name or a lead's note is whatever a stranger typed.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 
 from orderdesk.core import audit
+from orderdesk.core.bounds import MAX_DATE, MIN_DATE, parse_date, parse_id
 from orderdesk.core.errors import FieldError, ValidationFailed
 from orderdesk.core.timeutil import IST
 
@@ -44,10 +50,15 @@ class ExportFilters:
             if not raw:
                 return None
             try:
-                return dt.date.fromisoformat(raw)
+                return parse_date(raw)
             except ValueError:
                 errors.append(
-                    FieldError(field, "date_invalid", f"{raw!r} is not a YYYY-MM-DD date.")
+                    FieldError(
+                        field,
+                        "date_invalid",
+                        f"{raw!r} is not a YYYY-MM-DD date between "
+                        f"{MIN_DATE.year} and {MAX_DATE.year}.",
+                    )
                 )
                 return None
 
@@ -55,10 +66,11 @@ class ExportFilters:
             raw = (params.get(field) or "").strip()
             if not raw:
                 return None
-            if not raw.isdigit():
+            try:
+                return parse_id(raw)
+            except ValueError:
                 errors.append(FieldError(field, "not_an_integer", f"{raw!r} is not an id."))
                 return None
-            return int(raw)
 
         date_from, date_to = date("from"), date("to")
         status = (params.get("status") or "").strip()
@@ -104,6 +116,46 @@ def record_export(kind: str, *, actor, filters: ExportFilters, rows: int, door: 
     )
 
 
+# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# ... but a signed number or a masked phone (``+91•••••43210``, ``-120``) runs nothing: only
+# digits, spaces, separators and the mask's bullets, no name, bracket or pipe to call with.
+PLAIN_NUMBER = re.compile(r"[+-]?[\d\s•.,]+")
+
+
+def neutralise_cell(value):
+    """OWASP's CSV-injection defence: a text cell that starts a formula gets a leading ``'``.
+
+    Numbers, signed numbers and masked phones are left alone (nothing in them can call a
+    function); everything else is written as its text.
+    """
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    text = str(value)
+    if text.startswith(FORMULA_PREFIXES) and not PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+class SafeCsvWriter:
+    """``csv.writer`` with every cell passed through ``neutralise_cell``."""
+
+    def __init__(self, out, **kwargs):
+        self._writer = csv.writer(out, **kwargs)
+
+    def writerow(self, row: Iterable):
+        return self._writer.writerow([neutralise_cell(cell) for cell in row])
+
+    def writerows(self, rows: Iterable[Iterable]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def csv_writer(out, **kwargs) -> SafeCsvWriter:
+    """The one CSV writer of the project (exports, KPI tables, import error reports)."""
+    return SafeCsvWriter(out, **kwargs)
+
+
 class _Line:
     """A file-like object whose ``write`` returns the line (Django's streaming-CSV recipe)."""
 
@@ -112,7 +164,7 @@ class _Line:
 
 
 def csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
-    writer = csv.writer(_Line())
+    writer = csv_writer(_Line())
     yield writer.writerow(header)
     for row in rows:
         yield writer.writerow(row)

@@ -58,6 +58,21 @@ REQUESTS = Counter(
 )
 
 
+ANONYMOUS_QUOTES = Counter(
+    "orderdesk_anonymous_quotes",
+    "Quotes asked for without signing in (counted, not audited: not a business write).",
+)
+THROTTLED = Counter(
+    "orderdesk_throttled_requests",
+    "Requests refused by a throttle (429), by throttle.",
+    ["throttle"],
+)
+PHONE_REVEAL_BURSTS = Counter(
+    "orderdesk_phone_reveal_bursts",
+    "Times a user went over the phone-reveal limit (each one logged and audited).",
+)
+
+
 def observe_request(route: str, method: str, status: int, seconds: float) -> None:
     REQUEST_LATENCY.labels(route=route, method=method).observe(seconds)
     REQUESTS.labels(route=route, method=method, status=str(status)).inc()

@@ -487,6 +487,18 @@ _CODES = (
     ProblemCode("too_small", (422,), "api", "The number is below the minimum."),
     ProblemCode("connected_required", (422,), "console", "Say whether you reached the customer."),
     ProblemCode("disposition_unknown", (422,), "console", "Pick one disposition (D1)."),
+    ProblemCode(
+        "rate_limited",
+        (429,),
+        "core",
+        "Too many requests from you in a short time: wait (Retry-After says how long) and try again.",
+    ),
+    ProblemCode(
+        "not_working_customer",
+        (403,),
+        "flows",
+        "You may see this customer's full number only while working their lead, ticket or order.",
+    ),
 )
 
 PROBLEM_CODES: dict[str, ProblemCode] = {p.code: p for p in _CODES}

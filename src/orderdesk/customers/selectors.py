@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from orderdesk.core.errors import ValidationFailed
 from orderdesk.core.phones import normalise_phone
@@ -8,7 +8,9 @@ from orderdesk.customers.models import Customer
 
 
 def search_customers(query: str, *, limit: int = 25) -> QuerySet[Customer]:
-    """By phone (any format) or by name."""
+    """By a full phone number (any format) or by name. Never by part of a number: a
+    partial-digit search answered which masked numbers end in which digits, and 42 calls
+    rebuilt a number without a reveal (issue 21, finding 3)."""
     query = (query or "").strip()
     if not query:
         return Customer.objects.none()
@@ -18,6 +20,6 @@ def search_customers(query: str, *, limit: int = 25) -> QuerySet[Customer]:
             return Customer.objects.filter(phone=normalise_phone(query))[:limit]
         except ValidationFailed:
             return Customer.objects.filter(phone__endswith=digits[-10:])[:limit]
-    return Customer.objects.filter(
-        Q(name__icontains=query) | Q(phone__endswith=digits or "~")
-    ).order_by("name")[:limit]
+    if digits:
+        return Customer.objects.none()  # part of a number: no match, no oracle
+    return Customer.objects.filter(name__icontains=query).order_by("name")[:limit]

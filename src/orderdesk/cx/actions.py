@@ -417,7 +417,7 @@ def _require_active(ticket: Ticket) -> None:
             ),
             code="ticket_not_active",
             field="kind",
-            extra={"status": ticket.status},
+            extra={"ticket_status": ticket.status},
         )
 
 
@@ -800,7 +800,7 @@ def reopen_ticket(ticket, *, actor, text: str, now=None) -> StepResult:
             + (": this one is closed, open a new ticket." if ticket.status == S.CLOSED else "."),
             code="ticket_not_resolved",
             field="kind",
-            extra={"status": ticket.status},
+            extra={"ticket_status": ticket.status},
         )
     if rules.trivial_text(text):
         raise ValidationFailed(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from orderdesk.accounts.choices import Role
 from orderdesk.accounts.models import Team, User
+from orderdesk.core.bounds import MAX_DATE, MIN_DATE, parse_date, parse_id
 from orderdesk.core.errors import FieldError, ValidationFailed
 from orderdesk.core.timeutil import today_ist
 from orderdesk.kpis.definitions import KPIS_BY_KEY, SCORECARD_KEYS, KpiResult, Scope
@@ -21,12 +22,17 @@ SCORED_ROLES = (Role.SALES, Role.CX)
 def _date(value, field: str, errors: list[FieldError]) -> dt.date | None:
     if value in (None, ""):
         return None
-    if isinstance(value, dt.date):
-        return value
     try:
-        return dt.date.fromisoformat(str(value))
+        return parse_date(value)
     except ValueError:
-        errors.append(FieldError(field, "not_a_date", f"'{value}' is not a date (YYYY-MM-DD)."))
+        errors.append(
+            FieldError(
+                field,
+                "not_a_date",
+                f"'{value}' is not a date (YYYY-MM-DD) between {MIN_DATE.year} and "
+                f"{MAX_DATE.year}.",
+            )
+        )
         return None
 
 
@@ -34,7 +40,7 @@ def _id(value, field: str, errors: list[FieldError]) -> int | None:
     if value in (None, ""):
         return None
     try:
-        return int(value)
+        return parse_id(value)
     except (TypeError, ValueError):
         errors.append(FieldError(field, "not_an_integer", f"'{value}' is not an id."))
         return None

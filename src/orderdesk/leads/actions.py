@@ -88,8 +88,8 @@ def _lock(lead) -> Lead:
 def _check_owner(lead: Lead, agent, direction: str) -> None:
     if not rules.may_work_lead(owner_id=lead.owner_id, agent_id=agent.pk, direction=direction):
         raise Forbidden(
-            f"This lead belongs to {lead.owner}. Sales agents work their own and unowned leads "
-            f"(a customer who calls in is answered by anyone).",
+            "This lead is owned by another agent. Sales agents work their own and unowned leads "
+            "(a customer who calls in is answered by anyone).",
             code="not_lead_owner",
             field="lead",
         )

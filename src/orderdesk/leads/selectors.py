@@ -58,7 +58,7 @@ def lead_for(user, lead_id: int, *, write: bool = False, direction: str = "outbo
         return lead
     if not rules.may_work_lead(owner_id=lead.owner_id, agent_id=user.pk, direction=direction):
         raise Forbidden(
-            f"Lead {lead.pk} belongs to {lead.owner}: sales agents work their own and unowned "
+            f"Lead {lead.pk} is owned by another agent: sales agents work their own and unowned "
             f"leads.",
             code="not_lead_owner",
             field="lead_id",

@@ -511,7 +511,7 @@ def _begin(order: Order | int, name: str, actor) -> tuple[Order, ActorRole]:
             )
         else:
             message = f"{action.label} is not possible while the order is {locked.status}."
-        raise Conflict(message, code=action.closed_code, extra={"status": locked.status})
+        raise Conflict(message, code=action.closed_code, extra={"order_status": locked.status})
     if role not in action.roles:
         raise Forbidden(f"Your role ({role}) may not: {action.label.lower()}.", code="forbidden")
     return locked, role

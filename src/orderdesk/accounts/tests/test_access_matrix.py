@@ -110,6 +110,7 @@ def _ticket_action(w, role):
 API_REQUESTS: dict[str, Callable] = {
     "GET /api/v1/health": lambda w, r: Req("/api/v1/health"),
     "GET /api/v1/ready": lambda w, r: Req("/api/v1/ready"),
+    "DELETE /api/v1/auth/token": lambda w, r: Req("/api/v1/auth/token", ok=(204,)),
     "POST /api/v1/auth/token": lambda w, r: Req(
         "/api/v1/auth/token", {"username": "sita", "password": w.password}
     ),
@@ -330,7 +331,8 @@ CONSOLE_REQUESTS: dict[str, Callable] = {
         reverse("console:audit_log"), query={"action": "order.create"}
     ),
     "POST console:reveal_phone": lambda w, r: form(
-        reverse("console:reveal_phone", args=[w.asha.pk]), {"purpose": "call"}
+        reverse("console:reveal_phone", args=[w.asha.pk]),
+        {"purpose": "calling back about the pickup"},
     ),
     "POST console:reveal_payment": lambda w, r: form(
         reverse("console:reveal_payment", args=[w.order_own.number])
@@ -770,6 +772,9 @@ AUDITED_READS = {
 # S3: every allowed POST/PATCH writes at least one audit event, but these, which change nothing.
 WRITES_NOTHING = {
     "POST /api/v1/disposition-suggestions": "a suggestion is computed, not stored",
+    # Issue 21, 8: an anonymous estimate is counted (a metric), not an audited business write;
+    # the endpoint is public and reads no token, so every role's call is anonymous here.
+    "POST /api/v1/quotes": "an anonymous quote is counted, not audited",
     "POST console:logout": "ends the session only",
     "POST console:two_factor_setup": "a wrong code enrols nothing",
     "POST console:two_factor_verify": "no authenticator yet: sent to enrol, nothing recorded",
@@ -947,6 +952,17 @@ OBJECT_REQUESTS: dict[str, Callable] = {
                 "notes": "Customer wants a quote for the 256 GB model first",
             },
         ),
+    ),
+    "reveal the phone of another agent's customer": lambda w: (
+        "POST",
+        form(
+            reverse("console:reveal_phone", args=[w.lead_other.customer_id]),
+            {"purpose": "on the call"},
+        ),
+    ),
+    "reveal a phone without a reason": lambda w: (
+        "POST",
+        form(reverse("console:reveal_phone", args=[w.lead_other.customer_id]), {"purpose": ""}),
     ),
     "act on a ticket not escalated": lambda w: (
         "POST",

@@ -1,9 +1,10 @@
 import datetime as dt
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
-from orderdesk.accounts.actions import issue_token
+from orderdesk.accounts.actions import issue_token, revoke_token
+from orderdesk.api.auth import bearer
 from orderdesk.api.schemas import INPUT_ERRORS, InputSchema, Problem
 
 router = Router(tags=["auth"])
@@ -51,3 +52,19 @@ def create_token(request, payload: TokenRequest):
         otp=payload.otp,
     )
     return {"token": raw, "expires_at": token.expires_at, "role": token.user.role}
+
+
+@router.delete(
+    "/auth/token",
+    response={204: None, 401: Problem},
+    auth=bearer,
+    summary="Revoke the token this request is signed with",
+    description=(
+        "Signs the client out: the bearer token of this request stops working at once "
+        "(audited as `token.revoke`). A user's other tokens are untouched; an admin revokes "
+        "them all from the Django admin. A new password or a deactivation revokes them too."
+    ),
+)
+def delete_token(request):
+    revoke_token(request.api_token)
+    return Status(204, None)

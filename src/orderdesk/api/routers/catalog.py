@@ -16,6 +16,7 @@ from orderdesk.catalog.selectors import (
     search_models,
     serviceability,
 )
+from orderdesk.core.throttle import throttle_anonymous
 from orderdesk.customers.validators import clean_pincode
 
 router = Router(tags=["catalog"])
@@ -135,11 +136,13 @@ def list_questions(request, device_type: str):
 
 @router.get(
     "/serviceability",
-    response={200: ServiceabilityOut, **INPUT_ERRORS},
+    response={200: ServiceabilityOut, 429: Problem, **INPUT_ERRORS},
     auth=None,
     summary="Is a pincode served, and which slots are open",
+    description="Anonymous callers: `THROTTLE_ANONYMOUS_READ` per address (429 `rate_limited`).",
 )
 def check_serviceability(request, params: Query[ServiceabilityQuery]):
+    throttle_anonymous(request, "anonymous_read")
     pincode = clean_pincode(params.pincode)
     result = serviceability(pincode, params.device_type)
     return {
@@ -157,11 +160,16 @@ def check_serviceability(request, params: Query[ServiceabilityQuery]):
 
 @router.post(
     "/quotes",
-    response={201: QuoteOut, **INPUT_ERRORS},
+    response={201: QuoteOut, 429: Problem, **INPUT_ERRORS},
     auth=None,
     summary="The server's estimate for a variant and condition answers",
+    description=(
+        "Anonymous callers: `THROTTLE_ANONYMOUS_QUOTE` per address (default 30 a minute), "
+        "then 429 `rate_limited` with `Retry-After`."
+    ),
 )
 def post_quote(request, payload: QuoteIn):
+    throttle_anonymous(request, "anonymous_quote")
     user = request.user if request.user.is_authenticated else None
     quote = create_quote(
         variant_id=payload.variant_id, answers=payload.answers, pincode=payload.pincode, user=user

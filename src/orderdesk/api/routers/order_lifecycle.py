@@ -23,6 +23,7 @@ from orderdesk.accounts.permissions import Perm, require
 from orderdesk.api.routers.orders import OrderOut, _visible_orders, order_out
 from orderdesk.api.schemas import AUTH_ERRORS, INPUT_ERRORS, InputSchema, Problem
 from orderdesk.core.errors import NotFound, ValidationFailed
+from orderdesk.core.masking import mask_data, mask_text
 from orderdesk.orders import lifecycle
 from orderdesk.orders import transitions as table
 from orderdesk.orders.choices import OrderStatus
@@ -169,6 +170,11 @@ def post_price_acceptance(request, number: str, payload: AcceptanceIn):
 def get_history(request, number: str):
     user = _actor(request)
     order = _order(user, number)
+    # S2 (issue 21, 7): a note is what someone typed — an alternate number, a UPI ID, an
+    # account number. API clients outside the company (the vendor, the customer app) get
+    # it masked; staff see it as written.
+    note = mask_text if user.is_api_client else str
+    data = mask_data if user.is_api_client else dict
     return [
         {
             "at": e.at,
@@ -176,8 +182,8 @@ def get_history(request, number: str):
             "from_status": e.from_status,
             "to_status": e.to_status,
             "actor": e.actor.username if e.actor_id else None,
-            "note": e.note,
-            "data": e.data,
+            "note": note(e.note),
+            "data": data(e.data or {}),
         }
         for e in lifecycle.history(order)
     ]

@@ -25,6 +25,7 @@ from pydantic import Field
 from orderdesk.accounts.permissions import Perm, has_perm, require
 from orderdesk.api.schemas import AUTH_ERRORS, INPUT_ERRORS, InputSchema, Problem
 from orderdesk.core.errors import NotFound
+from orderdesk.core.throttle import throttle
 from orderdesk.cx import actions, rules, selectors
 from orderdesk.cx.choices import API_ACTION_KINDS, TicketChannel, TicketPriority, TicketType
 from orderdesk.cx.models import Ticket
@@ -377,7 +378,7 @@ def record_action(request, ticket_id: int, payload: ActionIn):
 
 @router.post(
     "/csat",
-    response={200: CsatOut, 404: Problem, 409: Problem, **INPUT_ERRORS},
+    response={200: CsatOut, 404: Problem, 409: Problem, 429: Problem, **INPUT_ERRORS},
     auth=None,
     summary="The customer's CSAT answer from the survey link (no login: the signed one-time token)",
     description=(
@@ -386,6 +387,7 @@ def record_action(request, ticket_id: int, payload: ActionIn):
     ),
 )
 def answer_csat(request, payload: CsatIn):
+    throttle(request, "csat_answer")
     survey = actions.answer_csat_by_token(
         payload.token, score=payload.score, comment=payload.comment
     )

@@ -94,11 +94,12 @@ def test_inactive_model_is_not_in_the_catalog(catalog):
     assert (err.value.field, err.value.code) == ("variant_id", "model_not_in_catalog")
 
 
-def test_quote_is_kept_with_its_price_and_audited(catalog):
+def test_quote_is_kept_with_its_price_and_audited(catalog, cast):
     quote = create_quote(
         variant_id=catalog["v256"].pk,
         answers={"screen": "scratched", "body": "good"},
         pincode="560034",
+        user=cast["sales"],
     )
     assert (quote.base_price, quote.estimated_price, quote.pincode) == (56000, 50400, "560034")
     assert AuditEvent.objects.filter(action="quote.create", object_id=str(quote.pk)).count() == 1

@@ -440,7 +440,7 @@ def test_another_agents_lead_page_and_logging_are_refused(client_for, lead):
     page = client.get(f"/console/leads/{lead.pk}/")
     with frozen(ist(0, 15)):
         post = client.post(f"/console/leads/{lead.pk}/contacts/", CALL)
-    assert page.status_code == 403 and "belongs to" in page.content.decode()
+    assert page.status_code == 403 and "owned by another agent" in page.content.decode()
     assert post.status_code == 403
     assert state(lead) == before
 

@@ -41,6 +41,7 @@ WRITE_MODULES = (
 
 NOT_WRITES: dict[str, str] = {
     "accounts.actions.user_for_token": "a read; it stamps the token's last_used_at (bookkeeping)",
+    "accounts.actions.live_token": "a read; it stamps the token's last_used_at (bookkeeping)",
     "catalog.actions.price_for": "pure pricing",
     "catalog.actions.active_variant": "a read",
     "leads.actions.current_policy": "a read",
@@ -185,7 +186,12 @@ def _accounts():
         _, token = a.issue_token(username="sita", password=PASSWORD)
         return lambda: a.revoke_token(token)
 
+    def revoke_all(k):
+        a.issue_token(username="sita", password=PASSWORD)
+        return lambda: a.revoke_user_tokens(k.cast["sales"], actor=k.cast["admin"])
+
     return {
+        "accounts.actions.revoke_user_tokens": _s(revoke_all, "token.revoke_all"),
         "accounts.actions.create_user": _s(
             lambda k: lambda: a.create_user(username="neha", password=PASSWORD, role="sales"),
             "user.create",
@@ -212,7 +218,9 @@ def _catalog():
         "catalog.actions.create_quote": _s(
             lambda k: (
                 lambda: c.create_quote(
-                    variant_id=k.catalog["v128"].pk, answers={"screen": "flawless", "body": "good"}
+                    variant_id=k.catalog["v128"].pk,
+                    answers={"screen": "flawless", "body": "good"},
+                    user=k.cast["sales"],  # anonymous quotes are counted, not audited
                 )
             ),
             "quote.create",

@@ -128,3 +128,39 @@ def test_gunicorn_removes_the_metrics_directory_serve_made_and_keeps_a_given_one
     monkeypatch.delenv("ORDERDESK_OWNS_METRICS_DIR")
     config.on_exit(None)
     assert given.exists()
+
+
+def test_s2_gunicorn_access_log_masks_phones_and_upi_in_query_and_referer():
+    """Issue 21, 6: the access line is masked as the app's log lines are."""
+    from gunicorn.config import Config
+
+    import orderdesk.config.gunicorn as config
+
+    cfg = Config()
+    cfg.set("accesslog", "-")
+    access = config.JsonAccessLogger(cfg)
+    lines: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            lines.append(record.getMessage())
+
+    access.access_log.addHandler(Keep())
+    resp = SimpleNamespace(status="200 OK", sent=1, headers=[])
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": "/api/v1/customers?q=%2B91+98111+22233&phone=9811122233",
+        "PATH_INFO": "/api/v1/customers",
+        "QUERY_STRING": "q=%2B91+98111+22233&phone=9811122233&upi=asha.rao%40okaxis",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_REFERER": "https://od.example.in/console/customers/?q=9811122233",
+        "HTTP_USER_AGENT": "app/1.0",
+    }
+    access.access(resp, SimpleNamespace(headers=[]), environ, dt.timedelta(milliseconds=3))
+    raw = lines[-1]
+    line = json.loads(raw)
+    for secret in ("98111", "9811122233", "asha.rao@okaxis", "%2B91"):
+        assert secret not in raw
+    assert "phone=" in line["query"] and "•" in line["query"]
+    assert line["referer"].startswith("https://od.example.in/console/customers/?q=")

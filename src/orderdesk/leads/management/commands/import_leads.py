@@ -10,6 +10,7 @@ from orderdesk.accounts.models import User
 from orderdesk.accounts.permissions import Perm, has_perm
 from orderdesk.core.context import acting_as
 from orderdesk.core.errors import DomainError
+from orderdesk.core.exports import csv_writer
 from orderdesk.leads.choices import ImportStatus, LeadSource
 from orderdesk.leads.imports import (
     BATCH_SIZE,
@@ -76,10 +77,8 @@ class Command(BaseCommand):
             job = run_import(job, path=path, batch_size=batch_size, progress=bar.update)
             bar.close()
         if errors:
-            import csv
-
             with open(errors, "w", newline="", encoding="utf-8") as out:
-                csv.writer(out).writerows(error_report_rows(job))
+                csv_writer(out).writerows(error_report_rows(job))
         if job.status == ImportStatus.FAILED:
             raise CommandError(f"import #{job.pk} failed: {job.failure}")
         self.stdout.write(
