@@ -33,6 +33,18 @@ demo: install
 test-demo: install
 	$(BIN)/python tests/processes/demo_check.py
 
+## make test-backup: docs/deploy.md §11 on PostgreSQL: pg_dump, pg_restore into a scratch
+## database, the integrity checks on the copy (databases $(PG_URL)_backup and ..._restored).
+test-backup: install
+	BACKUP_DB_URL=$(PG_URL)_backup BIN=$(BIN) scripts/backup_restore_check.sh
+
+## make lint-containers: hadolint on the Dockerfile, the structural check of compose.yaml,
+## then scripts/container_smoke.sh (which builds and starts them only where an engine runs).
+lint-containers: install
+	$(BIN)/hadolint Dockerfile
+	$(BIN)/pytest -q -p no:randomly tests/repository/test_operators_kit.py
+	scripts/container_smoke.sh
+
 ## make test: the whole suite (SQLite; browser tests run when /usr/bin/chromium exists).
 test: install
 	$(BIN)/pytest -q -n 2 --dist loadfile
