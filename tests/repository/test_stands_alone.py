@@ -9,8 +9,6 @@ import subprocess
 from pathlib import Path
 from urllib.parse import unquote
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 
 # Spelled in pieces so this file does not match its own patterns.
@@ -111,7 +109,6 @@ def test_the_procedures_and_the_contract_are_in_the_repository():
     assert len(headings) == 5
 
 
-@pytest.mark.django_db
 def test_spec_names_every_api_operation_of_the_openapi_document():
     from orderdesk.api.api import api
 
