@@ -40,6 +40,9 @@ drop_all() {
 }
 cleanup() {
   status=$?
+  if [ "$status" -ne 0 ]; then
+    for log in "$WORK"/*.log; do [ -f "$log" ] && { echo "--- $log"; tail -n 30 "$log"; }; done
+  fi
   drop_all
   rm -rf "$WORK"
   exit "$status"
