@@ -88,7 +88,7 @@ say "4c. triggers, constraints, indexes"
 # different casts (same meaning), so their text is not compared; index definitions are.
 SCHEMA_OBJECTS="SELECT 'trigger ' || c.relname || ' ' || t.tgname FROM pg_trigger t
     JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal
-  UNION ALL SELECT 'constraint ' || conrelid::regclass || ' ' || conname || ' ' || contype
+  UNION ALL SELECT 'constraint ' || conrelid::regclass || ' ' || conname || ' ' || contype::text
     FROM pg_constraint WHERE connamespace = 'public'::regnamespace
   UNION ALL SELECT 'index ' || indexname || ' ' || indexdef FROM pg_indexes
     WHERE schemaname = 'public'

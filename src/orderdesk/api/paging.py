@@ -80,7 +80,7 @@ def decode_cursor(cursor: str | None, *, types: Sequence[type]) -> tuple | None:
     if (
         not isinstance(key, list)
         or len(key) != len(types)
-        or not all(type(v) is t for v, t in zip(key, types, strict=True))
+        or not all(type(v) is t and _storable(v) for v, t in zip(key, types, strict=True))
     ):
         raise ValidationFailed(
             "This cursor is not one this list gave out; start again without it.",
@@ -88,6 +88,15 @@ def decode_cursor(cursor: str | None, *, types: Sequence[type]) -> tuple | None:
             field="cursor",
         )
     return tuple(key)
+
+
+def _storable(value) -> bool:
+    """A value the database can compare: a 64-bit integer, a short text without NUL."""
+    if isinstance(value, int):
+        return 0 <= value < 2**63
+    if isinstance(value, str):
+        return len(value) <= 200 and "\x00" not in value
+    return False
 
 
 def next_link(request, cursor: str) -> str:

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from orderdesk.api.paging import MAX_LIMIT
+from orderdesk.api.paging import MAX_LIMIT, encode_cursor
 from orderdesk.catalog.models import Brand, DeviceModel, DeviceType, Variant
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +115,17 @@ def test_a_limit_out_of_bounds_is_refused_naming_the_field(api, big_catalog, lim
     assert [e["field"] for e in response.json()["errors"]] == ["limit"]
 
 
-@pytest.mark.parametrize("cursor", ["not-a-cursor", "WzEsMiwzXQ", "eyJhIjoxfQ"])
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "not-a-cursor",
+        encode_cursor([1, 2, 3]),  # wrong types
+        encode_cursor(["Apple", "Model 01"]),  # too short
+        encode_cursor(["Apple", "Model 01", 10**30]),  # no database integer
+        encode_cursor(["Apple\x00", "Model 01", 1]),  # NUL: PostgreSQL refuses it
+        "eyJhIjoxfQ",  # {"a":1}
+    ],
+)
 def test_a_cursor_this_list_did_not_give_out_is_refused(api, big_catalog, cursor):
     response = api().get("/api/v1/catalog/models", {"cursor": cursor})
     assert response.status_code == 422
