@@ -47,7 +47,7 @@ class PageQuery(Schema):
 
 PAGED_OPENAPI = {
     "responses": {
-        "200": {
+        200: {
             "headers": {
                 "Link": {
                     "description": 'The next page: `<url>; rel="next"`; absent on the last page.',

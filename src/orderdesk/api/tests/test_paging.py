@@ -141,3 +141,4 @@ def test_openapi_documents_limit_cursor_and_the_paging_headers(api):
     assert parameters["limit"]["schema"]["minimum"] == 1
     assert "cursor" in parameters
     assert set(operation["responses"]["200"]["headers"]) == {"Link", "X-Total-Count"}
+    assert operation["responses"]["200"]["description"] == "OK"
