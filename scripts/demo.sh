@@ -1,8 +1,18 @@
 #!/usr/bin/env bash
 # Serve the demo: the background worker and the web console, until Ctrl-C.
+# The console is served as in production (orderdesk serve: gunicorn, several sync
+# workers, DEBUG off, WhiteNoise with collectstatic's files) on SQLite in WAL mode,
+# under the demo profile (plain http on loopback, the development key, no 2FA).
+# `make demo` migrates, seeds and collects the static files first.
 set -euo pipefail
 PORT="${PORT:-8000}"
 BIN="${BIN:-.venv/bin}"
+export ORDERDESK_PROFILE="${ORDERDESK_PROFILE:-demo}"
+# Sync workers take one request each; the rest wait in the listen backlog (never
+# reset), and SQLite writers queue on the write lock (IMMEDIATE transactions, busy
+# timeout 20 s), so 40 clients at once are all answered.
+export WEB_CONCURRENCY="${WEB_CONCURRENCY:-3}"
+export GUNICORN_ACCESS_LOG="${GUNICORN_ACCESS_LOG:-var/access.log}"
 # CSAT links in customer messages point here (C3).
 export ORDERDESK_PUBLIC_URL="${ORDERDESK_PUBLIC_URL:-http://127.0.0.1:${PORT}}"
 
@@ -17,7 +27,7 @@ cat <<TXT
   orderdesk is running at  http://127.0.0.1:${PORT}/
   API docs:                http://127.0.0.1:${PORT}/api/v1/docs
   Back office (admin):     http://127.0.0.1:${PORT}/admin/
-  Worker log:              var/worker.log
+  Worker log:              var/worker.log (web access log: var/access.log)
   Messages "sent" (demo):  var/messages.jsonl (SMS/WhatsApp; e-mail in the worker log)
 
   Demo logins (password for all: demo)
@@ -33,4 +43,4 @@ cat <<TXT
   Stop with Ctrl-C.
 
 TXT
-"$BIN/orderdesk" runserver "127.0.0.1:${PORT}" --noreload
+"$BIN/orderdesk" serve --bind "127.0.0.1:${PORT}"

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-# Screenshots for a person to look at (default: the system temp dir, e.g. /tmp/sales-home.png).
+# Screenshots for a person to look at (default: the system temp directory, tempfile.gettempdir()).
 SCREENSHOTS = Path(os.environ.get("ORDERDESK_SCREENSHOTS", tempfile.gettempdir()))
 
 HOMES = {

@@ -22,18 +22,55 @@ from orderdesk.core.errors import NotFound
 from orderdesk.core.timeutil import now_ist
 
 
-def search_models(
-    query: str = "", *, device_type: str | None = None, limit: int = 50
-) -> QuerySet[DeviceModel]:
-    """Active models with their active variants; every word of ``query`` must match brand or name."""
-    qs = DeviceModel.objects.filter(active=True).select_related("brand", "device_type")
+def matching_models(query: str = "", *, device_type: str | None = None) -> QuerySet[DeviceModel]:
+    """Active models whose brand or name matches every word of ``query``."""
+    qs = DeviceModel.objects.filter(active=True)
     for word in (query or "").split():
         qs = qs.filter(Q(name__icontains=word) | Q(brand__name__icontains=word))
     if device_type:
         qs = qs.filter(device_type__key=device_type)
-    return qs.prefetch_related(Prefetch("variants", queryset=Variant.objects.filter(active=True)))[
-        :limit
-    ]
+    return qs
+
+
+def _with_variants(qs: QuerySet[DeviceModel]) -> QuerySet[DeviceModel]:
+    return qs.select_related("brand", "device_type").prefetch_related(
+        Prefetch("variants", queryset=Variant.objects.filter(active=True))
+    )
+
+
+def search_models(
+    query: str = "", *, device_type: str | None = None, limit: int = 50
+) -> QuerySet[DeviceModel]:
+    """Active models with their active variants; every word of ``query`` must match brand or name."""
+    return _with_variants(matching_models(query, device_type=device_type))[:limit]
+
+
+ModelKey = tuple[str, str, int]  # (brand name, model name, id): the catalog's total order
+
+
+def models_page(
+    query: str = "",
+    *,
+    device_type: str | None = None,
+    after: ModelKey | None = None,
+    limit: int = 50,
+) -> tuple[list[DeviceModel], ModelKey | None]:
+    """One page of ``matching_models`` by brand, name, id, starting after ``after``, and the
+    key to start the next page from (None on the last page). Keyset, not offset: a model
+    added during a walk never shifts the pages."""
+    qs = matching_models(query, device_type=device_type)
+    if after is not None:
+        brand, name, pk = after
+        qs = qs.filter(
+            Q(brand__name__gt=brand)
+            | Q(brand__name=brand, name__gt=name)
+            | Q(brand__name=brand, name=name, pk__gt=pk)
+        )
+    rows = list(_with_variants(qs.order_by("brand__name", "name", "pk"))[: limit + 1])
+    if len(rows) <= limit:
+        return rows, None
+    last = rows[limit - 1]
+    return rows[:limit], (last.brand.name, last.name, last.pk)
 
 
 def device_type_by_key(key: str) -> DeviceType:

@@ -5,6 +5,10 @@ whole configuration of a running orderdesk can be read top to bottom.
 
 Profiles:
 - development (default): DEBUG on, SQLite in ``var/``, console e-mail.
+- demo (``ORDERDESK_PROFILE=demo``, what ``make demo`` runs): served like production
+  (DEBUG off, gunicorn, hashed static files from ``collectstatic`` through WhiteNoise)
+  on plain http://127.0.0.1 with SQLite, the development key and no two-factor
+  sign-in, so it still needs nothing but Python and make. Never for real data.
 - production (``ORDERDESK_PROFILE=production``): DEBUG off, secrets required,
   HTTPS-only cookies, HSTS; ``manage.py check --deploy`` is clean.
 """
@@ -47,13 +51,14 @@ BASE_DIR = Path(env("ORDERDESK_HOME", str(SRC_DIR.parent.parent)))  # the checko
 VAR_DIR = Path(env("ORDERDESK_VAR", str(BASE_DIR / "var")))
 
 PROFILE = env("ORDERDESK_PROFILE", "development")
-if PROFILE not in {"development", "production"}:
+if PROFILE not in {"development", "demo", "production"}:
     raise ImproperlyConfigured(
-        f"ORDERDESK_PROFILE must be development or production, not {PROFILE!r}"
+        f"ORDERDESK_PROFILE must be development, demo or production, not {PROFILE!r}"
     )
 PRODUCTION = PROFILE == "production"
+DEMO = PROFILE == "demo"
 
-DEBUG = envbool("DEBUG", not PRODUCTION)
+DEBUG = envbool("DEBUG", PROFILE == "development")
 
 DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-orderdesk-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105  (public on purpose; production refuses it)
 if PRODUCTION:
@@ -66,7 +71,7 @@ if PRODUCTION:
         # It is in the repository: anyone could sign sessions and CSAT links with it.
         raise ImproperlyConfigured("SECRET_KEY is the development key; set a random one")
 else:
-    # A development key: never used when ORDERDESK_PROFILE=production.
+    # A development key (development and demo): never used when ORDERDESK_PROFILE=production.
     SECRET_KEY = env("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 
 LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]", "::1", "testserver"]
@@ -271,11 +276,12 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise looks here even in development
+# The demo serves static files as production does (collectstatic's hashed names, WhiteNoise).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if PRODUCTION
+        if PRODUCTION or DEMO
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }

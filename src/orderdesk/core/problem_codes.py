@@ -499,6 +499,12 @@ _CODES = (
         "flows",
         "You may see this customer's full number only while working their lead, ticket or order.",
     ),
+    ProblemCode(
+        "cursor_invalid",
+        (422,),
+        "api",
+        "The cursor was not given out by this list (start again without one).",
+    ),
 )
 
 PROBLEM_CODES: dict[str, ProblemCode] = {p.code: p for p in _CODES}

@@ -5,15 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from orderdesk.api.paging import (
+    PAGED_OPENAPI,
+    PageQuery,
+    decode_cursor,
+    encode_cursor,
+    set_page_headers,
+)
 from orderdesk.api.schemas import INPUT_ERRORS, InputSchema, Problem
 from orderdesk.catalog.actions import create_quote
 from orderdesk.catalog.selectors import (
     device_type_by_key,
+    matching_models,
+    models_page,
     questionnaire,
-    search_models,
     serviceability,
 )
 from orderdesk.core.throttle import throttle_anonymous
@@ -97,9 +106,20 @@ class ServiceabilityQuery(Schema):
     "/catalog/models",
     response={200: list[ModelOut], **INPUT_ERRORS},
     auth=None,
-    summary="Search models with their variants",
+    summary="Search models with their variants, a page at a time (by brand, then name)",
+    openapi_extra=PAGED_OPENAPI,
 )
-def list_models(request, filters: Query[ModelFilters]):
+def list_models(
+    request, response: HttpResponse, filters: Query[ModelFilters], page: Query[PageQuery]
+):
+    after = decode_cursor(page.cursor, types=(str, str, int))
+    models, last = models_page(
+        filters.q, device_type=filters.device_type, after=after, limit=page.limit
+    )
+    total = matching_models(filters.q, device_type=filters.device_type).count()
+    set_page_headers(
+        response, request, total=total, next_cursor=encode_cursor(last) if last else None
+    )
     return [
         {
             "id": m.id,
@@ -111,7 +131,7 @@ def list_models(request, filters: Query[ModelFilters]):
                 {"id": v.id, "name": v.name, "base_price": v.base_price} for v in m.variants.all()
             ],
         }
-        for m in search_models(filters.q, device_type=filters.device_type)
+        for m in models
     ]
 
 
