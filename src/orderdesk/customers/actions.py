@@ -14,6 +14,16 @@ from orderdesk.customers.validators import clean_pincode
 
 PREFERENCE_FIELDS = ("language", "whatsapp_opt_in", "do_not_contact", "accessibility_needs")
 
+#: Called as ``hook(customer, before, after)`` inside ``update_preferences``' transaction,
+#: after the change is saved. Upper apps register at ``ready()`` (messaging keeps the
+#: WhatsApp consent ledger this way); customers never imports them.
+PREFERENCE_HOOKS: list = []
+
+
+def register_preference_hook(hook) -> None:
+    if hook not in PREFERENCE_HOOKS:
+        PREFERENCE_HOOKS.append(hook)
+
 
 def _audit_view(customer: Customer) -> dict:
     # S2: the audit trail keeps the masked phone, never the full number.
@@ -65,9 +75,10 @@ def update_preferences(customer: Customer, **changes) -> Customer:
     for field, value in changes.items():
         setattr(customer, field, value)
     customer.save(update_fields=[*changes, "updated_at"])
-    audit.record(
-        "customer.update_preferences", customer, before=before, after=_audit_view(customer)
-    )
+    after = _audit_view(customer)
+    audit.record("customer.update_preferences", customer, before=before, after=after)
+    for hook in PREFERENCE_HOOKS:
+        hook(customer, before, after)
     return customer
 
 
