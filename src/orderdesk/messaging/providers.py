@@ -311,7 +311,8 @@ class WhatsAppCloudProvider(Provider):
                 return f"unknown:{outgoing.key}"
         error = parsed.get("error", {}) if isinstance(parsed, dict) else {}
         code = error.get("code")
-        retryable = status >= 500 or status == 429 or code in WHATSAPP_RETRYABLE_CODES
+        # 401: our token expired or was revoked: not this message's fault; retried until ops fix it.
+        retryable = status >= 500 or status in (401, 429) or code in WHATSAPP_RETRYABLE_CODES
         raise ProviderError(
             f"WhatsApp Cloud API answered {status}: code {code}: "
             f"{str(error.get('message') or answer[:200])[:300]}",

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from orderdesk.accounts.permissions import Perm, requires
+from orderdesk.accounts.permissions import Perm, has_perm, requires
 from orderdesk.core.errors import DomainError
 from orderdesk.customers.models import Customer
 from orderdesk.messaging import actions, rules, selectors, whatsapp
@@ -141,6 +141,8 @@ def _conversation_context(request, phone: str) -> dict:
         "consent": selectors.whatsapp_consent(customer) if customer else None,
         "templates": selectors.whatsapp_templates(customer.language if customer else None),
         # An unknown number: the existing forms, prefilled; creating is theirs.
+        "can_open_ticket": has_perm(request.user, Perm.TICKETS_WORK),
+        "can_start_order": has_perm(request.user, Perm.ORDERS_CREATE_MANUAL),
         "new_ticket_url": reverse("console:cx_ticket_new") + "?" + urlencode(start),
         "new_order_url": reverse("console:order_wizard")
         + "?"

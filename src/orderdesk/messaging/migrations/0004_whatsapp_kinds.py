@@ -13,7 +13,9 @@ KINDS = {
     "whatsapp_reply": {
         "name": "WhatsApp reply (agent)",
         "variables": ["text"],
-        "templates": [("en", "{{ text }}", "")],
+        # The agent's own words, in whatever language they wrote (one per language all the same,
+        # as every kind has English and Hindi).
+        "templates": [("en", "{{ text }}", ""), ("hi", "{{ text }}", "")],
     },
     "whatsapp_follow_up": {
         "name": "WhatsApp follow-up (approved template)",
