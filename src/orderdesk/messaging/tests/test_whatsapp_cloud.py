@@ -72,7 +72,13 @@ def cloud(messaging_conf, sim):
 
 
 def outgoing(**kw):
-    values = dict(key="k1", channel="whatsapp", to="+919876543210", subject="", body="Hello")
+    values = {
+        "key": "k1",
+        "channel": "whatsapp",
+        "to": "+919876543210",
+        "subject": "",
+        "body": "Hello",
+    }
     values.update(kw)
     return Outgoing(**values)
 
