@@ -25,6 +25,17 @@ def register_preference_hook(hook) -> None:
         PREFERENCE_HOOKS.append(hook)
 
 
+#: Called as ``hook(customer) -> dict`` (counts) inside ``_anonymise``, before the
+#: customer's own row loses its phone: the personal data upper apps keep on the customer
+#: (messaging: WhatsApp messages they sent us, the consent ledger's evidence).
+ERASURE_HOOKS: list = []
+
+
+def register_erasure_hook(hook) -> None:
+    if hook not in ERASURE_HOOKS:
+        ERASURE_HOOKS.append(hook)
+
+
 def _audit_view(customer: Customer) -> dict:
     # S2: the audit trail keeps the masked phone, never the full number.
     return {
@@ -229,6 +240,9 @@ def _anonymise(customer: Customer, *, reason: str, now) -> dict:
     counts["messages"] = records["messages"].update(
         recipient="", subject="", body="", last_error=""
     )
+
+    for hook in ERASURE_HOOKS:
+        counts.update(hook(customer))
 
     Customer.objects.filter(pk=customer.pk).update(
         name=ANONYMISED_NAME,

@@ -40,6 +40,7 @@ from __future__ import annotations
 import re
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from orderdesk.accounts.permissions import Perm, require
@@ -49,9 +50,16 @@ from orderdesk.customers.actions import update_preferences
 from orderdesk.customers.choices import Language
 from orderdesk.customers.models import Customer
 from orderdesk.messaging import rules, selectors
-from orderdesk.messaging.choices import Channel, ConsentSource, MessageStatus
+from orderdesk.messaging.choices import Channel, ConsentSource, MessageStatus, WebhookEventState
 from orderdesk.messaging.conf import conf
-from orderdesk.messaging.models import Message, MessageKind, MessageTemplate, WhatsAppConsent
+from orderdesk.messaging.models import (
+    InboundMessage,
+    Message,
+    MessageKind,
+    MessageTemplate,
+    WebhookEvent,
+    WhatsAppConsent,
+)
 from orderdesk.messaging.tasks import kick_after_commit
 
 
@@ -491,3 +499,30 @@ def send_whatsapp_template(*, phone: str, template_id: int, sent_by, now=None) -
         actor=sent_by,
     )
     return message
+
+
+def erase_whatsapp_data(customer) -> dict:
+    """S4: the erasure hook (``customers.actions.ERASURE_HOOKS``): what the customer wrote us
+    on WhatsApp and the raw webhook bodies that carry their number go; the rows stay (the
+    inbox's counts), as every other table keeps its rows.
+
+    Precondition: inside the erasure's transaction, before the customer's phone is replaced.
+    """
+    inbound = InboundMessage.objects.filter(Q(customer=customer) | Q(from_phone=customer.phone))
+    event_ids = list(inbound.exclude(event=None).values_list("event_id", flat=True))
+    counts = {
+        "whatsapp_inbound": inbound.update(
+            body="", profile_name="", from_phone=f"anon-{customer.pk}"[:16], customer=customer
+        ),
+        "whatsapp_consents": WhatsAppConsent.objects.filter(customer=customer)
+        .exclude(evidence="")
+        .update(evidence=""),
+    }
+    # The raw bodies name the number and the words; their effects are already applied.
+    digits = customer.phone.lstrip("+")
+    counts["whatsapp_events"] = (
+        WebhookEvent.objects.filter(Q(pk__in=event_ids) | Q(body__contains=digits))
+        .exclude(state=WebhookEventState.PENDING)
+        .update(body="", result={"erased": True})
+    )
+    return counts

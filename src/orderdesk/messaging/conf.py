@@ -31,6 +31,8 @@ DEFAULTS = {
     "WHATSAPP_APP_SECRET": "",  # signs the webhook's POSTs (X-Hub-Signature-256)
     "WHATSAPP_VERIFY_TOKEN": "",  # the webhook's subscription handshake (hub.verify_token)
     "WHATSAPP_SERVICE_WINDOW_HOURS": 24,
+    # Raw webhook bodies (numbers, words) are kept this long after processing, for ops.
+    "WHATSAPP_EVENT_RETENTION_DAYS": 30,
     "FILE_PATH": "",  # default: VAR_DIR/messages.jsonl
     "MAX_ATTEMPTS": 6,
     "RETRY_BASE_SECONDS": 30,
@@ -62,6 +64,7 @@ class MessagingConf:
     whatsapp_app_secret: str
     whatsapp_verify_token: str
     whatsapp_window_hours: int
+    whatsapp_event_retention_days: int
     file_path: Path
     max_attempts: int
     retry_base: int
@@ -106,6 +109,7 @@ def conf() -> MessagingConf:
         whatsapp_app_secret=raw["WHATSAPP_APP_SECRET"],
         whatsapp_verify_token=raw["WHATSAPP_VERIFY_TOKEN"],
         whatsapp_window_hours=int(raw["WHATSAPP_SERVICE_WINDOW_HOURS"]),
+        whatsapp_event_retention_days=int(raw["WHATSAPP_EVENT_RETENTION_DAYS"]),
         file_path=Path(raw["FILE_PATH"] or var_dir / "messages.jsonl"),
         max_attempts=max(1, int(raw["MAX_ATTEMPTS"])),
         retry_base=int(raw["RETRY_BASE_SECONDS"]),

@@ -38,6 +38,7 @@ from orderdesk.customers.models import Customer
 from orderdesk.messaging import rules
 from orderdesk.messaging.actions import record_whatsapp_consent
 from orderdesk.messaging.choices import ConsentSource, DeliveryStatus, WebhookEventState
+from orderdesk.messaging.conf import conf
 from orderdesk.messaging.models import InboundMessage, Message, WebhookEvent
 from orderdesk.messaging.tasks import QUEUE
 
@@ -220,6 +221,18 @@ def process_pending_events(*, limit: int = 100) -> int:
     return done
 
 
+def prune_processed_events(*, now: dt.datetime | None = None) -> int:
+    """S4: raw bodies carry numbers and words; once applied they are kept only
+    ``WHATSAPP_EVENT_RETENTION_DAYS`` (the inbound messages and receipts they produced stay)."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=conf().whatsapp_event_retention_days)
+    deleted, _ = (
+        WebhookEvent.objects.exclude(state=WebhookEventState.PENDING)
+        .filter(received_at__lt=cutoff)
+        .delete()
+    )
+    return deleted
+
+
 @task(queue_name=QUEUE)
 def process_whatsapp_events() -> dict:
     """The worker's step 2, woken by each stored event; the message sweep repeats it
@@ -235,6 +248,7 @@ def process_pending_quietly() -> None:
     """The sweep's hook: a failure here must not stop the message sweep."""
     try:
         process_pending_events()
+        prune_processed_events()
         prune_finished_tasks(process_whatsapp_events)
     except Exception:  # logged; the next sweep tries again
         logger.exception("processing stored WhatsApp events failed")

@@ -300,3 +300,36 @@ def test_the_sweep_hook_processes_what_a_lost_task_left(db, wa_settings):
 
 def test_webhook_url_is_the_named_route():
     assert reverse("webhooks:whatsapp") == URL
+
+
+# --- S4: what the customer wrote us goes with their erasure; raw bodies are not kept -------
+
+
+def test_erasing_a_customer_erases_their_whatsapp_words_and_raw_events(db, wa_settings):
+    from orderdesk.customers.actions import erase_customer, get_or_create_customer
+
+    asha, _ = get_or_create_customer(name="Asha Rao", phone="9876543210")
+    body = inbound_body(text="My flat is 14B, call me after 6")
+    post(body, rules.webhook_signature(body, SECRET))
+    whatsapp.process_pending_events()
+    counts = erase_customer(asha)
+    inbound = InboundMessage.objects.get()
+    assert (inbound.body, inbound.profile_name, inbound.from_phone) == ("", "", f"anon-{asha.pk}")
+    event = WebhookEvent.objects.get()
+    assert event.body == "" and event.result == {"erased": True}
+    assert (counts["whatsapp_inbound"], counts["whatsapp_events"]) == (1, 1)
+
+
+def test_processed_raw_events_are_pruned_after_the_retention_period(db, wa_settings):
+    old = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    for i, state_ in enumerate(
+        [WebhookEventState.PROCESSED, WebhookEventState.REJECTED, WebhookEventState.PENDING]
+    ):
+        WebhookEvent.objects.create(
+            body="{}", body_sha256=str(i) * 64, received_at=old, state=state_
+        )
+    WebhookEvent.objects.create(
+        body="{}", body_sha256="f" * 64, received_at=old + dt.timedelta(days=25), state="processed"
+    )
+    assert whatsapp.prune_processed_events(now=old + dt.timedelta(days=31)) == 2
+    assert sorted(WebhookEvent.objects.values_list("state", flat=True)) == ["pending", "processed"]
