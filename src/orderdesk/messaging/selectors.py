@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 
 from orderdesk.customers.models import Customer
 from orderdesk.messaging import rules
@@ -136,17 +136,19 @@ def _in_entry(m: InboundMessage) -> TimelineEntry:
     )
 
 
-def customer_timeline(customer_id: int, limit: int = 100) -> list[TimelineEntry]:
+def customer_timeline(customer, limit: int = 100) -> list[TimelineEntry]:
     """Everything we sent a customer and every WhatsApp message they sent us, newest first.
 
     For the upper layers' customer pages (leads, orders, CX): one call, both directions.
+    Messages from their number before they were a customer (an unknown number that became
+    a ticket or an order) are theirs too.
     """
-    out = [_out_entry(m) for m in messages_for_customer(customer_id, limit)]
+    out = [_out_entry(m) for m in messages_for_customer(customer.pk, limit)]
     inbound = [
         _in_entry(m)
-        for m in InboundMessage.objects.filter(customer_id=customer_id).order_by(
-            "-received_at", "-id"
-        )[:limit]
+        for m in InboundMessage.objects.filter(
+            Q(customer_id=customer.pk) | Q(from_phone=customer.phone)
+        ).order_by("-received_at", "-id")[:limit]
     ]
     return sorted(out + inbound, key=lambda e: e.at, reverse=True)[:limit]
 

@@ -65,7 +65,7 @@ def customer_messages(request, customer_id: int):
         template,
         {
             "customer": customer,
-            "timeline": selectors.customer_timeline(customer.pk),
+            "timeline": selectors.customer_timeline(customer),
             "consents": selectors.consent_ledger(customer.pk, limit=10),
         },
     )

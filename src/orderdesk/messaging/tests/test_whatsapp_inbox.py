@@ -108,7 +108,7 @@ def test_a_console_reply_within_the_window_is_queued(asha, cx_client):
 
 def test_inbound_messages_land_in_the_customers_timeline(asha, cx_client):
     wrote(asha.phone, T0, "Can you come at 5?", customer=asha)
-    timeline = selectors.customer_timeline(asha.pk)
+    timeline = selectors.customer_timeline(asha)
     assert [(e.direction, e.text) for e in timeline] == [("in", "Can you come at 5?")]
     response = cx_client.get(reverse("messaging:customer_messages", args=[asha.pk]))
     assert "Can you come at 5?" in response.content.decode()
@@ -119,3 +119,11 @@ def test_a_sales_agent_has_no_inbox(db, messaging_conf):
     client = Client()
     client.force_login(make_user(Role.SALES, "sita"))
     assert client.get(reverse("messaging:inbox")).status_code == 403
+
+
+def test_messages_from_a_number_before_it_became_a_customer_join_their_timeline(
+    db, messaging_conf, customer
+):
+    wrote("+919812300000", T0, "I want to sell my phone")  # unknown then
+    neha = customer(phone="9812300000", name="Neha")  # a ticket or an order made her a customer
+    assert [e.text for e in selectors.customer_timeline(neha)] == ["I want to sell my phone"]
