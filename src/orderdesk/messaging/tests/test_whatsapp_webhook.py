@@ -285,15 +285,16 @@ def test_only_a_bare_keyword_changes_consent(text, expected):
 
 
 def test_the_sweep_hook_processes_what_a_lost_task_left(db, wa_settings):
+    import time_machine
+
     from orderdesk.messaging import tasks
 
-    body = inbound_body()
-    WebhookEvent.objects.create(
-        body=body.decode(), body_sha256="x" * 64, received_at=dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
-    )
+    at = dt.datetime(2026, 1, 5, 6, 0, tzinfo=dt.UTC)
+    WebhookEvent.objects.create(body=inbound_body().decode(), body_sha256="x" * 64, received_at=at)
     assert whatsapp.process_pending_quietly in tasks.SWEEP_HOOKS
-    for hook in tasks.SWEEP_HOOKS:
-        hook()
+    with time_machine.travel(at + dt.timedelta(minutes=1), tick=False):
+        for hook in tasks.SWEEP_HOOKS:
+            hook()
     assert WebhookEvent.objects.get().state == WebhookEventState.PROCESSED
     assert InboundMessage.objects.count() == 1
 
