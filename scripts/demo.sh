@@ -16,11 +16,30 @@ export GUNICORN_ACCESS_LOG="${GUNICORN_ACCESS_LOG:-var/access.log}"
 # CSAT links in customer messages point here (C3).
 export ORDERDESK_PUBLIC_URL="${ORDERDESK_PUBLIC_URL:-http://127.0.0.1:${PORT}}"
 
+# WHATSAPP_SIMULATOR=1 make demo: WhatsApp through the Cloud API provider, against the
+# simulator (a fake Graph API that posts signed receipts and customer messages to our
+# webhook; docs/whatsapp.md). Without it the file gateway stays the demo's WhatsApp.
+SIMULATOR=""
+SIM_LINE="off (WHATSAPP_SIMULATOR=1 make demo)"
+if [ "${WHATSAPP_SIMULATOR:-0}" = "1" ]; then
+  SIM_PORT="${WHATSAPP_SIMULATOR_PORT:-8171}"
+  export MESSAGING_WHATSAPP_PROVIDER=cloud
+  export WHATSAPP_CLOUD_BASE_URL="http://127.0.0.1:${SIM_PORT}"
+  export WHATSAPP_PHONE_NUMBER_ID="${WHATSAPP_PHONE_NUMBER_ID:-SIM}"
+  export WHATSAPP_ACCESS_TOKEN="${WHATSAPP_ACCESS_TOKEN:-sim-token}"
+  export WHATSAPP_APP_SECRET="${WHATSAPP_APP_SECRET:-sim-app-secret}"
+  export WHATSAPP_VERIFY_TOKEN="${WHATSAPP_VERIFY_TOKEN:-sim-verify-token}"
+  "$BIN/orderdesk" whatsapp_simulator --port "$SIM_PORT" --receipts-every 2 \
+    --webhook "http://127.0.0.1:${PORT}/webhooks/whatsapp/" >var/whatsapp-simulator.log 2>&1 &
+  SIMULATOR=$!
+  SIM_LINE="http://127.0.0.1:${SIM_PORT}/_sim/sent; a customer writes: POST /_sim/inbound"
+fi
+
 # The worker sends messages and owns every periodic job (message sweep, SLA sweep, KPI
 # roll-up refresh, S4 retention, D10 missed follow-ups): it starts them itself.
 "$BIN/orderdesk" worker --interval 1 --no-reload >var/worker.log 2>&1 &
 WORKER=$!
-trap 'kill "$WORKER" 2>/dev/null || true' EXIT INT TERM
+trap 'kill "$WORKER" $SIMULATOR 2>/dev/null || true' EXIT INT TERM
 
 cat <<TXT
 
@@ -29,6 +48,7 @@ cat <<TXT
   Back office (admin):     http://127.0.0.1:${PORT}/admin/
   Worker log:              var/worker.log (web access log: var/access.log)
   Messages "sent" (demo):  var/messages.jsonl (SMS/WhatsApp; e-mail in the worker log)
+  WhatsApp simulator:      ${SIM_LINE}
 
   Demo logins (password for all: demo)
     demo-sales        sales agent        -> /console/sales/

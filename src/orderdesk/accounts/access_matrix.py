@@ -154,6 +154,14 @@ CONSOLE: dict[str, Entry] = {
     "GET messaging:failed": Entry(("ops",)),
     "POST messaging:retry": Entry(("ops",)),
     "GET messaging:customer_messages": Entry(STAFF),
+    # The CX WhatsApp inbox (issue 19): CX agents and supervisors (whatsapp.inbox).
+    "GET messaging:inbox": Entry(("cx", "supervisor")),
+    "GET messaging:conversation": Entry(("cx", "supervisor")),
+    "POST messaging:conversation_reply": Entry(("cx", "supervisor")),
+    # The WhatsApp webhook (/webhooks/whatsapp/): Meta's side, no session or token. The GET
+    # handshake's credential is the verify token; a POST's is its X-Hub-Signature-256.
+    "GET webhooks:whatsapp": Entry(PUBLIC, "hub.verify_token is the credential (403 otherwise)"),
+    "POST webhooks:whatsapp": Entry(PUBLIC, "the HMAC signature is the credential (403 otherwise)"),
     # S3: the audit log.
     "GET console:audit_log": Entry(("supervisor", "admin")),
     # S2: the audited "show full number" (the call, the callback, the pickup).

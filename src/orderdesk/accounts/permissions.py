@@ -42,6 +42,7 @@ class Perm(StrEnum):
     CUSTOMER_DATA_RIGHTS = "customers.data_rights"  # S4: export a customer's data, erase it
     LEADS_IMPORT = "leads.import"  # upload campaign lists into leads (issue 10)
     DATA_EXPORT = "data.export"  # CSV exports of leads and orders, masked and audited (S2)
+    WHATSAPP_INBOX = "whatsapp.inbox"  # read WhatsApp conversations and reply (issue 19)
 
 
 _EVERY_AGENT = {Perm.CONSOLE, Perm.CATALOG_VIEW, Perm.SERVICE_AREAS_VIEW, Perm.CUSTOMERS_VIEW}
@@ -65,6 +66,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.ORDERS_CREATE_MANUAL,
             Perm.ORDERS_VIEW,
             Perm.TICKETS_WORK,
+            Perm.WHATSAPP_INBOX,
         }
     ),
     Role.OPS: frozenset(
@@ -77,6 +79,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.ORDERS_VIEW,
             Perm.CONTACT_REVEAL,  # with a written reason (flows.contact_reveal)
             Perm.ESCALATIONS,
+            Perm.WHATSAPP_INBOX,
             Perm.KPIS_VIEW,
             Perm.AUDITS_RUN,
             Perm.AGENTS_MANAGE,

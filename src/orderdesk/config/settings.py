@@ -388,6 +388,17 @@ ORDERDESK = {
         "WHATSAPP_GATEWAY_URL": env("WHATSAPP_GATEWAY_URL", ""),
         "WHATSAPP_GATEWAY_KEY": env("WHATSAPP_GATEWAY_KEY", ""),
         "GATEWAY_TIMEOUT_SECONDS": float(env("MESSAGING_GATEWAY_TIMEOUT_SECONDS", "10")),
+        # India's DLT principal entity id, sent with every SMS (docs/whatsapp.md).
+        "SMS_DLT_ENTITY_ID": env("SMS_DLT_ENTITY_ID", ""),
+        # The WhatsApp Cloud API: MESSAGING_WHATSAPP_PROVIDER=cloud (docs/whatsapp.md).
+        "WHATSAPP_CLOUD_BASE_URL": env("WHATSAPP_CLOUD_BASE_URL", "https://graph.facebook.com"),
+        "WHATSAPP_API_VERSION": env("WHATSAPP_API_VERSION", "v21.0"),
+        "WHATSAPP_PHONE_NUMBER_ID": env("WHATSAPP_PHONE_NUMBER_ID", ""),
+        "WHATSAPP_ACCESS_TOKEN": env("WHATSAPP_ACCESS_TOKEN", ""),
+        "WHATSAPP_APP_SECRET": env("WHATSAPP_APP_SECRET", ""),
+        "WHATSAPP_VERIFY_TOKEN": env("WHATSAPP_VERIFY_TOKEN", ""),
+        "WHATSAPP_SERVICE_WINDOW_HOURS": envint("WHATSAPP_SERVICE_WINDOW_HOURS", 24),
+        "WHATSAPP_EVENT_RETENTION_DAYS": envint("WHATSAPP_EVENT_RETENTION_DAYS", 30),
         "FILE_PATH": env("MESSAGING_FILE_PATH", str(VAR_DIR / "messages.jsonl")),
         "MAX_ATTEMPTS": envint("MESSAGING_MAX_ATTEMPTS", 6),
         "RETRY_BASE_SECONDS": envint("MESSAGING_RETRY_BASE_SECONDS", 30),

@@ -34,6 +34,7 @@ NAV_LINKS: tuple[NavLink, ...] = (
     NavLink("CX desk", "console:cx_home", Perm.TICKETS_WORK),
     NavLink("Tickets", "console:cx_queues", Perm.TICKETS_WORK),
     NavLink("Escalations", "console:cx_escalations", Perm.ESCALATIONS),
+    NavLink("WhatsApp inbox", "messaging:inbox", Perm.WHATSAPP_INBOX),  # issue 19
     NavLink("Operations", "console:ops_home", Perm.ORDERS_OPERATE),
     NavLink("Pickups", "console:ops_board", Perm.ORDERS_OPERATE),
     NavLink("Supervisor", "console:supervisor_home", Perm.KPIS_VIEW),

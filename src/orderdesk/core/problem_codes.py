@@ -505,6 +505,30 @@ _CODES = (
         "api",
         "The cursor was not given out by this list (start again without one).",
     ),
+    ProblemCode(
+        "unknown_consent_source",
+        (422,),
+        "messaging",
+        "The consent source is not one of the ledger's sources.",
+    ),
+    ProblemCode(
+        "whatsapp_unknown_number",
+        (409,),
+        "messaging",
+        "This number is not a customer yet: start a lead or a ticket for it first.",
+    ),
+    ProblemCode(
+        "whatsapp_window_closed",
+        (409,),
+        "messaging",
+        "Free text goes only within 24 hours of the customer's last WhatsApp message: send an approved template instead.",
+    ),
+    ProblemCode(
+        "whatsapp_opted_out",
+        (409,),
+        "messaging",
+        "The customer opted out of WhatsApp (the latest consent ledger row).",
+    ),
 )
 
 PROBLEM_CODES: dict[str, ProblemCode] = {p.code: p for p in _CODES}

@@ -25,6 +25,27 @@ from orderdesk.customers.validators import clean_pincode
 
 PREFERENCE_FIELDS = ("language", "whatsapp_opt_in", "do_not_contact", "accessibility_needs")
 
+#: Called as ``hook(customer, before, after)`` inside ``update_preferences``' transaction,
+#: after the change is saved. Upper apps register at ``ready()`` (messaging keeps the
+#: WhatsApp consent ledger this way); customers never imports them.
+PREFERENCE_HOOKS: list = []
+
+
+def register_preference_hook(hook) -> None:
+    if hook not in PREFERENCE_HOOKS:
+        PREFERENCE_HOOKS.append(hook)
+
+
+#: Called as ``hook(customer) -> dict`` (counts) inside ``_anonymise``, before the
+#: customer's own row loses its phone: the personal data upper apps keep on the customer
+#: (messaging: WhatsApp messages they sent us, the consent ledger's evidence).
+ERASURE_HOOKS: list = []
+
+
+def register_erasure_hook(hook) -> None:
+    if hook not in ERASURE_HOOKS:
+        ERASURE_HOOKS.append(hook)
+
 
 def _audit_view(customer: Customer) -> dict:
     # S2: the audit trail keeps the masked phone, never the full number.
@@ -76,9 +97,10 @@ def update_preferences(customer: Customer, **changes) -> Customer:
     for field, value in changes.items():
         setattr(customer, field, value)
     customer.save(update_fields=[*changes, "updated_at"])
-    audit.record(
-        "customer.update_preferences", customer, before=before, after=_audit_view(customer)
-    )
+    after = _audit_view(customer)
+    audit.record("customer.update_preferences", customer, before=before, after=after)
+    for hook in PREFERENCE_HOOKS:
+        hook(customer, before, after)
     return customer
 
 
@@ -187,6 +209,9 @@ def _anonymise(customer: Customer, *, reason: str, now) -> dict:
     )
     for contributor in contributors():
         counts.update(contributor.anonymise(records))
+
+    for hook in ERASURE_HOOKS:
+        counts.update(hook(customer))
 
     Customer.objects.filter(pk=customer.pk).update(
         name=ANONYMISED_NAME,

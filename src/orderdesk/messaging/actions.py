@@ -40,15 +40,26 @@ from __future__ import annotations
 import re
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from orderdesk.accounts.permissions import Perm, require
 from orderdesk.core import audit
 from orderdesk.core.errors import Conflict, ValidationFailed
+from orderdesk.customers.actions import update_preferences
 from orderdesk.customers.choices import Language
-from orderdesk.messaging import rules
-from orderdesk.messaging.choices import Channel, MessageStatus
+from orderdesk.customers.models import Customer
+from orderdesk.messaging import rules, selectors
+from orderdesk.messaging.choices import Channel, ConsentSource, MessageStatus, WebhookEventState
 from orderdesk.messaging.conf import conf
-from orderdesk.messaging.models import Message, MessageKind, MessageTemplate
+from orderdesk.messaging.models import (
+    InboundMessage,
+    Message,
+    MessageKind,
+    MessageTemplate,
+    WebhookEvent,
+    WhatsAppConsent,
+)
 from orderdesk.messaging.tasks import kick_after_commit
 
 
@@ -196,10 +207,19 @@ def enqueue_message(
         subject = rules.render(template.subject or message_kind.name, full)
         body = rules.render(template.body, full)
         to = customer.email if channel == Channel.EMAIL else customer.phone
-        prepared.append((channel, template.language, to, subject, body))
+        provider_fields = {}
+        if channel == Channel.SMS:
+            provider_fields["dlt_template_id"] = template.dlt_template_id
+        if channel == Channel.WHATSAPP and template.whatsapp_template_name:
+            provider_fields["whatsapp_template"] = template.whatsapp_template_name
+            # The approved template's {{1}}, {{2}}… are the body's variables in order.
+            provider_fields["template_params"] = [
+                str(full[name]) for name in rules.template_variables(template.body)
+            ]
+        prepared.append((channel, template.language, to, subject, body, provider_fields))
 
     messages = []
-    for channel, language, to, subject, body in prepared:
+    for channel, language, to, subject, body, provider_fields in prepared:
         try:
             with transaction.atomic():
                 message = Message.objects.create(
@@ -215,6 +235,7 @@ def enqueue_message(
                     status=status,
                     dedupe_key=dedupe_key,
                     next_attempt_at=due,
+                    **provider_fields,
                 )
         except IntegrityError:
             # A concurrent call with the same dedupe key committed first: its row stands.
@@ -274,3 +295,235 @@ def retry_message(message: Message) -> Message:
     )
     kick_after_commit()
     return current
+
+
+# --- WhatsApp: the consent ledger and conversation replies ------------------------------
+
+
+@transaction.atomic
+def record_whatsapp_consent(
+    customer,
+    *,
+    opted_in: bool,
+    source: str,
+    evidence: str = "",
+    recorded_by=None,
+    now=None,
+) -> WhatsAppConsent:
+    """N3: append one opt-in or opt-out to the ledger and make it the customer's state.
+
+    Steps: 1. append the row; 2. set ``Customer.whatsapp_opt_in`` through
+    ``customers.update_preferences`` (audited there), whose hook sees the ledger
+    already agrees and adds nothing; 3. on an opt-out, cancel the customer's WhatsApp
+    messages still waiting in the outbox (the sender would refuse them anyway; this
+    makes it visible at once); 4. audit.
+    """
+    if source not in ConsentSource.values:
+        raise ValidationFailed(
+            f"{source!r} is not a consent source.", code="unknown_consent_source", field="source"
+        )
+    now = now or timezone.now()
+    row = WhatsAppConsent.objects.create(
+        customer=customer,
+        opted_in=opted_in,
+        source=source,
+        evidence=(evidence or "")[:300],
+        recorded_by=recorded_by if getattr(recorded_by, "is_authenticated", False) else None,
+        recorded_at=now,
+    )
+    if customer.whatsapp_opt_in != opted_in:
+        update_preferences(customer, whatsapp_opt_in=opted_in)
+        customer.whatsapp_opt_in = opted_in
+    cancelled = 0
+    if not opted_in:
+        cancelled = Message.objects.filter(
+            customer=customer, channel=Channel.WHATSAPP, status__in=rules.SENDABLE
+        ).update(
+            status=MessageStatus.CANCELLED,
+            last_error=f"not sent: {rules.OPTED_OUT}",
+            claim_token="",
+            claimed_until=None,
+            updated_at=now,
+        )
+    audit.record(
+        "whatsapp.opt_in" if opted_in else "whatsapp.opt_out",
+        row,
+        after={
+            "customer": customer.pk,
+            "opted_in": opted_in,
+            "source": source,
+            "cancelled_messages": cancelled,
+        },
+        actor=recorded_by,
+    )
+    return row
+
+
+def consent_from_preferences(customer, before: dict, after: dict) -> None:
+    """The preference hook (registered in ``MessagingConfig.ready``): a ``whatsapp_opt_in``
+    changed through ``customers.update_preferences`` (API, console, admin) becomes a ledger
+    row, unless the ledger already says so (``record_whatsapp_consent`` wrote it first)."""
+    value = after.get("whatsapp_opt_in")
+    if value == before.get("whatsapp_opt_in"):
+        return
+    latest = (
+        WhatsAppConsent.objects.filter(customer_id=customer.pk)
+        .order_by("-recorded_at", "-id")
+        .values_list("opted_in", flat=True)
+        .first()
+    )
+    if latest is value:
+        return
+    WhatsAppConsent.objects.create(
+        customer=customer,
+        opted_in=bool(value),
+        source=ConsentSource.PREFERENCES,
+        recorded_at=timezone.now(),
+    )
+
+
+def _reply_kind() -> MessageKind:
+    kind = MessageKind.objects.filter(key=rules.WHATSAPP_REPLY_KIND).first()
+    if kind is None:  # pragma: no cover - seeded by migration 0004
+        raise ValidationFailed(
+            "The whatsapp_reply message kind is missing.", code="unknown_message_kind"
+        )
+    return kind
+
+
+def _conversation_customer(phone: str):
+    customer = Customer.objects.filter(phone=phone).first()
+    if customer is None:
+        raise Conflict(
+            "This number is not a customer yet: start a lead or a ticket for it first.",
+            code="whatsapp_unknown_number",
+            field="phone",
+        )
+    return customer
+
+
+@transaction.atomic
+def send_whatsapp_reply(*, phone: str, text: str, sent_by, now=None) -> Message:
+    """An agent's free-text WhatsApp reply in a conversation (the CX inbox).
+
+    Refused, with nothing written, when: the text is blank (``required``); the number is
+    not a customer (``whatsapp_unknown_number``); the customer's latest ledger row is an
+    opt-out (``whatsapp_opted_out``); the customer's last message is 24 hours old or more
+    (``whatsapp_window_closed``: send an approved template instead).
+    """
+    require(sent_by, Perm.WHATSAPP_INBOX)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed("Write the reply first.", code="required", field="text")
+    if len(text) > 4096:  # the Cloud API's limit for a text body
+        raise ValidationFailed(
+            "A WhatsApp message is at most 4,096 characters.", code="too_long", field="text"
+        )
+    now = now or timezone.now()
+    customer = _conversation_customer(phone)
+    if selectors.whatsapp_consent(customer) is False:
+        raise Conflict(
+            "The customer opted out of WhatsApp; only their own START opts them back in.",
+            code=rules.OPTED_OUT,
+            field="phone",
+        )
+    c = conf()
+    last = selectors.last_inbound_at(phone)
+    if not rules.window_open(last, now, hours=c.whatsapp_window_hours):
+        raise Conflict(
+            f"The customer's last WhatsApp message is more than {c.whatsapp_window_hours} hours "
+            "old (or they never wrote): free text is not allowed. Send an approved template.",
+            code=rules.WINDOW_CLOSED,
+            field="text",
+        )
+    message = Message.objects.create(
+        customer=customer,
+        kind=_reply_kind(),
+        channel=Channel.WHATSAPP,
+        language=customer.language,
+        recipient=phone,
+        body=text,
+        status=MessageStatus.QUEUED,
+        next_attempt_at=now,
+    )
+    audit.record(
+        "whatsapp.reply",
+        message,
+        after={"customer": customer.pk, "chars": len(text), "window_last_inbound": str(last)},
+        actor=sent_by,
+    )
+    kick_after_commit()
+    return message
+
+
+@transaction.atomic
+def send_whatsapp_template(*, phone: str, template_id: int, sent_by, now=None) -> Message:
+    """An approved WhatsApp template to a conversation: allowed outside the 24-hour window.
+
+    The template's variables are filled from the customer (``customer_name``) and their
+    latest order (``order_number``); a template that needs anything else is refused
+    (``template_variable_missing``). Consent is the normal N3 check (opt-in required).
+    """
+    require(sent_by, Perm.WHATSAPP_INBOX)
+    template = (
+        MessageTemplate.objects.select_related("kind")
+        .exclude(whatsapp_template_name="")
+        .filter(pk=template_id)
+        .first()
+    )
+    if template is None:
+        raise ValidationFailed(
+            "Choose an approved WhatsApp template.", code="template_missing", field="template"
+        )
+    customer = _conversation_customer(phone)
+    context = {}
+    latest_order = (
+        Message.objects.filter(customer=customer)
+        .exclude(order_number="")
+        .order_by("-created_at")
+        .values_list("order_number", flat=True)
+        .first()
+    )
+    if latest_order:
+        context["order_number"] = latest_order
+    messages = enqueue_message(
+        customer=customer,
+        kind=template.kind.key,
+        context=context,
+        channels=[Channel.WHATSAPP],
+    )
+    message = messages[0]
+    audit.record(
+        "whatsapp.template",
+        message,
+        after={"customer": customer.pk, "template": template.whatsapp_template_name},
+        actor=sent_by,
+    )
+    return message
+
+
+def erase_whatsapp_data(customer) -> dict:
+    """S4: the erasure hook (``customers.actions.ERASURE_HOOKS``): what the customer wrote us
+    on WhatsApp and the raw webhook bodies that carry their number go; the rows stay (the
+    inbox's counts), as every other table keeps its rows.
+
+    Precondition: inside the erasure's transaction, before the customer's phone is replaced.
+    """
+    inbound = InboundMessage.objects.filter(Q(customer=customer) | Q(from_phone=customer.phone))
+    event_ids = list(inbound.exclude(event=None).values_list("event_id", flat=True))
+    counts = {
+        "whatsapp_inbound": inbound.update(
+            body="", profile_name="", from_phone=f"anon-{customer.pk}"[:16], customer=customer
+        ),
+        "whatsapp_consents": WhatsAppConsent.objects.filter(customer=customer)
+        .exclude(evidence="")
+        .update(evidence=""),
+    }
+    # The raw bodies name the number and the words; their effects are already applied.
+    digits = customer.phone.lstrip("+")
+    counts["whatsapp_events"] = (
+        WebhookEvent.objects.filter(Q(pk__in=event_ids) | Q(body__contains=digits))
+        .exclude(state=WebhookEventState.PENDING)
+        .update(body="", result={"erased": True})
+    )
+    return counts

@@ -5,13 +5,27 @@ from django.contrib import admin, messages
 from orderdesk.core.admin import AuditedAdminMixin
 from orderdesk.core.errors import DomainError
 from orderdesk.messaging import actions
-from orderdesk.messaging.models import Message, MessageKind, MessageTemplate
+from orderdesk.messaging.models import (
+    InboundMessage,
+    Message,
+    MessageKind,
+    MessageTemplate,
+    WebhookEvent,
+    WhatsAppConsent,
+)
 
 
 class MessageTemplateInline(admin.StackedInline):
     model = MessageTemplate
     extra = 0
-    fields = ("language", "channel", "subject", "body")
+    fields = (
+        "language",
+        "channel",
+        "subject",
+        "body",
+        "dlt_template_id",
+        "whatsapp_template_name",
+    )
 
 
 @admin.register(MessageKind)
@@ -35,7 +49,16 @@ class MessageTemplateAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_filter = ("language", "channel", "kind__category")
     search_fields = ("kind__key", "body", "subject")
     readonly_fields = ("allowed_variables",)
-    fields = ("kind", "language", "channel", "subject", "body", "allowed_variables")
+    fields = (
+        "kind",
+        "language",
+        "channel",
+        "subject",
+        "body",
+        "dlt_template_id",
+        "whatsapp_template_name",
+        "allowed_variables",
+    )
 
     @admin.display(description="Variables this kind provides")
     def allowed_variables(self, obj):
@@ -85,3 +108,37 @@ class MessageAdmin(admin.ModelAdmin):
             except DomainError as exc:
                 self.message_user(request, f"#{message.pk}: {exc.message}", messages.WARNING)
         self.message_user(request, f"{done} message(s) queued again.", messages.SUCCESS)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by the webhook, the worker and the actions: the back office reads."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WhatsAppConsent)
+class WhatsAppConsentAdmin(ReadOnlyAdmin):
+    """N3: the append-only opt-in/opt-out ledger."""
+
+    list_display = ("customer", "opted_in", "source", "recorded_by", "recorded_at")
+    list_filter = ("opted_in", "source")
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(ReadOnlyAdmin):
+    list_display = ("id", "provider", "state", "received_at", "processed_at", "result")
+    list_filter = ("state", "provider")
+
+
+@admin.register(InboundMessage)
+class InboundMessageAdmin(ReadOnlyAdmin):
+    list_display = ("masked_phone", "customer", "type", "received_at")
+    list_filter = ("type",)
+    exclude = ("from_phone",)  # S2: the number stays masked in the back office too

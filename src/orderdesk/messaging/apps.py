@@ -23,3 +23,13 @@ class MessagingConfig(AppConfig):
         from orderdesk.messaging import tasks
 
         periodic.register(tasks.SWEEP)
+
+        # WhatsApp: consent follows the customer's preferences, erasure blanks the messages,
+        # and every message sweep processes the stored webhook events (docs/whatsapp.md).
+        from orderdesk.customers.actions import register_erasure_hook, register_preference_hook
+        from orderdesk.messaging import actions, whatsapp
+
+        register_preference_hook(actions.consent_from_preferences)
+        register_erasure_hook(actions.erase_whatsapp_data)
+        if whatsapp.process_pending_quietly not in tasks.SWEEP_HOOKS:
+            tasks.SWEEP_HOOKS.append(whatsapp.process_pending_quietly)

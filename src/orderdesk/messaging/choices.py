@@ -32,3 +32,37 @@ class MessageStatus(models.TextChoices):
         "cancelled",
         "Not sent",
     )  # preferences forbade it by the time it was due (opt-out, do-not-contact)
+
+
+class DeliveryStatus(models.TextChoices):
+    """What the provider reports after accepting a message (WhatsApp Cloud API statuses).
+
+    Only forward: ``rules.DELIVERY_TRANSITIONS`` is the table; ``read`` and ``failed`` end it.
+    """
+
+    NONE = "", "No receipt yet"  # the provider has not reported on it (or never does: SMS, e-mail)
+    SENT = "sent", "Sent"  # WhatsApp's servers have it
+    DELIVERED = "delivered", "Delivered"  # it reached the customer's phone
+    READ = "read", "Read"  # the customer opened it (final)
+    FAILED = "failed", "Failed"  # WhatsApp could not deliver it; the error is kept (final)
+
+
+class ConsentSource(models.TextChoices):
+    """Where a WhatsApp opt-in or opt-out came from (the ledger's ``source``)."""
+
+    CUSTOMER_KEYWORD = (
+        "keyword",
+        "Customer's keyword",
+    )  # the customer wrote STOP / START on WhatsApp
+    AGENT = "agent", "Agent, on the customer's word"  # recorded by staff during a conversation
+    PREFERENCES = "preferences", "Preference change"  # customers.update_preferences (API, console)
+    SELF_SERVICE = "self_service", "Customer's own form"  # the customer ticked it on a form
+
+
+class WebhookEventState(models.TextChoices):
+    PENDING = "pending", "Pending"  # stored, not processed yet (the worker picks it up)
+    PROCESSED = "processed", "Processed"  # every status and message in it applied
+    REJECTED = (
+        "rejected",
+        "Unreadable",
+    )  # not JSON / not a WhatsApp payload: kept for ops, not retried

@@ -15,13 +15,25 @@ from django.conf import settings
 
 DEFAULTS = {
     "SMS_PROVIDER": "file",  # "http" (a real gateway) or "file" (demo: a JSON-lines file + log)
-    "WHATSAPP_PROVIDER": "file",
+    "WHATSAPP_PROVIDER": "file",  # "cloud" (Meta's WhatsApp Cloud API), "http" or "file"
     "EMAIL_PROVIDER": "email",  # Django's EMAIL_BACKEND (SMTP in production)
     "SMS_GATEWAY_URL": "",
     "SMS_GATEWAY_KEY": "",
     "WHATSAPP_GATEWAY_URL": "",
     "WHATSAPP_GATEWAY_KEY": "",
     "GATEWAY_TIMEOUT_SECONDS": 10.0,
+    # India's DLT: the principal entity id registered with the operators (sent with every SMS).
+    "SMS_DLT_ENTITY_ID": "",
+    # The WhatsApp Cloud API (docs/whatsapp.md).
+    "WHATSAPP_CLOUD_BASE_URL": "https://graph.facebook.com",
+    "WHATSAPP_API_VERSION": "v21.0",
+    "WHATSAPP_PHONE_NUMBER_ID": "",
+    "WHATSAPP_ACCESS_TOKEN": "",
+    "WHATSAPP_APP_SECRET": "",  # signs the webhook's POSTs (X-Hub-Signature-256)
+    "WHATSAPP_VERIFY_TOKEN": "",  # the webhook's subscription handshake (hub.verify_token)
+    "WHATSAPP_SERVICE_WINDOW_HOURS": 24,
+    # Raw webhook bodies (numbers, words) are kept this long after processing, for ops.
+    "WHATSAPP_EVENT_RETENTION_DAYS": 30,
     "FILE_PATH": "",  # default: VAR_DIR/messages.jsonl
     "MAX_ATTEMPTS": 6,
     "RETRY_BASE_SECONDS": 30,
@@ -45,6 +57,15 @@ class MessagingConf:
     whatsapp_gateway_url: str
     whatsapp_gateway_key: str
     gateway_timeout: float
+    sms_dlt_entity_id: str
+    whatsapp_cloud_base_url: str
+    whatsapp_api_version: str
+    whatsapp_phone_number_id: str
+    whatsapp_access_token: str
+    whatsapp_app_secret: str
+    whatsapp_verify_token: str
+    whatsapp_window_hours: int
+    whatsapp_event_retention_days: int
     file_path: Path
     max_attempts: int
     retry_base: int
@@ -92,6 +113,15 @@ def conf() -> MessagingConf:
         whatsapp_gateway_url=raw["WHATSAPP_GATEWAY_URL"] or raw["SMS_GATEWAY_URL"],
         whatsapp_gateway_key=raw["WHATSAPP_GATEWAY_KEY"] or raw["SMS_GATEWAY_KEY"],
         gateway_timeout=float(raw["GATEWAY_TIMEOUT_SECONDS"]),
+        sms_dlt_entity_id=raw["SMS_DLT_ENTITY_ID"],
+        whatsapp_cloud_base_url=raw["WHATSAPP_CLOUD_BASE_URL"].rstrip("/"),
+        whatsapp_api_version=raw["WHATSAPP_API_VERSION"],
+        whatsapp_phone_number_id=raw["WHATSAPP_PHONE_NUMBER_ID"],
+        whatsapp_access_token=raw["WHATSAPP_ACCESS_TOKEN"],
+        whatsapp_app_secret=raw["WHATSAPP_APP_SECRET"],
+        whatsapp_verify_token=raw["WHATSAPP_VERIFY_TOKEN"],
+        whatsapp_window_hours=int(raw["WHATSAPP_SERVICE_WINDOW_HOURS"]),
+        whatsapp_event_retention_days=int(raw["WHATSAPP_EVENT_RETENTION_DAYS"]),
         file_path=Path(raw["FILE_PATH"] or var_dir / "messages.jsonl"),
         max_attempts=max(1, int(raw["MAX_ATTEMPTS"])),
         retry_base=int(raw["RETRY_BASE_SECONDS"]),

@@ -12,7 +12,14 @@ from orderdesk.core.models import TimeStampedModel
 from orderdesk.core.phones import mask_phone
 from orderdesk.customers.choices import Language
 from orderdesk.messaging import rules
-from orderdesk.messaging.choices import Category, Channel, MessageStatus
+from orderdesk.messaging.choices import (
+    Category,
+    Channel,
+    ConsentSource,
+    DeliveryStatus,
+    MessageStatus,
+    WebhookEventState,
+)
 
 
 def _provider_key() -> str:
@@ -98,6 +105,19 @@ class MessageTemplate(TimeStampedModel):
     )
     subject = models.CharField(max_length=200, blank=True, help_text="e-mail subject")
     body = models.TextField(help_text="Plain text with {{ variable }} placeholders.")
+    # India's DLT (TRAI TCCCPR 2018): an SMS is delivered only when its wording matches a template
+    # registered on the operator's DLT platform; the gateway is told which one (and the entity id,
+    # a setting: MESSAGING["SMS_DLT_ENTITY_ID"]).
+    dlt_template_id = models.CharField(
+        max_length=30, blank=True, help_text="SMS: the DLT template id registered for this wording"
+    )
+    # WhatsApp: outside the 24-hour customer-service window only a template approved by Meta
+    # may be sent. Its {{1}}, {{2}}… are this body's variables in order of first use.
+    whatsapp_template_name = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="WhatsApp: the approved template's name at Meta; blank means free text",
+    )
 
     class Meta:
         ordering = ["kind__key", "language", "channel"]
@@ -189,6 +209,16 @@ class Message(models.Model):
     provider = models.CharField(max_length=40, blank=True)
     provider_message_id = models.CharField(max_length=200, blank=True)
     last_error = models.TextField(blank=True)
+    # What the provider needs besides the text (copied from the template when enqueued).
+    dlt_template_id = models.CharField(max_length=30, blank=True)
+    whatsapp_template = models.CharField(max_length=120, blank=True)
+    template_params = models.JSONField(default=list, blank=True)
+    # The provider's receipts (WhatsApp webhooks), only forward: rules.DELIVERY_TRANSITIONS.
+    delivery_status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, blank=True, default=DeliveryStatus.NONE
+    )
+    delivery_status_at = models.DateTimeField(null=True, blank=True)
+    delivery_error = models.CharField(max_length=500, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -205,6 +235,7 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="messaging_due_idx"),
             models.Index(fields=["customer", "created_at"], name="messaging_customer_idx"),
+            models.Index(fields=["provider_message_id"], name="messaging_provider_id_idx"),
         ]
 
     def __str__(self) -> str:
@@ -228,3 +259,115 @@ class SenderState(models.Model):
 
     def __str__(self) -> str:
         return f"sender (last sweep {self.last_sweep_at})"
+
+
+class AppendOnly(models.Model):
+    """A ledger row: written once, never changed or deleted through the ORM."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValueError(f"{type(self).__name__} rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError(f"{type(self).__name__} rows are append-only.")
+
+
+class WhatsAppConsent(AppendOnly):
+    """N3: one opt-in or opt-out of WhatsApp, as a ledger (append-only).
+
+    The customer's current state is the latest row (``selectors.whatsapp_consent``);
+    ``Customer.whatsapp_opt_in`` is kept equal to it in the same transaction, so the
+    enqueue and send checks (``rules.channel_refusal``) read one boolean.
+    """
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="whatsapp_consents"
+    )
+    opted_in = models.BooleanField()
+    source = models.CharField(max_length=20, choices=ConsentSource.choices)
+    evidence = models.CharField(
+        max_length=300, blank=True, help_text="the customer's words, or the inbound message id"
+    )
+    recorded_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        indexes = [
+            models.Index(fields=["customer", "-recorded_at", "-id"], name="wa_consent_latest")
+        ]
+
+    def __str__(self) -> str:
+        return f"{'opt-in' if self.opted_in else 'opt-out'} of customer {self.customer_id}"
+
+
+class WebhookEvent(models.Model):
+    """One POST to the WhatsApp webhook whose signature was right: the raw body, as received.
+
+    Stored first (the webhook answers 200 at once), processed by the worker
+    (``whatsapp.process_pending_events``). The same body twice (Meta retries) is one
+    row: ``body_sha256`` is unique.
+    """
+
+    provider = models.CharField(max_length=20, default="whatsapp")
+    body = models.TextField()
+    body_sha256 = models.CharField(max_length=64, unique=True)
+    received_at = models.DateTimeField(db_index=True)
+    state = models.CharField(
+        max_length=10, choices=WebhookEventState.choices, default=WebhookEventState.PENDING
+    )
+    processed_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True, help_text="counts, or why it was rejected")
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["state", "received_at"], name="wa_event_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.provider} event {self.pk} ({self.state})"
+
+
+class InboundMessage(models.Model):
+    """A message a customer (or an unknown number) sent us on WhatsApp.
+
+    ``provider_message_id`` is unique: a replayed webhook never stores it twice. The
+    customer is matched by phone when it arrives; a number we do not know stays
+    without one until an agent starts a lead or a ticket for it. Its
+    ``received_at`` opens the 24-hour customer-service window (``rules.window_open``).
+    """
+
+    provider_message_id = models.CharField(max_length=200, unique=True)
+    from_phone = models.CharField(max_length=16, db_index=True, help_text="E.164")
+    customer = models.ForeignKey(
+        "customers.Customer",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="inbound_messages",
+    )
+    profile_name = models.CharField(max_length=120, blank=True)
+    type = models.CharField(max_length=20, default="text")
+    body = models.TextField(blank=True)
+    received_at = models.DateTimeField(help_text="the provider's timestamp")
+    event = models.ForeignKey(WebhookEvent, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["from_phone", "-received_at"], name="wa_inbound_phone"),
+            models.Index(fields=["customer", "-received_at"], name="wa_inbound_customer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"WhatsApp from {mask_phone(self.from_phone)} at {self.received_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.from_phone)

@@ -4,6 +4,9 @@
   by URL and key (``SMS_GATEWAY_URL``/``SMS_GATEWAY_KEY``, ``WHATSAPP_GATEWAY_*``).
 - ``EmailProvider``: Django's e-mail backend (SMTP in production, console in
   development).
+- ``WhatsAppCloudProvider``: Meta's WhatsApp Cloud API (``POST /{phone-number-id}/messages``
+  on the Graph API), free text or an approved template, over a keep-alive connection
+  (docs/whatsapp.md). ``WHATSAPP_PROVIDER = "cloud"``.
 - ``FileProvider``: the demo's stand-in for SMS and WhatsApp: one JSON line per
   message in ``var/messages.jsonl`` and a log line.
 
@@ -19,11 +22,14 @@ invalid number, a rejected template) fail the message at once.
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
+import threading
 import urllib.error
+import urllib.parse
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.utils import make_msgid
 
 from django.conf import settings
@@ -42,6 +48,13 @@ class Outgoing:
     to: str
     subject: str
     body: str
+    language: str = "en"
+    # SMS in India: the DLT template this wording is registered as, and our entity id.
+    dlt_template_id: str = ""
+    dlt_entity_id: str = ""
+    # WhatsApp: an approved template's name and its positional parameters; blank = free text.
+    whatsapp_template: str = ""
+    template_params: list = field(default_factory=list)
 
 
 class ProviderError(Exception):
@@ -69,14 +82,17 @@ class HttpGatewayProvider(Provider):
         self.url, self.key, self.timeout = url, key, timeout
 
     def send(self, outgoing: Outgoing) -> str:
-        payload = json.dumps(
-            {
-                "channel": outgoing.channel,
-                "to": outgoing.to,
-                "body": outgoing.body,
-                "idempotency_key": outgoing.key,
-            }
-        ).encode()
+        fields = {
+            "channel": outgoing.channel,
+            "to": outgoing.to,
+            "body": outgoing.body,
+            "idempotency_key": outgoing.key,
+        }
+        if outgoing.channel == Channel.SMS:
+            # India's DLT: operators drop an SMS whose template and entity ids are missing.
+            fields["dlt_template_id"] = outgoing.dlt_template_id
+            fields["dlt_entity_id"] = outgoing.dlt_entity_id
+        payload = json.dumps(fields).encode()
         request = urllib.request.Request(  # noqa: S310 - the URL is ours, from settings
             self.url,
             data=payload,
@@ -155,6 +171,155 @@ class FileProvider(Provider):
         return f"file:{outgoing.key}"
 
 
+class KeepAlive:
+    """One persistent HTTP(S) connection per thread and host: the sender sends a batch over
+    one TLS session instead of a handshake per message. A connection the server closed is
+    reopened once; a second failure is the caller's ProviderError."""
+
+    def __init__(self):
+        self._local = threading.local()
+
+    def _connection(self, scheme: str, netloc: str, timeout: float) -> http.client.HTTPConnection:
+        pool = self._local.__dict__.setdefault("pool", {})
+        key = (scheme, netloc)
+        conn = pool.get(key)
+        if conn is None:
+            cls = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
+            conn = pool[key] = cls(netloc, timeout=timeout)
+        conn.timeout = timeout
+        return conn
+
+    def _drop(self, scheme: str, netloc: str) -> None:
+        conn = self._local.__dict__.get("pool", {}).pop((scheme, netloc), None)
+        if conn is not None:
+            conn.close()
+
+    def request(self, method: str, url: str, *, body: bytes, headers: dict, timeout: float):
+        """(status, body bytes). Raises OSError/HTTPException when the server cannot be reached."""
+        parts = urllib.parse.urlsplit(url)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        for attempt in (1, 2):
+            conn = self._connection(parts.scheme, parts.netloc, timeout)
+            try:
+                conn.request(method, path, body=body, headers=headers)
+                response = conn.getresponse()
+                data = response.read()
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                # The server closed the idle connection: one fresh connection, then give up.
+                self._drop(parts.scheme, parts.netloc)
+                if attempt == 2:
+                    raise
+                continue
+            except (OSError, http.client.HTTPException):
+                self._drop(parts.scheme, parts.netloc)
+                raise
+            if response.will_close:
+                self._drop(parts.scheme, parts.netloc)
+            return response.status, data
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def close(self) -> None:
+        for conn in self._local.__dict__.pop("pool", {}).values():
+            conn.close()
+
+
+#: Shared by every WhatsAppCloudProvider in this process (one per sender thread and host).
+KEEP_ALIVE = KeepAlive()
+
+#: Cloud API error codes that will not pass on a retry (the number, the template, the window,
+#: the customer's block or spam limit). Everything else 4xx is permanent too, except rate limits.
+WHATSAPP_RETRYABLE_CODES = frozenset({4, 80007, 130429, 131000, 131016, 131048, 131056, 133004})
+
+
+class WhatsAppCloudProvider(Provider):
+    """Meta's WhatsApp Cloud API: ``POST {base}/{version}/{phone-number-id}/messages``.
+
+    Free text (``type: text``) or an approved template (``type: template`` with the body's
+    parameters in order). The answer's ``messages[0].id`` (``wamid.…``) is the provider
+    message id that the webhook's statuses name. The Cloud API has no idempotency key:
+    ``biz_opaque_callback_data`` carries ours, so a rare duplicate after a crash can be
+    recognised in the receipts (docs/whatsapp.md, failure modes).
+    """
+
+    name = "whatsapp_cloud"
+
+    def __init__(self, c: MessagingConf, session: KeepAlive | None = None):
+        if not (c.whatsapp_phone_number_id and c.whatsapp_access_token):
+            raise ProviderError(
+                "WhatsApp Cloud API: WHATSAPP_PHONE_NUMBER_ID and WHATSAPP_ACCESS_TOKEN are not set.",
+                retryable=True,
+            )
+        self.url = (
+            f"{c.whatsapp_cloud_base_url}/{c.whatsapp_api_version}/"
+            f"{c.whatsapp_phone_number_id}/messages"
+        )
+        self.token = c.whatsapp_access_token
+        self.timeout = c.gateway_timeout
+        self.session = session or KEEP_ALIVE
+
+    @staticmethod
+    def payload(outgoing: Outgoing) -> dict:
+        body: dict = {
+            "messaging_product": "whatsapp",
+            "recipient_type": "individual",
+            "to": outgoing.to.lstrip("+"),  # the Cloud API takes the number without "+"
+            "biz_opaque_callback_data": outgoing.key,
+        }
+        if outgoing.whatsapp_template:
+            template: dict = {
+                "name": outgoing.whatsapp_template,
+                "language": {"code": outgoing.language or "en"},
+            }
+            if outgoing.template_params:
+                template["components"] = [
+                    {
+                        "type": "body",
+                        "parameters": [
+                            {"type": "text", "text": str(p)} for p in outgoing.template_params
+                        ],
+                    }
+                ]
+            body |= {"type": "template", "template": template}
+        else:
+            body |= {"type": "text", "text": {"preview_url": False, "body": outgoing.body}}
+        return body
+
+    def send(self, outgoing: Outgoing) -> str:
+        data = json.dumps(self.payload(outgoing), ensure_ascii=False).encode()
+        try:
+            status, answer = self.session.request(
+                "POST",
+                self.url,
+                body=data,
+                headers={
+                    "Content-Type": "application/json",
+                    "Authorization": f"Bearer {self.token}",
+                },
+                timeout=self.timeout,
+            )
+        except (TimeoutError, OSError, http.client.HTTPException) as exc:
+            raise ProviderError(f"WhatsApp Cloud API unreachable: {exc}", retryable=True) from exc
+        try:
+            parsed = json.loads(answer or b"{}")
+        except ValueError:
+            parsed = {}
+        if 200 <= status < 300:
+            try:
+                return str(parsed["messages"][0]["id"])
+            except (KeyError, IndexError, TypeError):
+                logger.warning("WhatsApp accepted %s without an id: %r", outgoing.key, answer[:200])
+                return f"unknown:{outgoing.key}"
+        error = parsed.get("error", {}) if isinstance(parsed, dict) else {}
+        code = error.get("code")
+        # 401: our token expired or was revoked: not this message's fault; retried until ops fix it.
+        retryable = status >= 500 or status in (401, 429) or code in WHATSAPP_RETRYABLE_CODES
+        raise ProviderError(
+            f"WhatsApp Cloud API answered {status}: code {code}: "
+            f"{str(error.get('message') or answer[:200])[:300]}",
+            retryable=retryable,
+        )
+
+
 def provider_for(channel: str, settings_: MessagingConf | None = None) -> Provider:
     c = settings_ or conf()
     choice = {
@@ -162,6 +327,8 @@ def provider_for(channel: str, settings_: MessagingConf | None = None) -> Provid
         Channel.WHATSAPP: c.whatsapp_provider,
         Channel.EMAIL: c.email_provider,
     }[channel]
+    if choice == "cloud" and channel == Channel.WHATSAPP:
+        return WhatsAppCloudProvider(c)
     if choice == "http":
         if channel == Channel.WHATSAPP:
             return HttpGatewayProvider(

@@ -14,12 +14,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import random
 import re
 from dataclasses import dataclass
 
 from orderdesk.core.timeutil import IST
-from orderdesk.messaging.choices import Category, Channel, MessageStatus
+from orderdesk.messaging.choices import Category, Channel, DeliveryStatus, MessageStatus
 
 # --- The delivery state machine: the one table of allowed status changes ----
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -187,3 +189,99 @@ def template_problems(text: str, allowed: list[str] | set[str]) -> list[tuple[st
 def render(text: str, context: dict) -> str:
     """Fill every ``{{ name }}`` from ``context`` (validated beforehand: all names present)."""
     return PLACEHOLDER.sub(lambda m: str(context[m.group(1).strip()]), text or "")
+
+
+# --- WhatsApp: delivery receipts, only forward ----------------------------------------
+#: The provider's receipts as one table. ``read`` and ``failed`` are final: a "delivered"
+#: that arrives after "read" (webhooks are not ordered) or after "failed" changes nothing,
+#: and a replayed receipt is a move to the same state, which is not in the table either.
+DELIVERY_TRANSITIONS: dict[str, frozenset[str]] = {
+    DeliveryStatus.NONE: frozenset(
+        {
+            DeliveryStatus.SENT,
+            DeliveryStatus.DELIVERED,
+            DeliveryStatus.READ,
+            DeliveryStatus.FAILED,
+        }
+    ),
+    DeliveryStatus.SENT: frozenset(
+        {DeliveryStatus.DELIVERED, DeliveryStatus.READ, DeliveryStatus.FAILED}
+    ),
+    DeliveryStatus.DELIVERED: frozenset({DeliveryStatus.READ, DeliveryStatus.FAILED}),
+    DeliveryStatus.READ: frozenset(),
+    DeliveryStatus.FAILED: frozenset(),
+}
+
+
+def delivery_sources_of(status: str) -> list[str]:
+    """The receipts a message may move to ``status`` from (for the conditional UPDATE)."""
+    return [src for src, targets in DELIVERY_TRANSITIONS.items() if status in targets]
+
+
+def delivery_rank(status: str) -> int:
+    """How far along ``status`` is: never goes down for one message."""
+    return {
+        DeliveryStatus.NONE: 0,
+        DeliveryStatus.SENT: 1,
+        DeliveryStatus.DELIVERED: 2,
+        DeliveryStatus.READ: 3,
+        DeliveryStatus.FAILED: 3,
+    }[status]
+
+
+# --- WhatsApp: the 24-hour customer-service window ------------------------------------
+#: The message kind of an agent's WhatsApp reply in a conversation (seeded by migration 0004).
+WHATSAPP_REPLY_KIND = "whatsapp_reply"
+WINDOW_CLOSED = "whatsapp_window_closed"  # free text refused: no customer message in 24 h
+OPTED_OUT = "whatsapp_opted_out"  # the latest ledger row is an opt-out
+
+
+def window_open(last_inbound_at: dt.datetime | None, now: dt.datetime, *, hours: int = 24) -> bool:
+    """WhatsApp's rule: free text only within ``hours`` of the customer's last message to us.
+
+    Outside it (or before the customer ever wrote) only an approved template may be sent.
+    The end is exclusive: at exactly 24 h the window is closed.
+    """
+    if last_inbound_at is None:
+        return False
+    return now - last_inbound_at < dt.timedelta(hours=hours)
+
+
+def window_closes_at(last_inbound_at: dt.datetime | None, *, hours: int = 24):
+    return None if last_inbound_at is None else last_inbound_at + dt.timedelta(hours=hours)
+
+
+# --- WhatsApp: opt-in and opt-out keywords ----------------------------------------------
+OPT_OUT_KEYWORDS = frozenset({"stop", "unsubscribe", "stop all", "band karo", "बंद करो", "बंद"})
+OPT_IN_KEYWORDS = frozenset({"start", "subscribe", "shuru", "शुरू"})
+
+
+def consent_keyword(text: str) -> bool | None:
+    """A message that is only an opt-out keyword is an opt-out (False), an opt-in keyword
+    an opt-in (True); anything else is conversation (None)."""
+    word = re.sub(r"[\s.!]+", " ", (text or "").strip().lower()).strip()
+    if word in OPT_OUT_KEYWORDS:
+        return False
+    if word in OPT_IN_KEYWORDS:
+        return True
+    return None
+
+
+# --- WhatsApp: the webhook's signature --------------------------------------------------
+def webhook_signature(body: bytes, app_secret: str) -> str:
+    """The ``X-Hub-Signature-256`` header Meta sends: ``sha256=`` + HMAC-SHA256(body, secret)."""
+    return "sha256=" + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def constant_time_equal(given: str, expected: str) -> bool:
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+def signature_valid(body: bytes, header: str | None, app_secret: str) -> bool:
+    """Constant-time comparison of the header with the signature of the raw body.
+
+    No secret configured means nothing is accepted (a webhook open to anyone is not an option).
+    """
+    if not app_secret or not header:
+        return False
+    return hmac.compare_digest(webhook_signature(body, app_secret), header.strip())

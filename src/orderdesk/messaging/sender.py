@@ -36,7 +36,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from orderdesk.core import audit
-from orderdesk.messaging import rules
+from orderdesk.messaging import rules, selectors
 from orderdesk.messaging.choices import Channel, MessageStatus
 from orderdesk.messaging.conf import MessagingConf, conf
 from orderdesk.messaging.models import Message
@@ -125,9 +125,32 @@ def _move(message: Message, token: str, to: str, **fields) -> bool:
     return updated == 1
 
 
+def _whatsapp_refusal(message: Message, c: MessagingConf, now: dt.datetime) -> str | None:
+    """WhatsApp's own rules at send time (docs/whatsapp.md).
+
+    - A conversation reply (kind ``whatsapp_reply``) needs no prior opt-in, only no
+      opt-out in the ledger: the customer wrote to us first.
+    - Free text (no approved template) only within the 24-hour window of the customer's
+      last message. Enforced for every free-text WhatsApp message through the Cloud API,
+      and for conversation replies whatever the provider (the demo's file gateway too).
+    """
+    is_reply = message.kind_id == rules.WHATSAPP_REPLY_KIND
+    if is_reply and selectors.whatsapp_consent(message.customer) is False:
+        return rules.OPTED_OUT
+    if message.whatsapp_template:
+        return None
+    if is_reply or c.whatsapp_provider == "cloud":
+        last = selectors.last_inbound_at(message.recipient)
+        if not rules.window_open(last, now, hours=c.whatsapp_window_hours):
+            return rules.WINDOW_CLOSED
+    return None
+
+
 def _preference_refusal(message: Message) -> str | None:
     """N3 again at send time: the customer may have opted out since the message was queued."""
     customer = message.customer
+    if message.kind_id == rules.WHATSAPP_REPLY_KIND:
+        return None  # a reply's consent is the ledger's (_whatsapp_refusal)
     recipient = rules.Recipient(
         phone=customer.phone,
         email=customer.email,
@@ -145,6 +168,8 @@ def deliver_one(message: Message, token: str, c: MessagingConf, report: SendRepo
     """Step 2 and 3 for one claimed message."""
     now = timezone.now()
     refusal = _preference_refusal(message)
+    if not refusal and message.channel == Channel.WHATSAPP:
+        refusal = _whatsapp_refusal(message, c, now)
     if refusal:
         if _move(message, token, MessageStatus.CANCELLED, last_error=f"not sent: {refusal}"):
             report.cancelled += 1
@@ -162,6 +187,11 @@ def deliver_one(message: Message, token: str, c: MessagingConf, report: SendRepo
         to=message.recipient,
         subject=message.subject,
         body=message.body,
+        language=message.language,
+        dlt_template_id=message.dlt_template_id,
+        dlt_entity_id=c.sms_dlt_entity_id if message.channel == Channel.SMS else "",
+        whatsapp_template=message.whatsapp_template,
+        template_params=list(message.template_params or []),
     )
     try:
         provider = provider_for(message.channel, c)

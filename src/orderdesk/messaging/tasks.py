@@ -38,6 +38,10 @@ logger = logging.getLogger(__name__)
 
 QUEUE = "messages"
 
+#: Called by every message sweep (after delivery): other messaging work that needs the
+#: same safety net. ``MessagingConfig.ready`` registers the WhatsApp event processing.
+SWEEP_HOOKS: list = []
+
 
 @task(queue_name=QUEUE)
 def send_due_messages() -> dict:
@@ -58,6 +62,9 @@ def sweep_messages(scheduled_for: str) -> dict:
     _schedule_wake_ups(report.wake_ups)
     if report.more_due:
         send_due_messages.enqueue()
+    with acting_as(None, via="worker"):
+        for hook in SWEEP_HOOKS:
+            hook()
     _prune_finished_tasks()
     return report.as_dict()
 

@@ -48,6 +48,7 @@ class Req:
     headers: dict = field(default_factory=dict)
     content_type: str = "application/json"
     signs_out: bool = False  # logout: the sign-in page is the answer
+    raw: str | None = None  # a body sent byte for byte (a signed webhook)
 
 
 def order_body(w, phone: str, **extra) -> dict:
@@ -327,6 +328,23 @@ CONSOLE_REQUESTS: dict[str, Callable] = {
     "GET messaging:customer_messages": lambda w, r: Req(
         reverse("messaging:customer_messages", args=[w.asha.pk])
     ),
+    "GET messaging:inbox": lambda w, r: Req(reverse("messaging:inbox")),
+    "GET messaging:conversation": lambda w, r: Req(
+        reverse("messaging:conversation", args=[w.whatsapp_thread.pk])
+    ),
+    "POST messaging:conversation_reply": lambda w, r: form(
+        reverse("messaging:conversation_reply", args=[w.whatsapp_thread.pk]),
+        {"text": "Your pickup partner is on the way."},
+    ),
+    "GET webhooks:whatsapp": lambda w, r: Req(
+        reverse("webhooks:whatsapp"),
+        query={
+            "hub.mode": "subscribe",
+            "hub.verify_token": WHATSAPP_VERIFY_TOKEN,
+            "hub.challenge": "1158201444",
+        },
+    ),
+    "POST webhooks:whatsapp": lambda w, r: _signed_webhook(w),
     "GET console:audit_log": lambda w, r: Req(
         reverse("console:audit_log"), query={"action": "order.create"}
     ),
@@ -398,6 +416,26 @@ def _upload():
 
     return SimpleUploadedFile(
         "matrix-upload.csv", b"name,phone,source\nNeha Gupta,9812340077,campaign\n", "text/csv"
+    )
+
+
+WHATSAPP_VERIFY_TOKEN = "matrix-verify-token"
+WHATSAPP_APP_SECRET = "matrix-app-secret"
+
+
+def _signed_webhook(w) -> Req:
+    """A delivery receipt for Asha's message, signed as Meta signs it."""
+    from orderdesk.messaging.rules import webhook_signature
+
+    body = (
+        '{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages",'
+        '"value":{"statuses":[{"id":"wamid.MATRIX","status":"delivered","timestamp":"1700000000",'
+        '"recipient_id":"919876543210"}]}}]}]}'
+    )
+    return Req(
+        reverse("webhooks:whatsapp"),
+        headers={"X-Hub-Signature-256": webhook_signature(body.encode(), WHATSAPP_APP_SECRET)},
+        raw=body,
     )
 
 
@@ -659,6 +697,17 @@ def build_world() -> SimpleNamespace:
         seed=1,
     )
 
+    # Asha wrote to us on WhatsApp just now: her conversation is in the CX inbox, in the window.
+    from orderdesk.messaging.models import InboundMessage
+
+    whatsapp_thread = InboundMessage.objects.create(
+        provider_message_id="wamid.MATRIX-IN",
+        from_phone=asha.phone,
+        customer=asha,
+        body="When is my pickup?",
+        received_at=timezone.now(),
+    )
+
     failed_message = Message.objects.filter(order=order_own).first()
     Message.objects.filter(pk=failed_message.pk).update(status=MessageStatus.FAILED)
 
@@ -684,6 +733,7 @@ def build_world() -> SimpleNamespace:
         survey_phone=meena.phone,
         csat_token=cx.csat_token(survey),
         failed_message=failed_message,
+        whatsapp_thread=whatsapp_thread,
         erin=erin,
         import_job=import_job,
         audit=audit,
@@ -697,7 +747,17 @@ def build_world() -> SimpleNamespace:
 def world(django_db_setup, django_db_blocker):
     """Built once for the module inside a transaction rolled back at its end; each cell's
     ``db`` fixture nests a savepoint inside it."""
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    from django.conf import settings
+
+    messaging = {
+        **settings.ORDERDESK.get("MESSAGING", {}),
+        "WHATSAPP_VERIFY_TOKEN": WHATSAPP_VERIFY_TOKEN,
+        "WHATSAPP_APP_SECRET": WHATSAPP_APP_SECRET,
+    }
+    fast = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        ORDERDESK={**settings.ORDERDESK, "MESSAGING": messaging},
+    )
     with django_db_blocker.unblock(), fast:
         outer = transaction.atomic()
         outer.__enter__()
@@ -778,6 +838,7 @@ WRITES_NOTHING = {
     "POST console:logout": "ends the session only",
     "POST console:two_factor_setup": "a wrong code enrols nothing",
     "POST console:two_factor_verify": "no authenticator yet: sent to enrol, nothing recorded",
+    "POST webhooks:whatsapp": "stores the raw signed event; the worker's processing is audited",
 }
 
 
@@ -799,6 +860,10 @@ def _send(client: Client, method: str, req: Req):
         path = f"{path}?{urlencode(req.query)}"
     if method == "GET":
         return client.get(path, headers=req.headers)
+    if req.raw is not None:
+        return client.generic(
+            method, path, data=req.raw, content_type=req.content_type, headers=req.headers
+        )
     if req.content_type == "multipart":
         return client.post(path, data=req.data or {}, headers=req.headers)
     if req.content_type == "form":

@@ -69,6 +69,12 @@ NOT_WRITES: dict[str, str] = {
     "cx.actions.csat_url": "builds a URL",
     "cx.actions.survey_for_token": "a read",
     "messaging.actions.canonical_number": "normalises an order number",
+    "customers.actions.register_preference_hook": "registers a hook at start-up",
+    "customers.actions.register_erasure_hook": "registers a hook at start-up",
+    "messaging.actions.consent_from_preferences": "a hook inside customers.update_preferences: "
+    "its ledger row is that call's customer.update_preferences event (whatsapp_opt_in before/after)",
+    "messaging.actions.erase_whatsapp_data": "a hook inside the erasure: its counts are in that "
+    "call's customer.erase / customer.anonymise event",
 }
 
 T0 = dt.datetime(2026, 11, 20, 5, 30, tzinfo=dt.UTC)  # 11:00 IST, a weekday in calling hours
@@ -680,7 +686,7 @@ def _cx():
 def _messaging():
     from orderdesk.messaging import actions as ma
     from orderdesk.messaging.choices import MessageStatus
-    from orderdesk.messaging.models import Message
+    from orderdesk.messaging.models import InboundMessage, Message, MessageTemplate
 
     def retry(k):
         message = ma.enqueue_message(
@@ -688,6 +694,28 @@ def _messaging():
         )[0]
         Message.objects.filter(pk=message.pk).update(status=MessageStatus.FAILED)
         return lambda: ma.retry_message(Message.objects.get(pk=message.pk))
+
+    def whatsapp_reply(k):
+        customer = k.customer()
+        InboundMessage.objects.create(
+            provider_message_id="wamid.AUDIT",
+            from_phone=customer.phone,
+            customer=customer,
+            body="Pickup today?",
+            received_at=T0 - dt.timedelta(hours=1),
+        )
+        return lambda: ma.send_whatsapp_reply(
+            phone=customer.phone, text="Yes, 10 to 1.", sent_by=k.cast["cx"], now=T0
+        )
+
+    def whatsapp_template(k):
+        from orderdesk.customers.actions import update_preferences
+
+        customer = update_preferences(k.customer(), whatsapp_opt_in=True)
+        template = MessageTemplate.objects.get(kind__key="whatsapp_follow_up", language="en")
+        return lambda: ma.send_whatsapp_template(
+            phone=customer.phone, template_id=template.pk, sent_by=k.cast["cx"]
+        )
 
     return {
         "messaging.actions.enqueue_message": _s(
@@ -701,6 +729,21 @@ def _messaging():
             "message.enqueue",
         ),
         "messaging.actions.retry_message": _s(retry, "message.retry"),
+        "messaging.actions.record_whatsapp_consent": _s(
+            lambda k: (
+                lambda cu: (
+                    lambda: ma.record_whatsapp_consent(
+                        cu, opted_in=True, source="agent", recorded_by=k.cast["cx"], now=T0
+                    )
+                )
+            )(k.customer()),
+            "customer.update_preferences",
+            "whatsapp.opt_in",
+        ),
+        "messaging.actions.send_whatsapp_reply": _s(whatsapp_reply, "whatsapp.reply"),
+        "messaging.actions.send_whatsapp_template": _s(
+            whatsapp_template, "message.enqueue", "whatsapp.template"
+        ),
     }
 
 

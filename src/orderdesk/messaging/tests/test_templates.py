@@ -14,6 +14,7 @@ SEEDED = [
     "pickup_delayed", "inspection_price", "payment_done", "order_cancelled", "feedback_request",
     "ticket_resolved", "csat_survey", "followup_reminder", "campaign_offer",
     "order_status_update",  # added by cx migration 0004 (order status inquiry)
+    "whatsapp_reply", "whatsapp_follow_up",  # messaging migration 0004 (WhatsApp conversations)
 ]  # fmt: skip
 
 
