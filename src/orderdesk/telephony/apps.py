@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TelephonyConfig(AppConfig):
+    name = "orderdesk.telephony"
+    label = "telephony"
+    verbose_name = "Telephony"
