@@ -203,6 +203,9 @@ class RateWindow(models.Model):
             models.UniqueConstraint(fields=["key", "window_start"], name="telephony_rate_window")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.key} {self.window_start:%H:%M}: {self.count}"
+
 
 class SweepState(models.Model):
     """The telephony sweep's schedule (poll of stale calls, recording retention)."""
@@ -210,3 +213,6 @@ class SweepState(models.Model):
     name = models.CharField(max_length=20, primary_key=True, default="telephony")
     next_sweep_at = models.DateTimeField(null=True, blank=True)
     last_sweep_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} (last sweep {self.last_sweep_at})"

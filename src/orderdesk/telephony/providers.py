@@ -82,6 +82,9 @@ def _exotel_time(text: str) -> dt.datetime | None:
 
 
 def _http(request: urllib.request.Request, timeout: float) -> bytes:
+    # A recording URL comes from a callback: never let one name a file: or other scheme.
+    if urllib.parse.urlsplit(request.full_url).scheme not in ("http", "https"):
+        raise ProviderError(f"refused a non-HTTP URL: {request.full_url[:80]}", retryable=False)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - configured URL
             return response.read()
@@ -120,7 +123,8 @@ class Provider:
         raise NotImplementedError
 
     def download(self, url: str) -> bytes:
-        return _http(urllib.request.Request(url), self.conf.http_timeout_seconds)
+        request = urllib.request.Request(url)  # noqa: S310 - _http allows http(s) only
+        return _http(request, self.conf.http_timeout_seconds)
 
 
 class ExotelProvider(Provider):

@@ -177,7 +177,7 @@ class SimulatorServer(ThreadingHTTPServer):
                 try:
                     self.deliver(callback, step.params)
                     break
-                except Exception as exc:  # noqa: BLE001 - log and retry any delivery failure
+                except Exception as exc:
                     logger.warning("simulator: callback %s failed (%s), try %d", sid, exc, attempt)
                     time.sleep(1.0)
 
@@ -196,7 +196,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def do_POST(self):  # noqa: N802 - http.server's name
+    def do_POST(self):
         path = urllib.parse.urlparse(self.path).path
         if not (path.endswith("/Calls/connect") or path.endswith("/Calls/connect.json")):
             return self._json(404, {"RestException": {"Message": "not found"}})
@@ -234,7 +234,7 @@ class _Handler(BaseHTTPRequestHandler):
         ).start()
         return self._json(200, {"Call": dict(self.server.calls[sid])})
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         path = urllib.parse.urlparse(self.path).path
         if path.startswith("/recordings/") and path.endswith(".wav"):
             sid = path.rsplit("/", 1)[-1][:-4]
