@@ -281,7 +281,9 @@ def process_event(event_pk: int, *, now: dt.datetime | None = None) -> str:
             event.save(update_fields=["outcome"])
             return event.outcome
         incoming = _incoming_of(event)
-        changed = incoming is not None and apply_event(call, incoming, now=now)
+        changed = incoming is not None and apply_event(
+            call, incoming, now=now, heard_at=event.received_at
+        )
         event.call = call
         event.outcome = EventOutcome.APPLIED if changed else EventOutcome.STALE
         event.processed_at = now
@@ -289,7 +291,9 @@ def process_event(event_pk: int, *, now: dt.datetime | None = None) -> str:
         return event.outcome
 
 
-def apply_event(call: Call, incoming: Incoming, *, now: dt.datetime) -> bool:
+def apply_event(
+    call: Call, incoming: Incoming, *, now: dt.datetime, heard_at: dt.datetime | None = None
+) -> bool:
     """Move ``call`` forward with one event and fill in facts still empty. Call holding the
     call's row lock. True if anything changed. When the call ends: ``_finish``."""
     before = audit.snapshot(call, CALL_AUDIT_FIELDS)
@@ -298,12 +302,12 @@ def apply_event(call: Call, incoming: Incoming, *, now: dt.datetime) -> bool:
     status = rules.status_for_event(incoming.event, incoming.provider_status)
     if status and rules.moves_forward(call.status, status):
         call.status = status
-    if status == CallStatus.ANSWERED or (
-        status == CallStatus.COMPLETED and (incoming.talk_seconds or 0) > 0
-    ):
-        answered = incoming.answered_at or incoming.occurred_at or now
-        if call.answered_at is None:
-            call.answered_at = answered
+    if status == CallStatus.COMPLETED and incoming.answered_at is not None:
+        # The terminal event's end time minus the talk time is the provider's own word on
+        # when the conversation began: it wins whichever event came first.
+        call.answered_at = incoming.answered_at
+    elif status == CallStatus.ANSWERED and call.answered_at is None:
+        call.answered_at = incoming.answered_at or heard_at or now
     if status in rules.TERMINAL and call.status in rules.TERMINAL:
         if call.ended_at is None:
             call.ended_at = incoming.ended_at or incoming.occurred_at or now
