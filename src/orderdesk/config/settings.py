@@ -367,9 +367,13 @@ ORDERDESK = {
         "ENABLED": envbool("TELEPHONY_ENABLED", False),
         "PROVIDER": env("TELEPHONY_PROVIDER", "simulator"),  # simulator | exotel | twilio
         # The public base URL the provider posts webhooks to (e.g. https://desk.example.in).
-        "PUBLIC_URL": env("TELEPHONY_PUBLIC_URL", env("ORDERDESK_PUBLIC_URL", "http://127.0.0.1:8000")),
+        "PUBLIC_URL": env(
+            "TELEPHONY_PUBLIC_URL", env("ORDERDESK_PUBLIC_URL", "http://127.0.0.1:8000")
+        ),
         # The per-account secret in the webhook URL (Exotel signs nothing; checked for all).
-        "WEBHOOK_SECRET": env("TELEPHONY_WEBHOOK_SECRET", "" if PRODUCTION else "dev-webhook-secret"),
+        "WEBHOOK_SECRET": env(
+            "TELEPHONY_WEBHOOK_SECRET", "" if PRODUCTION else "dev-webhook-secret"
+        ),
         "CALLER_ID": env("TELEPHONY_CALLER_ID", "+918000000000"),  # the company's virtual number
         "RECORD": envbool("TELEPHONY_RECORD", True),
         # The announcement played before a recorded call: "always", "never" (provider flow).

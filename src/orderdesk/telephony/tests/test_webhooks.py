@@ -8,7 +8,7 @@ import pytest
 from orderdesk.telephony import rules
 from orderdesk.telephony.choices import CallEventType, EventOutcome
 from orderdesk.telephony.models import Call, CallEvent
-from orderdesk.telephony.tests.conftest import SECRET, TWILIO_TOKEN, hook_url
+from orderdesk.telephony.tests.conftest import TWILIO_TOKEN, hook_url
 
 TERMINAL = {
     "CallSid": "sim-1",
