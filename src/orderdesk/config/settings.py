@@ -243,8 +243,14 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise looks here even in development
+# Uploaded and recorded files (call recordings): var/media by default; S3-compatible storage
+# through django-storages by setting STORAGE_BACKEND=storages.backends.s3.S3Storage and the
+# AWS_* variables (docs/telephony.md). Never served publicly: recordings stream through an
+# audited view.
+MEDIA_ROOT = env("MEDIA_ROOT", str(VAR_DIR / "media"))
+MEDIA_URL = "/media/"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": env("STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION

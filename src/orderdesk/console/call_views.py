@@ -1,0 +1,101 @@
+"""Console pages for calls (issue 16): the Call button on a lead, the live call status the
+agent's page polls, and the recording player (audited).
+
+Live updates are HTMX polling of a small fragment every second (``hx-trigger="every 1s"``),
+not server-sent events: it needs no new dependency and works with gunicorn's sync workers,
+where an SSE stream would hold a whole worker per open page (docs/telephony.md).
+"""
+
+from __future__ import annotations
+
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from orderdesk.accounts.permissions import Perm, has_perm, requires
+from orderdesk.core.errors import DomainError
+from orderdesk.leads import calls as lead_calls
+from orderdesk.leads import selectors as lead_selectors
+from orderdesk.telephony import actions as telephony
+from orderdesk.telephony import rules as call_rules
+from orderdesk.telephony import selectors
+from orderdesk.telephony.choices import ContextKind
+from orderdesk.telephony.conf import conf
+from orderdesk.telephony.models import Call
+
+
+def call_context(user, lead) -> dict:
+    """What the lead page needs about calls: the button, the call to log, the call list."""
+    on = conf().enabled
+    return {
+        "telephony_on": on,
+        "may_call": on and has_perm(user, Perm.CALLS_MAKE) and has_perm(user, Perm.LEADS_WORK),
+        "call_to_log": selectors.call_to_log(user, ContextKind.LEAD, lead.pk) if on else None,
+        "lead_calls": selectors.calls_about(ContextKind.LEAD, lead.pk) if on else [],
+        "may_hear_all_calls": has_perm(user, Perm.CALLS_ALL),
+    }
+
+
+def _status_response(request, call: Call | None, *, error: DomainError | None = None, status=200):
+    return TemplateResponse(
+        request,
+        "console/calls/_call_status.html",
+        {
+            "call": call,
+            "error": error,
+            "active": call is not None and call.status in call_rules.ACTIVE,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@requires(Perm.CONSOLE)
+@requires(Perm.LEADS_WORK)
+@requires(Perm.CALLS_MAKE)
+def lead_call(request, lead_id: int):
+    """Click-to-call: ``leads.calls.call_lead`` checks D5/D9/D4, then telephony dials."""
+    try:
+        lead = lead_selectors.lead_for(request.user, lead_id, write=True)
+        call = lead_calls.call_lead(lead, agent=request.user)
+    except DomainError as exc:
+        if request.headers.get("HX-Request") == "true":
+            return _status_response(request, None, error=exc, status=exc.status)
+        from django.contrib import messages
+
+        messages.error(request, exc.message)
+        return redirect(reverse("console:lead_detail", args=[lead_id]))
+    if request.headers.get("HX-Request") == "true":
+        return _status_response(request, call)
+    return redirect(reverse("console:lead_detail", args=[lead_id]))
+
+
+@require_GET
+@requires(Perm.CONSOLE)
+@requires(Perm.CALLS_MAKE)
+def call_status(request, call_id: int):
+    """The live call status (polled every second while the call runs). When the call ends the
+    page reloads once, so the call panel and the history show what the call became."""
+    call = Call.objects.filter(pk=call_id, agent=request.user).first()
+    if call is None:
+        return HttpResponse("No such call.", status=404, content_type="text/plain")
+    response = _status_response(request, call)
+    if request.GET.get("was") in call_rules.ACTIVE and call.status not in call_rules.ACTIVE:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_GET
+@requires(Perm.CONSOLE)
+@requires(Perm.CALLS_LISTEN)
+def call_recording(request, call_id: int):
+    """Stream a call's recording; the listening is audited (``telephony.open_recording``)."""
+    try:
+        audio = telephony.open_recording(call_id, user=request.user)
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=exc.status, content_type="text/plain")
+    response = FileResponse(audio, content_type="audio/wav")
+    response["Cache-Control"] = "private, no-store"
+    return response
