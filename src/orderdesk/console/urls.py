@@ -2,8 +2,8 @@ from django.urls import path
 
 from orderdesk.console import (
     agent_views,
-    call_views,  # telephony: click-to-call, live call status, recordings (issue 16)
     audit_views,  # S3 audit log, S2 audited reveals
+    call_views,  # telephony: click-to-call, live call status, recordings (issue 16)
     cx_views,  # CX: tickets, SLA, CSAT (SPEC §6 C1-C3, M9, D6)
     import_views,  # lead imports and CSV exports (issue 10)
     kpi_views,  # KPIs and agent scorecards (SPEC §7)

@@ -56,9 +56,11 @@ def lead(cast):
 
 
 def click_call(client, lead, sid="sim-console"):
-    with mock.patch.object(SimulatorProvider, "connect", return_value=sid):
-        with mock.patch("django.db.transaction.on_commit", side_effect=lambda f, **kw: f()):
-            return client.post(f"/console/leads/{lead.pk}/call/", **HTMX)
+    with (
+        mock.patch.object(SimulatorProvider, "connect", return_value=sid),
+        mock.patch("django.db.transaction.on_commit", side_effect=lambda f, **kw: f()),
+    ):
+        return client.post(f"/console/leads/{lead.pk}/call/", **HTMX)
 
 
 @pytest.mark.django_db
