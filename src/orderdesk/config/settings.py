@@ -382,8 +382,9 @@ ORDERDESK = {
         ),
         "CALLER_ID": env("TELEPHONY_CALLER_ID", "+918000000000"),  # the company's virtual number
         "RECORD": envbool("TELEPHONY_RECORD", True),
-        # The announcement played before a recorded call: "always", "never" (provider flow).
-        "RECORDING_ANNOUNCEMENT": env("TELEPHONY_RECORDING_ANNOUNCEMENT", "always"),
+        # Who tells the customer the call is recorded: "agent" (the call status prompts the
+        # agent to say it once connected) or "provider" (the Exotel/Twilio flow plays it).
+        "RECORDING_ANNOUNCEMENT": env("TELEPHONY_RECORDING_ANNOUNCEMENT", "agent"),
         "RECORDING_RETENTION_DAYS": envint("TELEPHONY_RECORDING_RETENTION_DAYS", 90),
         # With telephony on, a connected call can be logged only against a call the provider saw.
         "REQUIRE_PROVIDER_CALL": envbool("TELEPHONY_REQUIRE_PROVIDER_CALL", True),

@@ -35,6 +35,7 @@ def call_context(user, lead) -> dict:
         "call_to_log": selectors.call_to_log(user, ContextKind.LEAD, lead.pk) if on else None,
         "lead_calls": selectors.calls_about(ContextKind.LEAD, lead.pk) if on else [],
         "may_hear_all_calls": has_perm(user, Perm.CALLS_ALL),
+        "announce_recording": conf().agent_announces_recording,
     }
 
 
@@ -46,6 +47,7 @@ def _status_response(request, call: Call | None, *, error: DomainError | None = 
             "call": call,
             "error": error,
             "active": call is not None and call.status in call_rules.ACTIVE,
+            "announce_recording": conf().agent_announces_recording,
         },
         status=status,
     )

@@ -13,7 +13,7 @@ DEFAULTS = {
     "WEBHOOK_SECRET": "",
     "CALLER_ID": "+918000000000",
     "RECORD": True,
-    "RECORDING_ANNOUNCEMENT": "always",
+    "RECORDING_ANNOUNCEMENT": "agent",
     "RECORDING_RETENTION_DAYS": 90,
     "REQUIRE_PROVIDER_CALL": True,
     "POLL_AFTER_MINUTES": 10,
@@ -54,6 +54,12 @@ class TelephonyConf:
     twilio_auth_token: str
     simulator_url: str
     http_timeout_seconds: float
+
+    @property
+    def agent_announces_recording(self) -> bool:
+        """The recording-announcement policy: the agent says it (prompted) unless the
+        provider's own flow plays it."""
+        return self.record and self.recording_announcement != "provider"
 
     @property
     def connected_calls_need_provider(self) -> bool:
