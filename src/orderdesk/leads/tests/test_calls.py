@@ -258,3 +258,38 @@ def test_a_not_connected_outcome_logged_by_the_agent_first_is_not_doubled_by_the
     )
     callback(client, exotel_params("sim-first", "no-answer"))
     assert ContactAttempt.objects.filter(lead=lead).count() == 1
+
+
+CONNECTED_BODY = {
+    "channel": "call",
+    "direction": "outbound",
+    "connected": True,
+    "disposition": "waiting_for_quote",
+    "notes": "Wants the price for the 256 GB model before deciding, call back with quote",
+}
+
+
+@pytest.mark.django_db
+def test_api_logs_a_connected_call_against_the_providers_call(api, client, lead, cast):
+    call = dial(lead, cast["sales"], "sim-api")
+    callback(client, exotel_params("sim-api", "completed"))
+    response = api(cast["sales"]).post(
+        f"/api/v1/leads/{lead.pk}/contacts",
+        {**CONNECTED_BODY, "call_id": call.pk},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    call.refresh_from_db()
+    assert call.contact_attempt_id == ContactAttempt.objects.get(lead=lead).pk
+
+
+@pytest.mark.django_db
+def test_api_refuses_a_connected_call_without_a_provider_call(api, lead, cast):
+    agent = api(cast["sales"])  # issuing the token is audited: before the snapshot
+    before = state(lead)
+    response = agent.post(
+        f"/api/v1/leads/{lead.pk}/contacts", CONNECTED_BODY, content_type="application/json"
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "call_not_seen_by_provider"
+    assert state(lead) == before
