@@ -190,6 +190,7 @@ CONSOLE: dict[str, Entry] = {
     "POST console:lead_call": Entry(("sales",), "D5/D9 checked before dialing"),
     "GET console:call_status": Entry(("sales", "cx"), "an agent's own calls only"),
     "GET console:call_recording": Entry(("sales", "cx", "supervisor"), "audited listening"),
+    "GET console:wallboard": Entry(("supervisor",), "agents' states, calls, SLA breaches, live"),
 }
 
 #: Console URL names served without a row above, and why (each one is still checked to exist).

@@ -8,6 +8,7 @@ where an SSE stream would hold a whole worker per open page (docs/telephony.md).
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -101,3 +102,56 @@ def call_recording(request, call_id: int):
     response = FileResponse(audio, content_type="audio/wav")
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- the supervisor's wallboard ---------------------------------------------------------------
+
+
+def _wallboard_context(now) -> dict:
+    from orderdesk.accounts.models import User
+    from orderdesk.cx.choices import TicketStatus
+    from orderdesk.cx.models import Ticket
+    from orderdesk.leads.choices import FollowUpStatus
+    from orderdesk.leads.models import FollowUp
+    from orderdesk.leads.rules import ist_day_bounds_of
+
+    agents = list(
+        User.objects.filter(role__in=("sales", "cx"), is_active=True).order_by("first_name", "id")
+    )
+    day_start, _ = ist_day_bounds_of(now)
+    board = selectors.presence_board(agents)
+    return {
+        "now": now,
+        "agents": board,
+        "states": {
+            state: sum(1 for row in board if row["state"] == state)
+            for state in ("available", "on_call", "after_call_work", "away")
+        },
+        "calls": selectors.call_counts(since=day_start),
+        "follow_ups_due": FollowUp.objects.filter(
+            status=FollowUpStatus.PENDING, due_at__lte=now
+        ).count(),
+        "sla_breaches": Ticket.objects.exclude(
+            status__in=(TicketStatus.RESOLVED, TicketStatus.CLOSED)
+        )
+        .filter(
+            Q(first_response_breached_at__isnull=False) | Q(resolution_breached_at__isnull=False)
+        )
+        .count(),
+    }
+
+
+@require_GET
+@requires(Perm.CONSOLE)
+@requires(Perm.CALLS_ALL)
+def wallboard(request):
+    """The supervisor's live wallboard: agents' states, calls, callbacks, follow-ups due, SLA
+    breaches. The board fragment polls itself every two seconds."""
+    from django.utils import timezone
+
+    template = (
+        "console/calls/_wallboard_live.html"
+        if request.headers.get("HX-Request") == "true"
+        else "console/calls/wallboard.html"
+    )
+    return TemplateResponse(request, template, _wallboard_context(timezone.now()))

@@ -55,6 +55,7 @@ urlpatterns = [
     path("leads/<int:lead_id>/call/", call_views.lead_call, name="lead_call"),
     path("calls/<int:call_id>/status/", call_views.call_status, name="call_status"),
     path("calls/<int:call_id>/recording/", call_views.call_recording, name="call_recording"),
+    path("wallboard/", call_views.wallboard, name="wallboard"),  # supervisors, live
     path("training-card/", leads_views.training_card, name="training_card"),
     # Lead imports (supervisors, admins) and CSV exports (supervisors), issue 10.
     path("imports/", import_views.import_list, name="import_list"),

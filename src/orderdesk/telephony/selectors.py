@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from orderdesk.telephony.choices import CallStatus
 from orderdesk.telephony.models import Call
 
@@ -29,3 +31,47 @@ def call_to_log(agent, context_kind: str, context_id: int) -> Call | None:
         .order_by("-created_at", "-id")
         .first()
     )
+
+
+def presence_board(agents) -> list[dict]:
+    """Each agent's state for the wallboard (``available`` when never set), with the call
+    they are on."""
+    from orderdesk.telephony.choices import AgentState
+    from orderdesk.telephony.models import AgentPresence
+
+    rows = {
+        p.agent_id: p for p in AgentPresence.objects.filter(agent__in=agents).select_related("call")
+    }
+    board = []
+    for agent in agents:
+        presence = rows.get(agent.pk)
+        board.append(
+            {
+                "agent": agent,
+                "state": presence.state if presence else AgentState.AVAILABLE,
+                "state_label": presence.get_state_display()
+                if presence
+                else AgentState.AVAILABLE.label,
+                "since": presence.since if presence else None,
+                "call": presence.call if presence else None,
+            }
+        )
+    return board
+
+
+def call_counts(*, since) -> dict:
+    """Calls since ``since``: active now, answered, not answered; missed inbound calls
+    waiting for a callback."""
+    from orderdesk.telephony import rules
+    from orderdesk.telephony.models import MissedCallback
+
+    today = Call.objects.filter(created_at__gte=since)
+    return {
+        "active": Call.objects.filter(status__in=rules.ACTIVE).count(),
+        "answered": today.filter(answered_at__isnull=False).count(),
+        "unanswered": today.filter(status__in=rules.UNANSWERED).count(),
+        "callbacks_waiting": MissedCallback.objects.filter(done_at__isnull=True).count(),
+        "callbacks_overdue": MissedCallback.objects.filter(
+            done_at__isnull=True, due_at__lt=timezone.now()
+        ).count(),
+    }

@@ -278,6 +278,7 @@ CONSOLE_REQUESTS: dict[str, Callable] = {
     "GET console:call_recording": lambda w, r: Req(
         reverse("console:call_recording", args=[_own_call(w, r, recording=True).pk])
     ),
+    "GET console:wallboard": lambda w, r: Req(reverse("console:wallboard")),
     "POST console:lead_follow_up": lambda w, r: form(
         reverse("console:lead_follow_up", args=[w.lead_wpo.pk]),
         {"follow_up_at": w.follow_up_at, "follow_up_permission": "on"},

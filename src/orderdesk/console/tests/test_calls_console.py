@@ -155,3 +155,23 @@ def test_recording_player_streams_the_file_and_audits_the_listening(client_for, 
     assert b"".join(response.streaming_content).startswith(b"RIFF")
     assert AuditEvent.objects.filter(action="call.recording.listen").count() == events + 1
     assert client_for("sales2").get(f"/console/calls/{call.pk}/recording/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_wallboard_shows_an_agent_on_a_call_and_the_calls_in_progress(client_for, lead, cast):
+    click_call(client_for("sales"), lead)
+    response = client_for("supervisor").get("/console/wallboard/", **HTMX)
+    assert response.status_code == 200
+    context = response.context
+    assert context["states"]["on_call"] == 1
+    assert context["calls"]["active"] == 1
+    assert [row["state"] for row in context["agents"] if row["agent"] == cast["sales"]] == [
+        "on_call"
+    ]
+    assert 'hx-trigger="every 2s"' in response.content.decode()
+    assert "+919876543215" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_wallboard_is_for_supervisors(client_for):
+    assert client_for("sales").get("/console/wallboard/").status_code == 403
