@@ -191,6 +191,11 @@ CONSOLE: dict[str, Entry] = {
     "GET console:call_status": Entry(("sales", "cx"), "an agent's own calls only"),
     "GET console:call_recording": Entry(("sales", "cx", "supervisor"), "audited listening"),
     "GET console:wallboard": Entry(("supervisor",), "agents' states, calls, SLA breaches, live"),
+    "GET console:call_pop": Entry(("sales", "cx"), "the inbound screen-pop: the agent's own call"),
+    "POST console:call_new_lead": Entry(("sales",), "an unknown caller's new lead"),
+    "GET console:callbacks": Entry(
+        ("sales", "cx", "supervisor"), "missed calls: agents their own and unowned"
+    ),
 }
 
 #: Console URL names served without a row above, and why (each one is still checked to exist).

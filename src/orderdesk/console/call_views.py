@@ -155,3 +155,75 @@ def wallboard(request):
         else "console/calls/wallboard.html"
     )
     return TemplateResponse(request, template, _wallboard_context(timezone.now()))
+
+
+# --- inbound: the screen-pop and the callback list ---------------------------------------------
+
+
+@require_GET
+@requires(Perm.CONSOLE)
+@requires(Perm.CALLS_MAKE)
+def call_pop(request):
+    """The screen-pop every agent page polls each second: the inbound call this agent took,
+    with the caller's customer, open leads, orders, open tickets and last contacts; an unknown
+    caller gets "new lead" / "new ticket". Empty when there is no such call."""
+    from django.utils import timezone
+
+    from orderdesk.cx.choices import TicketStatus
+    from orderdesk.cx.models import Ticket
+    from orderdesk.leads.choices import OPEN_LEAD_STATUSES
+    from orderdesk.leads.models import ContactAttempt, Lead
+    from orderdesk.orders.models import Order
+
+    call = selectors.inbound_call_for(request.user, now=timezone.now())
+    if call is None:
+        return HttpResponse("")
+    context = {"call": call, "customer": call.customer}
+    if call.customer_id:
+        cid = call.customer_id
+        context.update(
+            leads=list(Lead.objects.filter(customer_id=cid, status__in=OPEN_LEAD_STATUSES)[:5]),
+            orders=list(Order.objects.filter(customer_id=cid).order_by("-created_at")[:5]),
+            tickets=list(
+                Ticket.objects.filter(customer_id=cid)
+                .exclude(status__in=(TicketStatus.RESOLVED, TicketStatus.CLOSED))
+                .order_by("-created_at")[:5]
+            ),
+            contacts=list(
+                ContactAttempt.objects.filter(lead__customer_id=cid)
+                .select_related("disposition", "agent")
+                .order_by("-at")[:5]
+            ),
+        )
+    return TemplateResponse(request, "console/calls/_screen_pop.html", context)
+
+
+@require_POST
+@requires(Perm.CONSOLE)
+@requires(Perm.LEADS_WORK)
+def call_new_lead(request, call_id: int):
+    """The unknown caller's "new lead" (``leads.calls.lead_from_call``)."""
+    from django.contrib import messages
+
+    try:
+        lead = lead_calls.lead_from_call(
+            call_id, agent=request.user, name=request.POST.get("name", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(reverse("console:home"))
+    return redirect(reverse("console:lead_detail", args=[lead.pk]))
+
+
+@require_GET
+@requires(Perm.CONSOLE)
+@requires(Perm.CALLS_LISTEN)
+def callbacks(request):
+    """Missed inbound calls waiting for a callback (an agent's own and unowned ones; every one
+    for a supervisor). Calling the customer back settles the entry."""
+    owner = None if has_perm(request.user, Perm.CALLS_ALL) else request.user
+    return TemplateResponse(
+        request,
+        "console/calls/callbacks.html",
+        {"callbacks": selectors.open_callbacks(owner=owner)},
+    )

@@ -56,6 +56,9 @@ urlpatterns = [
     path("calls/<int:call_id>/status/", call_views.call_status, name="call_status"),
     path("calls/<int:call_id>/recording/", call_views.call_recording, name="call_recording"),
     path("wallboard/", call_views.wallboard, name="wallboard"),  # supervisors, live
+    path("calls/pop/", call_views.call_pop, name="call_pop"),  # inbound screen-pop, polled
+    path("calls/<int:call_id>/new-lead/", call_views.call_new_lead, name="call_new_lead"),
+    path("calls/callbacks/", call_views.callbacks, name="callbacks"),
     path("training-card/", leads_views.training_card, name="training_card"),
     # Lead imports (supervisors, admins) and CSV exports (supervisors), issue 10.
     path("imports/", import_views.import_list, name="import_list"),

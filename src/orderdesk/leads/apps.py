@@ -12,3 +12,4 @@ class LeadsConfig(AppConfig):
         from orderdesk.telephony import hooks
 
         hooks.on_call_ended(calls.call_ended)
+        hooks.on_call_ended(calls.missed_call_owner)

@@ -14,9 +14,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from orderdesk.accounts.permissions import Perm, require
-from orderdesk.core.errors import DomainError
+from orderdesk.core.errors import DomainError, NotFound
 from orderdesk.leads import actions, rules
-from orderdesk.leads.choices import Channel, Direction, DispositionKey, LeadStatus
+from orderdesk.leads.choices import (
+    OPEN_LEAD_STATUSES,
+    Channel,
+    Direction,
+    DispositionKey,
+    LeadSource,
+    LeadStatus,
+)
 from orderdesk.leads.models import Lead
 from orderdesk.telephony import actions as telephony
 from orderdesk.telephony import rules as call_rules
@@ -119,3 +126,36 @@ def call_ended(call: Call) -> None:
         now=call.created_at,
     )
     telephony.link_contact(call, result.contact.pk)
+
+
+def missed_call_owner(call: Call) -> None:
+    """Telephony's ``call_ended`` receiver: a missed inbound call from a customer with an open
+    lead goes on the callback list of the lead's owner (unowned otherwise: any agent)."""
+    if call.direction != CallDirection.INBOUND or call.customer_id is None:
+        return
+    lead = (
+        Lead.objects.filter(customer_id=call.customer_id, status__in=OPEN_LEAD_STATUSES)
+        .exclude(owner__isnull=True)
+        .order_by("-created_at")
+        .first()
+    )
+    if lead is not None:
+        telephony.assign_callback(call, lead.owner)
+
+
+def lead_from_call(call_id: int, *, agent, name: str) -> Lead:
+    """The unknown caller's screen-pop "new lead": the customer by the caller's number (made if
+    new) and an inbound-call lead owned by the agent who took the call."""
+    from orderdesk.customers.actions import get_or_create_customer
+
+    require(agent, Perm.LEADS_WORK)
+    call = Call.objects.filter(pk=call_id, agent=agent, direction=CallDirection.INBOUND).first()
+    if call is None:
+        raise NotFound("No such call of yours.", code="call_not_found", field="call")
+    with transaction.atomic():
+        customer, _ = get_or_create_customer(name=name, phone=call.from_number)
+        lead, _ = actions.create_lead(
+            customer=customer, source=LeadSource.INBOUND_CALL, owner=agent, actor=agent
+        )
+        telephony.attach_customer(call, customer, context_kind=ContextKind.LEAD, context_id=lead.pk)
+    return lead

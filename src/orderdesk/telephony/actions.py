@@ -26,6 +26,8 @@ from django.utils import timezone
 from orderdesk.accounts.permissions import Perm, has_perm, require
 from orderdesk.core import audit
 from orderdesk.core.errors import Conflict, DomainError, NotFound
+from orderdesk.core.phones import normalise_phone
+from orderdesk.customers.models import Customer
 from orderdesk.telephony import hooks, rules
 from orderdesk.telephony.choices import (
     AgentState,
@@ -144,6 +146,10 @@ def start_call(
             field="call",
         ) from exc
     _set_presence(agent, AgentState.ON_CALL, call=call, now=now)
+    # Calling the customer back settles their missed inbound calls on the callback list.
+    MissedCallback.objects.filter(done_at__isnull=True, call__from_number=customer_number).update(
+        done_at=now, done_call=call
+    )
     audit.record(
         "call.start",
         call,
@@ -264,6 +270,46 @@ def _find_call(event: CallEvent) -> Call | None:
     return call
 
 
+def _number(raw: str) -> str:
+    try:
+        return normalise_phone(raw)
+    except DomainError:
+        return (raw or "")[:20]
+
+
+def _inbound_call(event: CallEvent, incoming: Incoming) -> Call:
+    """A customer called the company number: the call's row, made from its first event. The
+    caller is looked up by E.164; the agent by the phone that took it (when the event says)."""
+    caller = _number(incoming.from_number)
+    call = Call.objects.create(
+        provider=event.provider,
+        provider_call_id=event.provider_call_id,
+        direction=CallDirection.INBOUND,
+        from_number=caller,
+        to_number=_number(incoming.to_number),
+        customer=Customer.objects.filter(phone=caller).first(),
+        created_at=incoming.occurred_at or event.received_at,
+    )
+    return call
+
+
+def _take_inbound(call: Call, incoming: Incoming, *, now: dt.datetime) -> None:
+    """The agent whose phone answered an inbound call is on it (their screen pops)."""
+    if call.agent_id is not None or not incoming.agent_number:
+        return
+    presence = AgentPresence.objects.filter(phone=_number(incoming.agent_number)).first()
+    if presence is None:
+        return
+    try:
+        with transaction.atomic():
+            Call.objects.filter(pk=call.pk).update(agent=presence.agent)
+    except IntegrityError:  # the agent has another active call on record: leave it unassigned
+        logger.warning("inbound call %s: agent %s has another call", call.pk, presence.agent_id)
+        return
+    call.agent = presence.agent
+    _set_presence(presence.agent, AgentState.ON_CALL, call=call, now=now)
+
+
 def process_event(event_pk: int, *, now: dt.datetime | None = None) -> str:
     """Apply one stored event to its call (the worker's half). Returns the event's outcome.
 
@@ -276,11 +322,13 @@ def process_event(event_pk: int, *, now: dt.datetime | None = None) -> str:
         if event.outcome in (EventOutcome.APPLIED, EventOutcome.STALE):
             return event.outcome
         call = _find_call(event)
+        incoming = _incoming_of(event)
+        if call is None and incoming is not None and incoming.inbound:
+            call = _inbound_call(event, incoming)
         if call is None:
             event.outcome = EventOutcome.UNMATCHED
             event.save(update_fields=["outcome"])
             return event.outcome
-        incoming = _incoming_of(event)
         changed = incoming is not None and apply_event(
             call, incoming, now=now, heard_at=event.received_at
         )
@@ -313,6 +361,8 @@ def apply_event(
             call.ended_at = incoming.ended_at or incoming.occurred_at or now
         if call.talk_seconds is None and incoming.talk_seconds is not None:
             call.talk_seconds = incoming.talk_seconds
+    if call.direction == CallDirection.INBOUND and call.status in rules.ACTIVE:
+        _take_inbound(call, incoming, now=now)
     if incoming.recording_url and not call.recording_url:
         call.recording_url = incoming.recording_url[:500]
     after = audit.snapshot(call, CALL_AUDIT_FIELDS)
@@ -584,3 +634,16 @@ def poll_stale_calls(*, now: dt.datetime | None = None, limit: int = 50) -> int:
         moved += call.status != before
     # Events still unmatched after the poll window (their call never appeared) stay stored.
     return moved
+
+
+def assign_callback(call: Call, owner) -> None:
+    """Give a missed call's callback an owner (the agent who owns the caller's lead)."""
+    MissedCallback.objects.filter(call=call, owner__isnull=True).update(owner=owner)
+
+
+def attach_customer(call: Call, customer, *, context_kind: str, context_id: int) -> None:
+    """Name the customer and the record an inbound call turned into (a new lead or ticket)."""
+    Call.objects.filter(pk=call.pk).update(
+        customer=customer, context_kind=context_kind, context_id=context_id
+    )
+    MissedCallback.objects.filter(call=call, customer__isnull=True).update(customer=customer)

@@ -56,7 +56,12 @@ class Incoming:
     direction: str = ""
     from_number: str = ""
     to_number: str = ""
+    agent_number: str = ""  # inbound: the agent's phone that took the call
     payload: dict = field(default_factory=dict)
+
+    @property
+    def inbound(self) -> bool:
+        return self.direction.lower() in ("incoming", "inbound")
 
 
 def _params_dict(params) -> dict:
@@ -207,6 +212,7 @@ class ExotelProvider(Provider):
                 direction=str(raw.get("Direction", "")),
                 from_number=str(raw.get("From", "")),
                 to_number=str(raw.get("To", "")),
+                agent_number=str(raw.get("DialWhomNumber", "") or ""),
                 payload=raw,
             )
         ]

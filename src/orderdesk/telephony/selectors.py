@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils import timezone
 
 from orderdesk.telephony.choices import CallStatus
@@ -75,3 +76,35 @@ def call_counts(*, since) -> dict:
             done_at__isnull=True, due_at__lt=timezone.now()
         ).count(),
     }
+
+
+def inbound_call_for(agent, *, now) -> Call | None:
+    """The inbound call the agent is on (or just finished, within two minutes): the
+    screen-pop shows it until then."""
+    import datetime as dt
+
+    from django.db.models import Q
+
+    from orderdesk.telephony import rules
+    from orderdesk.telephony.choices import CallDirection
+
+    recent = now - dt.timedelta(minutes=2)
+    return (
+        Call.objects.filter(agent=agent, direction=CallDirection.INBOUND)
+        .filter(Q(status__in=rules.ACTIVE) | Q(ended_at__gte=recent))
+        .select_related("customer")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def open_callbacks(*, owner=None, limit: int = 100):
+    """Missed inbound calls not called back yet, most overdue first."""
+    from orderdesk.telephony.models import MissedCallback
+
+    qs = MissedCallback.objects.filter(done_at__isnull=True).select_related(
+        "call", "customer", "owner"
+    )
+    if owner is not None:
+        qs = qs.filter(Q(owner=owner) | Q(owner__isnull=True))
+    return list(qs.order_by("due_at", "id")[:limit])

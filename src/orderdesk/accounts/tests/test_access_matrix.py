@@ -217,6 +217,23 @@ def _own_call(w, role, *, recording: bool = False):
     return call
 
 
+def _inbound_call(w, role):
+    """An unknown caller's inbound call taken by ``role``'s user (the sales agent's otherwise)."""
+    from orderdesk.telephony.models import Call
+
+    agent = w.users[role] if role in ("sales", "cx") else w.users["sales"]
+    return Call.objects.create(
+        provider="simulator",
+        provider_call_id=f"matrix-in-{role}",
+        direction="inbound",
+        from_number="+919812349999",
+        to_number="+918000000000",
+        agent=agent,
+        status="answered",
+        created_at=timezone.now(),
+    )
+
+
 def form(path, data=None, ok=()):
     return Req(path, data or {}, ok=ok, content_type="form")
 
@@ -279,6 +296,11 @@ CONSOLE_REQUESTS: dict[str, Callable] = {
         reverse("console:call_recording", args=[_own_call(w, r, recording=True).pk])
     ),
     "GET console:wallboard": lambda w, r: Req(reverse("console:wallboard")),
+    "GET console:call_pop": lambda w, r: Req(reverse("console:call_pop")),
+    "POST console:call_new_lead": lambda w, r: form(
+        reverse("console:call_new_lead", args=[_inbound_call(w, r).pk]), {"name": "Ravi Kumar"}
+    ),
+    "GET console:callbacks": lambda w, r: Req(reverse("console:callbacks")),
     "POST console:lead_follow_up": lambda w, r: form(
         reverse("console:lead_follow_up", args=[w.lead_wpo.pk]),
         {"follow_up_at": w.follow_up_at, "follow_up_permission": "on"},
