@@ -9,6 +9,9 @@
   POSTs Exotel's callbacks (``answered``, ``terminal``) over HTTP to the StatusCallback.
 - ``GET /v1/Accounts/<sid>/Calls/<call sid>.json``: the call's details (the fallback poll).
 - ``GET /recordings/<call sid>.wav``: a short recording (a tone made with ``wave``).
+- ``POST /simulate/inbound`` (From = the caller, To = the agent's phone, Outcome = answered
+  or no-answer): a customer calls the company number; the simulator posts an inbound call's
+  callbacks (``Direction=incoming``, ``DialWhomNumber``) to ``--webhook-url``.
 
 What happens is decided by the customer's number's last digit, so a demo or a test picks
 it: ``0`` busy, ``9`` no answer, ``8`` failed, anything else answered.
@@ -124,6 +127,68 @@ def script(
     return steps
 
 
+def inbound_script(
+    *,
+    sid: str,
+    caller: str,
+    agent_number: str,
+    company_number: str,
+    started: dt.datetime,
+    outcome: str = "answered",
+    speed: float = 1.0,
+) -> list[Step]:
+    """The callbacks of a customer's call to the company number, answered by ``agent_number``
+    (or ringing out)."""
+    common = {
+        "CallSid": sid,
+        "From": caller,
+        "To": company_number,
+        "Direction": "incoming",
+        "StartTime": _ist(started),
+    }
+    if outcome != "answered":
+        ended = started + dt.timedelta(seconds=NO_ANSWER_SECONDS)
+        return [
+            Step(
+                1.0 / speed,
+                {**common, "Status": "ringing", "DialWhomNumber": agent_number},
+            ),
+            Step(
+                NO_ANSWER_SECONDS / speed,
+                {
+                    **common,
+                    "EventType": "terminal",
+                    "Status": "no-answer",
+                    "EndTime": _ist(ended),
+                    "ConversationDuration": "0",
+                },
+            ),
+        ]
+    ended = started + dt.timedelta(seconds=1.0 + TALK_SECONDS)
+    return [
+        Step(
+            1.0 / speed,
+            {
+                **common,
+                "EventType": "answered",
+                "Status": "in-progress",
+                "DialWhomNumber": agent_number,
+            },
+        ),
+        Step(
+            (1.0 + TALK_SECONDS) / speed,
+            {
+                **common,
+                "EventType": "terminal",
+                "Status": "completed",
+                "EndTime": _ist(ended),
+                "ConversationDuration": str(int(TALK_SECONDS)),
+                "DialWhomNumber": agent_number,
+            },
+        ),
+    ]
+
+
 def wav_bytes(seconds: float = 1.5, rate: int = 8000) -> bytes:
     """A short 440 Hz tone, 8 kHz mono 16-bit: a recording small enough for tests."""
     frames = b"".join(
@@ -150,9 +215,10 @@ def post_form(url: str, params: dict, timeout: float = 10.0) -> int:
 class SimulatorServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address, *, speed: float = 1.0, deliver=post_form):
+    def __init__(self, address, *, speed: float = 1.0, deliver=post_form, webhook_url: str = ""):
         super().__init__(address, _Handler)
         self.speed = speed
+        self.webhook_url = webhook_url
         self.deliver = deliver
         self.calls: dict[str, dict] = {}
         self.lock = threading.Lock()
@@ -196,12 +262,39 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def _form(self) -> dict:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length).decode()
+        return {k: v[0] for k, v in urllib.parse.parse_qs(raw).items()}
+
+    def _inbound(self):
+        form = self._form()
+        if not self.server.webhook_url or not form.get("From") or not form.get("To"):
+            return self._json(400, {"error": "From, To and the simulator's --webhook-url needed"})
+        sid = uuid.uuid4().hex
+        steps = inbound_script(
+            sid=sid,
+            caller=form["From"],
+            agent_number=form["To"],
+            company_number=form.get("CompanyNumber", "+918000000000"),
+            started=dt.datetime.now(dt.UTC),
+            outcome=form.get("Outcome", "answered"),
+            speed=self.server.speed,
+        )
+        with self.server.lock:
+            self.server.calls[sid] = {"Sid": sid, "Status": "ringing", "From": form["From"]}
+        threading.Thread(
+            target=self.server.play, args=(sid, steps, self.server.webhook_url), daemon=True
+        ).start()
+        return self._json(200, {"Call": {"Sid": sid}})
+
     def do_POST(self):
         path = urllib.parse.urlparse(self.path).path
+        if path == "/simulate/inbound":
+            return self._inbound()
         if not (path.endswith("/Calls/connect") or path.endswith("/Calls/connect.json")):
             return self._json(404, {"RestException": {"Message": "not found"}})
-        length = int(self.headers.get("Content-Length") or 0)
-        form = {k: v[0] for k, v in urllib.parse.parse_qs(self.rfile.read(length).decode()).items()}
+        form = self._form()
         if not form.get("From") or not form.get("To") or not form.get("StatusCallback"):
             return self._json(
                 400, {"RestException": {"Message": "From, To, StatusCallback needed"}}
@@ -258,10 +351,15 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def start_in_thread(
-    host: str = "127.0.0.1", port: int = 0, *, speed: float = 1.0, deliver=post_form
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    speed: float = 1.0,
+    deliver=post_form,
+    webhook_url: str = "",
 ) -> SimulatorServer:
     """Serve the simulator on a daemon thread (tests, the browser journey). Call
     ``server.shutdown()`` when done."""
-    server = SimulatorServer((host, port), speed=speed, deliver=deliver)
+    server = SimulatorServer((host, port), speed=speed, deliver=deliver, webhook_url=webhook_url)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server

@@ -85,3 +85,29 @@ def test_simulator_speaks_exotels_api_over_http(settings):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_simulator_rings_an_inbound_call_to_the_agents_phone():
+    import urllib.parse
+    import urllib.request
+
+    delivered: queue.Queue = queue.Queue()
+    server = start_in_thread(
+        speed=1000.0,
+        deliver=lambda url, params: delivered.put((url, params)),
+        webhook_url="http://orderdesk/hook/",
+    )
+    try:
+        body = urllib.parse.urlencode({"From": "+919876543215", "To": "+919000000042"}).encode()
+        ring = f"{server.base_url}/simulate/inbound"
+        with urllib.request.urlopen(ring, data=body) as answer:  # noqa: S310 - our test server
+            assert answer.status == 200
+        callbacks = [delivered.get(timeout=10), delivered.get(timeout=10)]
+        assert [(p["EventType"], p["Direction"], p["DialWhomNumber"]) for _, p in callbacks] == [
+            ("answered", "incoming", "+919000000042"),
+            ("terminal", "incoming", "+919000000042"),
+        ]
+        assert {url for url, _ in callbacks} == {"http://orderdesk/hook/"}
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -16,9 +16,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--speed", type=float, default=1.0, help="play calls this many times faster"
         )
+        parser.add_argument(
+            "--webhook-url",
+            default="",
+            help="where inbound calls (POST /simulate/inbound) post their callbacks; by default "
+            "this orderdesk's simulator webhook (TELEPHONY_PUBLIC_URL and the secret)",
+        )
 
-    def handle(self, *args, host, port, speed, **options):
-        server = SimulatorServer((host, port), speed=speed)
+    def handle(self, *args, host, port, speed, webhook_url, **options):
+        from orderdesk.telephony.actions import webhook_url as our_webhook
+
+        server = SimulatorServer(
+            (host, port), speed=speed, webhook_url=webhook_url or our_webhook("simulator")
+        )
         self.stdout.write(f"telephony simulator on {server.base_url} (speed x{speed})")
         try:
             server.serve_forever()
