@@ -8,17 +8,26 @@ where an SSE stream would hold a whole worker per open page (docs/telephony.md).
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.db.models import Q
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from orderdesk.accounts.models import User
 from orderdesk.accounts.permissions import Perm, has_perm, requires
 from orderdesk.core.errors import DomainError
+from orderdesk.cx.choices import TicketStatus
+from orderdesk.cx.models import Ticket
 from orderdesk.leads import calls as lead_calls
 from orderdesk.leads import selectors as lead_selectors
+from orderdesk.leads.choices import OPEN_LEAD_STATUSES, FollowUpStatus
+from orderdesk.leads.models import ContactAttempt, FollowUp, Lead
+from orderdesk.leads.rules import ist_day_bounds_of
+from orderdesk.orders.models import Order
 from orderdesk.telephony import actions as telephony
 from orderdesk.telephony import rules as call_rules
 from orderdesk.telephony import selectors
@@ -66,9 +75,7 @@ def lead_call(request, lead_id: int):
     except DomainError as exc:
         if request.headers.get("HX-Request") == "true":
             return _status_response(request, None, error=exc, status=exc.status)
-        from django.contrib import messages
-
-        messages.error(request, exc.message)
+            messages.error(request, exc.message)
         return redirect(reverse("console:lead_detail", args=[lead_id]))
     if request.headers.get("HX-Request") == "true":
         return _status_response(request, call)
@@ -108,13 +115,6 @@ def call_recording(request, call_id: int):
 
 
 def _wallboard_context(now) -> dict:
-    from orderdesk.accounts.models import User
-    from orderdesk.cx.choices import TicketStatus
-    from orderdesk.cx.models import Ticket
-    from orderdesk.leads.choices import FollowUpStatus
-    from orderdesk.leads.models import FollowUp
-    from orderdesk.leads.rules import ist_day_bounds_of
-
     agents = list(
         User.objects.filter(role__in=("sales", "cx"), is_active=True).order_by("first_name", "id")
     )
@@ -147,8 +147,6 @@ def _wallboard_context(now) -> dict:
 def wallboard(request):
     """The supervisor's live wallboard: agents' states, calls, callbacks, follow-ups due, SLA
     breaches. The board fragment polls itself every two seconds."""
-    from django.utils import timezone
-
     template = (
         "console/calls/_wallboard_live.html"
         if request.headers.get("HX-Request") == "true"
@@ -167,14 +165,6 @@ def call_pop(request):
     """The screen-pop every agent page polls each second: the inbound call this agent took,
     with the caller's customer, open leads, orders, open tickets and last contacts; an unknown
     caller gets "new lead" / "new ticket". Empty when there is no such call."""
-    from django.utils import timezone
-
-    from orderdesk.cx.choices import TicketStatus
-    from orderdesk.cx.models import Ticket
-    from orderdesk.leads.choices import OPEN_LEAD_STATUSES
-    from orderdesk.leads.models import ContactAttempt, Lead
-    from orderdesk.orders.models import Order
-
     call = selectors.inbound_call_for(request.user, now=timezone.now())
     if call is None:
         return HttpResponse("")
@@ -203,8 +193,6 @@ def call_pop(request):
 @requires(Perm.LEADS_WORK)
 def call_new_lead(request, call_id: int):
     """The unknown caller's "new lead" (``leads.calls.lead_from_call``)."""
-    from django.contrib import messages
-
     try:
         lead = lead_calls.lead_from_call(
             call_id, agent=request.user, name=request.POST.get("name", "")

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from orderdesk.accounts.permissions import Perm, require
 from orderdesk.core.errors import DomainError, NotFound
+from orderdesk.customers.actions import get_or_create_customer
 from orderdesk.leads import actions, rules
 from orderdesk.leads.choices import (
     OPEN_LEAD_STATUSES,
@@ -146,8 +147,6 @@ def missed_call_owner(call: Call) -> None:
 def lead_from_call(call_id: int, *, agent, name: str) -> Lead:
     """The unknown caller's screen-pop "new lead": the customer by the caller's number (made if
     new) and an inbound-call lead owned by the agent who took the call."""
-    from orderdesk.customers.actions import get_or_create_customer
-
     require(agent, Perm.LEADS_WORK)
     call = Call.objects.filter(pk=call_id, agent=agent, direction=CallDirection.INBOUND).first()
     if call is None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Q
 from django.utils import timezone
 
-from orderdesk.telephony.choices import CallStatus
-from orderdesk.telephony.models import Call
+from orderdesk.telephony import rules
+from orderdesk.telephony.choices import AgentState, CallDirection, CallStatus
+from orderdesk.telephony.models import AgentPresence, Call, MissedCallback
 
 
 def calls_about(context_kind: str, context_id: int, *, limit: int = 20) -> list[Call]:
@@ -37,9 +40,6 @@ def call_to_log(agent, context_kind: str, context_id: int) -> Call | None:
 def presence_board(agents) -> list[dict]:
     """Each agent's state for the wallboard (``available`` when never set), with the call
     they are on."""
-    from orderdesk.telephony.choices import AgentState
-    from orderdesk.telephony.models import AgentPresence
-
     rows = {
         p.agent_id: p for p in AgentPresence.objects.filter(agent__in=agents).select_related("call")
     }
@@ -63,9 +63,6 @@ def presence_board(agents) -> list[dict]:
 def call_counts(*, since) -> dict:
     """Calls since ``since``: active now, answered, not answered; missed inbound calls
     waiting for a callback."""
-    from orderdesk.telephony import rules
-    from orderdesk.telephony.models import MissedCallback
-
     today = Call.objects.filter(created_at__gte=since)
     return {
         "active": Call.objects.filter(status__in=rules.ACTIVE).count(),
@@ -81,13 +78,6 @@ def call_counts(*, since) -> dict:
 def inbound_call_for(agent, *, now) -> Call | None:
     """The inbound call the agent is on (or just finished, within two minutes): the
     screen-pop shows it until then."""
-    import datetime as dt
-
-    from django.db.models import Q
-
-    from orderdesk.telephony import rules
-    from orderdesk.telephony.choices import CallDirection
-
     recent = now - dt.timedelta(minutes=2)
     return (
         Call.objects.filter(agent=agent, direction=CallDirection.INBOUND)
@@ -100,8 +90,6 @@ def inbound_call_for(agent, *, now) -> Call | None:
 
 def open_callbacks(*, owner=None, limit: int = 100):
     """Missed inbound calls not called back yet, most overdue first."""
-    from orderdesk.telephony.models import MissedCallback
-
     qs = MissedCallback.objects.filter(done_at__isnull=True).select_related(
         "call", "customer", "owner"
     )
