@@ -82,6 +82,34 @@ def lead_call(request, lead_id: int):
     return redirect(reverse("console:lead_detail", args=[lead_id]))
 
 
+@require_POST
+@requires(Perm.CONSOLE)
+@requires(Perm.TICKETS_WORK)
+@requires(Perm.CALLS_MAKE)
+def ticket_call(request, ticket_id: int):
+    """Click-to-call from a CX ticket: a service call, not a sales contact (D9 is for sales),
+    so telephony alone decides (one call at a time, the provider's limit)."""
+    ticket = Ticket.objects.select_related("customer").filter(pk=ticket_id).first()
+    if ticket is None:
+        return HttpResponse("No such ticket.", status=404, content_type="text/plain")
+    try:
+        call = telephony.start_call(
+            agent=request.user,
+            customer_number=ticket.customer.phone,
+            customer=ticket.customer,
+            context_kind=ContextKind.TICKET,
+            context_id=ticket.pk,
+        )
+    except DomainError as exc:
+        if request.headers.get("HX-Request") == "true":
+            return _status_response(request, None, error=exc, status=exc.status)
+        messages.error(request, exc.message)
+        return redirect(reverse("console:cx_ticket", args=[ticket_id]))
+    if request.headers.get("HX-Request") == "true":
+        return _status_response(request, call)
+    return redirect(reverse("console:cx_ticket", args=[ticket_id]))
+
+
 @require_GET
 @requires(Perm.CONSOLE)
 @requires(Perm.CALLS_MAKE)

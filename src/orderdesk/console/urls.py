@@ -57,6 +57,7 @@ urlpatterns = [
     path("calls/<int:call_id>/recording/", call_views.call_recording, name="call_recording"),
     path("wallboard/", call_views.wallboard, name="wallboard"),  # supervisors, live
     path("calls/pop/", call_views.call_pop, name="call_pop"),  # inbound screen-pop, polled
+    path("cx/tickets/<int:ticket_id>/call/", call_views.ticket_call, name="ticket_call"),
     path("calls/<int:call_id>/new-lead/", call_views.call_new_lead, name="call_new_lead"),
     path("calls/callbacks/", call_views.callbacks, name="callbacks"),
     path("training-card/", leads_views.training_card, name="training_card"),

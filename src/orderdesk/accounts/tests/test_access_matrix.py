@@ -297,6 +297,9 @@ CONSOLE_REQUESTS: dict[str, Callable] = {
     ),
     "GET console:wallboard": lambda w, r: Req(reverse("console:wallboard")),
     "GET console:call_pop": lambda w, r: Req(reverse("console:call_pop")),
+    "POST console:ticket_call": lambda w, r: form(
+        reverse("console:ticket_call", args=[w.ticket.pk])
+    ),
     "POST console:call_new_lead": lambda w, r: form(
         reverse("console:call_new_lead", args=[_inbound_call(w, r).pk]), {"name": "Ravi Kumar"}
     ),
@@ -846,6 +849,8 @@ WRITES_NOTHING = {
     "POST console:logout": "ends the session only",
     "POST console:two_factor_setup": "a wrong code enrols nothing",
     "POST console:two_factor_verify": "no authenticator yet: sent to enrol, nothing recorded",
+    "POST console:ticket_call": "telephony is off in this world: the agent is told so and "
+    "nobody is dialled; dialing from a ticket is tested in console/tests/test_calls_console.py",
     "POST console:lead_call": "telephony is off in this world (and calling hours follow the real "
     "clock): the agent is told so and nobody is dialled; dialing is tested with a frozen clock "
     "in leads/tests/test_calls.py",

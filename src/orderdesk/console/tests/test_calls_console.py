@@ -175,3 +175,36 @@ def test_wallboard_shows_an_agent_on_a_call_and_the_calls_in_progress(client_for
 @pytest.mark.django_db
 def test_wallboard_is_for_supervisors(client_for):
     assert client_for("sales").get("/console/wallboard/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_cx_agent_calls_the_customer_from_a_ticket(client_for, lead, cast):
+    from orderdesk.cx.actions import open_ticket
+
+    ticket = open_ticket(
+        type="inquiry",
+        customer=lead.customer,
+        notes="Asks when the pickup is",
+        created_by=cast["cx"],
+    )
+    page = client_for("cx").get(f"/console/cx/tickets/{ticket.pk}/").content.decode()
+    assert 'data-testid="call-button"' in page and "+919876543215" not in page
+    with (
+        mock.patch.object(SimulatorProvider, "connect", return_value="sim-ticket"),
+        mock.patch("django.db.transaction.on_commit", side_effect=lambda f, **kw: f()),
+    ):
+        response = client_for("cx").post(f"/console/cx/tickets/{ticket.pk}/call/", **HTMX)
+    assert response.status_code == 200
+    call = Call.objects.get()
+    assert (call.agent, call.context_kind, call.context_id, call.provider_call_id) == (
+        cast["cx"],
+        "ticket",
+        ticket.pk,
+        "sim-ticket",
+    )
+
+
+@pytest.mark.django_db
+def test_follow_up_queue_rows_have_a_call_button(client_for, lead):
+    page = client_for("sales").get("/console/leads/").content.decode()
+    assert f'action="/console/leads/{lead.pk}/call/"' in page
