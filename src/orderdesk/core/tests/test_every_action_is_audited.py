@@ -34,6 +34,8 @@ WRITE_MODULES = (
     "orderdesk.orders.lifecycle",
     "orderdesk.cx.actions",
     "orderdesk.messaging.actions",
+    "orderdesk.telephony.actions",  # calls (issue 16)
+    "orderdesk.leads.calls",  # calls on leads (issue 16)
 )
 
 NOT_WRITES: dict[str, str] = {
@@ -66,6 +68,25 @@ NOT_WRITES: dict[str, str] = {
     "cx.actions.csat_url": "builds a URL",
     "cx.actions.survey_for_token": "a read",
     "messaging.actions.canonical_number": "normalises an order number",
+    # Telephony: what people do is audited (call.start, presence.set, the recording's listening
+    # and deletion); what the provider reports is kept as CallEvent rows, the call's own history
+    # (as OrderEvent is the order's), one per provider event.
+    "telephony.actions.take_rate_slot": "a counter of provider requests (bookkeeping)",
+    "telephony.actions.webhook_url": "builds a URL",
+    "telephony.actions.dial": "stores the provider's call id on a call whose start was audited",
+    "telephony.actions.store_events": "stores the provider's callbacks (CallEvent: the history)",
+    "telephony.actions.process_event": "applies a stored CallEvent (the event is the record)",
+    "telephony.actions.apply_event": "applies a stored CallEvent (the event is the record)",
+    "telephony.actions.reconcile": "applies stored CallEvents",
+    "telephony.actions.poll_stale_calls": "stores and applies the provider's answer as CallEvents",
+    "telephony.actions.copy_recording": "copies the provider's file (listening and deletion are "
+    "audited)",
+    "telephony.actions.claim_call_for_contact": "a check (raises or returns the locked call)",
+    "telephony.actions.link_contact": "inside log_contact, which audits contact.log",
+    "telephony.actions.assign_callback": "the system gives a missed call's callback an owner",
+    "telephony.actions.attach_customer": "inside lead_from_call, which audits the lead",
+    "leads.calls.dial_refusal": "a check (the contact rules before dialing)",
+    "leads.calls.missed_call_owner": "the system gives a missed call's callback an owner",
 }
 
 T0 = dt.datetime(2026, 11, 20, 5, 30, tzinfo=dt.UTC)  # 11:00 IST, a weekday in calling hours
@@ -712,12 +733,122 @@ def _messaging():
     }
 
 
+def _telephony():
+    from django.core.files.base import ContentFile
+    from django.test import override_settings
+
+    from orderdesk.leads import calls as lc
+    from orderdesk.telephony import actions as ta
+    from orderdesk.telephony.models import Call
+
+    on = override_settings(
+        ORDERDESK={**settings_orderdesk(), "TELEPHONY": {"ENABLED": True, "PROVIDER": "simulator"}}
+    )
+
+    def telephony_on(fn):
+        def run():
+            with on:
+                return fn()
+
+        return run
+
+    def ended_call(k, *, status="completed", recording=False):
+        call = Call.objects.create(
+            provider="simulator",
+            provider_call_id=f"audit-{status}",
+            direction="outbound",
+            from_number="+919000000001",
+            to_number="+919876543210",
+            agent=k.cast["sales"],
+            status=status,
+            created_at=T0,
+            ended_at=T0,
+            recording_expires_at=T0,
+        )
+        if recording:
+            call.recording.save("audit.wav", ContentFile(b"RIFF"), save=True)
+        return call
+
+    def inbound_call(k):
+        return Call.objects.create(
+            provider="simulator",
+            provider_call_id="audit-in",
+            direction="inbound",
+            from_number="+919812340077",
+            to_number="+918000000000",
+            agent=k.cast["sales"],
+            status="answered",
+            created_at=T0,
+        )
+
+    def unanswered_on_lead(k):
+        lead = k.lead()
+        call = ended_call(k, status="no_answer")
+        Call.objects.filter(pk=call.pk).update(context_kind="lead", context_id=lead.pk)
+        call.refresh_from_db()
+        return lambda: lc.call_ended(call)
+
+    return {
+        "telephony.actions.start_call": _s(
+            lambda k: telephony_on(
+                lambda: ta.start_call(agent=k.cast["sales"], customer_number="+919876543210")
+            ),
+            "call.start",
+        ),
+        "telephony.actions.set_presence": _s(
+            lambda k: lambda: ta.set_presence(k.cast["sales"], "away"), "presence.set"
+        ),
+        "telephony.actions.open_recording": _s(
+            lambda k: (lambda c: lambda: ta.open_recording(c.pk, user=k.cast["sales"]).close())(
+                ended_call(k, recording=True)
+            ),
+            "call.recording.listen",
+        ),
+        "telephony.actions.delete_expired_recordings": _s(
+            lambda k: (lambda c: lambda: ta.delete_expired_recordings(now=T0))(
+                ended_call(k, recording=True)
+            ),
+            "call.recording.delete",
+        ),
+        "leads.calls.call_lead": _s(
+            lambda k: (
+                lambda lead: telephony_on(lambda: lc.call_lead(lead, agent=k.cast["sales"], now=T0))
+            )(k.lead()),
+            "call.start",
+        ),
+        "leads.calls.call_ended": _s(unanswered_on_lead, "contact.log", "lead.update"),
+        "leads.calls.lead_from_call": _s(
+            lambda k: (
+                lambda c: lambda: lc.lead_from_call(c.pk, agent=k.cast["sales"], name="Ravi Kumar")
+            )(inbound_call(k)),
+            "customer.create",
+            "lead.create",
+        ),
+    }
+
+
+def settings_orderdesk() -> dict:
+    from django.conf import settings
+
+    return dict(settings.ORDERDESK)
+
+
 SCENARIOS: dict = {}
 
 
 def scenarios() -> dict:
     if not SCENARIOS:
-        for part in (_accounts, _catalog, _customers, _leads, _imports, _orders, _cx, _messaging):
+        for part in (
+            _accounts,
+            _catalog,
+            _customers,
+            _leads,
+            _imports,
+            _orders,
+            _cx,
+            _messaging,
+            _telephony,
+        ):
             SCENARIOS.update(part())
     return SCENARIOS
 
