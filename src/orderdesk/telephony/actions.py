@@ -33,6 +33,7 @@ from orderdesk.telephony.choices import (
     AgentState,
     CallDirection,
     CallStatus,
+    ContextKind,
     EventOutcome,
     ProviderName,
 )
@@ -435,9 +436,12 @@ def _set_presence(agent, state: str, *, call: Call | None = None, now: dt.dateti
 
 
 def _free_agent(call: Call, *, answered: bool, now: dt.datetime) -> None:
+    """The call ended: the agent is available again — or in after-call work when an answered
+    call on a lead waits for its disposition (logging it frees the agent, ``link_contact``)."""
     if call.agent_id is None:
         return
-    state = AgentState.AFTER_CALL_WORK if answered else AgentState.AVAILABLE
+    logs_a_contact = call.context_kind == ContextKind.LEAD and call.contact_attempt_id is None
+    state = AgentState.AFTER_CALL_WORK if answered and logs_a_contact else AgentState.AVAILABLE
     AgentPresence.objects.filter(agent_id=call.agent_id, call=call).update(state=state, since=now)
 
 

@@ -28,7 +28,7 @@ def post(client, params):
 
 @pytest.mark.django_db
 def test_answered_then_completed_call_records_the_providers_facts(client, cast, customer):
-    call = placed_call(cast["sales"], customer, sid="sim-a")
+    call = placed_call(cast["sales"], customer, sid="sim-a", context=("lead", 7))
     assert call.status == CallStatus.INITIATED
     assert AgentPresence.objects.get(agent=cast["sales"]).state == AgentState.ON_CALL
     post(client, exotel_params("sim-a", "answered"))
@@ -40,8 +40,18 @@ def test_answered_then_completed_call_records_the_providers_facts(client, cast, 
     assert call.ended_at == ENDED
     assert call.talk_seconds == 42
     assert call.recording_url == "https://recordings.example.test/sim-a.wav"
-    # An answered call leaves the agent in after-call work until the outcome is logged.
+    # An answered call on a lead leaves the agent in after-call work until it is logged.
     assert AgentPresence.objects.get(agent=cast["sales"]).state == AgentState.AFTER_CALL_WORK
+    actions.link_contact(call, 99)
+    assert AgentPresence.objects.get(agent=cast["sales"]).state == AgentState.AVAILABLE
+
+
+@pytest.mark.django_db
+def test_an_answered_call_about_no_lead_frees_the_agent_when_it_ends(client, cast, customer):
+    placed_call(cast["sales"], customer, sid="sim-t", context=("ticket", 3))
+    post(client, exotel_params("sim-t", "completed"))
+    drain()
+    assert AgentPresence.objects.get(agent=cast["sales"]).state == AgentState.AVAILABLE
 
 
 @pytest.mark.django_db
