@@ -15,6 +15,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from orderdesk.accounts.models import User
@@ -243,3 +244,20 @@ def callbacks(request):
         "console/calls/callbacks.html",
         {"callbacks": selectors.open_callbacks(owner=owner)},
     )
+
+
+@require_POST
+@requires(Perm.CONSOLE)
+@requires(Perm.CALLS_MAKE)
+def presence(request):
+    """The agent sets themself available or away (the wallboard shows it)."""
+    try:
+        telephony.set_presence(request.user, request.POST.get("state", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Your state is updated.")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("console:home")  # never an open redirect
+    return redirect(back)

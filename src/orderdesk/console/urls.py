@@ -60,6 +60,7 @@ urlpatterns = [
     path("cx/tickets/<int:ticket_id>/call/", call_views.ticket_call, name="ticket_call"),
     path("calls/<int:call_id>/new-lead/", call_views.call_new_lead, name="call_new_lead"),
     path("calls/callbacks/", call_views.callbacks, name="callbacks"),
+    path("calls/presence/", call_views.presence, name="presence"),
     path("training-card/", leads_views.training_card, name="training_card"),
     # Lead imports (supervisors, admins) and CSV exports (supervisors), issue 10.
     path("imports/", import_views.import_list, name="import_list"),

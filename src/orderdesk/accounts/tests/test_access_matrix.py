@@ -297,6 +297,7 @@ CONSOLE_REQUESTS: dict[str, Callable] = {
     ),
     "GET console:wallboard": lambda w, r: Req(reverse("console:wallboard")),
     "GET console:call_pop": lambda w, r: Req(reverse("console:call_pop")),
+    "POST console:presence": lambda w, r: form(reverse("console:presence"), {"state": "away"}),
     "POST console:ticket_call": lambda w, r: form(
         reverse("console:ticket_call", args=[w.ticket.pk])
     ),

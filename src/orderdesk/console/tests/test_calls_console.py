@@ -208,3 +208,31 @@ def test_cx_agent_calls_the_customer_from_a_ticket(client_for, lead, cast):
 def test_follow_up_queue_rows_have_a_call_button(client_for, lead):
     page = client_for("sales").get("/console/leads/").content.decode()
     assert f'action="/console/leads/{lead.pk}/call/"' in page
+
+
+@pytest.mark.django_db
+def test_agent_sets_themself_away_and_back(client_for, cast):
+    from orderdesk.telephony.models import AgentPresence
+
+    agent = client_for("sales")
+    response = agent.post("/console/calls/presence/", {"state": "away", "next": "/console/leads/"})
+    assert (response.status_code, response["Location"]) == (302, "/console/leads/")
+    assert AgentPresence.objects.get(agent=cast["sales"]).state == "away"
+    agent.post("/console/calls/presence/", {"state": "available", "next": "https://evil.test/"})
+    assert AgentPresence.objects.get(agent=cast["sales"]).state == "available"
+
+
+@pytest.mark.django_db
+def test_presence_cannot_be_set_to_on_a_call_by_hand(client_for, cast):
+    from orderdesk.telephony.models import AgentPresence
+
+    client_for("sales").post("/console/calls/presence/", {"state": "on_call"})
+    assert not AgentPresence.objects.filter(agent=cast["sales"]).exists()
+
+
+@pytest.mark.django_db
+def test_presence_redirect_never_leaves_the_site(client_for):
+    response = client_for("sales").post(
+        "/console/calls/presence/", {"state": "away", "next": "https://evil.test/"}
+    )
+    assert response["Location"] == "/console/"
