@@ -21,6 +21,7 @@ import inspect
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 
 from orderdesk.core.models import AuditEvent
 
@@ -207,6 +208,17 @@ class Kit:
         from orderdesk.cx.models import CsatSurvey
 
         return CsatSurvey.objects.get(ticket=self.resolved())
+
+
+def in_survey_window(fn):
+    """Run ``fn`` an hour after T0: the surveys are sent at T0 and valid 14 days, so answering
+    them on the real clock fails once T0 is more than 14 days ago (it did from 4 Dec 2026)."""
+
+    def run():
+        with time_machine.travel(T0 + dt.timedelta(hours=1), tick=False):
+            return fn()
+
+    return run
 
 
 # Each scenario: given(kit) -> when() ; expected audit actions in the order written.
@@ -563,8 +575,10 @@ def _cx():
 
     def reply(k):
         survey = k.survey()
-        return lambda: ca.answer_csat_by_reply(
-            phone=survey.ticket.customer.phone, text=f"4 {survey.reply_code}"
+        return in_survey_window(
+            lambda: ca.answer_csat_by_reply(
+                phone=survey.ticket.customer.phone, text=f"4 {survey.reply_code}"
+            )
         )
 
     def not_found(k):
@@ -680,13 +694,17 @@ def _cx():
             not_found, "ticket.resolve", "message.enqueue", "message.enqueue"
         ),
         "cx.actions.answer_csat": _s(
-            lambda k: (lambda sv: lambda: ca.answer_csat(sv, score=5, via="link"))(k.survey()),
+            lambda k: (
+                lambda sv: in_survey_window(lambda: ca.answer_csat(sv, score=5, via="link"))
+            )(k.survey()),
             "csat.answer",
         ),
         "cx.actions.answer_csat_by_token": _s(
-            lambda k: (lambda sv: lambda: ca.answer_csat_by_token(ca.csat_token(sv), score=4))(
-                k.survey()
-            ),
+            lambda k: (
+                lambda sv: in_survey_window(
+                    lambda: ca.answer_csat_by_token(ca.csat_token(sv), score=4)
+                )
+            )(k.survey()),
             "csat.answer",
         ),
         "cx.actions.answer_csat_by_reply": _s(reply, "csat.answer"),
