@@ -15,6 +15,11 @@ export WEB_CONCURRENCY="${WEB_CONCURRENCY:-3}"
 export GUNICORN_ACCESS_LOG="${GUNICORN_ACCESS_LOG:-var/access.log}"
 # CSAT links in customer messages point here (C3).
 export ORDERDESK_PUBLIC_URL="${ORDERDESK_PUBLIC_URL:-http://127.0.0.1:${PORT}}"
+# Telephony through our simulator (docs/telephony.md): click-to-call with no account.
+TEL_SIM_PORT="${TEL_SIM_PORT:-8159}"
+export TELEPHONY_ENABLED="${TELEPHONY_ENABLED:-1}"
+export TELEPHONY_PROVIDER="${TELEPHONY_PROVIDER:-simulator}"
+export TELEPHONY_SIMULATOR_URL="${TELEPHONY_SIMULATOR_URL:-http://127.0.0.1:${TEL_SIM_PORT}}"
 
 # WHATSAPP_SIMULATOR=1 make demo: WhatsApp through the Cloud API provider, against the
 # simulator (a fake Graph API that posts signed receipts and customer messages to our
@@ -39,7 +44,9 @@ fi
 # roll-up refresh, S4 retention, D10 missed follow-ups): it starts them itself.
 "$BIN/orderdesk" worker --interval 1 --no-reload >var/worker.log 2>&1 &
 WORKER=$!
-trap 'kill "$WORKER" $SIMULATOR 2>/dev/null || true' EXIT INT TERM
+"$BIN/orderdesk" telephony_simulator --port "$TEL_SIM_PORT" >var/telephony-simulator.log 2>&1 &
+TEL_SIMULATOR=$!
+trap 'kill "$WORKER" "$TEL_SIMULATOR" $SIMULATOR 2>/dev/null || true' EXIT INT TERM
 
 cat <<TXT
 
@@ -49,6 +56,8 @@ cat <<TXT
   Worker log:              var/worker.log (web access log: var/access.log)
   Messages "sent" (demo):  var/messages.jsonl (SMS/WhatsApp; e-mail in the worker log)
   WhatsApp simulator:      ${SIM_LINE}
+  Telephony simulator:     http://127.0.0.1:${TEL_SIM_PORT}/ (Call on a lead page; a number
+                           ending 0 is busy, 9 rings out, 8 fails, others answer)
 
   Demo logins (password for all: demo)
     demo-sales        sales agent        -> /console/sales/

@@ -198,6 +198,19 @@ CONSOLE: dict[str, Entry] = {
     "GET console:kpi_audit": Entry(("supervisor",)),
     "POST console:kpi_audit": Entry(("supervisor",)),
     "GET console:kpi_audit_export": Entry(("supervisor",)),
+    # Telephony (issue 16): click-to-call on a lead, the agent's live call status (own calls),
+    # recordings (audited; agents their own calls, supervisors every call).
+    "POST console:lead_call": Entry(("sales",), "D5/D9 checked before dialing"),
+    "GET console:call_status": Entry(("sales", "cx"), "an agent's own calls only"),
+    "GET console:call_recording": Entry(("sales", "cx", "supervisor"), "audited listening"),
+    "GET console:wallboard": Entry(("supervisor",), "agents' states, calls, SLA breaches, live"),
+    "POST console:ticket_call": Entry(("cx",), "a service call on a ticket"),
+    "POST console:presence": Entry(("sales", "cx"), "an agent sets themself available or away"),
+    "GET console:call_pop": Entry(("sales", "cx"), "the inbound screen-pop: the agent's own call"),
+    "POST console:call_new_lead": Entry(("sales",), "an unknown caller's new lead"),
+    "GET console:callbacks": Entry(
+        ("sales", "cx", "supervisor"), "missed calls: agents their own and unowned"
+    ),
 }
 
 #: Console URL names served without a row above, and why (each one is still checked to exist).
@@ -205,6 +218,9 @@ CONSOLE_NOT_IN_MATRIX: dict[str, str] = {
     "metrics": "Prometheus scrapes /metrics with the METRICS_TOKEN bearer, not as a role: 404 "
     "without a configured token, 401 without one, 403 with a wrong one "
     "(core/tests/test_metrics.py)",
+    "telephony:webhook": "the telephony provider's callbacks: the per-account secret in the URL "
+    "(constant-time compare) and, for Twilio, X-Twilio-Signature are the credential, not a "
+    "role: 403 and nothing stored otherwise (telephony/tests/test_webhooks.py)",
 }
 
 

@@ -43,6 +43,9 @@ class Perm(StrEnum):
     LEADS_IMPORT = "leads.import"  # upload campaign lists into leads (issue 10)
     DATA_EXPORT = "data.export"  # CSV exports of leads and orders, masked and audited (S2)
     WHATSAPP_INBOX = "whatsapp.inbox"  # read WhatsApp conversations and reply (issue 19)
+    CALLS_MAKE = "calls.make"  # click-to-call through the telephony provider (issue 16)
+    CALLS_LISTEN = "calls.listen"  # play a call recording (audited); agents: their own calls
+    CALLS_ALL = "calls.all"  # every agent's calls and recordings; the wallboard
 
 
 _EVERY_AGENT = {Perm.CONSOLE, Perm.CATALOG_VIEW, Perm.SERVICE_AREAS_VIEW, Perm.CUSTOMERS_VIEW}
@@ -56,6 +59,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.LEADS_WORK,
             Perm.ORDERS_CREATE_MANUAL,
             Perm.ORDERS_VIEW,
+            Perm.CALLS_MAKE,
+            Perm.CALLS_LISTEN,
         }
     ),
     Role.CX: frozenset(
@@ -67,6 +72,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.ORDERS_VIEW,
             Perm.TICKETS_WORK,
             Perm.WHATSAPP_INBOX,
+            Perm.CALLS_MAKE,
+            Perm.CALLS_LISTEN,
         }
     ),
     Role.OPS: frozenset(
@@ -86,6 +93,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.AUDIT_LOG_VIEW,
             Perm.LEADS_IMPORT,
             Perm.DATA_EXPORT,
+            Perm.CALLS_LISTEN,
+            Perm.CALLS_ALL,
         }
     ),
     Role.ADMIN: frozenset(

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "orderdesk.customers",
     "orderdesk.catalog",
     "orderdesk.messaging",
+    "orderdesk.telephony",
     "orderdesk.leads",
     "orderdesk.orders",
     "orderdesk.cx",
@@ -201,7 +202,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TASKS = {
     "default": {
         "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default", "messages", "imports", "kpis"],
+        "QUEUES": ["default", "messages", "imports", "kpis", "telephony"],
     }
 }
 # The worker re-ensures every registered periodic job this often (core/periodic.py), and
@@ -277,8 +278,14 @@ STATIC_ROOT = VAR_DIR / "static"
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise looks here even in development
 # The demo serves static files as production does (collectstatic's hashed names, WhiteNoise).
+# Uploaded and recorded files (call recordings): var/media by default; S3-compatible storage
+# through django-storages by setting STORAGE_BACKEND=storages.backends.s3.S3Storage and the
+# AWS_* variables (docs/telephony.md). Never served publicly: recordings stream through an
+# audited view.
+MEDIA_ROOT = env("MEDIA_ROOT", str(VAR_DIR / "media"))
+MEDIA_URL = "/media/"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": env("STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION or DEMO
@@ -417,6 +424,41 @@ ORDERDESK = {
         "anonymous_read": env("THROTTLE_ANONYMOUS_READ", "120/m"),
         "csat_answer": env("THROTTLE_CSAT_ANSWER", "10/m"),
         "phone_reveal": env("THROTTLE_PHONE_REVEAL", "20/h"),
+    },
+    # Telephony (docs/telephony.md): click-to-call, call events, recordings. Off unless
+    # TELEPHONY_ENABLED=1; the simulator is the default provider (the demo turns it on).
+    "TELEPHONY": {
+        "ENABLED": envbool("TELEPHONY_ENABLED", False),
+        "PROVIDER": env("TELEPHONY_PROVIDER", "simulator"),  # simulator | exotel | twilio
+        # The public base URL the provider posts webhooks to (e.g. https://desk.example.in).
+        "PUBLIC_URL": env(
+            "TELEPHONY_PUBLIC_URL", env("ORDERDESK_PUBLIC_URL", "http://127.0.0.1:8000")
+        ),
+        # The per-account secret in the webhook URL (Exotel signs nothing; checked for all).
+        "WEBHOOK_SECRET": env(
+            "TELEPHONY_WEBHOOK_SECRET", "" if PRODUCTION else "dev-webhook-secret"
+        ),
+        "CALLER_ID": env("TELEPHONY_CALLER_ID", "+918000000000"),  # the company's virtual number
+        "RECORD": envbool("TELEPHONY_RECORD", True),
+        # Who tells the customer the call is recorded: "agent" (the call status prompts the
+        # agent to say it once connected) or "provider" (the Exotel/Twilio flow plays it).
+        "RECORDING_ANNOUNCEMENT": env("TELEPHONY_RECORDING_ANNOUNCEMENT", "agent"),
+        "RECORDING_RETENTION_DAYS": envint("TELEPHONY_RECORDING_RETENTION_DAYS", 90),
+        # With telephony on, a connected call can be logged only against a call the provider saw.
+        "REQUIRE_PROVIDER_CALL": envbool("TELEPHONY_REQUIRE_PROVIDER_CALL", True),
+        # A call without a terminal event this long after it started is polled (fetch_call).
+        "POLL_AFTER_MINUTES": envint("TELEPHONY_POLL_AFTER_MINUTES", 10),
+        "SWEEP_SECONDS": envint("TELEPHONY_SWEEP_SECONDS", 60),
+        "MISSED_CALLBACK_MINUTES": envint("TELEPHONY_MISSED_CALLBACK_MINUTES", 30),
+        "EXOTEL_SID": env("EXOTEL_SID", ""),
+        "EXOTEL_API_KEY": env("EXOTEL_API_KEY", ""),
+        "EXOTEL_API_TOKEN": env("EXOTEL_API_TOKEN", ""),
+        "EXOTEL_SUBDOMAIN": env("EXOTEL_SUBDOMAIN", "api.exotel.com"),
+        "EXOTEL_REQUESTS_PER_MINUTE": envint("EXOTEL_REQUESTS_PER_MINUTE", 200),
+        "TWILIO_ACCOUNT_SID": env("TWILIO_ACCOUNT_SID", ""),
+        "TWILIO_AUTH_TOKEN": env("TWILIO_AUTH_TOKEN", ""),
+        "SIMULATOR_URL": env("TELEPHONY_SIMULATOR_URL", "http://127.0.0.1:8159"),
+        "HTTP_TIMEOUT_SECONDS": float(env("TELEPHONY_HTTP_TIMEOUT_SECONDS", "10")),
     },
     # M8: an agent with this many order errors in the window loses manual creation.
     "AGENT_ERROR_THRESHOLD": envint("AGENT_ERROR_THRESHOLD", 3),

@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("console/messages/", include("orderdesk.messaging.urls")),
     path("webhooks/", include("orderdesk.messaging.webhook_urls")),
+    path("telephony/", include("orderdesk.telephony.urls")),
     path("console/", include("orderdesk.console.urls")),
     path("metrics", metrics_view, name="metrics"),  # Prometheus; METRICS_TOKEN only
 ]

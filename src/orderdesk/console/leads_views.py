@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from orderdesk.accounts.permissions import Perm, has_perm, requires
+from orderdesk.console import call_views
 from orderdesk.console.tools import FORM_ERRORS, errors_by_field
 from orderdesk.core.errors import DomainError, FieldError, ValidationFailed
 from orderdesk.core.timeutil import IST
@@ -226,6 +227,7 @@ def _panel_context(request, lead: Lead, *, form=None, errors=None) -> dict:
         "already_ordered": DispositionKey.ALREADY_ORDERED.value,
         "suggestion": _suggestion(form.get("customer_words", "")),
         "golden_rule": rules.GOLDEN_RULE,
+        **call_views.call_context(user, lead),
     }
 
 
@@ -352,6 +354,7 @@ def log_contact(request, lead_id: int):
             order_number=form["order_number"],
             follow_up_at=follow_up_at,
             follow_up_permission=bool(form["follow_up_permission"]),
+            call=post.get("call_id") or None,
         )
     except DomainError as exc:
         lead.refresh_from_db()

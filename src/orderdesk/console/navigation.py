@@ -40,6 +40,7 @@ NAV_LINKS: tuple[NavLink, ...] = (
     NavLink("Supervisor", "console:supervisor_home", Perm.KPIS_VIEW),
     NavLink("Lead oversight", "console:lead_oversight", Perm.KPIS_VIEW),
     NavLink("KPIs", "console:kpi_dashboard", Perm.KPIS_VIEW),
+    NavLink("Wallboard", "console:wallboard", Perm.CALLS_ALL),  # telephony, live
     NavLink("Audits", "console:kpi_audits", Perm.AUDITS_RUN),
     NavLink("Training card", "console:training_card", Perm.CONSOLE),  # every staff role
     NavLink("Agent errors", "console:agent_errors", Perm.AUDITS_RUN),

@@ -3,6 +3,7 @@ from django.urls import path
 from orderdesk.console import (
     agent_views,
     audit_views,  # S3 audit log, S2 audited reveals
+    call_views,  # telephony: click-to-call, live call status, recordings (issue 16)
     cx_views,  # CX: tickets, SLA, CSAT (SPEC §6 C1-C3, M9, D6)
     import_views,  # lead imports and CSV exports (issue 10)
     kpi_views,  # KPIs and agent scorecards (SPEC §7)
@@ -50,6 +51,16 @@ urlpatterns = [
     path("leads/<int:lead_id>/", leads_views.lead_detail, name="lead_detail"),
     path("leads/<int:lead_id>/contacts/", leads_views.log_contact, name="lead_log_contact"),
     path("leads/<int:lead_id>/follow-up/", leads_views.schedule_follow_up, name="lead_follow_up"),
+    # Telephony (issue 16): click-to-call, the live call status, recordings (audited).
+    path("leads/<int:lead_id>/call/", call_views.lead_call, name="lead_call"),
+    path("calls/<int:call_id>/status/", call_views.call_status, name="call_status"),
+    path("calls/<int:call_id>/recording/", call_views.call_recording, name="call_recording"),
+    path("wallboard/", call_views.wallboard, name="wallboard"),  # supervisors, live
+    path("calls/pop/", call_views.call_pop, name="call_pop"),  # inbound screen-pop, polled
+    path("cx/tickets/<int:ticket_id>/call/", call_views.ticket_call, name="ticket_call"),
+    path("calls/<int:call_id>/new-lead/", call_views.call_new_lead, name="call_new_lead"),
+    path("calls/callbacks/", call_views.callbacks, name="callbacks"),
+    path("calls/presence/", call_views.presence, name="presence"),
     path("training-card/", leads_views.training_card, name="training_card"),
     # Lead imports (supervisors, admins) and CSV exports (supervisors), issue 10.
     path("imports/", import_views.import_list, name="import_list"),

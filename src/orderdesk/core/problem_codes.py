@@ -529,6 +529,61 @@ _CODES = (
         "messaging",
         "The customer opted out of WhatsApp (the latest consent ledger row).",
     ),
+    ProblemCode(
+        "agent_phone_missing",
+        (400,),
+        "telephony",
+        "No desk phone is set for you: an admin sets it (Telephony > Agent presences) before you can dial.",
+    ),
+    ProblemCode(
+        "telephony_off",
+        (400,),
+        "telephony",
+        "Telephony is not switched on: dial by hand and log the contact.",
+    ),
+    ProblemCode(
+        "call_in_progress",
+        (409,),
+        "telephony",
+        "You are already on a call: finish it (and log it) first.",
+    ),
+    ProblemCode(
+        "provider_rate_limited",
+        (400,),
+        "telephony",
+        "The telephony provider's request limit is reached for this minute: try again shortly.",
+    ),
+    ProblemCode(
+        "presence_invalid",
+        (400,),
+        "telephony",
+        "That is not a state you can set yourself (a call sets 'on a call').",
+    ),
+    ProblemCode(
+        "call_mismatch", (400,), "telephony", "This call is not yours or not about this record."
+    ),
+    ProblemCode(
+        "call_already_logged", (409,), "telephony", "This call is already logged as a contact."
+    ),
+    ProblemCode(
+        "call_not_answered",
+        (400,),
+        "telephony",
+        "The provider says this call was not answered: log it as not connected.",
+    ),
+    ProblemCode(
+        "recording_not_found",
+        (404,),
+        "telephony",
+        "No such recording (never made, or deleted after the retention period).",
+    ),
+    ProblemCode("call_not_found", (404,), "telephony", "No such call (or not one of yours)."),
+    ProblemCode(
+        "call_not_seen_by_provider",
+        (400,),
+        "leads",
+        "Telephony is on: a connected call is logged from the call panel of a call the provider connected, not typed in by hand.",
+    ),
 )
 
 PROBLEM_CODES: dict[str, ProblemCode] = {p.code: p for p in _CODES}

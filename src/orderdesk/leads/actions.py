@@ -43,6 +43,9 @@ from orderdesk.leads.models import (
     Lead,
     Notification,
 )
+from orderdesk.telephony import actions as telephony
+from orderdesk.telephony.choices import ContextKind
+from orderdesk.telephony.conf import conf as telephony_conf
 
 logger = logging.getLogger(__name__)
 
@@ -277,10 +280,15 @@ def log_contact(
     order_number: str = "",
     follow_up_at: dt.datetime | None = None,
     follow_up_permission: bool = False,
+    call=None,
     now: dt.datetime | None = None,
     d6: OrderLookup | None = None,
 ) -> ContactLogged:
     """Log one contact attempt on a lead and apply the SOP (D1, D3-D7, D9).
+
+    ``call``: the telephony call (its id) this contact is the outcome of. With telephony on
+    (and ``TELEPHONY_REQUIRE_PROVIDER_CALL``), an outbound connected call must name one the
+    provider saw answered: an agent cannot log a conversation that never happened.
 
     1. Lock the lead; check the agent may work it (own or unowned; anyone for inbound).
     2. Ask ``rules.contact_refusal``: D5 closed, D1/D7 disposition and notes, D9 policy
@@ -310,6 +318,7 @@ def log_contact(
             order_number=(order_number or "").strip().upper(),
             follow_up_at=follow_up_at,
             follow_up_permission=follow_up_permission,
+            call=call,
             now=now,
             d6=d6,
         )
@@ -317,6 +326,34 @@ def log_contact(
         if exc.code in rules.OVER_CONTACT_CODES:
             _record_refusal(lead_pk, agent, exc, channel=channel, direction=direction, now=now)
         raise
+
+
+def _call_for_contact(call, lead: Lead, *, agent, channel, direction, connected):
+    """The telephony call this contact records, locked — or the policy's refusal of a
+    connected outbound call the provider never saw (issue 16). ``None``: no call involved."""
+    if call is None or call == "":
+        needs_call = (
+            channel == Channel.CALL
+            and direction == Direction.OUTBOUND
+            and connected
+            and telephony_conf().connected_calls_need_provider
+        )
+        if needs_call:
+            raise ContactRefused(
+                "Telephony is on: a connected call is logged from the call panel of a call the "
+                "provider connected (Call button), not typed in by hand.",
+                code="call_not_seen_by_provider",
+                field="connected",
+                status=409,
+            )
+        return None
+    return telephony.claim_call_for_contact(
+        getattr(call, "pk", call),
+        agent=agent,
+        context_kind=ContextKind.LEAD,
+        context_id=lead.pk,
+        connected=connected,
+    )
 
 
 def _record_refusal(lead_pk, agent, exc: DomainError, *, channel, direction, now) -> None:
@@ -351,6 +388,7 @@ def _log_contact(
     order_number,
     follow_up_at,
     follow_up_permission,
+    call,
     now,
     d6,
 ) -> ContactLogged:
@@ -392,6 +430,9 @@ def _log_contact(
     refusal = rules.contact_refusal(facts)
     if refusal:
         _refuse(refusal)
+    the_call = _call_for_contact(
+        call, lead, agent=agent, channel=channel, direction=direction, connected=bool(connected)
+    )
 
     before = _snapshot(lead)
     follow_up_open = (
@@ -443,6 +484,8 @@ def _log_contact(
         episode=lead.episode,
         is_follow_up=outcome.is_follow_up,
     )
+    if the_call is not None:
+        telephony.link_contact(the_call, contact.pk)
     if contact.is_follow_up and episode_fu is not None:
         # D4: this was the one follow-up. A missed one stays "missed" (made late) for the record.
         FollowUp.objects.filter(pk=episode_fu.pk).update(

@@ -26,3 +26,10 @@ class LeadsConfig(AppConfig):
         from orderdesk.leads import tasks
 
         periodic.register(tasks.MISSED_FOLLOW_UPS)
+
+        # Telephony announces a call's end; an unanswered call on a lead becomes its contact.
+        from orderdesk.leads import calls
+        from orderdesk.telephony import hooks
+
+        hooks.on_call_ended(calls.call_ended)
+        hooks.on_call_ended(calls.missed_call_owner)

@@ -192,6 +192,50 @@ API_REQUESTS: dict[str, Callable] = {
 }
 
 
+def _own_call(w, role, *, recording: bool = False):
+    """A call of ``role``'s user (of the sales agent for roles that place none), made inside
+    the cell's savepoint; with a short recording in storage when asked."""
+    from django.core.files.base import ContentFile
+
+    from orderdesk.telephony.models import Call
+
+    agent = w.users[role] if role in ("sales", "cx") else w.users["sales"]
+    call = Call.objects.create(
+        provider="simulator",
+        provider_call_id=f"matrix-{role}",
+        direction="outbound",
+        from_number="+919000000001",
+        to_number=w.lead.customer.phone,
+        agent=agent,
+        customer=w.lead.customer,
+        context_kind="lead",
+        context_id=w.lead.pk,
+        status="completed",
+        created_at=timezone.now(),
+        ended_at=timezone.now(),
+    )
+    if recording:
+        call.recording.save("matrix.wav", ContentFile(b"RIFF0000WAVE"), save=True)
+    return call
+
+
+def _inbound_call(w, role):
+    """An unknown caller's inbound call taken by ``role``'s user (the sales agent's otherwise)."""
+    from orderdesk.telephony.models import Call
+
+    agent = w.users[role] if role in ("sales", "cx") else w.users["sales"]
+    return Call.objects.create(
+        provider="simulator",
+        provider_call_id=f"matrix-in-{role}",
+        direction="inbound",
+        from_number="+919812349999",
+        to_number="+918000000000",
+        agent=agent,
+        status="answered",
+        created_at=timezone.now(),
+    )
+
+
 def form(path, data=None, ok=()):
     return Req(path, data or {}, ok=ok, content_type="form")
 
@@ -246,6 +290,23 @@ CONSOLE_REQUESTS: dict[str, Callable] = {
             "notes": "Customer wants a quote for the 256 GB model first",
         },
     ),
+    "POST console:lead_call": lambda w, r: form(reverse("console:lead_call", args=[w.lead.pk])),
+    "GET console:call_status": lambda w, r: Req(
+        reverse("console:call_status", args=[_own_call(w, r).pk])
+    ),
+    "GET console:call_recording": lambda w, r: Req(
+        reverse("console:call_recording", args=[_own_call(w, r, recording=True).pk])
+    ),
+    "GET console:wallboard": lambda w, r: Req(reverse("console:wallboard")),
+    "GET console:call_pop": lambda w, r: Req(reverse("console:call_pop")),
+    "POST console:presence": lambda w, r: form(reverse("console:presence"), {"state": "away"}),
+    "POST console:ticket_call": lambda w, r: form(
+        reverse("console:ticket_call", args=[w.ticket.pk])
+    ),
+    "POST console:call_new_lead": lambda w, r: form(
+        reverse("console:call_new_lead", args=[_inbound_call(w, r).pk]), {"name": "Ravi Kumar"}
+    ),
+    "GET console:callbacks": lambda w, r: Req(reverse("console:callbacks")),
     "POST console:lead_follow_up": lambda w, r: form(
         reverse("console:lead_follow_up", args=[w.lead_wpo.pk]),
         {"follow_up_at": w.follow_up_at, "follow_up_permission": "on"},
@@ -827,6 +888,7 @@ AUDITED_READS = {
     "GET console:export_orders": "S2: a CSV export of orders",
     "GET console:kpi_export": "a CSV export of a KPI table",
     "GET console:kpi_audit_export": "a CSV export of audit results",
+    "GET console:call_recording": "S3: listening to a call recording",
 }
 
 # S3: every allowed POST/PATCH writes at least one audit event, but these, which change nothing.
@@ -839,6 +901,11 @@ WRITES_NOTHING = {
     "POST console:two_factor_setup": "a wrong code enrols nothing",
     "POST console:two_factor_verify": "no authenticator yet: sent to enrol, nothing recorded",
     "POST webhooks:whatsapp": "stores the raw signed event; the worker's processing is audited",
+    "POST console:ticket_call": "telephony is off in this world: the agent is told so and "
+    "nobody is dialled; dialing from a ticket is tested in console/tests/test_calls_console.py",
+    "POST console:lead_call": "telephony is off in this world (and calling hours follow the real "
+    "clock): the agent is told so and nobody is dialled; dialing is tested with a frozen clock "
+    "in leads/tests/test_calls.py",
 }
 
 

@@ -78,6 +78,11 @@ class ContactIn(InputSchema):
         default=None, max_length=20, description="D6: the order ID the customer read out"
     )
     follow_up: FollowUpIn | None = None
+    call_id: int | None = Field(
+        default=None,
+        description="the telephony call this contact records; with telephony on, an outbound "
+        "connected call needs one the provider saw answered (`call_not_seen_by_provider`)",
+    )
 
 
 class CloseIn(InputSchema):
@@ -338,6 +343,7 @@ def log_contact(request, lead_id: int, payload: ContactIn):
         order_number=payload.order_number or "",
         follow_up_at=_aware(payload.follow_up.at) if payload.follow_up else None,
         follow_up_permission=payload.follow_up.permission if payload.follow_up else False,
+        call=payload.call_id,
     )
     script = (
         rules.ORDER_NOT_FOUND_SCRIPT

@@ -37,6 +37,8 @@ WRITE_MODULES = (
     "orderdesk.messaging.actions",
     "orderdesk.flows.contacts",  # the workflows that cross apps (docs/architecture.md)
     "orderdesk.flows.tickets",
+    "orderdesk.telephony.actions",  # calls (issue 16)
+    "orderdesk.leads.calls",  # calls on leads (issue 16)
 )
 
 NOT_WRITES: dict[str, str] = {
@@ -75,6 +77,25 @@ NOT_WRITES: dict[str, str] = {
     "its ledger row is that call's customer.update_preferences event (whatsapp_opt_in before/after)",
     "messaging.actions.erase_whatsapp_data": "a hook inside the erasure: its counts are in that "
     "call's customer.erase / customer.anonymise event",
+    # Telephony: what people do is audited (call.start, presence.set, the recording's listening
+    # and deletion); what the provider reports is kept as CallEvent rows, the call's own history
+    # (as OrderEvent is the order's), one per provider event.
+    "telephony.actions.take_rate_slot": "a counter of provider requests (bookkeeping)",
+    "telephony.actions.webhook_url": "builds a URL",
+    "telephony.actions.dial": "stores the provider's call id on a call whose start was audited",
+    "telephony.actions.store_events": "stores the provider's callbacks (CallEvent: the history)",
+    "telephony.actions.process_event": "applies a stored CallEvent (the event is the record)",
+    "telephony.actions.apply_event": "applies a stored CallEvent (the event is the record)",
+    "telephony.actions.reconcile": "applies stored CallEvents",
+    "telephony.actions.poll_stale_calls": "stores and applies the provider's answer as CallEvents",
+    "telephony.actions.copy_recording": "copies the provider's file (listening and deletion are "
+    "audited)",
+    "telephony.actions.claim_call_for_contact": "a check (raises or returns the locked call)",
+    "telephony.actions.link_contact": "inside log_contact, which audits contact.log",
+    "telephony.actions.assign_callback": "the system gives a missed call's callback an owner",
+    "telephony.actions.attach_customer": "inside lead_from_call, which audits the lead",
+    "leads.calls.dial_refusal": "a check (the contact rules before dialing)",
+    "leads.calls.missed_call_owner": "the system gives a missed call's callback an owner",
 }
 
 T0 = dt.datetime(2026, 11, 20, 5, 30, tzinfo=dt.UTC)  # 11:00 IST, a weekday in calling hours
@@ -177,6 +198,17 @@ class Kit:
         from orderdesk.cx.models import CsatSurvey
 
         return CsatSurvey.objects.get(ticket=self.resolved())
+
+
+def in_survey_window(fn):
+    """Run ``fn`` an hour after T0: the surveys are sent at T0 and valid 14 days, so answering
+    them on the real clock fails once T0 is more than 14 days ago (it did from 4 Dec 2026)."""
+
+    def run():
+        with time_machine.travel(T0 + dt.timedelta(hours=1), tick=False):
+            return fn()
+
+    return run
 
 
 # Each scenario: given(kit) -> when() ; expected audit actions in the order written.
@@ -540,8 +572,10 @@ def _cx():
 
     def reply(k):
         survey = k.survey()
-        return lambda: ca.answer_csat_by_reply(
-            phone=survey.ticket.customer.phone, text=f"4 {survey.reply_code}"
+        return in_survey_window(
+            lambda: ca.answer_csat_by_reply(
+                phone=survey.ticket.customer.phone, text=f"4 {survey.reply_code}"
+            )
         )
 
     def not_found(k):
@@ -657,13 +691,17 @@ def _cx():
             not_found, "ticket.resolve", "message.enqueue", "message.enqueue"
         ),
         "cx.actions.answer_csat": _s(
-            lambda k: (lambda sv: lambda: ca.answer_csat(sv, score=5, via="link"))(k.survey()),
+            lambda k: (
+                lambda sv: in_survey_window(lambda: ca.answer_csat(sv, score=5, via="link"))
+            )(k.survey()),
             "csat.answer",
         ),
         "cx.actions.answer_csat_by_token": _s(
-            lambda k: (lambda sv: lambda: ca.answer_csat_by_token(ca.csat_token(sv), score=4))(
-                k.survey()
-            ),
+            lambda k: (
+                lambda sv: in_survey_window(
+                    lambda: ca.answer_csat_by_token(ca.csat_token(sv), score=4)
+                )
+            )(k.survey()),
             "csat.answer",
         ),
         "cx.actions.answer_csat_by_reply": _s(reply, "csat.answer"),
@@ -747,6 +785,106 @@ def _messaging():
     }
 
 
+def _telephony():
+    from django.core.files.base import ContentFile
+    from django.test import override_settings
+
+    from orderdesk.leads import calls as lc
+    from orderdesk.telephony import actions as ta
+    from orderdesk.telephony.models import Call
+
+    on = override_settings(
+        ORDERDESK={**settings_orderdesk(), "TELEPHONY": {"ENABLED": True, "PROVIDER": "simulator"}}
+    )
+
+    def telephony_on(fn):
+        def run():
+            with on:
+                return fn()
+
+        return run
+
+    def ended_call(k, *, status="completed", recording=False):
+        call = Call.objects.create(
+            provider="simulator",
+            provider_call_id=f"audit-{status}",
+            direction="outbound",
+            from_number="+919000000001",
+            to_number="+919876543210",
+            agent=k.cast["sales"],
+            status=status,
+            created_at=T0,
+            ended_at=T0,
+            recording_expires_at=T0,
+        )
+        if recording:
+            call.recording.save("audit.wav", ContentFile(b"RIFF"), save=True)
+        return call
+
+    def inbound_call(k):
+        return Call.objects.create(
+            provider="simulator",
+            provider_call_id="audit-in",
+            direction="inbound",
+            from_number="+919812340077",
+            to_number="+918000000000",
+            agent=k.cast["sales"],
+            status="answered",
+            created_at=T0,
+        )
+
+    def unanswered_on_lead(k):
+        lead = k.lead()
+        call = ended_call(k, status="no_answer")
+        Call.objects.filter(pk=call.pk).update(context_kind="lead", context_id=lead.pk)
+        call.refresh_from_db()
+        return lambda: lc.call_ended(call)
+
+    return {
+        "telephony.actions.start_call": _s(
+            lambda k: telephony_on(
+                lambda: ta.start_call(agent=k.cast["sales"], customer_number="+919876543210")
+            ),
+            "call.start",
+        ),
+        "telephony.actions.set_presence": _s(
+            lambda k: lambda: ta.set_presence(k.cast["sales"], "away"), "presence.set"
+        ),
+        "telephony.actions.open_recording": _s(
+            lambda k: (lambda c: lambda: ta.open_recording(c.pk, user=k.cast["sales"]).close())(
+                ended_call(k, recording=True)
+            ),
+            "call.recording.listen",
+        ),
+        "telephony.actions.delete_expired_recordings": _s(
+            lambda k: (lambda c: lambda: ta.delete_expired_recordings(now=T0))(
+                ended_call(k, recording=True)
+            ),
+            "call.recording.delete",
+        ),
+        "leads.calls.call_lead": _s(
+            lambda k: (
+                lambda lead: telephony_on(lambda: lc.call_lead(lead, agent=k.cast["sales"], now=T0))
+            )(k.lead()),
+            "call.start",
+        ),
+        "leads.calls.call_ended": _s(unanswered_on_lead, "contact.log", "lead.update"),
+        "leads.calls.lead_from_call": _s(
+            lambda k: (
+                lambda c: lambda: lc.lead_from_call(c.pk, agent=k.cast["sales"], name="Ravi Kumar")
+            )(inbound_call(k)),
+            "customer.create",
+            "lead.create",
+        ),
+    }
+
+
+def settings_orderdesk() -> dict:
+    from django.conf import settings
+
+    return dict(settings.ORDERDESK)
+
+
 SCENARIOS: dict = {}
 
 
@@ -797,6 +935,7 @@ def scenarios() -> dict:
             _cx,
             _messaging,
             _flows,
+            _telephony,
         ):
             SCENARIOS.update(part())
     return SCENARIOS

@@ -22,7 +22,7 @@ from orderdesk.core import periodic
 from orderdesk.core.management.commands.worker import PeriodicKeeper
 from orderdesk.testing.factories import make_customer
 
-EXPECTED_JOBS = {"sender", "sla", "rollup", "retention", "missed_follow_ups"}
+EXPECTED_JOBS = {"sender", "sla", "rollup", "retention", "missed_follow_ups", "telephony"}
 T0 = dt.datetime(2026, 11, 20, 5, 30, tzinfo=dt.UTC)
 
 
@@ -43,6 +43,7 @@ def test_every_periodic_job_is_registered_once_by_its_app():
         "orderdesk.kpis.tasks.refresh_rollups_task",
         "orderdesk.customers.tasks.retention_sweep_task",
         "orderdesk.leads.tasks.mark_missed_follow_ups_task",
+        "orderdesk.telephony.tasks.telephony_sweep",
     }
 
 

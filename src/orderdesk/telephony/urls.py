@@ -1,0 +1,9 @@
+from django.urls import path
+
+from orderdesk.telephony import views
+
+app_name = "telephony"
+
+urlpatterns = [
+    path("webhooks/<str:provider>/<str:secret>/", views.webhook, name="webhook"),
+]
