@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from orderdesk.catalog.rules import model_display
 from orderdesk.core.models import TimeStampedModel
 from orderdesk.customers.models import pincode_validator
 
@@ -52,8 +53,13 @@ class DeviceModel(TimeStampedModel):
             models.UniqueConstraint(fields=["brand", "name"], name="model_unique_per_brand")
         ]
 
+    @property
+    def display_name(self) -> str:
+        """Brand and model once (catalog.rules.model_display)."""
+        return model_display(self.brand.name, self.name)
+
     def __str__(self) -> str:
-        return f"{self.brand.name} {self.name}"
+        return self.display_name
 
 
 class Variant(TimeStampedModel):

@@ -69,3 +69,17 @@ def check_answers(
                 )
             )
     return errors
+
+
+def model_display(brand: str, model: str) -> str:
+    """The one way a device model is named to people: brand and model once.
+
+    Catalog names often carry the brand already ("Redmi" + "Redmi Note 13"); then the model
+    name alone says both. Otherwise the brand goes first ("Apple" + "iPhone 15").
+    """
+    brand, model = brand.strip(), model.strip()
+    if not brand:
+        return model
+    if model.casefold() == brand.casefold() or model.casefold().startswith(brand.casefold() + " "):
+        return model
+    return f"{brand} {model}".strip()

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from django.db.models import QuerySet
 
+from orderdesk.catalog.rules import model_display
 from orderdesk.core.exports import CHUNK, ExportFilters, ist_text
 from orderdesk.core.phones import mask_phone
 from orderdesk.leads.choices import LeadStatus
@@ -85,7 +86,7 @@ def lead_rows(qs: QuerySet[Lead]) -> Iterator[list]:
             name,
             mask_phone(phone),
             source,
-            f"{brand} {model} {variant}" if variant else "",
+            f"{model_display(brand, model)} {variant}" if variant else "",
             status,
             "high" if priority >= 20 else "normal",
             owner or "",

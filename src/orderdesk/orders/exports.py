@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from django.db.models import QuerySet
 
+from orderdesk.catalog.rules import model_display
 from orderdesk.core.exports import CHUNK, ExportFilters, ist_text
 from orderdesk.core.masking import mask_tail, mask_upi
 from orderdesk.core.phones import mask_phone
@@ -86,7 +87,7 @@ def order_rows(qs: QuerySet[Order]) -> Iterator[list]:
             status,
             name,
             mask_phone(phone),
-            f"{brand} {model} {variant}",
+            f"{model_display(brand, model)} {variant}",
             estimated,
             "" if final is None else final,
             method,
