@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "orderdesk.orders",
     "orderdesk.cx",
     "orderdesk.kpis",
+    "orderdesk.storefront",  # the customer's own door: /sell and the tracking link /t/
     "orderdesk.api",
     "orderdesk.console",
 ]
@@ -231,6 +232,30 @@ ORDERDESK_REQUIRE_2FA_ROLES = (
 )
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "orderdesk")
 
+# --- Caches -----------------------------------------------------------------
+# "default" stays per process (nothing shared lives there). "shared" is what every
+# gunicorn worker and host must see alike: the storefront's rate-limit counters
+# (django-ratelimit). It is a database table by default (made by a migration, atomic
+# increments: core/cache.py); point ORDERDESK_SHARED_CACHE_BACKEND/_LOCATION at
+# Redis or memcached to move it there.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {
+        "BACKEND": env(
+            "ORDERDESK_SHARED_CACHE_BACKEND", "orderdesk.core.cache.AtomicDatabaseCache"
+        ),
+        "LOCATION": env("ORDERDESK_SHARED_CACHE_LOCATION", "orderdesk_shared_cache"),
+        "TIMEOUT": 24 * 60 * 60,  # longer than any rate-limit window
+    },
+}
+RATELIMIT_USE_CACHE = "shared"
+# Behind a proxy, the client's address comes from the header the proxy sets (docs/deploy.md).
+RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
+SILENCED_SYSTEM_CHECKS = [
+    # "not officially supported": ours is the database cache with an atomic incr (core/cache.py).
+    "django_ratelimit.W001",
+]
+
 # --- Time and language -----------------------------------------------------
 LANGUAGE_CODE = "en-in"
 TIME_ZONE = "Asia/Kolkata"  # shown in IST; stored in UTC (USE_TZ)
@@ -336,6 +361,22 @@ ORDERDESK = {
         "SLA_SWEEP_TIME_BUDGET": envint("CX_SLA_SWEEP_TIME_BUDGET", 50),
     },
     "QUOTE_VALID_HOURS": envint("QUOTE_VALID_HOURS", 72),
+    # The customer's own door (docs/customer-web.md).
+    "STOREFRONT": {
+        "TRACKING_LINK_DAYS": envint("STOREFRONT_TRACKING_LINK_DAYS", 30),
+        "CODE_TTL_MINUTES": envint("STOREFRONT_CODE_TTL_MINUTES", 10),
+        "CODE_MAX_ATTEMPTS": envint("STOREFRONT_CODE_MAX_ATTEMPTS", 5),
+        # django-ratelimit rates ("count/period"; period s, m, h, d, optionally with a number).
+        "RATE_CODE_PER_PHONE": env("STOREFRONT_RATE_CODE_PER_PHONE", "3/15m"),
+        "RATE_CODE_PER_IP": env("STOREFRONT_RATE_CODE_PER_IP", "10/h"),
+        "RATE_VERIFY_PER_PHONE": env("STOREFRONT_RATE_VERIFY_PER_PHONE", "10/h"),
+        "RATE_ORDER_PER_IP": env("STOREFRONT_RATE_ORDER_PER_IP", "10/h"),
+        # Bots: a form sent back faster than this after it was shown is refused.
+        "MIN_FILL_SECONDS": envint("STOREFRONT_MIN_FILL_SECONDS", 3),
+        # A verified visitor with an estimate and no order after this becomes a lead (web_quote).
+        "DROPPED_QUOTE_MINUTES": envint("STOREFRONT_DROPPED_QUOTE_MINUTES", 60),
+        "DROPPED_QUOTE_SWEEP_SECONDS": envint("STOREFRONT_DROPPED_QUOTE_SWEEP_SECONDS", 300),
+    },
     "SLOT_DAYS_AHEAD": envint("SLOT_DAYS_AHEAD", 7),
     # Messages (SPEC §8): providers, retries, the sender. See docs/messaging.md.
     "MESSAGING": {

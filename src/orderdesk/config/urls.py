@@ -15,6 +15,7 @@ urlpatterns = [
     path("console/messages/", include("orderdesk.messaging.urls")),
     path("console/", include("orderdesk.console.urls")),
     path("metrics", metrics_view, name="metrics"),  # Prometheus; METRICS_TOKEN only
+    path("", include("orderdesk.storefront.urls")),  # the customer's own door: /sell, /t/
 ]
 
 # An uncaught error outside a view (a session save while the database is down) is
