@@ -34,7 +34,6 @@ from orderdesk.storefront.domains import (
     mask_tail,
     mask_upi,
     normalise_phone,
-    order_table,
     questionnaire,
     read_tracking_token,
     serviceability,
@@ -72,13 +71,13 @@ def _page(request, template: str, context: dict, *, status: int = 200, lang: str
 
 
 def _errors(exc: DomainError, lang: str) -> dict[str, str]:
-    """{field: message} for the page; the first one also under ``__all__``."""
+    """{field: message} for the page; the first one also under ``form``."""
     out = {}
     for err in exc.errors:
         out.setdefault(
-            (err.field or "__all__").split(".")[-1], error_text(err.code, err.message, lang)
+            (err.field or "form").split(".")[-1], error_text(err.code, err.message, lang)
         )
-    out.setdefault("__all__", error_text(exc.code, exc.message, lang))
+    out.setdefault("form", error_text(exc.code, exc.message, lang))
     return out
 
 
@@ -206,7 +205,7 @@ def estimate(request):
             "phone": request.POST.get("phone", "").strip()[:20],
         }
         if _bot(request, "phone"):
-            errors = {"__all__": text_for(lang)["bot"]}
+            errors = {"form": text_for(lang)["bot"]}
             status = 400
         else:
             try:
@@ -426,7 +425,7 @@ def review(request):
             errors = (
                 {"consent": text_for(lang)["consent"]}
                 if not _bot(request, "review")
-                else {"__all__": text_for(lang)["bot"]}
+                else {"form": text_for(lang)["bot"]}
             )
             status = 400
         elif _limited(request, "sf-order-ip", "RATE_ORDER_PER_IP", "ip"):
@@ -586,6 +585,3 @@ def _no_decision():
     from orderdesk.storefront.domains import ValidationFailed
 
     raise ValidationFailed("Choose accept or refuse.", code="required", field="decision")
-
-
-__all__ = ["order_table"]

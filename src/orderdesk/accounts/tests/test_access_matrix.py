@@ -319,6 +319,43 @@ CONSOLE_REQUESTS: dict[str, Callable] = {
     "GET console:csat_answer": lambda w, r: Req(
         reverse("console:csat_answer", args=[w.csat_token])
     ),
+    # The storefront: without the session's progress a step sends the visitor back (302).
+    "GET storefront:home": lambda w, r: Req(reverse("storefront:home"), query={"q": "iphon 15"}),
+    "GET storefront:device": lambda w, r: Req(
+        reverse("storefront:device", args=[w.catalog["v128"].pk])
+    ),
+    "POST storefront:device": lambda w, r: form(
+        reverse("storefront:device", args=[w.catalog["v128"].pk]),
+        {"screen": "scratched", "body": "good"},
+    ),
+    "GET storefront:estimate": lambda w, r: Req(reverse("storefront:estimate")),
+    "POST storefront:estimate": lambda w, r: form(
+        reverse("storefront:estimate"), {"name": "Visitor", "phone": "9812340077"}
+    ),
+    "GET storefront:verify": lambda w, r: Req(reverse("storefront:verify")),
+    "POST storefront:verify": lambda w, r: form(reverse("storefront:verify"), {"code": "123456"}),
+    "GET storefront:pincode": lambda w, r: Req(reverse("storefront:pincode")),
+    "POST storefront:pincode": lambda w, r: form(
+        reverse("storefront:pincode"), {"pincode": "560034"}
+    ),
+    "GET storefront:details": lambda w, r: Req(reverse("storefront:details")),
+    "POST storefront:details": lambda w, r: form(reverse("storefront:details")),
+    "GET storefront:review": lambda w, r: Req(reverse("storefront:review")),
+    "POST storefront:review": lambda w, r: form(reverse("storefront:review"), {"consent": "yes"}),
+    "GET storefront:done": lambda w, r: Req(reverse("storefront:done")),
+    "GET storefront:track": lambda w, r: Req(reverse("storefront:track", args=[w.track_token])),
+    "POST storefront:track_reschedule": lambda w, r: form(
+        reverse("storefront:track_reschedule", args=[w.track_token]),
+        {"slot_id": w.catalog["evening"].pk},
+    ),
+    "POST storefront:track_cancel": lambda w, r: form(
+        reverse("storefront:track_cancel", args=[w.track_token]),
+        {"words": "I sold it to a friend"},
+    ),
+    "POST storefront:track_price": lambda w, r: form(
+        reverse("storefront:track_price", args=[w.inspected_token]),
+        {"decision": "accept", "words": "OK, I agree to 38,000"},
+    ),
     "GET messaging:failed": lambda w, r: Req(reverse("messaging:failed")),
     "POST messaging:retry": lambda w, r: form(
         reverse("messaging:retry", args=[w.failed_message.pk])
@@ -532,6 +569,7 @@ def build_world() -> SimpleNamespace:
     from orderdesk.leads.actions import create_lead, log_contact
     from orderdesk.leads.seeding import ensure_default_settings
     from orderdesk.messaging.choices import MessageStatus
+    from orderdesk.messaging.links import tracking_token
     from orderdesk.messaging.models import Message
     from orderdesk.orders.actions import OrderRequest, create_order
     from orderdesk.orders.lifecycle import transition
@@ -696,6 +734,8 @@ def build_world() -> SimpleNamespace:
         survey=survey,
         survey_phone=meena.phone,
         csat_token=cx.csat_token(survey),
+        track_token=tracking_token(order_own.number),
+        inspected_token=tracking_token(order_inspected.number),
         failed_message=failed_message,
         erin=erin,
         import_job=import_job,
