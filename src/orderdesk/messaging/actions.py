@@ -146,8 +146,10 @@ def enqueue_message(
     auto = {"customer_name": customer.name}
     if order_number:
         auto["order_number"] = order_number
-        # Every message about an order carries the customer's own signed link to it.
-        auto["tracking_url"] = tracking_url(order_number)
+    # Every message about an order carries the customer's own signed link to it.
+    linked = order_number or canonical_number(str(context.get("order_number") or ""))
+    if linked:
+        auto["tracking_url"] = tracking_url(linked)
     full = auto | context
     dedupe_key = (dedupe_key or "").strip() or None
 

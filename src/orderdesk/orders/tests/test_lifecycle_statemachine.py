@@ -69,7 +69,6 @@ def test_o1_o2_random_sequences_stay_in_the_table_and_never_overbook(
                 "sales": cast["sales"],
                 "other_vendor": cast["vendor"],
                 ActorRole.CUSTOMER: "the order's own customer",  # resolved per order by actor()
-                "another_customer": CustomerActor(0),
             }
 
         def actor(self, who, order):

@@ -73,6 +73,12 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("messaging", "0002_seed_kinds_and_templates")]
+    # After every migration that seeds message kinds about orders (messaging's and cx's),
+    # so each of them gets the link; a kind added later adds {{ tracking_url }} itself.
+    dependencies = [
+        ("storefront", "0002_shared_cache_table"),
+        ("messaging", "0002_seed_kinds_and_templates"),
+        ("cx", "0004_sla_policies_and_message_kinds"),
+    ]
 
     operations = [migrations.RunPython(forwards, backwards)]
