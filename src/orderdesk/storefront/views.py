@@ -174,6 +174,13 @@ def device(request, variant_id: int):
             state = _state(request)
             state["quote_id"] = str(quote.pk)
             state.pop("web_quote_id", None)
+            verification = _verification(request)
+            if verification is not None and verification.verified_at is not None:
+                # A verified visitor who changed the answers: keep the new estimate too.
+                web_quote = actions.record_web_quote(
+                    verification=verification, quote=quote, language=lang
+                )
+                state["web_quote_id"] = web_quote.pk
             _save(request)
             return HttpResponseRedirect(reverse("storefront:estimate"))
     return _page(
@@ -230,11 +237,6 @@ def estimate(request):
     _shown(request, "phone")
     verification = _verification(request)
     verified = verification is not None and verification.verified_at is not None
-    if verified and _web_quote(request) is None:
-        # A verified visitor who changed the answers: keep the new estimate too.
-        web_quote = actions.record_web_quote(verification=verification, quote=quote, language=lang)
-        _state(request)["web_quote_id"] = web_quote.pk
-        _save(request)
     return _page(
         request,
         "estimate.html",

@@ -48,6 +48,7 @@ class Req:
     headers: dict = field(default_factory=dict)
     content_type: str = "application/json"
     signs_out: bool = False  # logout: the sign-in page is the answer
+    session: dict = field(default_factory=dict)  # the storefront's progress, set before sending
 
 
 def order_body(w, phone: str, **extra) -> dict:
@@ -105,6 +106,37 @@ def _ticket_action(w, role):
         {"kind": "listen", "text": "Customer says the pickup partner never came"},
         ok=(201,),
     )
+
+
+STOREFRONT_DETAILS = {
+    "line1": "14, 3rd Cross, 5th Block",
+    "landmark": "Opposite Forum Mall",
+    "payment_method": "upi",
+    "upi_id": "web.visitor@okaxis",
+}
+
+
+def storefront_session(w, *, pending=False, verified=False, pickup=False, details=False, shown=""):
+    """A visitor's progress through the storefront's steps, as its views keep it."""
+    import time
+
+    state: dict = {"quote_id": w.web_quote_id}
+    if pending:
+        state["verification_id"] = w.pending_verification_id
+    if verified:
+        state |= {"verification_id": w.verified_id, "web_quote_id": w.web_quote_pk}
+    if pickup or details:
+        state |= {"pincode": "560034", "city": "Bengaluru"}
+    if details:
+        state["details"] = STOREFRONT_DETAILS | {
+            "slot_id": w.slot.pk,
+            "line2": "",
+            "account_number": "",
+            "ifsc": "",
+        }
+    if shown:
+        state[f"shown:{shown}"] = time.time() - 60  # shown a minute ago: a person's pace
+    return {"sf": state}
 
 
 API_REQUESTS: dict[str, Callable] = {
@@ -328,20 +360,51 @@ CONSOLE_REQUESTS: dict[str, Callable] = {
         reverse("storefront:device", args=[w.catalog["v128"].pk]),
         {"screen": "scratched", "body": "good"},
     ),
-    "GET storefront:estimate": lambda w, r: Req(reverse("storefront:estimate")),
-    "POST storefront:estimate": lambda w, r: form(
-        reverse("storefront:estimate"), {"name": "Visitor", "phone": "9812340077"}
+    "GET storefront:estimate": lambda w, r: Req(
+        reverse("storefront:estimate"), session=storefront_session(w)
     ),
-    "GET storefront:verify": lambda w, r: Req(reverse("storefront:verify")),
-    "POST storefront:verify": lambda w, r: form(reverse("storefront:verify"), {"code": "123456"}),
-    "GET storefront:pincode": lambda w, r: Req(reverse("storefront:pincode")),
-    "POST storefront:pincode": lambda w, r: form(
-        reverse("storefront:pincode"), {"pincode": "560034"}
+    "POST storefront:estimate": lambda w, r: Req(
+        reverse("storefront:estimate"),
+        {"name": "Visitor", "phone": "9812340077"},
+        content_type="form",
+        session=storefront_session(w, shown="phone"),
     ),
-    "GET storefront:details": lambda w, r: Req(reverse("storefront:details")),
-    "POST storefront:details": lambda w, r: form(reverse("storefront:details")),
-    "GET storefront:review": lambda w, r: Req(reverse("storefront:review")),
-    "POST storefront:review": lambda w, r: form(reverse("storefront:review"), {"consent": "yes"}),
+    "GET storefront:verify": lambda w, r: Req(
+        reverse("storefront:verify"), session=storefront_session(w, pending=True)
+    ),
+    "POST storefront:verify": lambda w, r: Req(
+        reverse("storefront:verify"),
+        {"code": w.pending_code},
+        content_type="form",
+        session=storefront_session(w, pending=True),
+    ),
+    "GET storefront:pincode": lambda w, r: Req(
+        reverse("storefront:pincode"), session=storefront_session(w, verified=True)
+    ),
+    "POST storefront:pincode": lambda w, r: Req(
+        reverse("storefront:pincode"),
+        {"pincode": "560034"},
+        content_type="form",
+        session=storefront_session(w, verified=True),
+    ),
+    "GET storefront:details": lambda w, r: Req(
+        reverse("storefront:details"), session=storefront_session(w, verified=True, pickup=True)
+    ),
+    "POST storefront:details": lambda w, r: Req(
+        reverse("storefront:details"),
+        STOREFRONT_DETAILS | {"slot_id": w.slot.pk},
+        content_type="form",
+        session=storefront_session(w, verified=True, pickup=True),
+    ),
+    "GET storefront:review": lambda w, r: Req(
+        reverse("storefront:review"), session=storefront_session(w, verified=True, details=True)
+    ),
+    "POST storefront:review": lambda w, r: Req(
+        reverse("storefront:review"),
+        {"consent": "yes"},
+        content_type="form",
+        session=storefront_session(w, verified=True, details=True, shown="review"),
+    ),
     "GET storefront:done": lambda w, r: Req(reverse("storefront:done")),
     "GET storefront:track": lambda w, r: Req(reverse("storefront:track", args=[w.track_token])),
     "POST storefront:track_reschedule": lambda w, r: form(
@@ -710,6 +773,26 @@ def build_world() -> SimpleNamespace:
         seed=1,
     )
 
+    # A storefront visitor: a quote, a verified phone (its web quote) and a code waiting.
+    from orderdesk.catalog.actions import create_quote
+    from orderdesk.storefront import actions as storefront
+    from orderdesk.storefront import rules as storefront_rules
+    from orderdesk.storefront.models import PhoneVerification
+
+    web_quote_of = create_quote(
+        variant_id=catalog["v128"].pk, answers={"screen": "flawless", "body": "good"}
+    )
+    verified = storefront.request_phone_code(name="Web Visitor", phone="9812340088")
+    PhoneVerification.objects.filter(pk=verified.pk).update(verified_at=timezone.now())
+    verified.refresh_from_db()
+    web_quote = storefront.record_web_quote(verification=verified, quote=web_quote_of)
+    pending = storefront.request_phone_code(name="Web Visitor", phone="9812340088")
+    pending_code = "424242"
+    salt = storefront_rules.new_salt()
+    PhoneVerification.objects.filter(pk=pending.pk).update(
+        salt=salt, code_hash=storefront_rules.code_digest(pending_code, salt)
+    )
+
     failed_message = Message.objects.filter(order=order_own).first()
     Message.objects.filter(pk=failed_message.pk).update(status=MessageStatus.FAILED)
 
@@ -735,6 +818,11 @@ def build_world() -> SimpleNamespace:
         survey_phone=meena.phone,
         csat_token=cx.csat_token(survey),
         track_token=tracking_token(order_own.number),
+        web_quote_id=str(web_quote.quote_id),
+        web_quote_pk=web_quote.pk,
+        verified_id=verified.pk,
+        pending_verification_id=pending.pk,
+        pending_code=pending_code,
         inspected_token=tracking_token(order_inspected.number),
         failed_message=failed_message,
         erin=erin,
@@ -828,6 +916,9 @@ WRITES_NOTHING = {
     "POST console:logout": "ends the session only",
     "POST console:two_factor_setup": "a wrong code enrols nothing",
     "POST console:two_factor_verify": "no authenticator yet: sent to enrol, nothing recorded",
+    "POST storefront:pincode": "a served pincode is kept in the visitor's session only",
+    "POST storefront:details": "checked by create_order's gates, kept in the session; the "
+    "order is written at the review",
 }
 
 
@@ -894,6 +985,14 @@ def test_cell(world, db, kind, key, role):
     recipe = recipes[key]
     req = recipe(world, role)
     client = _client(kind, role, world)
+    if req.session:
+        session = client.session
+        session.update(req.session)
+        session.save()
+        if role == "anonymous":
+            from django.conf import settings
+
+            client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
     if role in entry.allowed:
         events_before = AuditEvent.objects.count()
         response = _send(client, method, req)
