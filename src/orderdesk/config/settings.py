@@ -249,8 +249,9 @@ CACHES = {
     },
 }
 RATELIMIT_USE_CACHE = "shared"
-# Behind a proxy, the client's address comes from the header the proxy sets (docs/deploy.md).
-RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
+# The client's address as the audit trail sees it: behind the TLS proxy (BEHIND_TLS_PROXY)
+# the first X-Forwarded-For hop, otherwise REMOTE_ADDR.
+RATELIMIT_IP_META_KEY = "orderdesk.core.middleware.ratelimit_ip"
 SILENCED_SYSTEM_CHECKS = [
     # "not officially supported": ours is the database cache with an atomic incr (core/cache.py).
     "django_ratelimit.W001",
