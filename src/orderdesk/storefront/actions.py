@@ -61,7 +61,6 @@ def request_phone_code(
     ttl = conf()["CODE_TTL_MINUTES"]
     verification = PhoneVerification.objects.create(
         customer=customer,
-        phone=customer.phone,
         code_hash=rules.code_digest(code, salt),
         salt=salt,
         created_at=now,
@@ -78,7 +77,7 @@ def request_phone_code(
         "storefront.code_sent",
         verification,
         actor=CustomerActor(customer.pk),
-        after={"phone": customer.phone, "expires_at": verification.expires_at.isoformat()},
+        after={"expires_at": verification.expires_at.isoformat()},
     )
     return verification
 
@@ -115,7 +114,9 @@ def verify_phone_code(
         if rules.code_matches(code, row.salt, row.code_hash):
             row.verified_at = now
             row.save(update_fields=["verified_at"])
-            audit.record("storefront.phone_verified", row, actor=actor, after={"phone": row.phone})
+            audit.record(
+                "storefront.phone_verified", row, actor=actor, after={"customer": row.customer_id}
+            )
             return row
         PhoneVerification.objects.filter(pk=row.pk, attempts__lt=limit).update(
             attempts=F("attempts") + 1

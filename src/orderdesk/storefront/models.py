@@ -8,7 +8,8 @@ from django.db import models
 class PhoneVerification(models.Model):
     """One one-time code sent to a phone through the outbox, before a web order.
 
-    Only a salted HMAC of the code is kept (``code_hash``), never the code. A code is
+    Only a salted HMAC of the code is kept (``code_hash``), never the code. The phone is
+    the customer's (no copy here, so erasing the customer erases it). A code is
     good until ``expires_at`` and for ``CODE_MAX_ATTEMPTS`` wrong tries; each wrong try
     is counted with a conditional UPDATE, so parallel guesses cannot exceed the limit.
     """
@@ -16,7 +17,6 @@ class PhoneVerification(models.Model):
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.CASCADE, related_name="phone_verifications"
     )
-    phone = models.CharField(max_length=16, db_index=True, help_text="E.164")
     code_hash = models.CharField(max_length=64)
     salt = models.CharField(max_length=32)
     created_at = models.DateTimeField(db_index=True)

@@ -122,7 +122,9 @@ def _quote(request) -> Quote | None:
 
 def _verification(request) -> PhoneVerification | None:
     pk = _state(request).get("verification_id")
-    return PhoneVerification.objects.filter(pk=pk).first() if pk else None
+    return (
+        PhoneVerification.objects.select_related("customer").filter(pk=pk).first() if pk else None
+    )
 
 
 def _web_quote(request) -> WebQuote | None:
@@ -264,7 +266,10 @@ def verify(request):
     status = 200
     if request.method == "POST":
         if _limited(
-            request, "sf-verify-phone", "RATE_VERIFY_PER_PHONE", lambda g, r: verification.phone
+            request,
+            "sf-verify-phone",
+            "RATE_VERIFY_PER_PHONE",
+            lambda g, r: verification.customer.phone,
         ):
             return _too_many(request)
         try:
@@ -281,7 +286,7 @@ def verify(request):
     return _page(
         request,
         "verify.html",
-        {"masked_phone": mask_phone(verification.phone), "errors": errors, "step": 4},
+        {"masked_phone": mask_phone(verification.customer.phone), "errors": errors, "step": 4},
         status=status,
     )
 

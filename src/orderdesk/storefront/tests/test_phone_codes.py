@@ -36,7 +36,7 @@ def test_code_goes_through_the_outbox_by_sms_in_the_customers_language_and_is_ke
     assert verification.customer.language == "hi"
     event = AuditEvent.objects.get(action="storefront.code_sent")
     assert event.actor_label == f"customer:{verification.customer_id}"
-    assert "9812345678" not in str(event.after)  # S2: masked in the trail
+    assert "9812345678" not in str(event.after)  # no phone in the trail
 
 
 def test_the_right_code_verifies_the_phone(sent_code):
