@@ -17,6 +17,7 @@ urlpatterns = [
     path("telephony/", include("orderdesk.telephony.urls")),
     path("console/", include("orderdesk.console.urls")),
     path("metrics", metrics_view, name="metrics"),  # Prometheus; METRICS_TOKEN only
+    path("", include("orderdesk.storefront.urls")),  # the customer's own door: /sell, /t/
 ]
 
 # An uncaught error outside a view (a session save while the database is down) is

@@ -38,6 +38,7 @@ from orderdesk.catalog.actions import active_variant, book_slot, price_for, rele
 from orderdesk.catalog.models import PickupSlot, ServedPincode, Vendor
 from orderdesk.catalog.selectors import serviceability
 from orderdesk.core import audit
+from orderdesk.core.context import CustomerActor
 from orderdesk.core.errors import Conflict, FieldError, Forbidden, ValidationFailed
 from orderdesk.core.masking import mask_tail, mask_upi
 from orderdesk.core.money import format_inr
@@ -66,6 +67,8 @@ def actor_role(actor) -> ActorRole | None:
     """
     if actor is None:
         return ActorRole.SYSTEM
+    if isinstance(actor, CustomerActor):
+        return ActorRole.CUSTOMER
     if has_perm(actor, Perm.ORDERS_OPERATE):
         return ActorRole.OPS
     if has_perm(actor, Perm.ORDERS_VENDOR) and getattr(actor, "vendor_id", None):
@@ -95,6 +98,8 @@ def _lock(order: Order | int, actor) -> tuple[Order, ActorRole]:
     )
     if role == ActorRole.VENDOR and locked.vendor_id != actor.vendor_id:
         raise Forbidden("This order is not assigned to your vendor.", code="not_your_order")
+    if role == ActorRole.CUSTOMER and locked.customer_id != actor.customer_id:
+        raise Forbidden("This is not your order.", code="not_your_order")
     return locked, role
 
 
@@ -276,7 +281,12 @@ def _record(
     before: dict | None = None,
     after: dict | None = None,
 ) -> OrderEvent:
-    """The history row (who/when/why) and the audit event (S3), in the caller's transaction."""
+    """The history row (who/when/why) and the audit event (S3), in the caller's transaction.
+
+    A customer has no user row: the event names them in ``data["by"]`` (``customer:<id>``).
+    """
+    if isinstance(actor, CustomerActor):
+        data = {**(data or {}), "by": actor.audit_label}
     event = OrderEvent.objects.create(
         order=order,
         actor=_person(actor),
@@ -338,7 +348,7 @@ def transition(
     given = {"reason": _clean(reason), "notes": _clean(notes)} | {
         k: _clean(v) for k, v in inputs.items()
     }
-    problems = table.input_problems(move, given, role=role)
+    problems = table.input_problems(move, given, role=role, frm=frm)
     if problems:
         raise ValidationFailed.collect(problems)
 
@@ -788,6 +798,8 @@ def allowed_for(order: Order, actor) -> tuple[list[tuple[OrderStatus, table.Move
     """What ``actor`` may do to ``order`` now: the table's moves and actions (the console's buttons)."""
     role = actor_role(actor)
     if role is None or (role == ActorRole.VENDOR and order.vendor_id != actor.vendor_id):
+        return [], []
+    if role == ActorRole.CUSTOMER and order.customer_id != actor.customer_id:
         return [], []
     actions = table.actions_for_role(order.status, role)
     if "accept_final_price" in actions and (
