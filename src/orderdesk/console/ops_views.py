@@ -198,6 +198,13 @@ def move_form(order: Order, to: str, move: table.Move, data=None) -> forms.Form:
             )
         elif name == "duplicate_of":
             continue  # X4 has its own form (mark_duplicate)
+    if to == S.INSPECTED:  # O4: the second confirmation of a price far from the estimate
+        form.fields["price_band_reason"] = _textarea(
+            "Reason, if the price is far from the estimate",
+            help_text="Needed only above ₹{:,} or below ₹{:,} (the band around the estimate).".format(
+                *lifecycle.band_limits(order.estimated_price)
+            ),
+        )
     return form
 
 
