@@ -216,9 +216,7 @@ def test_the_endpoints_are_in_the_openapi_document(api):
     assert "/api/v1/orders/{number}/price-acceptance" in doc["paths"]
 
 
-def test_o4_api_refuses_an_inspected_price_outside_the_band_with_a_clear_code(
-    api, cast, new_order
-):
+def test_o4_api_refuses_an_inspected_price_outside_the_band_with_a_clear_code(api, cast, new_order):
     order = drive(new_order(), S.OUT_FOR_PICKUP, actor=cast["ops"])
     ops = api(cast["ops"])
     before = picture(order)
