@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import pytest
 
@@ -587,7 +588,12 @@ def test_o4_the_band_edges_need_no_reason(ops, new_order, settings):
     settings.ORDERDESK = settings.ORDERDESK | {"INSPECTED_PRICE_BAND": {"ABOVE": 1.5, "BELOW": 0.2}}
     order = drive(new_order(), S.OUT_FOR_PICKUP, actor=ops)
     highest, lowest = lifecycle.band_limits(order.estimated_price)
-    assert highest == int(order.estimated_price * 1.5)
+    assert (highest, lowest) == (
+        int(order.estimated_price * 1.5),
+        math.ceil(order.estimated_price * 0.2),
+    )
+    assert not lifecycle._outside_price_band(order.estimated_price, lowest)
+    assert lifecycle._outside_price_band(order.estimated_price, lowest - 1)
     inspected = lifecycle.transition(
         order, S.INSPECTED, actor=ops, final_price=highest, notes="Mint"
     )
