@@ -115,6 +115,9 @@ CONSOLE: dict[str, Entry] = {
     # M1-M6: the manual order wizard; M8 accountability.
     "GET console:order_wizard": Entry(("sales", "cx")),
     "GET console:order_created": Entry(("sales", "cx", "ops", "supervisor")),
+    "GET console:order_view": Entry(
+        ("sales", "cx", "ops", "supervisor"), "read-only; a supervisor audits orders here"
+    ),
     "GET console:agent_errors": Entry(("ops", "supervisor")),
     "POST console:agent_restore": Entry(("supervisor",)),
     # Leads.

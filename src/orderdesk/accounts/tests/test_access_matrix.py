@@ -219,6 +219,9 @@ CONSOLE_REQUESTS: dict[str, Callable] = {
     "GET console:order_created": lambda w, r: Req(
         reverse("console:order_created", args=[w.order_own.number])
     ),
+    "GET console:order_view": lambda w, r: Req(
+        reverse("console:order_view", args=[w.order_own.number])
+    ),
     "GET console:agent_errors": lambda w, r: Req(reverse("console:agent_errors")),
     "POST console:agent_restore": lambda w, r: form(
         reverse("console:agent_restore", args=[w.users["sales"].pk]),

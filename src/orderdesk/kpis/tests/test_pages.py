@@ -180,3 +180,22 @@ def test_sampling_weights_new_agents_and_high_value():
         agent_joined=now - dt.timedelta(days=3), now=now, value=45000, high_end=True
     )
     assert w == 9.0 and why == ["new agent", "high value", "high-end device"]
+
+
+def test_the_audit_page_shows_the_audited_order_and_links_where_the_supervisor_may_go(
+    client, cast, world
+):
+    """Issue 18: the audit page linked to the ops page, which answers 403 to a supervisor."""
+    [a] = draw_audit_sample(
+        subject="order", size=1, drawn_by=cast["supervisor"], since=D1, until=D2
+    )
+    c = signed_in(client, cast["supervisor"])
+    html = c.get(reverse("console:kpi_audit", args=[a.pk])).content.decode()
+    assert reverse("console:ops_order", args=[a.order.number]) not in html
+    link = reverse("console:order_view", args=[a.order.number])
+    assert f'href="{link}"' in html
+    assert 'data-testid="order-facts"' in html and a.order.variant.__str__() in html
+    assert a.order.customer.phone not in html
+    opened = c.get(link)
+    assert opened.status_code == 200
+    assert a.order.display_number in opened.content.decode()
