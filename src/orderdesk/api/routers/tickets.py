@@ -25,6 +25,7 @@ from pydantic import Field
 from orderdesk.accounts.permissions import Perm, has_perm, require
 from orderdesk.api.schemas import AUTH_ERRORS, INPUT_ERRORS, InputSchema, Problem
 from orderdesk.core.errors import NotFound, ValidationFailed
+from orderdesk.core.timeutil import ist_label
 from orderdesk.cx import actions, rules, selectors
 from orderdesk.cx.choices import API_ACTION_KINDS, TicketChannel, TicketPriority, TicketType
 from orderdesk.cx.models import Ticket
@@ -252,7 +253,7 @@ def _ticket(pk: int) -> dict:
                     )
                 },
                 "call_notes": [
-                    f"{c.at:%Y-%m-%d %H:%M} {c.disposition.label}: {c.notes}" for c in m9["calls"]
+                    f"{ist_label(c.at)} {c.disposition.label}: {c.notes}" for c in m9["calls"]
                 ],
             }
     csat = _csat(t)
