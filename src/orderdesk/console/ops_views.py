@@ -33,6 +33,7 @@ from orderdesk.catalog.models import (
 )
 from orderdesk.core.errors import DomainError
 from orderdesk.core.masking import mask_tail, mask_upi
+from orderdesk.core.money import format_inr
 from orderdesk.core.timeutil import today_ist
 from orderdesk.orders import lifecycle
 from orderdesk.orders import transitions as table
@@ -169,7 +170,7 @@ def move_form(order: Order, to: str, move: table.Move, data=None) -> forms.Form:
             form.fields["final_price"] = forms.IntegerField(
                 label="Final price (₹)",
                 min_value=0,
-                help_text=f"Estimate: ₹{order.estimated_price:,}",
+                help_text=f"Estimate: {format_inr(order.estimated_price)}",
             )
         elif name == "reference":
             form.fields["reference"] = forms.CharField(
@@ -201,8 +202,8 @@ def move_form(order: Order, to: str, move: table.Move, data=None) -> forms.Form:
     if to == S.INSPECTED:  # O4: the second confirmation of a price far from the estimate
         form.fields["price_band_reason"] = _textarea(
             "Reason, if the price is far from the estimate",
-            help_text="Needed only above ₹{:,} or below ₹{:,} (the band around the estimate).".format(
-                *lifecycle.band_limits(order.estimated_price)
+            help_text="Needed only above {} or below {} (the band around the estimate).".format(
+                *map(format_inr, lifecycle.band_limits(order.estimated_price))
             ),
         )
     return form
