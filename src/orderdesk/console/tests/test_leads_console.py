@@ -578,3 +578,22 @@ def test_agent_queue_reads_due_then_later_follow_ups_then_the_rest_within_the_li
     assert [lead.pk for lead in queue] == [leads[3].pk, leads[2].pk, leads[0].pk, leads[1].pk]
     assert [lead.follow_up_due for lead in queue] == [0, 1, 1, 1]
     assert [lead.pk for lead in short] == [leads[3].pk, leads[2].pk]
+
+
+def test_notes_longer_than_the_cap_are_refused_with_a_clear_message_and_nothing_changes(
+    client_for, lead
+):
+    """Issue 18: notes were accepted at any length from the console."""
+    before = state(lead)
+    long_notes = "Customer will place order tonight from the app. " * 60  # 2,879 once trimmed
+    with frozen(ist(0, 15)):
+        response = client_for("sales").post(
+            f"/console/leads/{lead.pk}/contacts/",
+            {**CALL, "notes": long_notes},
+            HTTP_HX_REQUEST="true",
+        )
+    html = response.content.decode()
+    assert response.status_code == 422
+    notes_error = re.search(r'<div class="field__error" id="notes-error">(.*?)</div>', html, re.S)
+    assert notes_error and "at most 2,000 characters; these are 2,879" in notes_error.group(1)
+    assert state(lead) == before
