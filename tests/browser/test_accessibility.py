@@ -121,14 +121,16 @@ def _paths(world) -> dict[str, str]:
 
 
 def _pages_for(role: str) -> list[str]:
-    allowed = {"STAFF": matrix.STAFF}
     names = []
     for key, entry in matrix.CONSOLE.items():
         method, _, name = key.partition(" ")
-        if method == "GET" and name.startswith("console:") and name not in NOT_PAGES:
-            if role in entry.allowed:
-                names.append(name)
-    del allowed
+        if (
+            method == "GET"
+            and name.startswith("console:")
+            and name not in NOT_PAGES
+            and role in entry.allowed
+        ):
+            names.append(name)
     return sorted(names)
 
 
