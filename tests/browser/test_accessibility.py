@@ -85,6 +85,7 @@ def _paths(world) -> dict[str, str]:
 
     order, lead, ticket, audit = world["order"], world["lead"], world["ticket"], world["audit"]
     return {
+        "console:search": reverse("console:search") + "?q=98765+43210",
         "console:sales_home": reverse("console:sales_home"),
         "console:cx_home": reverse("console:cx_home"),
         "console:ops_home": reverse("console:ops_home"),

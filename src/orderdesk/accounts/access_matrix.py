@@ -103,6 +103,7 @@ API: dict[str, Entry] = {
 CONSOLE: dict[str, Entry] = {
     "GET /": Entry(PUBLIC, "redirects to the console home"),
     "GET console:home": Entry(STAFF, "sends each role to its own home"),
+    "GET console:search": Entry(STAFF, "the header search; links only where the role may go"),
     "GET console:login": Entry(PUBLIC),
     "POST console:logout": Entry(PUBLIC),
     "GET console:password_change": Entry(STAFF),

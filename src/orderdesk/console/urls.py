@@ -11,6 +11,7 @@ from orderdesk.console import (
     order_pages,  # one order, read-only, for every role that reads orders (issue 18)
     order_views,
     privacy_views,  # S4: a customer's data export and erasure (admin)
+    search,
     tools,
     two_factor_views,  # two-factor sign-in (TOTP) for the roles that need it
     views,
@@ -20,6 +21,7 @@ app_name = "console"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", search.search, name="search"),  # the header's search (issue 18)
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password/", views.password_change, name="password_change"),

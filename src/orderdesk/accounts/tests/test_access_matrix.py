@@ -197,6 +197,9 @@ def form(path, data=None, ok=()):
 CONSOLE_REQUESTS: dict[str, Callable] = {
     "GET /": lambda w, r: Req("/"),
     "GET console:home": lambda w, r: Req(reverse("console:home")),
+    "GET console:search": lambda w, r: Req(
+        reverse("console:search"), query={"q": w.order_own.number}
+    ),
     "GET console:login": lambda w, r: Req(reverse("console:login")),
     "POST console:logout": lambda w, r: Req(
         reverse("console:logout"), {}, content_type="form", signs_out=True
