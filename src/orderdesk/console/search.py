@@ -162,4 +162,5 @@ def run_search(role: str, query: str) -> dict:
 def search(request):
     context = run_search(request.user.role, request.GET.get("q", ""))
     context["new_caller_page"] = _caller_actions(request.user.role)
+    context["found"] = len(context["orders"]) + len(context["customers"])
     return TemplateResponse(request, "console/search/results.html", context)

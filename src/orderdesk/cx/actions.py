@@ -489,7 +489,7 @@ def _m9_accept(ticket: Ticket, actor, text: str) -> dict:
     return {"order": order.number, "price_explained": True}
 
 
-def condition_in_words(order) -> str:
+def _condition_in_words(order) -> str:
     """The order's condition answers as the questionnaire words them ("Does it power on? No;
     Screen: Heavy scratches"), in the questionnaire's order, never the raw keys read aloud
     (issue 18). An answer the questionnaire no longer holds is left out."""
@@ -517,7 +517,7 @@ def price_dispute_facts(order) -> dict:
     from orderdesk.core.money import format_inr
     from orderdesk.orders.models import OrderEvent
 
-    condition = condition_in_words(order) or "as described"
+    condition = _condition_in_words(order) or "as described"
     calls = []
     if order.source_lead_id:
         calls = list(

@@ -37,6 +37,7 @@ WRITE_MODULES = (
 )
 
 NOT_WRITES: dict[str, str] = {
+    "orders.lifecycle.band_limits": "pure arithmetic: the inspected-price band (O4)",
     "accounts.actions.user_for_token": "a read; it stamps the token's last_used_at (bookkeeping)",
     "catalog.actions.price_for": "pure pricing",
     "catalog.actions.active_variant": "a read",
@@ -69,6 +70,19 @@ NOT_WRITES: dict[str, str] = {
 }
 
 T0 = dt.datetime(2026, 11, 20, 5, 30, tzinfo=dt.UTC)  # 11:00 IST, a weekday in calling hours
+
+
+def _on_t0_day(call):
+    """``call`` run with the clock a day after T0: a CSAT survey sent at T0 would otherwise
+    expire (14 days) as the calendar moves on, and the test would depend on today's date."""
+
+    def run():
+        import time_machine
+
+        with time_machine.travel(T0 + dt.timedelta(days=1), tick=False):
+            return call()
+
+    return run
 
 
 class Kit:
@@ -542,8 +556,10 @@ def _cx():
 
     def reply(k):
         survey = k.survey()
-        return lambda: ca.answer_csat_by_reply(
-            phone=survey.ticket.customer.phone, text=f"4 {survey.reply_code}"
+        return _on_t0_day(
+            lambda: ca.answer_csat_by_reply(
+                phone=survey.ticket.customer.phone, text=f"4 {survey.reply_code}"
+            )
         )
 
     def not_found(k):
@@ -659,13 +675,15 @@ def _cx():
             not_found, "ticket.resolve", "message.enqueue", "message.enqueue"
         ),
         "cx.actions.answer_csat": _s(
-            lambda k: (lambda sv: lambda: ca.answer_csat(sv, score=5, via="link"))(k.survey()),
+            lambda k: (lambda sv: _on_t0_day(lambda: ca.answer_csat(sv, score=5, via="link")))(
+                k.survey()
+            ),
             "csat.answer",
         ),
         "cx.actions.answer_csat_by_token": _s(
-            lambda k: (lambda sv: lambda: ca.answer_csat_by_token(ca.csat_token(sv), score=4))(
-                k.survey()
-            ),
+            lambda k: (
+                lambda sv: _on_t0_day(lambda: ca.answer_csat_by_token(ca.csat_token(sv), score=4))
+            )(k.survey()),
             "csat.answer",
         ),
         "cx.actions.answer_csat_by_reply": _s(reply, "csat.answer"),
