@@ -7,7 +7,7 @@
                                                                                 # demo database
 
 It migrates and seeds the demo data (``orderdesk seed``) unless told not to, serves it with
-``orderdesk runserver`` on 127.0.0.1, drives Chromium (/usr/bin/chromium, through
+``orderdesk runserver`` on 127.0.0.1 with DEBUG off (static files collected), drives Chromium (/usr/bin/chromium, through
 Playwright; never a downloaded browser) and stops the server when done.
 """
 
@@ -130,7 +130,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8181)
     parser.add_argument("--no-seed", action="store_true", help="use the database as it is")
     opts = parser.parse_args()
-    env = dict(os.environ)
+    # DEBUG off, as the demo runs it: a mistyped URL shows the console's 404 page, not
+    # Django's list of routes; WhiteNoise then serves the collected static files.
+    env = dict(os.environ) | {"DEBUG": "false"}
     tmp = None
     if not env.get("DATABASE_URL"):
         tmp = tempfile.TemporaryDirectory(prefix="orderdesk-screens-")
@@ -138,6 +140,7 @@ def main() -> None:
     if not opts.no_seed:
         run("migrate", "--noinput", env=env)
         run("seed", env=env)
+    run("collectstatic", "--noinput", "-v", "0", env=env)
     ids = demo_ids(env)
     server = subprocess.Popen(  # noqa: S603 (our own command, fixed argv)
         [str(BIN / "orderdesk"), "runserver", f"127.0.0.1:{opts.port}", "--noreload"],
