@@ -104,6 +104,7 @@ API: dict[str, Entry] = {
 CONSOLE: dict[str, Entry] = {
     "GET /": Entry(PUBLIC, "redirects to the console home"),
     "GET console:home": Entry(STAFF, "sends each role to its own home"),
+    "GET console:search": Entry(STAFF, "the header search; links only where the role may go"),
     "GET console:login": Entry(PUBLIC),
     "POST console:logout": Entry(PUBLIC),
     "GET console:password_change": Entry(STAFF),
@@ -116,6 +117,9 @@ CONSOLE: dict[str, Entry] = {
     # M1-M6: the manual order wizard; M8 accountability.
     "GET console:order_wizard": Entry(("sales", "cx")),
     "GET console:order_created": Entry(("sales", "cx", "ops", "supervisor")),
+    "GET console:order_view": Entry(
+        ("sales", "cx", "ops", "supervisor"), "read-only; a supervisor audits orders here"
+    ),
     "GET console:agent_errors": Entry(("ops", "supervisor")),
     "POST console:agent_restore": Entry(("supervisor",)),
     # Leads.

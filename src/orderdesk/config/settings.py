@@ -417,6 +417,13 @@ ORDERDESK = {
         "DROPPED_QUOTE_SWEEP_SECONDS": envint("STOREFRONT_DROPPED_QUOTE_SWEEP_SECONDS", 300),
     },
     "SLOT_DAYS_AHEAD": envint("SLOT_DAYS_AHEAD", 7),
+    # O4: an inspected price above ABOVE x or below BELOW x the estimate is refused
+    # (409 price_outside_band) until the inspector confirms it with a reason: a typo such
+    # as Rs 99,99,999 for a Rs 25,150 laptop must not reach the customer's SMS.
+    "INSPECTED_PRICE_BAND": {
+        "ABOVE": float(env("INSPECTED_PRICE_BAND_ABOVE", "1.5")),
+        "BELOW": float(env("INSPECTED_PRICE_BAND_BELOW", "0.2")),
+    },
     # Messages (SPEC §8): providers, retries, the sender. See docs/messaging.md.
     "MESSAGING": {
         "SMS_PROVIDER": env("MESSAGING_SMS_PROVIDER", "http" if env("SMS_GATEWAY_URL") else "file"),

@@ -606,6 +606,18 @@ _CODES = (
         "storefront",
         "Say it in your own words (the customer's words are recorded).",
     ),
+    ProblemCode(
+        "price_outside_band",
+        (409,),
+        "orders",
+        "The inspected price is far from the estimate (outside the configured band): check the figure, or confirm it with a reason.",
+    ),
+    ProblemCode(
+        "notes_too_long",
+        (422,),
+        "leads",
+        "The notes are longer than allowed (2,000 characters): keep them to what was said and decided.",
+    ),
 )
 
 PROBLEM_CODES: dict[str, ProblemCode] = {p.code: p for p in _CODES}

@@ -275,6 +275,9 @@ def form(path, data=None, ok=()):
 CONSOLE_REQUESTS: dict[str, Callable] = {
     "GET /": lambda w, r: Req("/"),
     "GET console:home": lambda w, r: Req(reverse("console:home")),
+    "GET console:search": lambda w, r: Req(
+        reverse("console:search"), query={"q": w.order_own.number}
+    ),
     "GET console:login": lambda w, r: Req(reverse("console:login")),
     "POST console:logout": lambda w, r: Req(
         reverse("console:logout"), {}, content_type="form", signs_out=True
@@ -296,6 +299,9 @@ CONSOLE_REQUESTS: dict[str, Callable] = {
     "GET console:order_wizard": lambda w, r: Req(reverse("console:order_wizard")),
     "GET console:order_created": lambda w, r: Req(
         reverse("console:order_created", args=[w.order_own.number])
+    ),
+    "GET console:order_view": lambda w, r: Req(
+        reverse("console:order_view", args=[w.order_own.number])
     ),
     "GET console:agent_errors": lambda w, r: Req(reverse("console:agent_errors")),
     "POST console:agent_restore": lambda w, r: form(

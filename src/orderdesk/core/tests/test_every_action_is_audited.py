@@ -43,6 +43,7 @@ WRITE_MODULES = (
 )
 
 NOT_WRITES: dict[str, str] = {
+    "orders.lifecycle.band_limits": "pure arithmetic: the inspected-price band (O4)",
     "accounts.actions.user_for_token": "a read; it stamps the token's last_used_at (bookkeeping)",
     "accounts.actions.live_token": "a read; it stamps the token's last_used_at (bookkeeping)",
     "catalog.actions.price_for": "pure pricing",
