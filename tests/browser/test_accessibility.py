@@ -49,6 +49,9 @@ NOT_PAGES = {
     "console:ops_find_order",  # a redirect to the order or the board
     "console:home",  # a redirect to the role's home
     "console:import_detail",  # needs an uploaded file; its template is the list's
+    "console:call_status",  # an HTMX fragment polled by the call panel
+    "console:call_pop",  # an HTMX fragment polled for the inbound screen-pop
+    "console:call_recording",  # an audio stream (audited listening)
 }
 
 CSP_RECORDER = """
@@ -118,6 +121,8 @@ def _paths(world) -> dict[str, str]:
         "console:kpi_drill": reverse("console:kpi_drill", args=["create_order_pct"]),
         "console:kpi_audits": reverse("console:kpi_audits"),
         "console:kpi_audit": reverse("console:kpi_audit", args=[audit.pk]),
+        "console:wallboard": reverse("console:wallboard"),
+        "console:callbacks": reverse("console:callbacks"),
     }
 
 
