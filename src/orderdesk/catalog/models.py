@@ -10,6 +10,7 @@ from django.db.models import F, Q
 
 from orderdesk.catalog.rules import model_display
 from orderdesk.core.models import TimeStampedModel
+from orderdesk.core.money import format_inr
 from orderdesk.customers.models import pincode_validator
 
 
@@ -230,4 +231,4 @@ class Quote(models.Model):
     )
 
     def __str__(self) -> str:
-        return f"{self.variant}: ₹{self.estimated_price}"
+        return f"{self.variant}: {format_inr(self.estimated_price)}"
