@@ -32,12 +32,12 @@ def test_device_model_str_and_display_name_do_not_repeat_the_brand():
     assert m.display_name == "Redmi Note 13 5G"
 
 
-def test_console_templates_do_not_join_brand_and_model_by_hand():
-    """Every console template names a model through ``display_name`` (the one helper)."""
-    root = Path(__file__).resolve().parents[2] / "console" / "templates"
+def test_templates_do_not_join_brand_and_model_by_hand():
+    """Every template (console, storefront) names a model through ``display_name``."""
+    root = Path(__file__).resolve().parents[2]
     offenders = [
         str(p.relative_to(root))
-        for p in root.rglob("*.html")
+        for p in root.rglob("templates/**/*.html")
         if ".brand.name }} {{" in p.read_text(encoding="utf-8")
     ]
     assert offenders == []
