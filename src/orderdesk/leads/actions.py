@@ -811,8 +811,8 @@ def record_order_created(order) -> list[Lead]:
     3. Every other open lead of the customer *for the device ordered* (same model): Already
        Placed an Order, pending follow-ups cancelled, closed for sales; its owner is notified
        (D8). A lead for another device stays open and untouched (a phone order does not kill
-       a laptop lead). A lead with no device recorded stays open, keeps the order number and
-       its owner is notified to ask at the next contact which device it is for.
+       a laptop lead). A lead with no device recorded stays open and unchanged; its owner is
+       notified to ask at the next contact which device it is for (audited).
        (An order whose device is unknown closes every open lead, as before.)
     Returns the leads it changed.
     """
@@ -875,10 +875,9 @@ def record_order_created(order) -> list[Lead]:
         elif lead.closed_for_sales:
             continue  # closed while we waited for the lock
         elif ordered_models is not None and lead.variant_id is None:
-            # D8: which device is this lead for? The agent asks at the next contact.
-            if lead.order_number == order.number:
-                continue
-            cancelled = 0
+            # D8: which device is this lead for? The agent asks at the next contact. The lead
+            # itself is not changed (no order number: the order may be another device's, and
+            # KPIs would count it as this lead's conversion).
             if lead.owner_id and lead.owner_id != getattr(actor, "pk", None):
                 _notify(
                     lead.owner,
@@ -889,6 +888,13 @@ def record_order_created(order) -> list[Lead]:
                     f"device ordered (D8).",
                     now,
                 )
+            audit.record(
+                "lead.customer_ordered_device_unknown",
+                lead,
+                after={"order": order.number},
+                actor=actor,
+            )
+            continue
         elif ordered_models is not None and _lead_model_id(lead) not in ordered_models:
             continue  # D8: another device; the lead stays open
         else:
