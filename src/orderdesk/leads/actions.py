@@ -780,6 +780,23 @@ def _is_agent(user) -> bool:
     return getattr(user, "role", None) in (Role.SALES, Role.CX)
 
 
+def _ordered_model_ids(order) -> set[int] | None:
+    """The device models an order carries (one variant today, items when present); ``None``
+    when the order names no device."""
+    items = getattr(order, "items", None)
+    variants = []
+    if items is not None and hasattr(items, "all"):
+        variants = [getattr(item, "variant", None) for item in items.all()]
+    if not variants:
+        variants = [getattr(order, "variant", None)]
+    models_ = {v.model_id for v in variants if v is not None}
+    return models_ or None
+
+
+def _lead_model_id(lead: Lead) -> int | None:
+    return lead.variant.model_id if lead.variant_id else None
+
+
 @transaction.atomic
 def record_order_created(order) -> list[Lead]:
     """D7/D8: the hook the order flow calls inside ``create_order``'s transaction.
@@ -791,9 +808,12 @@ def record_order_created(order) -> list[Lead]:
     2. The source lead: refused if blocked (D6) or closed for sales (D5: no order "just to be
        safe"); else a system contact attempt with Create Order (D7), status Order created,
        follow-ups cancelled.
-    3. Every other open lead of the customer: Already Placed an Order, pending follow-ups
-       cancelled, closed for sales; its owner is notified (D8). Nobody calls a customer who
-       already ordered.
+    3. Every other open lead of the customer *for the device ordered* (same model): Already
+       Placed an Order, pending follow-ups cancelled, closed for sales; its owner is notified
+       (D8). A lead for another device stays open and untouched (a phone order does not kill
+       a laptop lead). A lead with no device recorded stays open and unchanged; its owner is
+       notified to ask at the next contact which device it is for (audited).
+       (An order whose device is unknown closes every open lead, as before.)
     Returns the leads it changed.
     """
     now = timezone.now()
@@ -808,6 +828,7 @@ def record_order_created(order) -> list[Lead]:
     if source_pk:
         ids.add(source_pk)
     leads = list(Lead.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    ordered_models = _ordered_model_ids(order)
     changed = []
     create_order = Disposition.objects.get(key=DispositionKey.CREATE_ORDER)
     already = Disposition.objects.get(key=DispositionKey.ALREADY_ORDERED)
@@ -853,6 +874,29 @@ def record_order_created(order) -> list[Lead]:
             )
         elif lead.closed_for_sales:
             continue  # closed while we waited for the lock
+        elif ordered_models is not None and lead.variant_id is None:
+            # D8: which device is this lead for? The agent asks at the next contact. The lead
+            # itself is not changed (no order number: the order may be another device's, and
+            # KPIs would count it as this lead's conversion).
+            if lead.owner_id and lead.owner_id != getattr(actor, "pk", None):
+                _notify(
+                    lead.owner,
+                    lead,
+                    NotificationKind.CUSTOMER_ORDERED,
+                    f"{lead.customer.name} placed order {order.number} ({order.channel}). This "
+                    f"lead has no device recorded: ask at the next contact whether it is the "
+                    f"device ordered (D8).",
+                    now,
+                )
+            audit.record(
+                "lead.customer_ordered_device_unknown",
+                lead,
+                after={"order": order.number},
+                actor=actor,
+            )
+            continue
+        elif ordered_models is not None and _lead_model_id(lead) not in ordered_models:
+            continue  # D8: another device; the lead stays open
         else:
             _transition(
                 lead,

@@ -47,7 +47,9 @@ def lead(cast, customer):
     return lead
 
 
-def fake_order(customer, number="OD7K3P9QX", channel="app", created_by=None, source_lead=None):
+def fake_order(
+    customer, number="OD7K3P9QX", channel="app", created_by=None, source_lead=None, variant=None
+):
     """An object with the attributes ``record_order_created`` reads from an Order."""
     order = SimpleNamespace(
         customer=customer,
@@ -56,6 +58,7 @@ def fake_order(customer, number="OD7K3P9QX", channel="app", created_by=None, sou
         channel=channel,
         created_by=created_by,
         created_at=dt.datetime.now(tz=IST),
+        variant=variant,
     )
     if source_lead is not None:
         order.source_lead = source_lead

@@ -150,7 +150,9 @@ def test_d8_customer_orders_by_app_while_a_follow_up_is_pending(cast, lead, cust
     assert created and again.pk != lead.pk
 
 
-def test_d8_closes_every_open_lead_of_the_customer_but_not_others(cast, customer, catalog):
+def test_d8_an_order_naming_no_device_closes_every_open_lead_of_the_customer_only(
+    cast, customer, catalog
+):
 
     phone_lead, _ = create_lead(
         customer=customer, source="app_quote", variant=catalog["v128"], owner=cast["sales"]
@@ -169,3 +171,41 @@ def test_d8_closes_every_open_lead_of_the_customer_but_not_others(cast, customer
         stranger_lead.pk: "new",
     }
     assert Notification.objects.filter(kind="customer_ordered").count() == 2
+
+
+def test_d8_closes_the_lead_for_the_device_ordered_not_every_open_lead(cast, customer, catalog):
+    phone_lead, _ = create_lead(
+        customer=customer, source="app_quote", variant=catalog["v128"], owner=cast["sales"]
+    )
+    laptop_lead, _ = create_lead(
+        customer=customer, source="app_quote", variant=catalog["mac_variant"], owner=cast["sales2"]
+    )
+    laptop_before = state(laptop_lead)["lead"]
+    # The order is for the same model in another storage size: still the device ordered.
+    record_order_created(fake_order(customer, channel="web", variant=catalog["v256"]))
+    statuses = dict(Lead.objects.values_list("pk", "status"))
+    assert statuses == {phone_lead.pk: "already_ordered", laptop_lead.pk: "new"}
+    assert state(laptop_lead)["lead"] == laptop_before  # a phone order does not kill a laptop lead
+    assert Lead.objects.get(pk=laptop_lead.pk).closed_for_sales is False
+    assert list(Notification.objects.values_list("recipient", "kind")) == [
+        (cast["sales"].pk, "customer_ordered")
+    ]
+
+
+def test_d8_a_lead_with_no_device_recorded_stays_open_and_the_owner_is_asked(
+    cast, customer, catalog
+):
+    lead, _ = create_lead(customer=customer, source="inbound_call", owner=cast["sales"])
+    assert lead.variant_id is None
+    wpo(lead, cast["sales"], at=ist(1, 11), follow_up_at=ist(2, 11))
+    record_order_created(fake_order(customer, channel="app", variant=catalog["v128"]))
+    fresh = Lead.objects.get(pk=lead.pk)
+    assert (fresh.status, fresh.closed_for_sales, fresh.order_number) == (
+        "will_place_order",
+        False,
+        "",  # not this lead's order until the agent knows it is the same device (KPIs)
+    )
+    assert FollowUp.objects.get(lead=lead).status == FollowUpStatus.PENDING
+    note = Notification.objects.get(recipient=cast["sales"])
+    assert note.kind == "customer_ordered" and "OD7K3P9QX" in note.message
+    assert "no device recorded: ask at the next contact" in note.message
