@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib import admin
+from django.http import HttpResponse
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -18,6 +20,19 @@ urlpatterns = [
     path("console/", include("orderdesk.console.urls")),
     path("metrics", metrics_view, name="metrics"),  # Prometheus; METRICS_TOKEN only
 ]
+
+
+def bench_hello(request):
+    """The P2 baseline: the cheapest response this Django stack can serve (bench/ only)."""
+    return HttpResponse(b"hello", content_type="text/plain")
+
+
+def bench_urlpatterns(enabled: bool) -> list:
+    """GET /bench/hello when ``enabled`` (settings.BENCH_HELLO_VIEW), else nothing."""
+    return [path("bench/hello", bench_hello, name="bench-hello")] if enabled else []
+
+
+urlpatterns += bench_urlpatterns(settings.BENCH_HELLO_VIEW)
 
 # An uncaught error outside a view (a session save while the database is down) is
 # 503 problem+json when the database is unreachable, 500 problem+json otherwise.
