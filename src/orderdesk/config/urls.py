@@ -19,6 +19,7 @@ urlpatterns = [
     path("telephony/", include("orderdesk.telephony.urls")),
     path("console/", include("orderdesk.console.urls")),
     path("metrics", metrics_view, name="metrics"),  # Prometheus; METRICS_TOKEN only
+    path("", include("orderdesk.storefront.urls")),  # the customer's own door: /sell, /t/
 ]
 
 
@@ -32,8 +33,10 @@ def bench_urlpatterns(enabled: bool) -> list:
     return [path("bench/hello", bench_hello, name="bench-hello")] if enabled else []
 
 
-urlpatterns += bench_urlpatterns(settings.BENCH_HELLO_VIEW)
+urlpatterns = bench_urlpatterns(settings.BENCH_HELLO_VIEW) + urlpatterns  # before any catch-all
 
-# An uncaught error outside a view (a session save while the database is down) is
-# 503 problem+json when the database is unreachable, 500 problem+json otherwise.
-handler500 = "orderdesk.core.middleware.server_error"
+# The console's own error pages (issue 18); /api/ and JSON clients keep problem+json. An
+# uncaught error while the database is unreachable stays 503 problem+json.
+handler403 = "orderdesk.console.errors.permission_denied"
+handler404 = "orderdesk.console.errors.page_not_found"
+handler500 = "orderdesk.console.errors.server_error"

@@ -415,6 +415,21 @@ MIN_MEANINGFUL_LETTERS = 10
 _WORD = re.compile(r"[a-z0-9\u0900-\u097f]+")
 
 
+# Issue 18: a contact's notes are capped (the API's limit), with a message, at every door.
+NOTES_MAX_LENGTH = 2000
+
+
+def notes_too_long(notes: str) -> str | None:
+    """Why these notes are too long to keep, or ``None``."""
+    length = len((notes or "").strip())
+    if length <= NOTES_MAX_LENGTH:
+        return None
+    return (
+        f"Notes can be at most {NOTES_MAX_LENGTH:,} characters; these are {length:,}. Keep what "
+        "the customer said and what happens next, and leave out the rest."
+    )
+
+
 def notes_problem(notes: str, *, disposition_label: str, example: str = "") -> str | None:
     """D1: why these notes are not enough, or ``None`` when they are.
 
@@ -676,6 +691,9 @@ def contact_refusal(f: ContactFacts) -> Refusal | None:
             "disposition",
             422,
         )
+    too_long = notes_too_long(f.notes)
+    if too_long:
+        return Refusal("notes_too_long", too_long, "notes", 422)
     if d.requires_notes or d.group == DispositionGroup.CONNECTED:
         problem = notes_problem(f.notes, disposition_label=d.label, example=d.notes_example)
         if problem:
