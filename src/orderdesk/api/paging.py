@@ -110,3 +110,24 @@ def set_page_headers(response, request, *, total: int, next_cursor: str | None) 
     response["X-Total-Count"] = str(total)
     if next_cursor is not None:
         response["Link"] = f'<{next_link(request, next_cursor)}>; rel="next"'
+
+
+def page_by_id(queryset, request, response, page: PageQuery) -> list:
+    """One page of ``queryset`` newest first, keyed on the primary key alone.
+
+    The key is unique and grows with every insert, so a row added while a client walks the
+    list lands before the walk's cursor: every row that existed when the walk started is seen
+    exactly once, and none twice.
+    """
+    (after,) = decode_cursor(page.cursor, types=(int,)) or (None,)
+    total = queryset.count()
+    rows = queryset.order_by("-pk")
+    if after is not None:
+        rows = rows.filter(pk__lt=after)
+    items = list(rows[: page.limit + 1])
+    more = len(items) > page.limit
+    items = items[: page.limit]
+    set_page_headers(
+        response, request, total=total, next_cursor=encode_cursor([items[-1].pk]) if more else None
+    )
+    return items

@@ -9,12 +9,13 @@ import uuid
 from typing import Literal
 
 from django.db import IntegrityError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from ninja import Header, Query, Router, Schema, Status
 from pydantic import EmailStr, Field
 
 from orderdesk.accounts.choices import Role
 from orderdesk.accounts.permissions import Perm, has_perm, require
+from orderdesk.api.paging import PAGED_OPENAPI, PageQuery, page_by_id
 from orderdesk.api.schemas import AUTH_ERRORS, INPUT_ERRORS, InputSchema, Problem
 from orderdesk.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from orderdesk.core.masking import mask_tail, mask_upi
@@ -280,9 +281,12 @@ def get_order(request, number: str):
 @router.get(
     "/orders",
     response={200: list[OrderOut], **AUTH_ERRORS, **INPUT_ERRORS},
-    summary="Orders by customer phone and/or status",
+    summary="Orders by customer phone and/or status, a page at a time (newest first)",
+    openapi_extra=PAGED_OPENAPI,
 )
-def list_orders(request, filters: Query[OrderFilters]):
+def list_orders(
+    request, response: HttpResponse, filters: Query[OrderFilters], page: Query[PageQuery]
+):
     qs = _visible_orders(request.auth)
     if filters.phone:
         ids = find_orders(phone=filters.phone).values("pk")
@@ -293,4 +297,4 @@ def list_orders(request, filters: Query[OrderFilters]):
         raise DomainError(
             "Filter by phone or status.", code="filter_required", field="phone", status=422
         )
-    return [order_out(o) for o in qs.order_by("-created_at")[:100]]
+    return [order_out(o) for o in page_by_id(qs, request, response, page)]
