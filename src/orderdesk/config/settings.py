@@ -60,6 +60,11 @@ DEMO = PROFILE == "demo"
 
 DEBUG = envbool("DEBUG", PROFILE == "development")
 
+# BENCH_HELLO_VIEW=1 serves GET /bench/hello, a bare Django view returning "hello": the P2
+# baseline bench/ measures the API against on the same gunicorn (issue 17). Bench runs only;
+# never set it in production.
+BENCH_HELLO_VIEW = envbool("BENCH_HELLO_VIEW", False)
+
 DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-orderdesk-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105  (public on purpose; production refuses it)
 if PRODUCTION:
     SECRET_KEY = env("SECRET_KEY") or ""
@@ -176,6 +181,13 @@ if DATABASE_URL:
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = envbool(
         "DB_DISABLE_SERVER_SIDE_CURSORS", False
     )
+    # Server-side binding lets psycopg 3 prepare a statement after it has run
+    # DB_PREPARE_THRESHOLD times on a connection, so a hot read is planned once per connection,
+    # not once per request (issue 17, P2). Opt-in: behind PgBouncer in transaction mode it needs
+    # PgBouncer >= 1.21 with max_prepared_statements set (docs/deploy.md).
+    if envbool("DB_SERVER_SIDE_BINDING", False):
+        DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = envint("DB_PREPARE_THRESHOLD", 5)
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
