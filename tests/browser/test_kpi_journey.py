@@ -45,10 +45,13 @@ def test_supervisor_reads_charts_drills_into_an_agent_and_audits_an_order(
     expect(
         page.get_by_test_id("kpi-table").locator('tr[data-kpi="create_order_pct"]')
     ).to_contain_text("25.0 %")
-    # ... and into the records behind her Create Order % numerator.
+    # ... and into the records behind her Create Order % numerator: the lead O3 came from
+    # (the numerator is drawn from the denominator's leads, issue 18).
     page.get_by_test_id("drill-create_order_pct").click()
     page.wait_for_load_state()
-    expect(page.get_by_test_id("drill-numerator")).to_contain_text(world.o3.number)
+    expect(page.get_by_test_id("drill-numerator")).to_contain_text(
+        f"Lead {world.o3.source_lead_id}"
+    )
     expect(page.get_by_test_id("drill-denominator")).to_contain_text("4 lead records")
 
     # Audit: draw one of the agents' orders from the range and score it.

@@ -104,6 +104,7 @@ API: dict[str, Entry] = {
 CONSOLE: dict[str, Entry] = {
     "GET /": Entry(PUBLIC, "redirects to the console home"),
     "GET console:home": Entry(STAFF, "sends each role to its own home"),
+    "GET console:search": Entry(STAFF, "the header search; links only where the role may go"),
     "GET console:login": Entry(PUBLIC),
     "POST console:logout": Entry(PUBLIC),
     "GET console:password_change": Entry(STAFF),
@@ -116,6 +117,9 @@ CONSOLE: dict[str, Entry] = {
     # M1-M6: the manual order wizard; M8 accountability.
     "GET console:order_wizard": Entry(("sales", "cx")),
     "GET console:order_created": Entry(("sales", "cx", "ops", "supervisor")),
+    "GET console:order_view": Entry(
+        ("sales", "cx", "ops", "supervisor"), "read-only; a supervisor audits orders here"
+    ),
     "GET console:agent_errors": Entry(("ops", "supervisor")),
     "POST console:agent_restore": Entry(("supervisor",)),
     # Leads.
@@ -211,6 +215,27 @@ CONSOLE: dict[str, Entry] = {
     "GET console:callbacks": Entry(
         ("sales", "cx", "supervisor"), "missed calls: agents their own and unowned"
     ),
+    # The customer's own door (storefront/urls.py, issue 19): no login. The sale's pages keep
+    # their progress in the visitor's session (a phone verified by a one-time code before the
+    # order); the tracking link's signed token is the credential for its one order.
+    "GET storefront:home": Entry(PUBLIC, "device search"),
+    "GET storefront:device": Entry(PUBLIC, "condition questions"),
+    "POST storefront:device": Entry(PUBLIC, "the server's estimate (a quote)"),
+    "GET storefront:estimate": Entry(PUBLIC, "the estimate of this session's quote"),
+    "POST storefront:estimate": Entry(PUBLIC, "sends a code: rate-limited per phone and IP"),
+    "GET storefront:verify": Entry(PUBLIC),
+    "POST storefront:verify": Entry(PUBLIC, "hashed code, expiry, attempt limit"),
+    "GET storefront:pincode": Entry(PUBLIC, "after the phone is verified"),
+    "POST storefront:pincode": Entry(PUBLIC),
+    "GET storefront:details": Entry(PUBLIC),
+    "POST storefront:details": Entry(PUBLIC, "the gates of create_order, asked early"),
+    "GET storefront:review": Entry(PUBLIC),
+    "POST storefront:review": Entry(PUBLIC, "create_order, channel web; rate-limited per IP"),
+    "GET storefront:done": Entry(PUBLIC, "the number of the order placed in this session"),
+    "GET storefront:track": Entry(PUBLIC, "the signed tracking token is the credential"),
+    "POST storefront:track_reschedule": Entry(PUBLIC, "as the order's customer (O3)"),
+    "POST storefront:track_cancel": Entry(PUBLIC, "as the order's customer (O1)"),
+    "POST storefront:track_price": Entry(PUBLIC, "as the order's customer (O4)"),
 }
 
 #: Console URL names served without a row above, and why (each one is still checked to exist).

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from orderdesk.core.models import TimeStampedModel
+from orderdesk.core.money import format_inr
 from orderdesk.customers.models import pincode_validator
 
 
@@ -224,4 +225,4 @@ class Quote(models.Model):
     )
 
     def __str__(self) -> str:
-        return f"{self.variant}: ₹{self.estimated_price}"
+        return f"{self.variant}: {format_inr(self.estimated_price)}"

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "orderdesk.orders",
     "orderdesk.cx",
     "orderdesk.kpis",
+    "orderdesk.storefront",  # the customer's own door: /sell and the tracking link /t/
     "orderdesk.api",
     "orderdesk.seed",  # its `orderdesk seed` command (the seed sits above every domain app)
     "orderdesk.console",
@@ -254,17 +255,34 @@ ORDERDESK_REQUIRE_2FA_ROLES = (
 )
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "orderdesk")
 
-# --- Cache ---------------------------------------------------------------------------------
-# Throttles (sign-in delay, anonymous rate limits, phone reveals) count in the cache, so it must
-# be shared by every gunicorn worker: a database table (``orderdesk createcachetable`` at
-# deploy; the test database gets it automatically). No new service to run, and the counts
-# survive a restart. docs/deploy.md.
+# --- Caches -------------------------------------------------------------------------------
+# Throttles (the sign-in delay, anonymous and storefront rate limits, phone reveals) count in a
+# cache that every gunicorn worker and host must see alike: database tables by default (made
+# by migrations; core/cache.py's backend increments atomically), so there is no new service to
+# run and the counts survive a restart. "default" serves Django and the sign-in delay;
+# "shared" serves django-ratelimit. Point CACHE_BACKEND/CACHE_LOCATION and
+# ORDERDESK_SHARED_CACHE_BACKEND/_LOCATION at Redis or memcached to move them. docs/deploy.md.
 CACHES = {
     "default": {
-        "BACKEND": env("CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
+        "BACKEND": env("CACHE_BACKEND", "orderdesk.core.cache.AtomicDatabaseCache"),
         "LOCATION": env("CACHE_LOCATION", "orderdesk_cache"),
-    }
+    },
+    "shared": {
+        "BACKEND": env(
+            "ORDERDESK_SHARED_CACHE_BACKEND", "orderdesk.core.cache.AtomicDatabaseCache"
+        ),
+        "LOCATION": env("ORDERDESK_SHARED_CACHE_LOCATION", "orderdesk_shared_cache"),
+        "TIMEOUT": 24 * 60 * 60,  # longer than any rate-limit window
+    },
 }
+RATELIMIT_USE_CACHE = "shared"
+# The client's address as the audit trail sees it (core.middleware.client_ip: the right-most
+# X-Forwarded-For hop the deployment trusts, ORDERDESK_TRUSTED_PROXIES).
+RATELIMIT_IP_META_KEY = "orderdesk.core.middleware.ratelimit_ip"
+SILENCED_SYSTEM_CHECKS = [
+    # "not officially supported": ours is the database cache with an atomic incr (core/cache.py).
+    "django_ratelimit.W001",
+]
 
 # --- Time and language -----------------------------------------------------
 LANGUAGE_CODE = "en-in"
@@ -382,7 +400,30 @@ ORDERDESK = {
         "SLA_SWEEP_TIME_BUDGET": envint("CX_SLA_SWEEP_TIME_BUDGET", 50),
     },
     "QUOTE_VALID_HOURS": envint("QUOTE_VALID_HOURS", 72),
+    # The customer's own door (docs/customer-web.md).
+    "STOREFRONT": {
+        "TRACKING_LINK_DAYS": envint("STOREFRONT_TRACKING_LINK_DAYS", 30),
+        "CODE_TTL_MINUTES": envint("STOREFRONT_CODE_TTL_MINUTES", 10),
+        "CODE_MAX_ATTEMPTS": envint("STOREFRONT_CODE_MAX_ATTEMPTS", 5),
+        # django-ratelimit rates ("count/period"; period s, m, h, d, optionally with a number).
+        "RATE_CODE_PER_PHONE": env("STOREFRONT_RATE_CODE_PER_PHONE", "3/15m"),
+        "RATE_CODE_PER_IP": env("STOREFRONT_RATE_CODE_PER_IP", "10/h"),
+        "RATE_VERIFY_PER_PHONE": env("STOREFRONT_RATE_VERIFY_PER_PHONE", "10/h"),
+        "RATE_ORDER_PER_IP": env("STOREFRONT_RATE_ORDER_PER_IP", "10/h"),
+        # Bots: a form sent back faster than this after it was shown is refused.
+        "MIN_FILL_SECONDS": envint("STOREFRONT_MIN_FILL_SECONDS", 3),
+        # A verified visitor with an estimate and no order after this becomes a lead (web_quote).
+        "DROPPED_QUOTE_MINUTES": envint("STOREFRONT_DROPPED_QUOTE_MINUTES", 60),
+        "DROPPED_QUOTE_SWEEP_SECONDS": envint("STOREFRONT_DROPPED_QUOTE_SWEEP_SECONDS", 300),
+    },
     "SLOT_DAYS_AHEAD": envint("SLOT_DAYS_AHEAD", 7),
+    # O4: an inspected price above ABOVE x or below BELOW x the estimate is refused
+    # (409 price_outside_band) until the inspector confirms it with a reason: a typo such
+    # as Rs 99,99,999 for a Rs 25,150 laptop must not reach the customer's SMS.
+    "INSPECTED_PRICE_BAND": {
+        "ABOVE": float(env("INSPECTED_PRICE_BAND_ABOVE", "1.5")),
+        "BELOW": float(env("INSPECTED_PRICE_BAND_BELOW", "0.2")),
+    },
     # Messages (SPEC §8): providers, retries, the sender. See docs/messaging.md.
     "MESSAGING": {
         "SMS_PROVIDER": env("MESSAGING_SMS_PROVIDER", "http" if env("SMS_GATEWAY_URL") else "file"),

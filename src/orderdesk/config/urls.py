@@ -17,8 +17,11 @@ urlpatterns = [
     path("telephony/", include("orderdesk.telephony.urls")),
     path("console/", include("orderdesk.console.urls")),
     path("metrics", metrics_view, name="metrics"),  # Prometheus; METRICS_TOKEN only
+    path("", include("orderdesk.storefront.urls")),  # the customer's own door: /sell, /t/
 ]
 
-# An uncaught error outside a view (a session save while the database is down) is
-# 503 problem+json when the database is unreachable, 500 problem+json otherwise.
-handler500 = "orderdesk.core.middleware.server_error"
+# The console's own error pages (issue 18); /api/ and JSON clients keep problem+json. An
+# uncaught error while the database is unreachable stays 503 problem+json.
+handler403 = "orderdesk.console.errors.permission_denied"
+handler404 = "orderdesk.console.errors.page_not_found"
+handler500 = "orderdesk.console.errors.server_error"

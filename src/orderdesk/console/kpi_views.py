@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from orderdesk.accounts.models import Team
 from orderdesk.accounts.permissions import Perm, requires
+from orderdesk.console.order_pages import order_facts
 from orderdesk.core.bounds import parse_date
 from orderdesk.core.errors import DomainError, ValidationFailed
 from orderdesk.core.exports import csv_writer
@@ -453,6 +454,7 @@ def audit_page(request, audit_id: int):
         request,
         "console/kpis/audit.html",
         {
+            **(order_facts(a.order) if a.order_id else {}),  # the audited order, read here
             "audit": a,
             "items": items,
             "errors": errors,

@@ -34,6 +34,7 @@ from orderdesk.catalog.models import (
 from orderdesk.core.bounds import parse_date
 from orderdesk.core.errors import DomainError
 from orderdesk.core.masking import mask_tail, mask_upi
+from orderdesk.core.money import format_inr
 from orderdesk.core.timeutil import today_ist
 from orderdesk.messaging.selectors import messages_for_order
 from orderdesk.orders import lifecycle
@@ -171,7 +172,7 @@ def move_form(order: Order, to: str, move: table.Move, data=None) -> forms.Form:
             form.fields["final_price"] = forms.IntegerField(
                 label="Final price (₹)",
                 min_value=0,
-                help_text=f"Estimate: ₹{order.estimated_price:,}",
+                help_text=f"Estimate: {format_inr(order.estimated_price)}",
             )
         elif name == "reference":
             form.fields["reference"] = forms.CharField(
@@ -200,6 +201,13 @@ def move_form(order: Order, to: str, move: table.Move, data=None) -> forms.Form:
             )
         elif name == "duplicate_of":
             continue  # X4 has its own form (mark_duplicate)
+    if to == S.INSPECTED:  # O4: the second confirmation of a price far from the estimate
+        form.fields["price_band_reason"] = _textarea(
+            "Reason, if the price is far from the estimate",
+            help_text="Needed only above {} or below {} (the band around the estimate).".format(
+                *map(format_inr, lifecycle.band_limits(order.estimated_price))
+            ),
+        )
     return form
 
 

@@ -9,8 +9,10 @@ from orderdesk.console import (
     kpi_views,  # KPIs and agent scorecards (SPEC §7)
     leads_views,
     ops_views,
+    order_pages,  # one order, read-only, for every role that reads orders (issue 18)
     order_views,
     privacy_views,  # S4: a customer's data export and erasure (admin)
+    search,
     tools,
     two_factor_views,  # two-factor sign-in (TOTP) for the roles that need it
     views,
@@ -20,6 +22,7 @@ app_name = "console"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", search.search, name="search"),  # the header's search (issue 18)
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password/", views.password_change, name="password_change"),
@@ -34,6 +37,7 @@ urlpatterns = [
     # The manual order wizard (M1-M6).
     path("orders/new/", order_views.order_wizard, name="order_wizard"),
     path("orders/<str:number>/created/", order_views.order_created, name="order_created"),
+    path("orders/<str:number>/", order_pages.order_view, name="order_view"),
     # M8 accountability.
     path("agents/errors/", agent_views.agent_errors, name="agent_errors"),
     path("agents/<int:agent_id>/restore/", agent_views.restore, name="agent_restore"),

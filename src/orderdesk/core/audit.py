@@ -68,7 +68,8 @@ def record(
         set_current_object(f"{obj._meta.label_lower}:{obj.pk}")
     return AuditEvent.objects.create(
         actor=actor if is_user else None,
-        actor_label=actor.get_username() if is_user else "system",
+        # A customer acting through the storefront has no account: "customer:<id>".
+        actor_label=actor.get_username() if is_user else getattr(actor, "audit_label", "system"),
         via=current_via() if via is FROM_CONTEXT else via,
         ip=current_ip() if ip is FROM_CONTEXT else ip,
         action=action,

@@ -89,3 +89,32 @@ def actor_label() -> str | None:
     if not getattr(wrapped, "is_authenticated", False):
         return "anonymous"
     return wrapped.get_username()
+
+
+class CustomerActor:
+    """A customer acting for themselves, with no account: through a signed tracking link
+    or a phone verified by a one-time code (storefront).
+
+    Not a user (``is_authenticated`` is False, so no ``User`` foreign key is written); the
+    audit trail names it ``customer:<id>`` and the order lifecycle gives it the ``customer``
+    role, for that customer's own orders only.
+    """
+
+    is_authenticated = False
+    is_anonymous = True
+
+    def __init__(self, customer_id: int):
+        self.customer_id = int(customer_id)
+
+    @property
+    def audit_label(self) -> str:
+        return f"customer:{self.customer_id}"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, CustomerActor) and other.customer_id == self.customer_id
+
+    def __hash__(self) -> int:
+        return hash(("customer", self.customer_id))
+
+    def __repr__(self) -> str:
+        return f"CustomerActor({self.customer_id})"

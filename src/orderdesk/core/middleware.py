@@ -59,6 +59,12 @@ def client_ip(request) -> str | None:
         return remote
 
 
+def ratelimit_ip(request) -> str:
+    """The client's address for django-ratelimit (``RATELIMIT_IP_META_KEY``): the same
+    address the audit trail records (``client_ip``), never an empty one."""
+    return client_ip(request) or "0.0.0.0"  # noqa: S104 - a key, not a bind address
+
+
 def door(path: str) -> str:
     if path.startswith("/api/"):
         return "api"

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
+from orderdesk.core.timeutil import ist_label
+
 
 class TimeStampedModel(models.Model):
     """Adds created/updated times (UTC) to a table."""
@@ -62,7 +64,7 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id", "at"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}#{self.object_id}"
+        return f"{ist_label(self.at)} {self.actor_label} {self.action} {self.object_type}#{self.object_id}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -92,7 +94,7 @@ class AuditRedaction(models.Model):
     open = models.BooleanField(default=True)
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.reason} {self.object_type}#{self.object_id}"
+        return f"{ist_label(self.at)} {self.reason} {self.object_type}#{self.object_id}"
 
 
 class PeriodicJobState(models.Model):

@@ -584,6 +584,40 @@ _CODES = (
         "leads",
         "Telephony is on: a connected call is logged from the call panel of a call the provider connected, not typed in by hand.",
     ),
+    ProblemCode(
+        "code_unknown",
+        (404,),
+        "storefront",
+        "No code is waiting for this phone: ask for a new one.",
+    ),
+    ProblemCode(
+        "code_expired", (422,), "storefront", "The one-time code has expired: ask for a new one."
+    ),
+    ProblemCode(
+        "code_attempts_exceeded", (409,), "storefront", "Too many wrong codes: ask for a new one."
+    ),
+    ProblemCode("code_wrong", (422,), "storefront", "That is not the code we sent."),
+    ProblemCode(
+        "phone_not_verified", (409,), "storefront", "Verify the phone with the one-time code first."
+    ),
+    ProblemCode(
+        "words_required",
+        (422,),
+        "storefront",
+        "Say it in your own words (the customer's words are recorded).",
+    ),
+    ProblemCode(
+        "price_outside_band",
+        (409,),
+        "orders",
+        "The inspected price is far from the estimate (outside the configured band): check the figure, or confirm it with a reason.",
+    ),
+    ProblemCode(
+        "notes_too_long",
+        (422,),
+        "leads",
+        "The notes are longer than allowed (2,000 characters): keep them to what was said and decided.",
+    ),
 )
 
 PROBLEM_CODES: dict[str, ProblemCode] = {p.code: p for p in _CODES}

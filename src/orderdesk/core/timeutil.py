@@ -26,3 +26,11 @@ def ist_day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """[start, end) of an IST calendar day as aware datetimes."""
     start = dt.datetime.combine(day, dt.time.min, tzinfo=IST)
     return start, start + dt.timedelta(days=1)
+
+
+def ist_label(value: dt.datetime | None) -> str:
+    """``2026-12-06 08:25 IST``: a stored (UTC) time as a person reads it, in labels and
+    ``__str__`` texts that end up in the audit log (issue 18: they showed UTC)."""
+    if value is None:
+        return ""
+    return f"{value.astimezone(IST):%Y-%m-%d %H:%M} IST"

@@ -7,6 +7,7 @@ from django.db import models
 
 from orderdesk.core.models import TimeStampedModel
 from orderdesk.core.phones import mask_phone
+from orderdesk.core.places import landmark_phrase
 from orderdesk.customers.choices import Language
 
 pincode_validator = RegexValidator(
@@ -68,7 +69,7 @@ class Address(TimeStampedModel):
         parts = [
             self.line1,
             self.line2,
-            f"near {self.landmark}" if self.landmark else "",
+            landmark_phrase(self.landmark),
             self.city,
             self.pincode,
         ]

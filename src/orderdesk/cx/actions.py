@@ -469,14 +469,35 @@ def _m9_accept(ticket: Ticket, actor, text: str) -> dict:
     return {"order": order.number, "price_explained": True}
 
 
+def _condition_in_words(order) -> str:
+    """The order's condition answers as the questionnaire words them ("Does it power on? No;
+    Screen: Heavy scratches"), in the questionnaire's order, never the raw keys read aloud
+    (issue 18). An answer the questionnaire no longer holds is left out."""
+    from orderdesk.catalog.models import ConditionOption
+
+    answers = order.answers or {}
+    options = ConditionOption.objects.filter(
+        question__device_type_id=order.device_model.device_type_id,
+        question__key__in=answers.keys(),
+    ).select_related("question")
+    worded = sorted(
+        (o.question.position, o.question.key, o.question.text, o.label)
+        for o in options
+        if answers.get(o.question.key) == o.key
+    )
+    return "; ".join(
+        f"{text} {label}" if text.rstrip().endswith("?") else f"{text}: {label}"
+        for _, _, text, label in worded
+    )
+
+
 def price_dispute_facts(order) -> dict:
     """M9: what the dispute panel shows — the price confirmation, the consent statement, the
     condition recorded, the inspected price, and the notes of the calls behind the order."""
     from orderdesk.core.money import format_inr
     from orderdesk.orders.models import OrderEvent
 
-    answers = order.answers or {}
-    condition = ", ".join(f"{k}: {v}" for k, v in answers.items()) or "as described"
+    condition = _condition_in_words(order) or "as described"
     calls = []
     if order.source_lead_id:
         calls = list(
@@ -515,21 +536,34 @@ def price_dispute_facts(order) -> dict:
 
 def order_status_facts(order) -> dict:
     """What CX tells a customer who asks where their order is: status, slot and vendor."""
+    from orderdesk.orders.choices import OrderStatus
+
     slot = order.slot
     slot_text = f"{slot.date:%d %b %Y}, {slot.window}" if slot else "not booked yet"
     vendor = order.vendor.name if order.vendor_id else "to be assigned"
+    if order.status == OrderStatus.CANCELLED:  # issue 18: no "slot not booked yet" here
+        slot_line, vendor_line = "There will be no pickup.", ""
+    elif order.status in (OrderStatus.INSPECTED, OrderStatus.PAID, OrderStatus.COMPLETED):
+        slot_line = "Our pickup partner has collected the device."
+        vendor_line = f"Pickup partner: {vendor}." if order.vendor_id else ""
+    else:
+        slot_line = f"Pickup: {slot_text}." if slot else "The pickup slot is not booked yet."
+        vendor_line = (
+            f"Pickup partner: {vendor}."
+            if order.vendor_id
+            else "A pickup partner will be assigned."
+        )
+    script = rules.STATUS_SCRIPT.format(
+        number=order.display_number,
+        status=order.get_status_display().lower(),
+        slot=slot_line,
+        vendor=vendor_line,
+    )
     return {
         "order_status": order.get_status_display(),
         "pickup_slot": slot_text,
         "vendor_name": vendor,
-        "script": rules.STATUS_SCRIPT.format(
-            number=order.display_number,
-            status=order.get_status_display().lower(),
-            slot=f"Pickup: {slot_text}." if slot else "The pickup slot is not booked yet.",
-            vendor=f"Pickup partner: {vendor}."
-            if order.vendor_id
-            else "A pickup partner will be assigned.",
-        ),
+        "script": " ".join(script.split()),  # no double space where a line is left out
     }
 
 

@@ -165,6 +165,20 @@ def connected_leads_worked(scope: Scope) -> int:
     return _distinct_leads(agent_contacts(scope).filter(connected=True))
 
 
+def _agent_order_from_lead(lead_ref: str = "lead") -> Exists:
+    """An order an agent created from the lead (any status; SPEC §7 counts orders *created*,
+    so one later marked duplicate still counts, as it did before issue 18)."""
+    return Exists(Order.objects.filter(source_lead=OuterRef(lead_ref), channel=OrderChannel.AGENT))
+
+
+def connected_leads_ordered(scope: Scope) -> int:
+    """Create Order %'s numerator, drawn from its denominator's population (issue 18): the
+    connected leads worked in the scope that an agent created an order from."""
+    return _distinct_leads(
+        agent_contacts(scope).filter(connected=True).filter(_agent_order_from_lead())
+    )
+
+
 def _create_order_dispositions(scope: Scope) -> QuerySet[ContactAttempt]:
     # The system writes Create Order (D7), so system rows are exactly what is counted here.
     return ContactAttempt.objects.filter(
@@ -478,12 +492,14 @@ KPIS: tuple[Kpi, ...] = (
         "create_order_pct",
         "Create Order %",
         "percent",
-        "orders created by agents",
-        agent_orders,
+        "connected leads worked with an agent order",
+        connected_leads_ordered,
         "connected leads worked",
         connected_leads_worked,
-        "Orders with channel 'agent' created in the range (by the agent who created them) ÷ "
-        "distinct leads with at least one connected contact logged by an agent in the range.",
+        "Of the distinct leads with at least one connected contact logged by an agent in the "
+        "range (per agent: by that agent), those an agent created an order from (any status) "
+        "÷ those leads. The numerator is drawn from the denominator, so "
+        "the figure never exceeds 100 %.",
         "SPEC §7; SOP will-place-order §8",
     ),
     Kpi(

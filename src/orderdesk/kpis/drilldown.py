@@ -60,6 +60,14 @@ ROWS = {
     "connected_leads_worked": [
         ("lead", lambda s: _leads(d.agent_contacts(s).filter(connected=True)))
     ],
+    "connected_leads_ordered": [
+        (
+            "lead",
+            lambda s: _leads(
+                d.agent_contacts(s).filter(connected=True).filter(d._agent_order_from_lead())
+            ),
+        )
+    ],
     "create_order_dispositions": [("contact", d._create_order_dispositions)],
     "create_order_dispositions_with_order": [("contact", _live_create_orders)],
     "influenceable_leads_worked": [("lead", d.influenceable_leads)],

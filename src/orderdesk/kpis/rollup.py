@@ -69,6 +69,7 @@ BATCH = 2000
 LEAD_SEQUENCE_MEASURES = frozenset(
     {
         "conn_leads",
+        "conn_leads_ordered",
         "infl_leads",
         "infl_completed",
         "infl_linked",
@@ -84,6 +85,7 @@ CSAT_MEASURES = frozenset({"csat_answers", "csat_satisfied"})
 MEASURES_OF: dict[str, tuple[str, ...]] = {
     "agent_orders": ("orders_agent",),
     "connected_leads_worked": ("conn_leads",),
+    "connected_leads_ordered": ("conn_leads_ordered",),
     "create_order_dispositions": ("co_disp",),
     "create_order_dispositions_with_order": ("co_disp_live",),
     "influenceable_leads_worked": ("infl_leads",),
@@ -176,6 +178,13 @@ def lead_facts(ids: Iterable[int], lookups: _Lookups | None = None) -> dict[str,
     linked_any: set[int] = set()
     linked_completed: set[int] = set()
     by_number: dict[str, list] = defaultdict(list)
+    # Create Order %: an agent created an order from the lead (duplicates too: SPEC §7 counts
+    # orders created).
+    agent_ordered = set(
+        Order.objects.filter(source_lead_id__in=ids, channel=OrderChannel.AGENT).values_list(
+            "source_lead_id", flat=True
+        )
+    )
     for source_lead, number, status in Order.objects.filter(
         Q(source_lead_id__in=ids) | Q(number__in=lead_numbers), duplicate_of__isnull=True
     ).values_list("source_lead_id", "number", "status"):
@@ -263,6 +272,8 @@ def lead_facts(ids: Iterable[int], lookups: _Lookups | None = None) -> dict[str,
             emit = []
             if seq["conn"]:
                 emit.append(("conn_leads", seq["conn"]))
+                if lead_id in agent_ordered:
+                    emit.append(("conn_leads_ordered", seq["conn"]))
             if influenceable:
                 emit.append(("infl_leads", seq["any"]))
                 if completed:

@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from orderdesk.core.models import TimeStampedModel
+from orderdesk.core.timeutil import ist_label
 from orderdesk.leads.choices import (
     OPEN_LEAD_STATUSES,
     Channel,
@@ -263,7 +264,7 @@ class ContactAttempt(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.channel} {self.direction} lead #{self.lead_id}"
+        return f"{ist_label(self.at)} {self.channel} {self.direction} lead #{self.lead_id}"
 
 
 class FollowUp(models.Model):
@@ -334,7 +335,7 @@ class FollowUp(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Follow-up lead #{self.lead_id} at {self.due_at:%Y-%m-%d %H:%M} ({self.status})"
+        return f"Follow-up lead #{self.lead_id} at {ist_label(self.due_at)} ({self.status})"
 
 
 class ContactPolicy(models.Model):
@@ -434,7 +435,7 @@ class ContactRefusal(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.code} lead #{self.lead_id}"
+        return f"{ist_label(self.at)} {self.code} lead #{self.lead_id}"
 
 
 class ImportJob(TimeStampedModel):

@@ -15,7 +15,8 @@ channel and returns them (an empty list when preferences leave no channel).
 - ``context``: the kind's variables (``MessageKind.variables``: the values every
   caller of that kind supplies; templates may use only these). ``customer_name``
   is filled from the customer and ``order_number`` from ``order`` when you leave
-  them out. A variable the chosen template uses but the context lacks (or leaves
+  them out; with an order, ``tracking_url`` is always the customer's signed link to
+  it (``messaging.links``). A variable the chosen template uses but the context lacks (or leaves
   blank) is refused (``template_variable_missing``, field ``context.<name>``);
   extra keys are ignored.
 - ``order``: an ``orders.Order`` or an order number. Stored as the FK and the
@@ -52,6 +53,7 @@ from orderdesk.customers.models import Customer
 from orderdesk.messaging import rules, selectors
 from orderdesk.messaging.choices import Channel, ConsentSource, MessageStatus, WebhookEventState
 from orderdesk.messaging.conf import conf
+from orderdesk.messaging.links import tracking_url
 from orderdesk.messaging.models import (
     InboundMessage,
     Message,
@@ -156,6 +158,10 @@ def enqueue_message(
     auto = {"customer_name": customer.name}
     if order_number:
         auto["order_number"] = order_number
+    # Every message about an order carries the customer's own signed link to it.
+    linked = order_number or canonical_number(str(context.get("order_number") or ""))
+    if linked:
+        auto["tracking_url"] = tracking_url(linked)
     full = auto | context
     dedupe_key = (dedupe_key or "").strip() or None
 

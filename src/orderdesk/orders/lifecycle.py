@@ -28,7 +28,9 @@ whatever was (a slot booked before a later refusal is given back by the rollback
 from __future__ import annotations
 
 import datetime as dt
+import math
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 
@@ -38,6 +40,7 @@ from orderdesk.catalog.actions import active_variant, book_slot, price_for, rele
 from orderdesk.catalog.models import PickupSlot, ServedPincode, Vendor
 from orderdesk.catalog.selectors import serviceability
 from orderdesk.core import audit
+from orderdesk.core.context import CustomerActor
 from orderdesk.core.errors import Conflict, FieldError, Forbidden, ValidationFailed
 from orderdesk.core.masking import mask_tail, mask_upi
 from orderdesk.core.money import format_inr
@@ -66,6 +69,8 @@ def actor_role(actor) -> ActorRole | None:
     """
     if actor is None:
         return ActorRole.SYSTEM
+    if isinstance(actor, CustomerActor):
+        return ActorRole.CUSTOMER
     if has_perm(actor, Perm.ORDERS_OPERATE):
         return ActorRole.OPS
     if has_perm(actor, Perm.ORDERS_VENDOR) and getattr(actor, "vendor_id", None):
@@ -95,6 +100,8 @@ def _lock(order: Order | int, actor) -> tuple[Order, ActorRole]:
     )
     if role == ActorRole.VENDOR and locked.vendor_id != actor.vendor_id:
         raise Forbidden("This order is not assigned to your vendor.", code="not_your_order")
+    if role == ActorRole.CUSTOMER and locked.customer_id != actor.customer_id:
+        raise Forbidden("This is not your order.", code="not_your_order")
     return locked, role
 
 
@@ -279,7 +286,12 @@ def _record(
     before: dict | None = None,
     after: dict | None = None,
 ) -> OrderEvent:
-    """The history row (who/when/why) and the audit event (S3), in the caller's transaction."""
+    """The history row (who/when/why) and the audit event (S3), in the caller's transaction.
+
+    A customer has no user row: the event names them in ``data["by"]`` (``customer:<id>``).
+    """
+    if isinstance(actor, CustomerActor):
+        data = {**(data or {}), "by": actor.audit_label}
     event = OrderEvent.objects.create(
         order=order,
         actor=_person(actor),
@@ -300,14 +312,48 @@ def _clean(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def _inspected_effects(locked: Order, given: dict, price_band_reason: str | None) -> dict:
+    """O4: record the inspected price; one far outside the band around the estimate needs a
+    second confirmation with a reason (``price_outside_band``) before any message goes out."""
+    effects: dict = {}
+    band_reason = (price_band_reason or "").strip()
+    if _outside_price_band(locked.estimated_price, given["final_price"]):
+        if len(band_reason) < 5:
+            raise Conflict(
+                f"{format_inr(given['final_price'])} is far from the estimate "
+                f"{format_inr(locked.estimated_price)}: check the figure, or confirm it "
+                "with a reason (what makes the device worth this much more or less).",
+                code="price_outside_band",
+                field="final_price",
+                extra={"estimated_price": locked.estimated_price},
+            )
+        effects["price_band_reason"] = band_reason[:500]
+    locked.final_price = given["final_price"]
+    effects["final_price"] = locked.final_price
+    effects["estimated_price"] = locked.estimated_price
+    effects["needs_acceptance"] = table.price_needs_acceptance(
+        locked.estimated_price, locked.final_price
+    )
+    return effects
+
+
 @transaction.atomic
 def transition(
-    order: Order | int, to: str, *, actor, reason: str = "", notes: str = "", **inputs
+    order: Order | int,
+    to: str,
+    *,
+    actor,
+    reason: str = "",
+    notes: str = "",
+    price_band_reason: str = "",
+    **inputs,
 ) -> Order:
     """O1: move ``order`` to ``to`` if the table allows it for ``actor``; return the locked, updated order.
 
     ``inputs``: ``vendor_id``, ``slot_id``, ``final_price``, ``reference``,
     ``duplicate_of`` (an order number), as the move takes them (``transitions.INPUTS``).
+    ``price_band_reason``: the inspector's second confirmation of a price outside the
+    band (O4, ``INSPECTED_PRICE_BAND``); without it such a price is 409 ``price_outside_band``.
     Refusals: 403 no lifecycle role / ``not_your_order`` / role not in the move;
     409 ``illegal_transition`` (with ``from`` and ``to``), ``price_acceptance_required``,
     ``slot_unavailable``, ``no_vendor_available``, ``duplicate_open_order``;
@@ -341,7 +387,13 @@ def transition(
     given = {"reason": _clean(reason), "notes": _clean(notes)} | {
         k: _clean(v) for k, v in inputs.items()
     }
-    problems = table.input_problems(move, given, role=role)
+    problems = table.input_problems(move, given, role=role, frm=frm)
+    if price_band_reason and target != S.INSPECTED:
+        problems.append(
+            FieldError(
+                "price_band_reason", "input_not_allowed", "Only an inspection confirms a price."
+            )
+        )
     if problems:
         raise ValidationFailed.collect(problems)
 
@@ -371,12 +423,7 @@ def transition(
     elif target == S.PICKUP_FAILED:
         effects.update(_release(locked))
     elif target == S.INSPECTED:
-        locked.final_price = given["final_price"]
-        effects["final_price"] = locked.final_price
-        effects["estimated_price"] = locked.estimated_price
-        effects["needs_acceptance"] = table.price_needs_acceptance(
-            locked.estimated_price, locked.final_price
-        )
+        effects.update(_inspected_effects(locked, given, price_band_reason))
     elif target == S.PAID:
         if table.price_needs_acceptance(
             locked.estimated_price, locked.final_price
@@ -451,6 +498,18 @@ def transition(
     )
     _tell_customer(move.message, locked, event, {"reason": given.get("reason")})
     return locked
+
+
+def band_limits(estimated_price: int) -> tuple[int, int]:
+    """O4: the highest and lowest inspected price taken without a reason (whole rupees)."""
+    band = settings.ORDERDESK["INSPECTED_PRICE_BAND"]
+    return int(estimated_price * band["ABOVE"]), math.ceil(estimated_price * band["BELOW"])
+
+
+def _outside_price_band(estimated_price: int, final_price: int) -> bool:
+    """O4: a final price above ``ABOVE``x or below ``BELOW``x the estimate needs a reason."""
+    highest, lowest = band_limits(estimated_price)
+    return final_price > highest or final_price < lowest
 
 
 def _duplicate_target(order: Order, number: str) -> Order:
@@ -789,6 +848,8 @@ def allowed_for(order: Order, actor) -> tuple[list[tuple[OrderStatus, table.Move
     """What ``actor`` may do to ``order`` now: the table's moves and actions (the console's buttons)."""
     role = actor_role(actor)
     if role is None or (role == ActorRole.VENDOR and order.vendor_id != actor.vendor_id):
+        return [], []
+    if role == ActorRole.CUSTOMER and order.customer_id != actor.customer_id:
         return [], []
     actions = table.actions_for_role(order.status, role)
     if "accept_final_price" in actions and (

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from orderdesk.core.models import TimeStampedModel
+from orderdesk.core.timeutil import ist_label
 from orderdesk.orders.choices import (
     OPEN_STATUSES,
     Channel,
@@ -186,7 +187,7 @@ class DuplicateAttempt(models.Model):
     )
 
     def __str__(self) -> str:
-        return f"duplicate of {self.existing_order} at {self.at:%Y-%m-%d %H:%M}"
+        return f"duplicate of {self.existing_order} at {ist_label(self.at)}"
 
 
 class IdempotencyRecord(models.Model):

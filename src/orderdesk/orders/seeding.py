@@ -129,7 +129,9 @@ def _inputs(order: Order, frm, to, rng: random.Random, *, lower_price: bool) -> 
             )
         elif name == "final_price":
             cut = rng.choice([500, 1000, 2500]) if lower_price else 0
-            values["final_price"] = max(order.estimated_price - cut, 0)
+            # within the inspected-price band (O4): the demo never needs a band reason
+            lowest = lifecycle.band_limits(order.estimated_price)[1]
+            values["final_price"] = max(order.estimated_price - cut, lowest)
         elif name == "notes":
             values["notes"] = rng.choice(FINDINGS)
         elif name == "reference":

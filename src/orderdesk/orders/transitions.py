@@ -21,7 +21,10 @@ layer by ``orders.lifecycle.actor_role``:
 - ``ops``: operations staff (``Perm.ORDERS_OPERATE``);
 - ``vendor``: a vendor's API client, for the orders assigned to its own vendor;
 - ``cx``: CX agents, for cancellations on the customer's request;
-- ``system``: the platform itself (no person; e.g. a worker or the seed).
+- ``system``: the platform itself (no person; e.g. a worker or the seed);
+- ``customer``: the customer, for their own order only, through the signed tracking
+  link (storefront): cancel before pickup, move the slot, accept or refuse (cancel
+  with ``price_not_accepted``) an inspected price.
 """
 
 from __future__ import annotations
@@ -43,9 +46,11 @@ class ActorRole(StrEnum):
     VENDOR = "vendor"  # a vendor's API client: its own pickups only
     CX = "cx"  # CX agents: cancellation when the customer asks for it
     SYSTEM = "system"  # the platform itself: no person acting
+    CUSTOMER = "customer"  # the customer, on their own order, through the tracking link
 
 
 OPS, VENDOR, CX, SYSTEM = ActorRole.OPS, ActorRole.VENDOR, ActorRole.CX, ActorRole.SYSTEM
+CUSTOMER = ActorRole.CUSTOMER
 
 
 class CancellationReason(models.TextChoices):
@@ -142,6 +147,20 @@ PICKUP_FAILURE_TOLD: dict[str, tuple[str, str]] = {
 CANCEL_REASONS_BY_ROLE: dict[ActorRole, frozenset[str]] = {
     CX: frozenset({CancellationReason.CUSTOMER_REQUEST, CancellationReason.PRICE_NOT_ACCEPTED}),
     SYSTEM: frozenset(CancellationReason.values) - {CancellationReason.DUPLICATE},
+    CUSTOMER: frozenset(
+        {CancellationReason.CUSTOMER_REQUEST, CancellationReason.PRICE_NOT_ACCEPTED}
+    ),
+}
+
+# The customer cancels on their own only before the vendor leaves (their own request), or
+# after the inspection by refusing the inspected price (O4, no penalty). From
+# out_for_pickup the vendor is on the way: the customer calls CX instead.
+CUSTOMER_CANCEL_REASONS_BY_STATE: dict[OrderStatus, frozenset[str]] = {
+    S.CREATED: frozenset({CancellationReason.CUSTOMER_REQUEST}),
+    S.VENDOR_ASSIGNED: frozenset({CancellationReason.CUSTOMER_REQUEST}),
+    S.PICKUP_SCHEDULED: frozenset({CancellationReason.CUSTOMER_REQUEST}),
+    S.PICKUP_FAILED: frozenset({CancellationReason.CUSTOMER_REQUEST}),
+    S.INSPECTED: frozenset({CancellationReason.PRICE_NOT_ACCEPTED}),
 }
 
 # The inputs a move or action can take, and what each means (the API body, the console forms).
@@ -185,6 +204,17 @@ _CANCEL = Move(
     optional=("notes", "duplicate_of"),
     reasons=tuple(CancellationReason.values),
     message="order_cancelled",
+    holds_slot=False,
+)
+# The same cancellation, which the customer may also make from their tracking link
+# (before the vendor leaves, or by refusing the inspected price: O4).
+_CANCEL_BY_CUSTOMER_TOO = Move(
+    roles=_CANCEL.roles | {CUSTOMER},
+    label=_CANCEL.label,
+    required=_CANCEL.required,
+    optional=_CANCEL.optional,
+    reasons=_CANCEL.reasons,
+    message=_CANCEL.message,
     holds_slot=False,
 )
 _FAIL = Move(
@@ -244,12 +274,12 @@ TRANSITIONS: dict[tuple[OrderStatus, OrderStatus], Move] = {
         optional=("notes",),
         message="pickup_rescheduled",
     ),
-    (S.CREATED, S.CANCELLED): _CANCEL,
-    (S.VENDOR_ASSIGNED, S.CANCELLED): _CANCEL,
-    (S.PICKUP_SCHEDULED, S.CANCELLED): _CANCEL,
+    (S.CREATED, S.CANCELLED): _CANCEL_BY_CUSTOMER_TOO,
+    (S.VENDOR_ASSIGNED, S.CANCELLED): _CANCEL_BY_CUSTOMER_TOO,
+    (S.PICKUP_SCHEDULED, S.CANCELLED): _CANCEL_BY_CUSTOMER_TOO,
     (S.OUT_FOR_PICKUP, S.CANCELLED): _CANCEL,
-    (S.INSPECTED, S.CANCELLED): _CANCEL,
-    (S.PICKUP_FAILED, S.CANCELLED): _CANCEL,
+    (S.INSPECTED, S.CANCELLED): _CANCEL_BY_CUSTOMER_TOO,
+    (S.PICKUP_FAILED, S.CANCELLED): _CANCEL_BY_CUSTOMER_TOO,
 }
 
 # Where an order's life ends: no move leaves these.
@@ -290,7 +320,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "amend_slot": Action(
         states=frozenset({S.CREATED, S.VENDOR_ASSIGNED, S.PICKUP_SCHEDULED}),
-        roles=frozenset({OPS}),
+        roles=frozenset({OPS, CUSTOMER}),
         label="Change the pickup slot",
         closed_code="amendment_closed",
         message="pickup_rescheduled",
@@ -312,7 +342,7 @@ ACTIONS: dict[str, Action] = {
     # O4: the customer accepts an inspected price that differs from the estimate.
     "accept_final_price": Action(
         states=frozenset({S.INSPECTED}),
-        roles=frozenset({OPS, VENDOR, CX}),
+        roles=frozenset({OPS, VENDOR, CX, CUSTOMER}),
         label="Record the customer's acceptance of the inspected price",
     ),
     # O5: tell the customer the pickup runs late.
@@ -362,12 +392,21 @@ def actions_for_role(status: str, role: ActorRole | None) -> list[str]:
     ]
 
 
+def cancel_reasons_for(role: ActorRole | None, frm: str | None = None) -> frozenset[str] | None:
+    """The cancellation reasons ``role`` may give from ``frm`` (None: any the move allows)."""
+    if role == CUSTOMER and frm is not None:
+        return CUSTOMER_CANCEL_REASONS_BY_STATE.get(OrderStatus(frm), frozenset())
+    return CANCEL_REASONS_BY_ROLE.get(role)
+
+
 def illegal_message(frm: str, to: str) -> str:
     allowed = ", ".join(next_states(frm)) or "none: its life is over"
     return f"An order cannot go from {frm} to {to}. From {frm} it can go to: {allowed}."
 
 
-def input_problems(move: Move, inputs: dict, *, role: ActorRole | None = None) -> list[FieldError]:
+def input_problems(
+    move: Move, inputs: dict, *, role: ActorRole | None = None, frm: str | None = None
+) -> list[FieldError]:
     """O1/O4/X4: what is missing or wrong in the inputs of ``move``, as field errors.
 
     ``inputs`` holds only what the caller gave (None and "" count as not given).
@@ -390,7 +429,7 @@ def input_problems(move: Move, inputs: dict, *, role: ActorRole | None = None) -
             problem(name, "required", f"This move needs {INPUTS[name]}.")
     reason = given.get("reason")
     if reason is not None and "reason" in move.inputs:
-        allowed_for_role = CANCEL_REASONS_BY_ROLE.get(role) if move.cancels else None
+        allowed_for_role = cancel_reasons_for(role, frm) if move.cancels else None
         if reason not in move.reasons:
             problem(
                 "reason", "reason_unknown", f"{reason!r} is not one of: {', '.join(move.reasons)}."
@@ -399,7 +438,9 @@ def input_problems(move: Move, inputs: dict, *, role: ActorRole | None = None) -
             problem(
                 "reason",
                 "reason_not_allowed_for_role",
-                f"Your role may cancel only for: {', '.join(sorted(allowed_for_role))}.",
+                f"Your role may cancel only for: {', '.join(sorted(allowed_for_role))}."
+                if allowed_for_role
+                else "You may not cancel the order now: call us.",
             )
         if reason == "other" and len(str(given.get("notes", "")).strip()) < 5:
             problem("notes", "notes_required", "Say in the notes why ('other' reason).")

@@ -49,6 +49,7 @@ class Req:
     content_type: str = "application/json"
     signs_out: bool = False  # logout: the sign-in page is the answer
     raw: str | None = None  # a body sent byte for byte (a signed webhook)
+    session: dict = field(default_factory=dict)  # the storefront's progress, set before sending
 
 
 def order_body(w, phone: str, **extra) -> dict:
@@ -106,6 +107,37 @@ def _ticket_action(w, role):
         {"kind": "listen", "text": "Customer says the pickup partner never came"},
         ok=(201,),
     )
+
+
+STOREFRONT_DETAILS = {
+    "line1": "14, 3rd Cross, 5th Block",
+    "landmark": "Opposite Forum Mall",
+    "payment_method": "upi",
+    "upi_id": "web.visitor@okaxis",
+}
+
+
+def storefront_session(w, *, pending=False, verified=False, pickup=False, details=False, shown=""):
+    """A visitor's progress through the storefront's steps, as its views keep it."""
+    import time
+
+    state: dict = {"quote_id": w.web_quote_id}
+    if pending:
+        state["verification_id"] = w.pending_verification_id
+    if verified:
+        state |= {"verification_id": w.verified_id, "web_quote_id": w.web_quote_pk}
+    if pickup or details:
+        state |= {"pincode": "560034", "city": "Bengaluru"}
+    if details:
+        state["details"] = STOREFRONT_DETAILS | {
+            "slot_id": w.slot.pk,
+            "line2": "",
+            "account_number": "",
+            "ifsc": "",
+        }
+    if shown:
+        state[f"shown:{shown}"] = time.time() - 60  # shown a minute ago: a person's pace
+    return {"sf": state}
 
 
 API_REQUESTS: dict[str, Callable] = {
@@ -243,6 +275,9 @@ def form(path, data=None, ok=()):
 CONSOLE_REQUESTS: dict[str, Callable] = {
     "GET /": lambda w, r: Req("/"),
     "GET console:home": lambda w, r: Req(reverse("console:home")),
+    "GET console:search": lambda w, r: Req(
+        reverse("console:search"), query={"q": w.order_own.number}
+    ),
     "GET console:login": lambda w, r: Req(reverse("console:login")),
     "POST console:logout": lambda w, r: Req(
         reverse("console:logout"), {}, content_type="form", signs_out=True
@@ -264,6 +299,9 @@ CONSOLE_REQUESTS: dict[str, Callable] = {
     "GET console:order_wizard": lambda w, r: Req(reverse("console:order_wizard")),
     "GET console:order_created": lambda w, r: Req(
         reverse("console:order_created", args=[w.order_own.number])
+    ),
+    "GET console:order_view": lambda w, r: Req(
+        reverse("console:order_view", args=[w.order_own.number])
     ),
     "GET console:agent_errors": lambda w, r: Req(reverse("console:agent_errors")),
     "POST console:agent_restore": lambda w, r: form(
@@ -381,6 +419,74 @@ CONSOLE_REQUESTS: dict[str, Callable] = {
     "GET console:cx_escalations": lambda w, r: Req(reverse("console:cx_escalations")),
     "GET console:csat_answer": lambda w, r: Req(
         reverse("console:csat_answer", args=[w.csat_token])
+    ),
+    # The storefront: without the session's progress a step sends the visitor back (302).
+    "GET storefront:home": lambda w, r: Req(reverse("storefront:home"), query={"q": "iphon 15"}),
+    "GET storefront:device": lambda w, r: Req(
+        reverse("storefront:device", args=[w.catalog["v128"].pk])
+    ),
+    "POST storefront:device": lambda w, r: form(
+        reverse("storefront:device", args=[w.catalog["v128"].pk]),
+        {"screen": "scratched", "body": "good"},
+    ),
+    "GET storefront:estimate": lambda w, r: Req(
+        reverse("storefront:estimate"), session=storefront_session(w)
+    ),
+    "POST storefront:estimate": lambda w, r: Req(
+        reverse("storefront:estimate"),
+        {"name": "Visitor", "phone": "9812340077"},
+        content_type="form",
+        session=storefront_session(w, shown="phone"),
+    ),
+    "GET storefront:verify": lambda w, r: Req(
+        reverse("storefront:verify"), session=storefront_session(w, pending=True)
+    ),
+    "POST storefront:verify": lambda w, r: Req(
+        reverse("storefront:verify"),
+        {"code": w.pending_code},
+        content_type="form",
+        session=storefront_session(w, pending=True),
+    ),
+    "GET storefront:pincode": lambda w, r: Req(
+        reverse("storefront:pincode"), session=storefront_session(w, verified=True)
+    ),
+    "POST storefront:pincode": lambda w, r: Req(
+        reverse("storefront:pincode"),
+        {"pincode": "560034"},
+        content_type="form",
+        session=storefront_session(w, verified=True),
+    ),
+    "GET storefront:details": lambda w, r: Req(
+        reverse("storefront:details"), session=storefront_session(w, verified=True, pickup=True)
+    ),
+    "POST storefront:details": lambda w, r: Req(
+        reverse("storefront:details"),
+        STOREFRONT_DETAILS | {"slot_id": w.slot.pk},
+        content_type="form",
+        session=storefront_session(w, verified=True, pickup=True),
+    ),
+    "GET storefront:review": lambda w, r: Req(
+        reverse("storefront:review"), session=storefront_session(w, verified=True, details=True)
+    ),
+    "POST storefront:review": lambda w, r: Req(
+        reverse("storefront:review"),
+        {"consent": "yes"},
+        content_type="form",
+        session=storefront_session(w, verified=True, details=True, shown="review"),
+    ),
+    "GET storefront:done": lambda w, r: Req(reverse("storefront:done")),
+    "GET storefront:track": lambda w, r: Req(reverse("storefront:track", args=[w.track_token])),
+    "POST storefront:track_reschedule": lambda w, r: form(
+        reverse("storefront:track_reschedule", args=[w.track_token]),
+        {"slot_id": w.catalog["evening"].pk},
+    ),
+    "POST storefront:track_cancel": lambda w, r: form(
+        reverse("storefront:track_cancel", args=[w.track_token]),
+        {"words": "I sold it to a friend"},
+    ),
+    "POST storefront:track_price": lambda w, r: form(
+        reverse("storefront:track_price", args=[w.inspected_token]),
+        {"decision": "accept", "words": "OK, I agree to 38,000"},
     ),
     "GET messaging:failed": lambda w, r: Req(reverse("messaging:failed")),
     "POST messaging:retry": lambda w, r: form(
@@ -634,6 +740,7 @@ def build_world() -> SimpleNamespace:
     from orderdesk.leads.actions import create_lead
     from orderdesk.leads.seeding import ensure_default_settings
     from orderdesk.messaging.choices import MessageStatus
+    from orderdesk.messaging.links import tracking_token
     from orderdesk.messaging.models import Message
     from orderdesk.orders.actions import create_order
     from orderdesk.orders.lifecycle import transition
@@ -769,6 +876,26 @@ def build_world() -> SimpleNamespace:
         received_at=timezone.now(),
     )
 
+    # A storefront visitor: a quote, a verified phone (its web quote) and a code waiting.
+    from orderdesk.catalog.actions import create_quote
+    from orderdesk.storefront import actions as storefront
+    from orderdesk.storefront import rules as storefront_rules
+    from orderdesk.storefront.models import PhoneVerification
+
+    web_quote_of = create_quote(
+        variant_id=catalog["v128"].pk, answers={"screen": "flawless", "body": "good"}
+    )
+    verified = storefront.request_phone_code(name="Web Visitor", phone="9812340088")
+    PhoneVerification.objects.filter(pk=verified.pk).update(verified_at=timezone.now())
+    verified.refresh_from_db()
+    web_quote = storefront.record_web_quote(verification=verified, quote=web_quote_of)
+    pending = storefront.request_phone_code(name="Web Visitor", phone="9812340088")
+    pending_code = "424242"
+    salt = storefront_rules.new_salt()
+    PhoneVerification.objects.filter(pk=pending.pk).update(
+        salt=salt, code_hash=storefront_rules.code_digest(pending_code, salt)
+    )
+
     failed_message = Message.objects.filter(order=order_own).first()
     Message.objects.filter(pk=failed_message.pk).update(status=MessageStatus.FAILED)
 
@@ -793,6 +920,13 @@ def build_world() -> SimpleNamespace:
         survey=survey,
         survey_phone=meena.phone,
         csat_token=cx.csat_token(survey),
+        track_token=tracking_token(order_own.number),
+        web_quote_id=str(web_quote.quote_id),
+        web_quote_pk=web_quote.pk,
+        verified_id=verified.pk,
+        pending_verification_id=pending.pk,
+        pending_code=pending_code,
+        inspected_token=tracking_token(order_inspected.number),
         failed_message=failed_message,
         whatsapp_thread=whatsapp_thread,
         erin=erin,
@@ -897,6 +1031,7 @@ WRITES_NOTHING = {
     # Issue 21, 8: an anonymous estimate is counted (a metric), not an audited business write;
     # the endpoint is public and reads no token, so every role's call is anonymous here.
     "POST /api/v1/quotes": "an anonymous quote is counted, not audited",
+    "POST storefront:device": "the web estimate is an anonymous quote: counted, not audited",
     "POST console:logout": "ends the session only",
     "POST console:two_factor_setup": "a wrong code enrols nothing",
     "POST console:two_factor_verify": "no authenticator yet: sent to enrol, nothing recorded",
@@ -906,6 +1041,9 @@ WRITES_NOTHING = {
     "POST console:lead_call": "telephony is off in this world (and calling hours follow the real "
     "clock): the agent is told so and nobody is dialled; dialing is tested with a frozen clock "
     "in leads/tests/test_calls.py",
+    "POST storefront:pincode": "a served pincode is kept in the visitor's session only",
+    "POST storefront:details": "checked by create_order's gates, kept in the session; the "
+    "order is written at the review",
 }
 
 
@@ -976,6 +1114,14 @@ def test_cell(world, db, kind, key, role):
     recipe = recipes[key]
     req = recipe(world, role)
     client = _client(kind, role, world)
+    if req.session:
+        session = client.session
+        session.update(req.session)
+        session.save()
+        if role == "anonymous":
+            from django.conf import settings
+
+            client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
     if role in entry.allowed:
         events_before = AuditEvent.objects.count()
         response = _send(client, method, req)

@@ -51,6 +51,12 @@ class TransitionIn(InputSchema):
     final_price: int | None = Field(
         default=None, ge=0, description="inspected: the final price in whole rupees (O4)"
     )
+    price_band_reason: str | None = Field(
+        default=None,
+        max_length=500,
+        description="inspected: why a price outside the band (INSPECTED_PRICE_BAND, e.g. above "
+        "1.5x or below 0.2x the estimate) is right; without it 409 price_outside_band",
+    )
     reference: str | None = Field(
         default=None, max_length=100, description="paid: the UPI transaction id or bank UTR"
     )

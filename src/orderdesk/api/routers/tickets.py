@@ -26,6 +26,7 @@ from orderdesk.accounts.permissions import Perm, has_perm, require
 from orderdesk.api.schemas import AUTH_ERRORS, INPUT_ERRORS, InputSchema, Problem
 from orderdesk.core.errors import NotFound
 from orderdesk.core.throttle import throttle
+from orderdesk.core.timeutil import ist_label
 from orderdesk.cx import actions, rules, selectors
 from orderdesk.cx.choices import API_ACTION_KINDS, TicketChannel, TicketPriority, TicketType
 from orderdesk.cx.models import Ticket
@@ -254,7 +255,7 @@ def _ticket(pk: int) -> dict:
                     )
                 },
                 "call_notes": [
-                    f"{c.at:%Y-%m-%d %H:%M} {c.disposition.label}: {c.notes}" for c in m9["calls"]
+                    f"{ist_label(c.at)} {c.disposition.label}: {c.notes}" for c in m9["calls"]
                 ],
             }
     csat = _csat(t)

@@ -143,3 +143,19 @@ def test_vendored_assets_are_served_from_our_origin(client_for):
     assert finders.find("console/vendor/htmx.min.js")
     assert finders.find("console/console.css")
     assert finders.find("console/console.js")
+
+
+@pytest.mark.parametrize("role", sorted(HOMES))
+def test_no_home_shows_a_stale_not_built_yet_placeholder(client_for, role):
+    """Issue 18: "KPIs and scorecards — Not built yet" (supervisor), "SOP settings" (admin)."""
+    html = client_for(role).get(HOMES[role]).content.decode()
+    assert "Not built yet" not in html and "later release" not in html
+
+
+def test_the_supervisor_and_admin_homes_link_to_what_was_built(client_for):
+    supervisor = client_for("supervisor").get(HOMES["supervisor"]).content.decode()
+    for url in ("/console/kpis/", "/console/kpis/audits/", "/console/cx/escalations/"):
+        assert f'href="{url}"' in supervisor
+    admin = client_for("admin").get(HOMES["admin"]).content.decode()
+    for url in ("/admin/orders/order/", "/admin/leads/contactpolicy/", "/admin/cx/slapolicy/"):
+        assert f'href="{url}"' in admin

@@ -490,8 +490,9 @@ def test_oversight_shows_missed_follow_ups_and_refused_contacts(cast, client_for
     missed = html.split('data-testid="missed-follow-ups"', 1)[1].split("</section>", 1)[0]
     assert "Asha Rao" in missed and '<span class="tag tag--warn">1</span>' in missed
     refusals = html.split('data-testid="over-contact-refusals"', 1)[1].split("</section>", 1)[0]
-    assert "Late Caller" in refusals and "<code>outside_calling_hours</code>" in refusals
-    assert '<td>sita</td><td><code>outside_calling_hours</code></td><td class="num">1</td>' in html
+    said = '<span title="outside_calling_hours" data-code="outside_calling_hours">'  # issue 18
+    assert "Late Caller" in refusals and said in refusals
+    assert f"<td>sita</td><td>{said}It is outside calling hours" in html
 
 
 # --- The training card ---------------------------------------------------------------------------
@@ -579,3 +580,22 @@ def test_agent_queue_reads_due_then_later_follow_ups_then_the_rest_within_the_li
     assert [lead.pk for lead in queue] == [leads[3].pk, leads[2].pk, leads[0].pk, leads[1].pk]
     assert [lead.follow_up_due for lead in queue] == [0, 1, 1, 1]
     assert [lead.pk for lead in short] == [leads[3].pk, leads[2].pk]
+
+
+def test_notes_longer_than_the_cap_are_refused_with_a_clear_message_and_nothing_changes(
+    client_for, lead
+):
+    """Issue 18: notes were accepted at any length from the console."""
+    before = state(lead)
+    long_notes = "Customer will place order tonight from the app. " * 60  # 2,879 once trimmed
+    with frozen(ist(0, 15)):
+        response = client_for("sales").post(
+            f"/console/leads/{lead.pk}/contacts/",
+            {**CALL, "notes": long_notes},
+            HTTP_HX_REQUEST="true",
+        )
+    html = response.content.decode()
+    assert response.status_code == 422
+    notes_error = re.search(r'<div class="field__error" id="notes-error">(.*?)</div>', html, re.S)
+    assert notes_error and "at most 2,000 characters; these are 2,879" in notes_error.group(1)
+    assert state(lead) == before

@@ -2,6 +2,7 @@ from django import template
 
 from orderdesk.core.money import format_inr
 from orderdesk.core.phones import display_phone, mask_phone
+from orderdesk.core.places import landmark_phrase
 
 register = template.Library()
 
@@ -19,3 +20,9 @@ def masked_phone(e164):
 @register.filter
 def phone(e164):
     return display_phone(e164)
+
+
+@register.filter
+def landmark(text):
+    """``near Forum Mall``, without doubling a preposition the agent typed."""
+    return landmark_phrase(text)

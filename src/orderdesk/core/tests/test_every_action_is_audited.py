@@ -39,9 +39,11 @@ WRITE_MODULES = (
     "orderdesk.flows.tickets",
     "orderdesk.telephony.actions",  # calls (issue 16)
     "orderdesk.leads.calls",  # calls on leads (issue 16)
+    "orderdesk.storefront.actions",  # the customer's own door (issue 19)
 )
 
 NOT_WRITES: dict[str, str] = {
+    "orders.lifecycle.band_limits": "pure arithmetic: the inspected-price band (O4)",
     "accounts.actions.user_for_token": "a read; it stamps the token's last_used_at (bookkeeping)",
     "accounts.actions.live_token": "a read; it stamps the token's last_used_at (bookkeeping)",
     "catalog.actions.price_for": "pure pricing",
@@ -96,6 +98,7 @@ NOT_WRITES: dict[str, str] = {
     "telephony.actions.attach_customer": "inside lead_from_call, which audits the lead",
     "leads.calls.dial_refusal": "a check (the contact rules before dialing)",
     "leads.calls.missed_call_owner": "the system gives a missed call's callback an owner",
+    "storefront.actions.conf": "reads settings",
 }
 
 T0 = dt.datetime(2026, 11, 20, 5, 30, tzinfo=dt.UTC)  # 11:00 IST, a weekday in calling hours
@@ -879,6 +882,116 @@ def _telephony():
     }
 
 
+def _storefront():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from orderdesk.catalog.actions import create_quote
+    from orderdesk.storefront import actions as sa
+    from orderdesk.storefront import rules as sr
+    from orderdesk.storefront.models import PhoneVerification
+
+    def code(k, phone="9812300001"):
+        """A code sent to a new visitor, whose value we know."""
+        verification = sa.request_phone_code(name="Web Visitor", phone=phone)
+        salt = sr.new_salt()
+        PhoneVerification.objects.filter(pk=verification.pk).update(
+            salt=salt, code_hash=sr.code_digest("424242", salt)
+        )
+        return verification
+
+    def verified(k):
+        verification = code(k)
+        return sa.verify_phone_code(verification.pk, "424242")
+
+    def quote(k):
+        return create_quote(
+            variant_id=k.catalog["v128"].pk, answers={"screen": "scratched", "body": "good"}
+        )
+
+    def web_quote(k):
+        return sa.record_web_quote(verification=verified(k), quote=quote(k))
+
+    details = {
+        "line1": "14, 3rd Cross, 5th Block",
+        "landmark": "Opposite Forum Mall",
+        "city": "Bengaluru",
+        "pincode": "560034",
+        "payment_method": "upi",
+        "upi_id": "web.visitor@okaxis",
+    }
+
+    def place(k):
+        wq = web_quote(k)
+        return lambda: sa.place_web_order(
+            wq.pk, details=details | {"slot_id": k.catalog["morning"].pk}
+        )
+
+    def on_order(order_fn, call):
+        return lambda k: (lambda o: lambda: call(k, o))(order_fn(k))
+
+    def dropped(k):
+        web_quote(k)
+        later = timezone.now() + dt.timedelta(minutes=61)
+        return lambda: sa.convert_dropped_quotes(now=later)
+
+    return {
+        "storefront.actions.request_phone_code": _s(
+            lambda k: lambda: sa.request_phone_code(name="Web Visitor", phone="9812300001"),
+            "customer.create",
+            "message.enqueue",
+            "storefront.code_sent",
+        ),
+        "storefront.actions.verify_phone_code": _s(
+            lambda k: (lambda v: lambda: sa.verify_phone_code(v.pk, "424242"))(code(k)),
+            "storefront.phone_verified",
+        ),
+        "storefront.actions.record_web_quote": _s(
+            lambda k: (lambda v, q: lambda: sa.record_web_quote(verification=v, quote=q))(
+                verified(k), quote(k)
+            ),
+            "storefront.quote_kept",
+        ),
+        "storefront.actions.place_web_order": _s(
+            place, "address.create", "slot.book", "order.create", "message.enqueue"
+        ),
+        "storefront.actions.reschedule": _s(
+            on_order(
+                Kit.order,
+                lambda k, o: sa.reschedule(
+                    o, customer_id=o.customer_id, slot_id=k.catalog["evening"].pk
+                ),
+            ),
+            "slot.book",
+            "slot.release",
+            "order.amended",
+            "message.enqueue",
+        ),
+        "storefront.actions.cancel": _s(
+            on_order(
+                Kit.order,
+                lambda k, o: sa.cancel(o, customer_id=o.customer_id, words="Sold it already"),
+            ),
+            "slot.release",
+            "order.transition",
+            "message.enqueue",
+        ),
+        "storefront.actions.answer_inspected_price": _s(
+            on_order(
+                Kit.inspected,
+                lambda k, o: sa.answer_inspected_price(
+                    o, customer_id=o.customer_id, accept=True, words="OK, 38,000 is fine"
+                ),
+            ),
+            "order.price_accepted",
+        ),
+        "storefront.actions.convert_dropped_quotes": _s(
+            dropped, "lead.create", "storefront.quote_dropped"
+        ),
+    }
+
+
 def settings_orderdesk() -> dict:
     from django.conf import settings
 
@@ -936,6 +1049,7 @@ def scenarios() -> dict:
             _messaging,
             _flows,
             _telephony,
+            _storefront,
         ):
             SCENARIOS.update(part())
     return SCENARIOS

@@ -22,7 +22,15 @@ from orderdesk.core import periodic
 from orderdesk.core.management.commands.worker import PeriodicKeeper
 from orderdesk.testing.factories import make_customer
 
-EXPECTED_JOBS = {"sender", "sla", "rollup", "retention", "missed_follow_ups", "telephony"}
+EXPECTED_JOBS = {
+    "sender",
+    "sla",
+    "rollup",
+    "retention",
+    "missed_follow_ups",
+    "telephony",
+    "dropped_quotes",
+}
 T0 = dt.datetime(2026, 11, 20, 5, 30, tzinfo=dt.UTC)
 
 
@@ -44,6 +52,7 @@ def test_every_periodic_job_is_registered_once_by_its_app():
         "orderdesk.customers.tasks.retention_sweep_task",
         "orderdesk.leads.tasks.mark_missed_follow_ups_task",
         "orderdesk.telephony.tasks.telephony_sweep",
+        "orderdesk.storefront.tasks.dropped_quote_sweep_task",
     }
 
 

@@ -15,7 +15,8 @@ from orderdesk.kpis.tests.conftest import D1, D2
 
 # key: (numerator, denominator, value) for the whole floor.
 EXPECTED_ALL = {
-    # agent orders O3, O7 ÷ connected leads L1, L2, L3, L4, L6, L7 (L5 unanswered, L8 outside)
+    # connected leads with an agent order (L3: O3, L7: O7) ÷ connected leads L1, L2, L3, L4, L6,
+    # L7 (L5 unanswered, L8 outside)
     "create_order_pct": (2, 6, 33.3),
     # Create Order rows for O3 (live) and O7 (marked duplicate)
     "accurate_create_order_pct": (1, 2, 50.0),
@@ -121,8 +122,10 @@ def test_city_is_the_pickup_address_for_orders_and_the_quote_pincode_for_leads(w
     # O7's pickup is in Mumbai: O1, O3 + 2 refused attempts on O3; none marked duplicate.
     assert bengaluru["duplicate_order_rate"] == (2, 4, 50.0)
     mumbai = _figures(Scope(D1, D2, city="Mumbai"))
-    # No lead was quoted in Mumbai: nothing to divide by, shown as no value (never 0 %).
-    assert mumbai["create_order_pct"] == (1, 0, None)
+    # No lead was quoted in Mumbai: nothing to divide by, shown as no value (never 0 %). O7's
+    # pickup is in Mumbai, but its lead is not: the numerator is drawn from the denominator's
+    # leads, so it is 0 too (issue 18: it was 1 ÷ 0, and 26 ÷ 2 = 1,300 % on a busy day).
+    assert mumbai["create_order_pct"] == (0, 0, None)
 
 
 def test_ist_day_boundaries(world):

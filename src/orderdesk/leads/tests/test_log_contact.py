@@ -519,3 +519,24 @@ def test_first_contact_on_an_unowned_lead_takes_ownership(cast, customer):
         now=ist(1, 11),
     )
     assert Lead.objects.get(pk=lead.pk).owner == cast["sales2"]
+
+
+def test_notes_over_the_cap_are_refused_at_every_door_and_nothing_changes(cast, lead):
+    """Issue 18: the action itself caps notes (the console sent any length)."""
+    before = state(lead)
+    error = refused(
+        "notes_too_long",
+        log_contact,
+        lead,
+        agent=cast["sales"],
+        channel="call",
+        direction="outbound",
+        connected=True,
+        disposition="will_place_order",
+        notes=WPO_NOTES + " x" * rules.NOTES_MAX_LENGTH,
+        now=ist(1, 11),
+    )
+    assert (error.field, error.status) == ("notes", 422)
+    assert "at most 2,000 characters" in error.message
+    assert state(lead) == before
+    assert rules.notes_too_long("y" * rules.NOTES_MAX_LENGTH) is None

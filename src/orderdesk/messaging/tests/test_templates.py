@@ -15,6 +15,7 @@ SEEDED = [
     "ticket_resolved", "csat_survey", "followup_reminder", "campaign_offer",
     "order_status_update",  # added by cx migration 0004 (order status inquiry)
     "whatsapp_reply", "whatsapp_follow_up",  # messaging migration 0004 (WhatsApp conversations)
+    "phone_verification",  # added by storefront migration 0003 (the web's one-time code)
 ]  # fmt: skip
 
 
@@ -40,10 +41,12 @@ def test_hindi_template_renders_devanagari_with_the_values(db):
             "order_number": "OD-7K4M-9QXR",
             "amount": "18,500",
             "payment_reference": "UTR123",
+            "tracking_url": "https://orderdesk.example.in/t/abc/",
         },
     )
     assert text == (
         "नमस्ते प्रिया, ऑर्डर OD-7K4M-9QXR के लिए ₹18,500 का भुगतान कर दिया गया है (रेफ़रेंस UTR123)। धन्यवाद!"
+        " अपना ऑर्डर देखें या बदलें: https://orderdesk.example.in/t/abc/"
     )
 
 

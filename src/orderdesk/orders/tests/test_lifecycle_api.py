@@ -214,3 +214,20 @@ def test_the_endpoints_are_in_the_openapi_document(api):
     assert {"200", "403", "404", "409", "422"} <= set(operation["responses"])
     assert "/api/v1/orders/{number}/history" in doc["paths"]
     assert "/api/v1/orders/{number}/price-acceptance" in doc["paths"]
+
+
+def test_o4_api_refuses_an_inspected_price_outside_the_band_with_a_clear_code(api, cast, new_order):
+    order = drive(new_order(), S.OUT_FOR_PICKUP, actor=cast["ops"])
+    ops = api(cast["ops"])
+    before = picture(order)
+    body = {"to": "inspected", "final_price": 9999999, "notes": "Looks fine"}
+    refused = post(ops, order.number, body)
+    assert refused.status_code == 409
+    assert (refused.json()["code"], refused.json()["errors"][0]["field"]) == (
+        "price_outside_band",
+        "final_price",
+    )
+    assert picture(order) == before
+    confirmed = post(ops, order.number, body | {"price_band_reason": "Gold-plated edition"})
+    assert confirmed.status_code == 200, confirmed.json()
+    assert confirmed.json()["final_price"] == 9999999

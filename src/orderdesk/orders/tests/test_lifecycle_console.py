@@ -175,3 +175,20 @@ def test_only_ops_may_use_the_ops_pages(who, cast, new_order):
 def test_the_ops_home_and_navigation_link_to_the_board(ops_client):
     html = ops_client.get("/console/ops/").content.decode()
     assert 'href="/console/ops/board/"' in html
+
+
+def test_o4_console_asks_for_a_reason_before_a_price_outside_the_band(ops_client, new_order, cast):
+    order = drive(new_order(), S.OUT_FOR_PICKUP, actor=cast["ops"])
+    before = picture(order)
+    url = f"/console/ops/orders/{order.number}/move/inspected/"
+    form = {"inspected-final_price": "9999999", "inspected-notes": "Looks fine"}
+    response = ops_client.post(url, form)
+    assert response.status_code == 409
+    error = re.search(
+        r'id="id_inspected-final_price_error">(.*?)</div>', response.content.decode(), re.S
+    )
+    assert error and "far from the estimate" in error.group(1)
+    assert picture(order) == before
+    response = ops_client.post(url, form | {"inspected-price_band_reason": "Collector's edition"})
+    assert response.status_code == 302
+    assert Order.objects.get(pk=order.pk).final_price == 9999999

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import pytest
 
@@ -560,3 +561,80 @@ def test_lifecycle_roles_come_from_the_permission_layer(cast, quickpick_client):
     }
     assert lifecycle.actor_role(None) == ActorRole.SYSTEM
     assert lifecycle.actor_role(quickpick_client) == ActorRole.VENDOR
+
+
+# --- O4: the inspected price sanity band (issue 18) --------------------------------
+
+
+@pytest.mark.parametrize("factor", [1.51, 0.19, 400])
+def test_o4_a_price_outside_the_band_is_refused_without_a_reason_and_no_sms_goes_out(
+    ops, new_order, factor
+):
+    order = drive(new_order(), S.OUT_FOR_PICKUP, actor=ops)
+    sent = kinds(order)
+    before = picture(order)
+    events = OrderEvent.objects.filter(order=order).count()
+    with pytest.raises(Conflict) as refused:
+        lifecycle.transition(
+            order,
+            S.INSPECTED,
+            actor=ops,
+            final_price=int(order.estimated_price * factor),
+            notes="Looks fine",
+        )
+    assert (refused.value.code, refused.value.field) == ("price_outside_band", "final_price")
+    assert picture(order) == before
+    assert kinds(order) == sent  # no inspection_price message
+    assert OrderEvent.objects.filter(order=order).count() == events
+
+
+def test_o4_a_price_outside_the_band_goes_through_with_a_reason_recorded(ops, new_order):
+    order = drive(new_order(), S.OUT_FOR_PICKUP, actor=ops)
+    high = order.estimated_price * 2
+    inspected = lifecycle.transition(
+        order,
+        S.INSPECTED,
+        actor=ops,
+        final_price=high,
+        notes="Sealed box",
+        price_band_reason="Sealed, unused, with the original invoice",
+    )
+    assert (inspected.status, inspected.final_price) == (S.INSPECTED, high)
+    event = OrderEvent.objects.filter(order=order).latest("id")
+    assert event.data["price_band_reason"] == "Sealed, unused, with the original invoice"
+    assert kinds(order)[-1] == "inspection_price"
+
+
+def test_o4_the_band_edges_need_no_reason(ops, new_order, settings):
+    settings.ORDERDESK = settings.ORDERDESK | {"INSPECTED_PRICE_BAND": {"ABOVE": 1.5, "BELOW": 0.2}}
+    order = drive(new_order(), S.OUT_FOR_PICKUP, actor=ops)
+    highest, lowest = lifecycle.band_limits(order.estimated_price)
+    assert (highest, lowest) == (
+        int(order.estimated_price * 1.5),
+        math.ceil(order.estimated_price * 0.2),
+    )
+    assert not lifecycle._outside_price_band(order.estimated_price, lowest)
+    assert lifecycle._outside_price_band(order.estimated_price, lowest - 1)
+    inspected = lifecycle.transition(
+        order, S.INSPECTED, actor=ops, final_price=highest, notes="Mint"
+    )
+    assert inspected.final_price == highest
+
+
+def test_o4_the_band_is_configurable(ops, new_order, settings):
+    settings.ORDERDESK = settings.ORDERDESK | {"INSPECTED_PRICE_BAND": {"ABOVE": 1.1, "BELOW": 0.9}}
+    order = drive(new_order(), S.OUT_FOR_PICKUP, actor=ops)
+    with pytest.raises(Conflict) as refused:
+        lifecycle.transition(
+            order, S.INSPECTED, actor=ops, final_price=order.estimated_price // 2, notes="Dents"
+        )
+    assert refused.value.code == "price_outside_band"
+
+
+def test_o4_a_band_reason_rides_on_no_other_move(ops, new_order):
+    order = new_order()
+    before = picture(order)
+    with pytest.raises(ValidationFailed) as refused:
+        lifecycle.transition(order, S.VENDOR_ASSIGNED, actor=ops, price_band_reason="because")
+    assert refused.value.errors[-1].field == "price_band_reason"
+    assert picture(order) == before

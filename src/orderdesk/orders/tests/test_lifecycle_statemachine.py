@@ -26,6 +26,7 @@ from hypothesis.stateful import (
 )
 
 from orderdesk.catalog.models import PickupSlot
+from orderdesk.core.context import CustomerActor
 from orderdesk.core.errors import DomainError
 from orderdesk.core.timeutil import today_ist
 from orderdesk.orders import lifecycle
@@ -67,7 +68,13 @@ def test_o1_o2_random_sequences_stay_in_the_table_and_never_overbook(  # noqa: C
                 ActorRole.SYSTEM: None,
                 "sales": cast["sales"],
                 "other_vendor": cast["vendor"],
+                ActorRole.CUSTOMER: "the order's own customer",  # resolved per order by actor()
             }
+
+        def actor(self, who, order):
+            if who == ActorRole.CUSTOMER:
+                return CustomerActor(order.customer_id)
+            return self.actors[who]
 
         @initialize()
         def slots(self):
@@ -128,7 +135,7 @@ def test_o1_o2_random_sequences_stay_in_the_table_and_never_overbook(  # noqa: C
             reasons = list(move.reasons) if move and move.reasons and not wild else REASONS
             if to == S.PAID and data.draw(st.booleans()):
                 with contextlib.suppress(DomainError):
-                    lifecycle.accept_final_price(order, actor=self.actors[who])
+                    lifecycle.accept_final_price(order, actor=self.actor(who, order))
             inputs = {
                 "reason": data.draw(st.sampled_from(reasons)),
                 "notes": "random step notes",
@@ -144,7 +151,7 @@ def test_o1_o2_random_sequences_stay_in_the_table_and_never_overbook(  # noqa: C
                     and (k in move.required or (k in move.optional and data.draw(st.booleans())))
                 }
             try:
-                lifecycle.transition(order, to, actor=self.actors[who], **inputs)
+                lifecycle.transition(order, to, actor=self.actor(who, order), **inputs)
             except DomainError as exc:
                 refusals.append(exc.code)
                 return  # refused: the invariants check that nothing moved

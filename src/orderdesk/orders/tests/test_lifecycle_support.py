@@ -14,6 +14,7 @@ import pytest
 
 from orderdesk.accounts.choices import Role
 from orderdesk.catalog.models import PickupSlot
+from orderdesk.core.context import CustomerActor
 from orderdesk.core.models import AuditEvent
 from orderdesk.core.timeutil import today_ist
 from orderdesk.messaging.models import Message
@@ -62,6 +63,13 @@ def actors(cast, quickpick_client):
     }
 
 
+def actor_for(actors: dict, role, order: Order):
+    """The actor of ``role`` for ``order``: the customer acts only as the order's own customer."""
+    if role == ActorRole.CUSTOMER:
+        return CustomerActor(order.customer_id)
+    return actors[role]
+
+
 @pytest.fixture
 def new_order(cast, catalog, order_request):
     """new_order(**changes) -> a fresh agent order (its own customer) in ``created``."""
@@ -89,7 +97,7 @@ def inputs_for(frm, to, order: Order, *, role=ActorRole.OPS, slot=None) -> dict:
                 allowed = [
                     r
                     for r in allowed
-                    if r in table.CANCEL_REASONS_BY_ROLE.get(role, allowed)
+                    if r in (table.cancel_reasons_for(role, frm) or allowed)
                     and r not in (CancellationReason.DUPLICATE, CancellationReason.OTHER)
                 ]
             else:
