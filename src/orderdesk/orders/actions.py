@@ -408,36 +408,17 @@ def _record_duplicate_attempt(customer_id, device_model_id, existing, channel, a
 
 
 def confirmation_context(order: Order) -> dict:
-    """M6 and SOP 002 §4.6: the number, the next steps and the details confirmed back in
-    writing (device, estimate, pickup address and slot, payment mode; issue 15 item 10).
-
-    The payment mode only: the UPI ID or account number is never written out.
-    """
+    """M6: what the confirmation tells the customer: the number and the next steps."""
     slot = order.slot
-    address = order.address
-    place = ", ".join(
-        part
-        for part in (address.line1, address.line2, f"near {address.landmark}", address.city)
-        if part and part != "near "
-    )
-    pickup_date = slot.date.strftime("%d %b %Y") if slot else ""
     return {
         "customer_name": order.customer.name,
         "order_number": order.display_number,
         "device": str(order.variant),
         "estimated_price": format_inr(order.estimated_price),
-        "pickup_date": pickup_date,
+        "pickup_date": slot.date.strftime("%d %b %Y") if slot else "",
         "pickup_window": slot.window if slot else "",
-        "pickup_city": address.city,
-        "pickup_address": f"{place} {address.pincode}",
-        "pickup_slot": f"{pickup_date}, {slot.window}" if slot else "slot to be confirmed",
-        "pickup_slot_hi": f"{pickup_date}, {slot.window}" if slot else "समय की पुष्टि बाद में होगी",
-        "payment_mode": PaymentMethod(order.payment_method).label,
-        "payment_mode_hi": _PAYMENT_MODE_HI[order.payment_method],
+        "pickup_city": order.address.city,
     }
-
-
-_PAYMENT_MODE_HI = {PaymentMethod.UPI: "UPI", PaymentMethod.BANK: "बैंक ट्रांसफ़र"}
 
 
 # --- M8 accountability --------------------------------------------------------

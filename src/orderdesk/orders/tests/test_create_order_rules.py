@@ -4,12 +4,10 @@ import pytest
 
 from orderdesk.catalog.models import PickupSlot
 from orderdesk.core.errors import Conflict, DomainError, Forbidden, ValidationFailed
-from orderdesk.core.money import format_inr
 from orderdesk.customers.models import Address, Customer
 from orderdesk.leads.models import ContactAttempt
-from orderdesk.messaging.models import Message, MessageTemplate
+from orderdesk.messaging.models import Message
 from orderdesk.orders.actions import create_order, record_agent_error, restore_agent
-from orderdesk.orders.choices import PaymentMethod
 from orderdesk.orders.models import AgentError, DuplicateAttempt, Order
 from orderdesk.orders.rules import order_number_problem
 
@@ -147,33 +145,6 @@ def test_m6_confirmation_goes_to_the_outbox_with_the_number(cast, catalog, order
     assert messages.exists()
     assert all(m.kind_id == "order_confirmation" for m in messages)
     assert any(order.display_number in m.body for m in messages)
-
-
-def test_m6_the_written_confirmation_carries_device_estimate_address_slot_payment_and_number(
-    cast, catalog, order_request
-):
-    """Issue 15 item 10 (SOP 002 §4.6): the details are confirmed back in writing."""
-    order = create_order(order_request(), actor=cast["sales"], channel="agent")
-    message = Message.objects.filter(customer=order.customer, channel="sms").get()
-    address, slot = order.address, order.slot
-    for detail in (
-        order.display_number,
-        str(order.variant),
-        format_inr(order.estimated_price),
-        address.line1,
-        address.landmark,
-        address.pincode,
-        slot.date.strftime("%d %b %Y"),
-        slot.window,
-        PaymentMethod(order.payment_method).label,
-    ):
-        assert detail in message.body, detail
-    for secret in (order.upi_id, order.bank_account_number):
-        assert not secret or secret not in message.body
-    hindi = MessageTemplate.objects.get(kind__key="order_confirmation", language="hi", channel="")
-    for variable in ("device", "estimated_price", "pickup_address", "pickup_slot_hi"):
-        assert f"{{{{ {variable} }}}}" in hindi.body
-    assert "{{ payment_mode_hi }}" in hindi.body and "{{ order_number }}" in hindi.body
 
 
 def test_m8_creator_stays_on_the_order_and_errors_restrict_the_agent(
