@@ -246,6 +246,9 @@ def _context(kind: str, order: Order, extra: dict) -> dict:
         context |= {"pickup_date": slot.date.strftime("%d %b %Y"), "pickup_window": slot.window}
     elif kind == "pickup_delayed":
         context["pickup_window"] = extra["expected"]
+    elif kind == "pickup_failed":
+        told = table.PICKUP_FAILURE_TOLD[extra["reason"]]
+        context |= {"reason": told[0], "reason_hi": told[1]}
     elif kind == "inspection_price":
         context["final_price"] = _rupees(order.final_price)
     elif kind == "payment_done":
@@ -401,7 +404,6 @@ def transition(
         "final_price": locked.final_price,
     }
     effects: dict = {}
-    expected = ""
     if target == S.VENDOR_ASSIGNED:
         locked.vendor = _chosen_vendor(locked, given.get("vendor_id"))
         effects["vendor"] = locked.vendor.pk
@@ -420,7 +422,6 @@ def transition(
             effects.update({"slot_date": locked.slot.date, "slot_window": locked.slot.window})
     elif target == S.PICKUP_FAILED:
         effects.update(_release(locked))
-        expected = "a new time, which we will confirm with you shortly"
     elif target == S.INSPECTED:
         effects.update(_inspected_effects(locked, given, price_band_reason))
     elif target == S.PAID:
@@ -495,7 +496,7 @@ def transition(
         before=before,
         after={"status": target.value, **data},
     )
-    _tell_customer(move.message, locked, event, {"expected": expected})
+    _tell_customer(move.message, locked, event, {"reason": given.get("reason")})
     return locked
 
 

@@ -82,6 +82,66 @@ class PickupFailureReason(models.TextChoices):
     OTHER = "other", "Other (say why in the notes)"  # notes required
 
 
+# What the customer is told about a failed pickup (the ``pickup_failed`` message's
+# ``reason`` / ``reason_hi``): the customer's side of each reason, never the notes.
+PICKUP_FAILURE_TOLD: dict[str, tuple[str, str]] = {
+    PickupFailureReason.CUSTOMER_NOT_AVAILABLE: (
+        "our pickup partner could not find you at the address",
+        "हमारे पिकअप पार्टनर आपसे पते पर नहीं मिल सके",
+    ),
+    PickupFailureReason.CUSTOMER_UNREACHABLE: (
+        "our pickup partner could not reach you by phone",
+        "हमारे पिकअप पार्टनर फ़ोन पर आपसे संपर्क नहीं कर सके",
+    ),
+    PickupFailureReason.ADDRESS_NOT_FOUND: (
+        "our pickup partner could not find the address",
+        "हमारे पिकअप पार्टनर पता नहीं ढूँढ सके",
+    ),
+    PickupFailureReason.DEVICE_NOT_READY: (
+        "the device was not ready (backed up and unlocked)",
+        "डिवाइस तैयार नहीं था (बैकअप और अनलॉक)",
+    ),
+    PickupFailureReason.VENDOR_UNAVAILABLE: (
+        "our pickup partner could not make it, and we are sorry",
+        "हमारे पिकअप पार्टनर नहीं आ सके, इसके लिए हमें खेद है",
+    ),
+    PickupFailureReason.OTHER: (
+        "the pickup could not be completed",
+        "पिकअप पूरा नहीं हो सका",
+    ),
+}
+
+
+# What the customer is told about a failed pickup (the ``pickup_failed`` message's
+# ``reason`` / ``reason_hi``): the customer's side of each reason, never the notes.
+PICKUP_FAILURE_TOLD: dict[str, tuple[str, str]] = {
+    PickupFailureReason.CUSTOMER_NOT_AVAILABLE: (
+        "our pickup partner could not find you at the address",
+        "हमारे पिकअप पार्टनर आपसे पते पर नहीं मिल सके",
+    ),
+    PickupFailureReason.CUSTOMER_UNREACHABLE: (
+        "our pickup partner could not reach you by phone",
+        "हमारे पिकअप पार्टनर फ़ोन पर आपसे संपर्क नहीं कर सके",
+    ),
+    PickupFailureReason.ADDRESS_NOT_FOUND: (
+        "our pickup partner could not find the address",
+        "हमारे पिकअप पार्टनर पता नहीं ढूँढ सके",
+    ),
+    PickupFailureReason.DEVICE_NOT_READY: (
+        "the device was not ready (backed up and unlocked)",
+        "डिवाइस तैयार नहीं था (बैकअप और अनलॉक)",
+    ),
+    PickupFailureReason.VENDOR_UNAVAILABLE: (
+        "our pickup partner could not make it, and we are sorry",
+        "हमारे पिकअप पार्टनर नहीं आ सके, इसके लिए हमें खेद है",
+    ),
+    PickupFailureReason.OTHER: (
+        "the pickup could not be completed",
+        "पिकअप पूरा नहीं हो सका",
+    ),
+}
+
+
 # Cancellation reasons a role may give (O1, X4). A role absent here may give any
 # reason its transition allows; CX cancels only on the customer's word.
 CANCEL_REASONS_BY_ROLE: dict[ActorRole, frozenset[str]] = {
@@ -163,7 +223,7 @@ _FAIL = Move(
     required=("reason",),
     optional=("notes",),
     reasons=tuple(PickupFailureReason.values),
-    message="pickup_delayed",
+    message="pickup_failed",  # its own kind: the reason and how to rebook (issue 15, item 5)
     holds_slot=False,
 )
 

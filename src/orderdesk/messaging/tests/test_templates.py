@@ -11,7 +11,7 @@ from orderdesk.testing.factories import PASSWORD
 
 SEEDED = [
     "order_confirmation", "vendor_assigned", "pickup_scheduled", "pickup_rescheduled",
-    "pickup_delayed", "inspection_price", "payment_done", "order_cancelled", "feedback_request",
+    "pickup_delayed", "pickup_failed", "inspection_price", "payment_done", "order_cancelled", "feedback_request",
     "ticket_resolved", "csat_survey", "followup_reminder", "campaign_offer",
     "order_status_update",  # added by cx migration 0004 (order status inquiry)
     "whatsapp_reply", "whatsapp_follow_up",  # messaging migration 0004 (WhatsApp conversations)

@@ -96,7 +96,7 @@ def test_ops_and_the_vendor_walk_an_order_to_completion_over_the_api(
         "order_confirmation",
         "vendor_assigned",
         "pickup_scheduled",
-        "pickup_delayed",
+        "pickup_failed",
         "pickup_rescheduled",
         "inspection_price",
         "payment_done",

@@ -10,7 +10,7 @@ import pytest
 
 from orderdesk.catalog.models import PickupSlot, ServedPincode, Vendor
 from orderdesk.core.errors import Conflict, DomainError, ValidationFailed
-from orderdesk.messaging.models import Message
+from orderdesk.messaging.models import Message, MessageTemplate
 from orderdesk.orders import lifecycle
 from orderdesk.orders.actions import create_order
 from orderdesk.orders.choices import OrderStatus
@@ -205,7 +205,7 @@ def test_o2_cancelling_and_failing_give_the_place_back(ops, catalog, new_order, 
     # a reschedule takes a new place
     lifecycle.transition(a, S.PICKUP_SCHEDULED, actor=ops, slot_id=spare_slot.pk)
     assert PickupSlot.objects.get(pk=spare_slot.pk).booked == 1
-    assert kinds(a)[-2:] == ["pickup_delayed", "pickup_rescheduled"]
+    assert kinds(a)[-2:] == ["pickup_failed", "pickup_rescheduled"]
 
 
 # --- O3 ---------------------------------------------------------------------------
@@ -510,6 +510,27 @@ def test_o5_a_delay_is_told_to_the_customer(ops, new_order, quickpick_client):
         channel="sms"
     )
     assert "Expected now: 14:00-15:00" in message.body
+
+
+def test_o5_a_failed_pickup_tells_the_reason_and_how_to_rebook_in_english_and_hindi(
+    ops, new_order, quickpick_client
+):
+    order = drive(new_order(), S.OUT_FOR_PICKUP, actor=ops)
+    lifecycle.transition(
+        order, S.PICKUP_FAILED, actor=quickpick_client, reason="address_not_found", notes="gate 4"
+    )
+    sent = Message.objects.filter(order_number=order.number, channel="sms")
+    assert not sent.filter(kind__key="pickup_delayed").exists()
+    message = sent.get(kind__key="pickup_failed")
+    assert message.body.startswith(
+        f"Hi {order.customer.name}, the pickup for order {order.display_number} could not be "
+        "done: our pickup partner could not find the address. Your order stays open and your "
+        "price quote still holds. To rebook, reply to this message or call us with your order "
+        "number and choose a new slot."
+    )
+    assert "running late" not in message.body and "gate 4" not in message.body
+    hindi = MessageTemplate.objects.get(kind__key="pickup_failed", language="hi", channel="")
+    assert "{{ reason_hi }}" in hindi.body and "दोबारा बुक" in hindi.body
 
 
 def test_vendor_cannot_act_on_another_vendors_order(cast, ops, new_order):

@@ -79,13 +79,20 @@ def test_o5_the_customer_is_told_of_every_change_that_matters():
         "vendor_assigned",
         "pickup_scheduled",
         "pickup_rescheduled",
-        "pickup_delayed",
+        "pickup_failed",
         "inspection_price",
         "payment_done",
         "order_cancelled",
         "feedback_request",
     }
     assert table.TRANSITIONS[(S.PAID, S.COMPLETED)].message == "feedback_request"
+
+
+def test_o5_a_failed_pickup_is_told_as_a_failure_not_as_running_late():
+    """Issue 15 item 5: both ways into pickup_failed send their own kind, with a told reason."""
+    for frm in (S.PICKUP_SCHEDULED, S.OUT_FOR_PICKUP):
+        assert table.TRANSITIONS[(frm, S.PICKUP_FAILED)].message == "pickup_failed"
+    assert set(table.PICKUP_FAILURE_TOLD) == set(table.PickupFailureReason.values)
 
 
 def test_x4_only_ops_may_cancel_as_a_duplicate():
