@@ -780,8 +780,10 @@ def build_world() -> SimpleNamespace:
         )
 
     asha, _ = get_or_create_customer(name="Asha Rao", phone="9876543210")
-    # A lead of Asha's, then her order: D8 closes the lead for sales.
-    closed_lead, _ = create_lead(customer=asha, source="app_quote", owner=users["sales"])
+    # A lead of Asha's for the 128 GB phone, then her order of it: D8 closes that lead for sales.
+    closed_lead, _ = create_lead(
+        customer=asha, source="app_quote", variant=catalog["v128"], owner=users["sales"]
+    )
     order_own = create_order(request("9876543210"), actor=users["sales"], channel="agent")
     transition(order_own, "vendor_assigned", actor=users["ops"], vendor_id=catalog["vendor"].pk)
     order_other = create_order(request("9876543211"), actor=users["sales"], channel="agent")

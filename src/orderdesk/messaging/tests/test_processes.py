@@ -117,7 +117,18 @@ def test_n1_sender_killed_mid_batch_and_restarted_delivers_every_committed_messa
     worker_args = ["worker", "--interval", "0.1", "--no-reload", "--no-startup-delay"]
     first = start(worker_args, env, tmp_path / "worker1.log")
     try:
-        wait_for(lambda: len(gateway.accepted) >= 150, 120, "the first 150 deliveries")
+        # Kill while a batch is in flight (claimed, not yet sent): on a loaded machine the
+        # 150th delivery can fall between two batches, which would test nothing.
+        wait_for(
+            lambda: (
+                len(gateway.accepted) >= 150
+                and Message.objects.filter(status=MessageStatus.QUEUED)
+                .exclude(claim_token="")
+                .exists()
+            ),
+            120,
+            "the first 150 deliveries with a batch in flight",
+        )
     finally:
         stop(first, signal.SIGKILL)
     at_kill = len(gateway.accepted)
