@@ -150,7 +150,7 @@ def test_ops_walk_an_order_from_vendor_to_payment_and_the_customer_hears_each_st
         "order_confirmation",
         "vendor_assigned",
         "pickup_scheduled",
-        "pickup_delayed",
+        "pickup_failed",  # O5: a failed pickup is told as a failure (issue 15, 5)
         "pickup_rescheduled",
         "inspection_price",
         "payment_done",
