@@ -44,6 +44,7 @@ case "$MODE" in
     run seed_customers --database postgres --customers 200 --batch-size 100
     run quote_endpoint --database postgres --requests 20
     run api_read --seconds 1 --clients 1 --workers 1 --python-load
+    run storefront_pages --visitors 2 --rounds 1 --workers 1
     run leads_queue --customers 200 --contacts 500 --runs 3
     run lead_import --rows 300 --existing 50 --batch-size 100 --rerun
     run orders_throughput --orders 8 --warmup 2 --rounds 2 --clients 1 2 --workers 1
@@ -57,6 +58,7 @@ case "$MODE" in
     run quote_endpoint --database sqlite --requests 2000
     run quote_endpoint --database postgres --requests 2000
     run api_read --seconds 20 --clients 4 --workers 2
+    run storefront_pages --visitors 50 --rounds 10
     run leads_queue --customers 1000000 --contacts 5000000
     run lead_import --rows 1000000 --existing 100000 --rerun
     run orders_throughput
