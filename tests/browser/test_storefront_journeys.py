@@ -81,8 +81,13 @@ def estimate_and_verify(page, *, t, name: str, phone: str) -> None:
     check_page(page)
     page.get_by_role("link", name=f"128 GB · {t['choose_variant']}").click()
     check_page(page)
-    page.get_by_label("Minor scratches").check()
-    page.get_by_label("No dents").check()
+    # The catalogue's questions and options in the page's language (catalog text_hi/label_hi).
+    hindi = t is HI
+    expect(
+        page.get_by_role("group", name="स्क्रीन की हालत?" if hindi else "Screen condition?")
+    ).to_be_visible()
+    page.get_by_label("मामूली खरोंचें" if hindi else "Minor scratches").check()
+    page.get_by_label("कोई डेंट नहीं" if hindi else "No dents").check()
     page.get_by_role("button", name=t["questions_button"]).click()
     expect(page.get_by_test_id("estimate")).to_have_text("₹45,000")
     check_page(page)

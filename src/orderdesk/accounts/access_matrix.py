@@ -162,6 +162,10 @@ CONSOLE: dict[str, Entry] = {
     "GET messaging:inbox": Entry(("cx", "supervisor")),
     "GET messaging:conversation": Entry(("cx", "supervisor")),
     "POST messaging:conversation_reply": Entry(("cx", "supervisor")),
+    # A lead for a number that wrote in (leads.start): sales own it; CX and supervisors
+    # start it unowned from the inbox, for the sales queue.
+    "GET console:whatsapp_new_lead": Entry(("sales", "cx", "supervisor")),
+    "POST console:whatsapp_new_lead": Entry(("sales", "cx", "supervisor")),
     # The WhatsApp webhook (/webhooks/whatsapp/): Meta's side, no session or token. The GET
     # handshake's credential is the verify token; a POST's is its X-Hub-Signature-256.
     "GET webhooks:whatsapp": Entry(PUBLIC, "hub.verify_token is the credential (403 otherwise)"),

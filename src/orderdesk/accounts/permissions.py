@@ -43,6 +43,7 @@ class Perm(StrEnum):
     LEADS_IMPORT = "leads.import"  # upload campaign lists into leads (issue 10)
     DATA_EXPORT = "data.export"  # CSV exports of leads and orders, masked and audited (S2)
     WHATSAPP_INBOX = "whatsapp.inbox"  # read WhatsApp conversations and reply (issue 19)
+    LEADS_START = "leads.start"  # start a lead for a number that wrote in on WhatsApp (issue 19)
     CALLS_MAKE = "calls.make"  # click-to-call through the telephony provider (issue 16)
     CALLS_LISTEN = "calls.listen"  # play a call recording (audited); agents: their own calls
     CALLS_ALL = "calls.all"  # every agent's calls and recordings; the wallboard
@@ -57,6 +58,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.CUSTOMERS_EDIT,
             Perm.CONTACT_REVEAL,
             Perm.LEADS_WORK,
+            Perm.LEADS_START,
             Perm.ORDERS_CREATE_MANUAL,
             Perm.ORDERS_VIEW,
             Perm.CALLS_MAKE,
@@ -72,6 +74,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.ORDERS_VIEW,
             Perm.TICKETS_WORK,
             Perm.WHATSAPP_INBOX,
+            Perm.LEADS_START,
             Perm.CALLS_MAKE,
             Perm.CALLS_LISTEN,
         }
@@ -87,6 +90,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.CONTACT_REVEAL,  # with a written reason (flows.contact_reveal)
             Perm.ESCALATIONS,
             Perm.WHATSAPP_INBOX,
+            Perm.LEADS_START,
             Perm.KPIS_VIEW,
             Perm.AUDITS_RUN,
             Perm.AGENTS_MANAGE,

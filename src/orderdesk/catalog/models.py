@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from orderdesk.catalog import rules
 from orderdesk.catalog.rules import model_display
 from orderdesk.core.models import TimeStampedModel
 from orderdesk.core.money import format_inr
@@ -91,6 +92,9 @@ class ConditionQuestion(TimeStampedModel):
     key = models.SlugField(max_length=40)
     text = models.CharField(max_length=200)
     help_text = models.CharField(max_length=300, blank=True)
+    # Hindi for the storefront's Hindi pages (issue 19); blank falls back to English.
+    text_hi = models.CharField("text (Hindi)", max_length=200, blank=True)
+    help_text_hi = models.CharField("help text (Hindi)", max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -104,6 +108,13 @@ class ConditionQuestion(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.device_type.key}: {self.text}"
 
+    def text_in(self, lang: str) -> str:
+        """The question in ``lang`` ("hi" or "en"); English when no Hindi is kept."""
+        return rules.in_language(self.text, self.text_hi, lang)
+
+    def help_text_in(self, lang: str) -> str:
+        return rules.in_language(self.help_text, self.help_text_hi, lang)
+
 
 class ConditionOption(TimeStampedModel):
     """An answer and what it does to the price: a percentage, then a flat amount."""
@@ -113,6 +124,9 @@ class ConditionOption(TimeStampedModel):
     )
     key = models.SlugField(max_length=40)
     label = models.CharField(max_length=120)
+    label_hi = models.CharField(
+        "label (Hindi)", max_length=120, blank=True, help_text="blank: the English label"
+    )
     adjustment_percent = models.SmallIntegerField(
         default=0, help_text="applied to the running price, e.g. -30 takes 30% off"
     )
@@ -135,6 +149,10 @@ class ConditionOption(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.label
+
+    def label_in(self, lang: str) -> str:
+        """The answer in ``lang`` ("hi" or "en"); English when no Hindi is kept."""
+        return rules.in_language(self.label, self.label_hi, lang)
 
 
 class City(TimeStampedModel):

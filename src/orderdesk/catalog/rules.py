@@ -83,3 +83,11 @@ def model_display(brand: str, model: str) -> str:
     if model.casefold() == brand.casefold() or model.casefold().startswith(brand.casefold() + " "):
         return model
     return f"{brand} {model}".strip()
+
+
+def in_language(english: str, hindi: str, lang: str) -> str:
+    """A catalogue text in the visitor's language: Hindi when asked for and kept, otherwise
+    English (a question or option without a Hindi text still shows, in English)."""
+    if lang == "hi" and (hindi or "").strip():
+        return hindi
+    return english

@@ -16,6 +16,7 @@ from orderdesk.console import (
     tools,
     two_factor_views,  # two-factor sign-in (TOTP) for the roles that need it
     views,
+    whatsapp_views,  # a lead for a number that wrote in on WhatsApp (issue 19)
 )
 
 app_name = "console"
@@ -44,6 +45,7 @@ urlpatterns = [
     # Leads: queue, lead page and call panel, oversight, training card (SPEC §3, §10).
     path("leads/", leads_views.lead_queue, name="lead_queue"),
     path("leads/search/", leads_views.lead_search, name="lead_search"),
+    path("leads/new/whatsapp/", whatsapp_views.new_lead, name="whatsapp_new_lead"),
     path("leads/suggest/", leads_views.suggest_disposition, name="lead_suggest"),
     path("leads/oversight/", leads_views.lead_oversight, name="lead_oversight"),
     path("kpis/", kpi_views.kpi_dashboard, name="kpi_dashboard"),  # SPEC §7 (supervisors)

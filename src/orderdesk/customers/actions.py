@@ -146,12 +146,17 @@ def add_address(
 
 
 def _plain(instance) -> dict:
-    """A row as JSON-ready data: every concrete field, foreign keys by id."""
+    """A row as JSON-ready data: every concrete field, foreign keys by id. A field the
+    section's queryset defers is left out (a contributor's way to keep a secret column,
+    e.g. a one-time code's hash, out of the export)."""
     from django.core.serializers.json import DjangoJSONEncoder
 
     encoder = DjangoJSONEncoder()
+    deferred = instance.get_deferred_fields()
     data = {}
     for field in instance._meta.concrete_fields:
+        if field.attname in deferred:
+            continue
         value = getattr(instance, field.attname)
         data[field.attname] = (
             value

@@ -80,6 +80,19 @@ def whatsapp_consent(customer) -> bool | None:
     return True if customer.whatsapp_opt_in else None
 
 
+def profile_name_of(phone: str) -> str:
+    """The WhatsApp profile name this number last sent with ("" when none): a start for the
+    name on the forms an agent opens for an unknown number."""
+    return (
+        InboundMessage.objects.filter(from_phone=phone)
+        .exclude(profile_name="")
+        .order_by("-received_at", "-id")
+        .values_list("profile_name", flat=True)
+        .first()
+        or ""
+    )
+
+
 def last_inbound_at(phone: str):
     """When this number last wrote to us on WhatsApp (None: never). Opens the 24-hour window."""
     return (

@@ -143,6 +143,8 @@ def _conversation_context(request, phone: str) -> dict:
         # An unknown number: the existing forms, prefilled; creating is theirs.
         "can_open_ticket": has_perm(request.user, Perm.TICKETS_WORK),
         "can_start_order": has_perm(request.user, Perm.ORDERS_CREATE_MANUAL),
+        "can_start_lead": has_perm(request.user, Perm.LEADS_START),
+        "new_lead_url": reverse("console:whatsapp_new_lead") + "?" + urlencode({"phone": phone}),
         "new_ticket_url": reverse("console:cx_ticket_new") + "?" + urlencode(start),
         "new_order_url": reverse("console:order_wizard")
         + "?"

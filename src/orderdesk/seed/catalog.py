@@ -18,6 +18,7 @@ from orderdesk.catalog.models import (
     DeviceType,
     Variant,
 )
+from orderdesk.seed.catalog_hi import hindi
 
 # key, name, floor price (the lowest estimate we ever quote for the type, rupees)
 DEVICE_TYPES = [
@@ -461,7 +462,13 @@ def seed_catalog(stats: dict) -> None:
             question, _ = ConditionQuestion.objects.update_or_create(
                 device_type=types[type_key],
                 key=q_key,
-                defaults={"text": text, "help_text": help_text, "position": q_position},
+                defaults={
+                    "text": text,
+                    "help_text": help_text,
+                    "text_hi": hindi(text),
+                    "help_text_hi": hindi(help_text),
+                    "position": q_position,
+                },
             )
             for o_position, (o_key, label, percent, flat) in enumerate(options, start=1):
                 ConditionOption.objects.update_or_create(
@@ -469,6 +476,7 @@ def seed_catalog(stats: dict) -> None:
                     key=o_key,
                     defaults={
                         "label": label,
+                        "label_hi": hindi(label),
                         "adjustment_percent": percent,
                         "adjustment_flat": flat,
                         "position": o_position,

@@ -14,3 +14,9 @@ class StorefrontConfig(AppConfig):
         from orderdesk.storefront import tasks
 
         periodic.register(tasks.SWEEP)
+
+        # S4: the web visitor's codes and quotes in the customer's export (customers.privacy).
+        from orderdesk.customers.privacy import register_privacy_contributor
+        from orderdesk.storefront.privacy import STOREFRONT_PRIVACY
+
+        register_privacy_contributor(STOREFRONT_PRIVACY)

@@ -136,6 +136,20 @@ def _web_quote(request) -> WebQuote | None:
     return web_quote
 
 
+def _in_language(questions, lang: str) -> list[dict]:
+    """The questionnaire as the page shows it: each text in the visitor's language, English
+    where the catalogue keeps no Hindi (``catalog.rules.in_language``)."""
+    return [
+        {
+            "key": q.key,
+            "text": q.text_in(lang),
+            "help_text": q.help_text_in(lang),
+            "options": [{"key": o.key, "label": o.label_in(lang)} for o in q.options.all()],
+        }
+        for q in questions
+    ]
+
+
 def _start():
     return HttpResponseRedirect(reverse("storefront:home"))
 
@@ -190,7 +204,7 @@ def device(request, variant_id: int):
         "device.html",
         {
             "variant": variant,
-            "questions": questions,
+            "questions": _in_language(questions, lang),
             "answers": answers,
             "errors": errors,
             "step": 2,

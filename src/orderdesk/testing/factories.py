@@ -66,13 +66,20 @@ def make_catalog() -> dict:
     mac_variant = Variant.objects.create(model=macbook, name="8 GB / 256 GB", base_price=60000)
 
     screen = ConditionQuestion.objects.create(
-        device_type=phone, key="screen", text="Screen condition?", position=1
+        device_type=phone,
+        key="screen",
+        text="Screen condition?",
+        text_hi="स्क्रीन की हालत?",
+        position=1,
     )
-    ConditionOption.objects.create(question=screen, key="flawless", label="Flawless", position=1)
+    ConditionOption.objects.create(
+        question=screen, key="flawless", label="Flawless", label_hi="बेदाग़", position=1
+    )
     ConditionOption.objects.create(
         question=screen,
         key="scratched",
         label="Minor scratches",
+        label_hi="मामूली खरोंचें",
         adjustment_percent=-10,
         position=2,
     )
@@ -80,9 +87,11 @@ def make_catalog() -> dict:
         question=screen, key="cracked", label="Cracked", adjustment_percent=-40, position=3
     )
     body = ConditionQuestion.objects.create(
-        device_type=phone, key="body", text="Body condition?", position=2
+        device_type=phone, key="body", text="Body condition?", text_hi="बॉडी की हालत?", position=2
     )
-    ConditionOption.objects.create(question=body, key="good", label="No dents", position=1)
+    ConditionOption.objects.create(
+        question=body, key="good", label="No dents", label_hi="कोई डेंट नहीं", position=1
+    )
     ConditionOption.objects.create(
         question=body,
         key="dented",

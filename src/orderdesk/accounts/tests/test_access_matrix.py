@@ -503,6 +503,13 @@ CONSOLE_REQUESTS: dict[str, Callable] = {
         reverse("messaging:conversation_reply", args=[w.whatsapp_thread.pk]),
         {"text": "Your pickup partner is on the way."},
     ),
+    "GET console:whatsapp_new_lead": lambda w, r: Req(
+        reverse("console:whatsapp_new_lead"), query={"phone": w.whatsapp_thread.from_phone}
+    ),
+    "POST console:whatsapp_new_lead": lambda w, r: form(
+        reverse("console:whatsapp_new_lead"),
+        {"phone": w.whatsapp_thread.from_phone, "name": "Neha Verma"},
+    ),
     "GET webhooks:whatsapp": lambda w, r: Req(
         reverse("webhooks:whatsapp"),
         query={

@@ -127,3 +127,78 @@ def test_messages_from_a_number_before_it_became_a_customer_join_their_timeline(
     wrote("+919812300000", T0, "I want to sell my phone")  # unknown then
     neha = customer(phone="9812300000", name="Neha")  # a ticket or an order made her a customer
     assert [e.text for e in selectors.customer_timeline(neha)] == ["I want to sell my phone"]
+
+
+# --- a reply from an unknown number can start a lead (console:whatsapp_new_lead) -------------
+
+
+def test_an_unknown_number_can_start_a_lead_prefilled_that_waits_in_the_sales_queue(
+    db, messaging_conf, cx_client
+):
+    from orderdesk.customers.models import Customer
+    from orderdesk.leads.models import Lead
+
+    thread = wrote("+919812300000", timezone.now(), "Price for iPhone 13?")  # profile "Neha"
+    page = cx_client.get(reverse("messaging:conversation", args=[thread.pk]))
+    assert page.context["can_start_lead"] is True
+    link = urlsplit(page.context["new_lead_url"])
+    assert link.path == reverse("console:whatsapp_new_lead")
+    assert parse_qs(link.query) == {"phone": ["+919812300000"]}
+    assert 'data-testid="start-lead"' in page.content.decode()
+
+    form = cx_client.get(page.context["new_lead_url"])
+    assert form.status_code == 200
+    html = form.content.decode()
+    assert 'value="+919812300000"' in html and 'value="Neha"' in html
+
+    done = cx_client.post(
+        reverse("console:whatsapp_new_lead"), {"phone": "+919812300000", "name": "Neha Verma"}
+    )
+    assert done.status_code == 302 and done.url == reverse("messaging:inbox")
+    lead = Lead.objects.get()
+    assert (lead.customer.phone, lead.customer.name) == ("+919812300000", "Neha Verma")
+    assert (lead.source, lead.owner, lead.status) == ("callback_request", None, "new")
+    event = AuditEvent.objects.get(action="lead.create")
+    assert event.actor.username == "chitra"
+    # The conversation now names the customer; a second start reuses the open lead.
+    again = cx_client.post(reverse("console:whatsapp_new_lead"), {"phone": "9812300000"})
+    assert again.status_code == 302 and Lead.objects.count() == 1
+    assert Customer.objects.count() == 1
+    assert cx_client.get(reverse("messaging:conversation", args=[thread.pk])).context["customer"]
+
+
+def test_a_sales_agent_starting_a_lead_for_a_number_owns_it(db, messaging_conf):
+    from orderdesk.leads.models import Lead
+
+    sita = make_user(Role.SALES, "sita")
+    client = Client()
+    client.force_login(sita)
+    done = client.post(
+        reverse("console:whatsapp_new_lead"), {"phone": "9812300001", "name": "Ravi"}
+    )
+    lead = Lead.objects.get()
+    assert done.url == reverse("console:lead_detail", args=[lead.pk])
+    assert lead.owner == sita
+
+
+def test_a_lead_for_a_bad_number_or_without_a_name_is_refused_and_nothing_is_saved(
+    db, messaging_conf, cx_client
+):
+    from orderdesk.customers.models import Customer
+    from orderdesk.leads.models import Lead
+
+    bad = cx_client.post(reverse("console:whatsapp_new_lead"), {"phone": "12", "name": "X"})
+    nameless = cx_client.post(reverse("console:whatsapp_new_lead"), {"phone": "9812300002"})
+    assert (bad.status_code, nameless.status_code) == (422, 422)
+    assert "phone" in bad.context["errors"] and "name" in nameless.context["errors"]
+    assert not Customer.objects.exists() and not Lead.objects.exists()
+    assert not AuditEvent.objects.filter(action__in=["customer.create", "lead.create"]).exists()
+
+
+def test_ops_and_admin_cannot_start_a_lead(db, messaging_conf):
+    for role, name in ((Role.OPS, "omar"), (Role.ADMIN, "adil")):
+        client = Client()
+        client.force_login(make_user(role, name))
+        url = reverse("console:whatsapp_new_lead")
+        assert client.get(url, {"phone": "9812300003"}).status_code == 403
+        assert client.post(url, {"phone": "9812300003", "name": "Z"}).status_code == 403

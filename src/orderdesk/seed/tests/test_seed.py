@@ -119,6 +119,18 @@ def test_every_device_type_has_a_questionnaire_whose_questions_all_have_options(
 
 
 @pytest.mark.django_db
+def test_every_demo_question_help_text_and_option_has_its_hindi():
+    """Issue 19: the Hindi storefront shows the demo catalogue's questions in Hindi."""
+    seed()
+
+    for question in ConditionQuestion.objects.all():
+        assert question.text_hi.strip(), question.text
+        assert bool(question.help_text_hi.strip()) == bool(question.help_text.strip()), question
+    for option in ConditionOption.objects.all():
+        assert option.label_hi.strip(), option.label
+
+
+@pytest.mark.django_db
 def test_demo_has_six_cities_with_pincodes_vendors_and_future_slots():
     seed()
 
