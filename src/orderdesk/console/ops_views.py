@@ -37,7 +37,7 @@ from orderdesk.core.masking import mask_tail, mask_upi
 from orderdesk.core.money import format_inr
 from orderdesk.core.timeutil import today_ist
 from orderdesk.messaging.selectors import messages_for_order
-from orderdesk.orders import lifecycle
+from orderdesk.orders import effects, lifecycle
 from orderdesk.orders import transitions as table
 from orderdesk.orders.choices import OrderStatus, PaymentMethod
 from orderdesk.orders.models import Order, OrderEvent
@@ -140,7 +140,7 @@ def _vendor_choices(order: Order, *, exclude_id=None) -> list[tuple[str, str]]:
     day = order.slot.date if order.slot_id else today_ist()
     return [("", "Least loaded (automatic)")] + [
         (str(v.pk), f"{v.name} — {load} pickup{'s' if load != 1 else ''} that day")
-        for v, load in lifecycle.vendor_loads(order.address.pincode, day)
+        for v, load in effects.vendor_loads(order.address.pincode, day)
         if v.pk != exclude_id
     ]
 
@@ -205,7 +205,7 @@ def move_form(order: Order, to: str, move: table.Move, data=None) -> forms.Form:
         form.fields["price_band_reason"] = _textarea(
             "Reason, if the price is far from the estimate",
             help_text="Needed only above {} or below {} (the band around the estimate).".format(
-                *map(format_inr, lifecycle.band_limits(order.estimated_price))
+                *map(format_inr, effects.band_limits(order.estimated_price))
             ),
         )
     return form

@@ -25,6 +25,12 @@ _CODES = (
     ProblemCode(
         "conflict", (409,), "core", "The request conflicts with the record's current state."
     ),
+    ProblemCode(
+        "state_changed",
+        (409,),
+        "core",
+        "The record's status changed while you acted (a concurrent move): reload it and try again.",
+    ),
     ProblemCode("date_invalid", (422,), "core", "The value is not a YYYY-MM-DD date."),
     ProblemCode("date_range", (422,), "core", "The end date is before the start date."),
     ProblemCode("forbidden", (403,), "core", "Your role may not do this."),

@@ -22,6 +22,7 @@ from orderdesk.accounts.choices import Role
 from orderdesk.accounts.permissions import Perm, require
 from orderdesk.core import audit
 from orderdesk.core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from orderdesk.core.statemachine import Change, Machine, Move, perform
 from orderdesk.customers.models import Customer
 from orderdesk.leads import rules, suggester
 from orderdesk.leads.choices import (
@@ -98,21 +99,49 @@ def _check_owner(lead: Lead, agent, direction: str) -> None:
         )
 
 
+# --- The lead's state machine (core.statemachine) -----------------------------------------
+
+
+def _illegal_move(frm: str, to: str) -> Conflict:
+    return Conflict(
+        f"A lead cannot go from {LeadStatus(frm).label} to {LeadStatus(to).label}.",
+        code="lead_transition_invalid",
+        field="status",
+    )
+
+
+def _mirror_closed_for_sales(change: Change) -> None:
+    """D5: ``closed_for_sales`` mirrors the status (a check constraint holds them together);
+    a closed lead keeps why and when it closed, an open one neither."""
+    lead = change.obj
+    lead.closed_for_sales = not rules.is_open(change.to)
+    lead.closed_reason = change.context["closed_reason"] if lead.closed_for_sales else ""
+    lead.closed_at = change.context["now"] if lead.closed_for_sales else None
+
+
+_LEAD_MOVE = Move(effects=(_mirror_closed_for_sales,))
+
+# The moves of ``rules.LEAD_TRANSITIONS`` as a machine. A lead's history is its contact
+# attempts and its audit events, and each action writes one composite audit event after
+# all its changes (``lead.update``, ``lead.close_politely``…), as before: so the machine
+# keeps no history row and writes no audit event of its own. Its UPDATE writes the status
+# and what mirrors it; the caller saves the rest of the lead.
+LEAD_MACHINE = Machine(
+    name="lead",
+    model=Lead,
+    table={(frm, to): _LEAD_MOVE for frm, tos in rules.LEAD_TRANSITIONS.items() for to in tos},
+    illegal=_illegal_move,
+    same_state_noop=True,
+    write_fields=("closed_for_sales", "closed_reason", "closed_at"),
+    audit_action="",
+)
+
+
 def _transition(lead: Lead, to: str, *, closed_reason: str = "", now: dt.datetime) -> None:
-    """The one place a lead's status changes (checked against ``rules.LEAD_TRANSITIONS``).
-    Call while holding the lead's row lock; the caller saves and audits."""
-    if lead.status == to:
-        return
-    if not rules.may_transition(lead.status, to):
-        raise Conflict(
-            f"A lead cannot go from {LeadStatus(lead.status).label} to {LeadStatus(to).label}.",
-            code="lead_transition_invalid",
-            field="status",
-        )
-    lead.status = to
-    lead.closed_for_sales = not rules.is_open(to)
-    lead.closed_reason = closed_reason if lead.closed_for_sales else ""
-    lead.closed_at = now if lead.closed_for_sales else None
+    """The one place a lead's status changes: ``core.statemachine.perform`` over
+    ``LEAD_MACHINE`` (a move to the same status does nothing). Call while holding the
+    lead's row lock, inside the action's transaction; the caller saves and audits."""
+    perform(LEAD_MACHINE, lead, to, context={"closed_reason": closed_reason, "now": now})
 
 
 def _cancel_pending_follow_ups(lead: Lead, *, reason: str, now: dt.datetime) -> list[int]:

@@ -21,39 +21,43 @@ Every action, in one transaction:
 4. writes the ``OrderEvent`` (who, when, why, from → to), the audit event (S3)
    and the customer's message in the outbox (O5, N1).
 
+A move (``transition``) does steps 2-4 through ``core.statemachine.perform`` over
+``ORDER_MACHINE``: the table's guards and named effects (``orders.effects``) in the
+table's order, then a conditional UPDATE of the status (the row count decides), the
+history row, the audit event and the outbox message.
+
 A refusal raises a ``DomainError`` before anything is written, or rolls back
 whatever was (a slot booked before a later refusal is given back by the rollback).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.utils import timezone
 
 from orderdesk.accounts.choices import Role
 from orderdesk.accounts.permissions import Perm, has_perm
-from orderdesk.catalog.actions import active_variant, book_slot, price_for, release_slot
-from orderdesk.catalog.models import PickupSlot, ServedPincode, Vendor
+from orderdesk.catalog.actions import active_variant, price_for
 from orderdesk.catalog.selectors import serviceability
 from orderdesk.core import audit
 from orderdesk.core.context import CustomerActor
 from orderdesk.core.errors import Conflict, FieldError, Forbidden, ValidationFailed
 from orderdesk.core.masking import mask_tail, mask_upi
-from orderdesk.core.money import format_inr
-from orderdesk.core.timeutil import today_ist
+from orderdesk.core.statemachine import Change, Machine, perform
 from orderdesk.customers.actions import add_address
 from orderdesk.customers.validators import PINCODE_RE
-from orderdesk.messaging.actions import enqueue_message
 from orderdesk.orders import rules
 from orderdesk.orders import transitions as table
-from orderdesk.orders.actions import confirmation_context
-from orderdesk.orders.choices import OPEN_STATUSES, OrderStatus, PaymentMethod
+from orderdesk.orders.choices import OPEN_STATUSES, CancellationReason, OrderStatus, PaymentMethod
+from orderdesk.orders.effects import (
+    chosen_vendor,
+    move_slot,
+    price_accepted,
+    tell_customer,
+    vendors_covering,
+)
 from orderdesk.orders.models import Order, OrderEvent
-from orderdesk.orders.transitions import ActorRole, CancellationReason
+from orderdesk.orders.transitions import ActorRole
 
 S = OrderStatus
 
@@ -105,176 +109,10 @@ def _lock(order: Order | int, actor) -> tuple[Order, ActorRole]:
     return locked, role
 
 
-# --- O2: vendors and slots ------------------------------------------------------
+# --- history --------------------------------------------------------------------
 
 
-def vendors_covering(pincode: str):
-    """O2: active vendors that cover ``pincode`` (an active served pincode)."""
-    return Vendor.objects.filter(
-        active=True, pincodes__pincode=pincode, pincodes__active=True
-    ).distinct()
-
-
-def vendor_loads(pincode: str, day: dt.date) -> list[tuple[Vendor, int]]:
-    """O2: each covering vendor with its load — its open orders with a pickup on ``day``.
-
-    Least loaded first; ties go to the vendor's name, then id, so the choice is
-    stable. Counted by the database in one query.
-    """
-    vendors = vendors_covering(pincode).annotate(
-        load=Count(
-            "orders",
-            filter=Q(orders__slot__date=day, orders__status__in=OPEN_STATUSES),
-            distinct=True,
-        )
-    )
-    return [(v, v.load) for v in vendors.order_by("load", "name", "pk")]
-
-
-def least_loaded_vendor(pincode: str, day: dt.date, *, exclude_id: int | None = None) -> Vendor:
-    """O2: the least-loaded active vendor covering ``pincode`` on ``day`` (or 409 ``no_vendor_available``).
-
-    Two assignments at the same instant may both pick the same vendor: balance
-    is a preference, not an invariant, and ops can reassign.
-    """
-    for vendor, _load in vendor_loads(pincode, day):
-        if vendor.pk != exclude_id:
-            return vendor
-    raise Conflict(
-        f"No active vendor covers pincode {pincode}"
-        + (" other than the current one." if exclude_id else ".")
-        + " Add one in the back office, or cancel with reason not_serviceable.",
-        code="no_vendor_available",
-        field="vendor_id",
-    )
-
-
-def _chosen_vendor(order: Order, vendor_id: int | None, *, exclude_id: int | None = None) -> Vendor:
-    pincode = order.address.pincode
-    if vendor_id is None:
-        day = order.slot.date if order.slot_id else today_ist()
-        return least_loaded_vendor(pincode, day, exclude_id=exclude_id)
-    vendor = vendors_covering(pincode).filter(pk=vendor_id).first()
-    if vendor is None:
-        raise ValidationFailed(
-            f"Vendor {vendor_id} is not an active vendor covering pincode {pincode}.",
-            code="vendor_not_covering",
-            field="vendor_id",
-        )
-    if vendor.pk == exclude_id:
-        raise ValidationFailed(
-            f"{vendor.name} is already this order's vendor.",
-            code="vendor_unchanged",
-            field="vendor_id",
-        )
-    return vendor
-
-
-def _book(order: Order, slot_id) -> PickupSlot:
-    """O2: take a place in ``slot_id`` for ``order``'s address (conditional UPDATE in catalog)."""
-    try:
-        slot_id = int(slot_id)
-    except (TypeError, ValueError):
-        raise ValidationFailed(
-            "Choose a pickup slot.", code="slot_unavailable", field="slot_id"
-        ) from None
-    slot = PickupSlot.objects.select_related("city").filter(pk=slot_id).first()
-    served = ServedPincode.objects.filter(pincode=order.address.pincode).first()
-    if slot is None or served is None or slot.city_id != served.city_id:
-        raise ValidationFailed(
-            "That slot is not in the city of the pickup address; pick another.",
-            code="slot_unavailable",
-            field="slot_id",
-        )
-    if slot.date < today_ist():
-        raise ValidationFailed(
-            "That slot is in the past; pick another.", code="slot_unavailable", field="slot_id"
-        )
-    if slot.pk == order.slot_id:
-        raise ValidationFailed(
-            "The order is already booked in that slot.", code="slot_unchanged", field="slot_id"
-        )
-    try:
-        return book_slot(slot.pk)
-    except Conflict as exc:
-        raise Conflict(exc.message, code=exc.code, field="slot_id") from None
-
-
-def _release(order: Order) -> dict:
-    """Give the order's slot place back; the order then holds no place (``slot`` is None)."""
-    if not order.slot_id:
-        return {}
-    slot = order.slot
-    release_slot(slot.pk)
-    order.slot = None
-    return {"released_slot": slot.pk, "slot_date": slot.date, "slot_window": slot.window}
-
-
-def _move_slot(order: Order, slot_id) -> dict:
-    """O2: book the new slot, then release the old one, in the caller's transaction."""
-    old = order.slot
-    new = _book(order, slot_id)
-    if old is not None:
-        release_slot(old.pk)
-    order.slot = new
-    return {
-        "from_slot": old.pk if old else None,
-        "to_slot": new.pk,
-        "slot_date": new.date,
-        "slot_window": new.window,
-    }
-
-
-# --- O5: what the customer is told ---------------------------------------------
-
-
-def _rupees(amount: int) -> str:
-    return format_inr(amount).lstrip("₹")  # the templates put "Rs"/"₹" in front themselves
-
-
-def _context(kind: str, order: Order, extra: dict) -> dict:
-    """The variables each message kind declares (messaging migration 0002).
-
-    The order number is given as it is read out on the phone (``OD-7K4M-9QXR``),
-    as in the confirmation the customer got first.
-    """
-    slot = order.slot
-    context = {"order_number": order.display_number}
-    if kind == "vendor_assigned":
-        context["vendor_name"] = order.vendor.name
-    elif kind in ("pickup_scheduled", "pickup_rescheduled"):
-        context |= {"pickup_date": slot.date.strftime("%d %b %Y"), "pickup_window": slot.window}
-    elif kind == "pickup_delayed":
-        context["pickup_window"] = extra["expected"]
-    elif kind == "pickup_failed":
-        told = table.PICKUP_FAILURE_TOLD[extra["reason"]]
-        context |= {"reason": told[0], "reason_hi": told[1]}
-    elif kind == "inspection_price":
-        context["final_price"] = _rupees(order.final_price)
-    elif kind == "payment_done":
-        context |= {
-            "amount": _rupees(order.final_price),
-            "payment_reference": order.payment_reference,
-        }
-    elif kind == "order_confirmation":
-        context = confirmation_context(order)
-    return context
-
-
-def _tell_customer(kind: str, order: Order, event: OrderEvent, extra: dict | None = None) -> None:
-    if not kind:
-        return
-
-    enqueue_message(
-        customer=order.customer,
-        kind=kind,
-        context=_context(kind, order, extra or {}),
-        order=order,
-        dedupe_key=f"order:{order.number}:event:{event.pk}",
-    )
-
-
-def _record(
+def _event(
     order: Order,
     *,
     actor,
@@ -283,16 +121,14 @@ def _record(
     to: str = "",
     note: str = "",
     data: dict | None = None,
-    before: dict | None = None,
-    after: dict | None = None,
 ) -> OrderEvent:
-    """The history row (who/when/why) and the audit event (S3), in the caller's transaction.
+    """The history row (who/when/why), in the caller's transaction.
 
     A customer has no user row: the event names them in ``data["by"]`` (``customer:<id>``).
     """
     if isinstance(actor, CustomerActor):
         data = {**(data or {}), "by": actor.audit_label}
-    event = OrderEvent.objects.create(
+    return OrderEvent.objects.create(
         order=order,
         actor=_person(actor),
         kind=kind,
@@ -301,6 +137,20 @@ def _record(
         note=(note or "")[:500],
         data=data or {},
     )
+
+
+def _record(
+    order: Order,
+    *,
+    actor,
+    kind: str,
+    note: str = "",
+    data: dict | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+) -> OrderEvent:
+    """The history row and the audit event (S3) of an action that does not move the order."""
+    event = _event(order, actor=actor, kind=kind, note=note, data=data)
     audit.record(f"order.{kind}", order, actor=actor, before=before, after=after or data)
     return event
 
@@ -312,29 +162,75 @@ def _clean(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def _inspected_effects(locked: Order, given: dict, price_band_reason: str | None) -> dict:
-    """O4: record the inspected price; one far outside the band around the estimate needs a
-    second confirmation with a reason (``price_outside_band``) before any message goes out."""
-    effects: dict = {}
-    band_reason = (price_band_reason or "").strip()
-    if _outside_price_band(locked.estimated_price, given["final_price"]):
-        if len(band_reason) < 5:
-            raise Conflict(
-                f"{format_inr(given['final_price'])} is far from the estimate "
-                f"{format_inr(locked.estimated_price)}: check the figure, or confirm it "
-                "with a reason (what makes the device worth this much more or less).",
-                code="price_outside_band",
-                field="final_price",
-                extra={"estimated_price": locked.estimated_price},
-            )
-        effects["price_band_reason"] = band_reason[:500]
-    locked.final_price = given["final_price"]
-    effects["final_price"] = locked.final_price
-    effects["estimated_price"] = locked.estimated_price
-    effects["needs_acceptance"] = table.price_needs_acceptance(
-        locked.estimated_price, locked.final_price
+def _illegal(frm: str, to: str) -> Conflict:
+    return Conflict(
+        table.illegal_message(frm, to),
+        code="illegal_transition",
+        field="to",
+        extra={"from": frm, "to": to},
     )
-    return effects
+
+
+def _role_may_move(change: Change) -> None:
+    """The table's ``roles``: 403 for a role the move does not name."""
+    role = change.context["role"]
+    if role not in change.machine.move_for(change.frm, change.to).roles:
+        raise Forbidden(
+            f"Your role ({role}) may not move an order from {change.frm} to {change.to}.",
+            code="forbidden",
+            field="to",
+            extra={"from": change.frm, "to": change.to},
+        )
+
+
+def _inputs_valid(change: Change) -> None:
+    """The table's inputs (required, optional, reasons by role): 422 with every problem."""
+    move = change.machine.move_for(change.frm, change.to)
+    given = change.context["given"]
+    problems = table.input_problems(move, given, role=change.context["role"], frm=change.frm)
+    if change.context["price_band_reason"] and change.to != S.INSPECTED:
+        problems.append(
+            FieldError(
+                "price_band_reason", "input_not_allowed", "Only an inspection confirms a price."
+            )
+        )
+    if problems:
+        raise ValidationFailed.collect(problems)
+
+
+def _snapshot(order: Order) -> dict:
+    return {
+        "status": order.status,
+        "vendor": order.vendor_id,
+        "slot": order.slot_id,
+        "final_price": order.final_price,
+    }
+
+
+def _transition_event(change: Change) -> OrderEvent:
+    return _event(
+        change.obj,
+        actor=change.actor,
+        kind="transition",
+        frm=change.frm,
+        to=change.to,
+        note=change.context["given"].get("notes") or "",
+        data=change.data,
+    )
+
+
+# O1 as a state machine (core.statemachine): the table of ``orders.transitions`` with its
+# named guards and effects; every move is checked for the role, then the inputs; the
+# history row is an ``OrderEvent`` of kind "transition", the audit event ``order.transition``.
+ORDER_MACHINE = Machine(
+    name="order",
+    model=Order,
+    table=table.TRANSITIONS,
+    illegal=_illegal,
+    guards=(_role_may_move, _inputs_valid),
+    snapshot=_snapshot,
+    history=_transition_event,
+)
 
 
 @transaction.atomic
@@ -358,9 +254,12 @@ def transition(
     409 ``illegal_transition`` (with ``from`` and ``to``), ``price_acceptance_required``,
     ``slot_unavailable``, ``no_vendor_available``, ``duplicate_open_order``;
     422 for inputs. Nothing is changed by a refusal.
+
+    The move itself is ``core.statemachine.perform`` over ``ORDER_MACHINE``: the move's
+    guards and effects as the table names them, the conditional UPDATE of the locked row,
+    the ``OrderEvent``, the audit event and the customer's message.
     """
     locked, role = _lock(order, actor)
-    frm = locked.status
     try:
         target = OrderStatus(to)
     except ValueError:
@@ -369,98 +268,20 @@ def transition(
             code="status_unknown",
             field="to",
         ) from None
-    move = table.move_for(frm, target)
-    if move is None:
-        raise Conflict(
-            table.illegal_message(frm, target),
-            code="illegal_transition",
-            field="to",
-            extra={"from": frm, "to": target.value},
-        )
-    if role not in move.roles:
-        raise Forbidden(
-            f"Your role ({role}) may not move an order from {frm} to {target.value}.",
-            code="forbidden",
-            field="to",
-            extra={"from": frm, "to": target.value},
-        )
     given = {"reason": _clean(reason), "notes": _clean(notes)} | {
         k: _clean(v) for k, v in inputs.items()
     }
-    problems = table.input_problems(move, given, role=role, frm=frm)
-    if price_band_reason and target != S.INSPECTED:
-        problems.append(
-            FieldError(
-                "price_band_reason", "input_not_allowed", "Only an inspection confirms a price."
-            )
-        )
-    if problems:
-        raise ValidationFailed.collect(problems)
-
-    before = {
-        "status": frm,
-        "vendor": locked.vendor_id,
-        "slot": locked.slot_id,
-        "final_price": locked.final_price,
-    }
-    effects: dict = {}
-    if target == S.VENDOR_ASSIGNED:
-        locked.vendor = _chosen_vendor(locked, given.get("vendor_id"))
-        effects["vendor"] = locked.vendor.pk
-        effects["vendor_name"] = locked.vendor.name
-        effects["chosen"] = "by ops" if given.get("vendor_id") else "least loaded (O2)"
-    elif target == S.PICKUP_SCHEDULED:
-        if given.get("slot_id") not in (None, "") and (
-            frm == S.PICKUP_FAILED or int(given["slot_id"]) != locked.slot_id
-        ):
-            effects.update(_move_slot(locked, given["slot_id"]))
-        elif locked.slot_id is None:
-            raise ValidationFailed(
-                "The order holds no slot: choose one.", code="required", field="slot_id"
-            )
-        else:
-            effects.update({"slot_date": locked.slot.date, "slot_window": locked.slot.window})
-    elif target == S.PICKUP_FAILED:
-        effects.update(_release(locked))
-    elif target == S.INSPECTED:
-        effects.update(_inspected_effects(locked, given, price_band_reason))
-    elif target == S.PAID:
-        if table.price_needs_acceptance(
-            locked.estimated_price, locked.final_price
-        ) and not price_accepted(locked):
-            raise Conflict(
-                f"The inspected price {format_inr(locked.final_price)} differs from the estimate "
-                f"{format_inr(locked.estimated_price)}: record the customer's acceptance first, "
-                "or cancel with reason price_not_accepted (no penalty).",
-                code="price_acceptance_required",
-                field="to",
-            )
-        locked.payment_reference = given["reference"][:100]
-        effects.update(
-            {
-                "method": locked.payment_method,
-                "paid_to": mask_upi(locked.upi_id)
-                if locked.payment_method == PaymentMethod.UPI
-                else mask_tail(locked.bank_account_number),
-                "reference": locked.payment_reference,
-                "amount": locked.final_price,
-            }
-        )
-    elif target == S.CANCELLED:
-        if given["reason"] == CancellationReason.DUPLICATE:
-            original = _duplicate_target(locked, given["duplicate_of"])
-            locked.duplicate_of = original
-            effects["duplicate_of"] = original.number
-        locked.cancellation_reason = given["reason"]
-        locked.cancellation_notes = (given.get("notes") or "")[:500]
-        effects.update(_release(locked))
-        if frm == S.INSPECTED and given["reason"] == CancellationReason.PRICE_NOT_ACCEPTED:
-            effects["penalty"] = 0  # O4: declining the inspected price costs the customer nothing
-
-    locked.status = target  # O1: the one assignment of a status after creation
     try:
         with transaction.atomic():
-            locked.save()
+            perform(
+                ORDER_MACHINE,
+                locked,
+                target.value,
+                actor=actor,
+                context={"role": role, "given": given, "price_band_reason": price_band_reason},
+                # what the history row and the audit event carry; the effects add theirs
+                data={k: v for k, v in given.items() if v not in (None, "") and k != "notes"},
+            )
     except IntegrityError:
         # Leaving pickup_failed re-opens the order: the partial unique index (X1)
         # refuses it while the customer has another open order for the device.
@@ -483,65 +304,7 @@ def transition(
             field="to",
             extra={"number": other.number},
         ) from None
-
-    data = {k: v for k, v in given.items() if v not in (None, "") and k != "notes"} | effects
-    event = _record(
-        locked,
-        actor=actor,
-        kind="transition",
-        frm=frm,
-        to=target.value,
-        note=given.get("notes") or "",
-        data=data,
-        before=before,
-        after={"status": target.value, **data},
-    )
-    _tell_customer(move.message, locked, event, {"reason": given.get("reason")})
     return locked
-
-
-def band_limits(estimated_price: int) -> tuple[int, int]:
-    """O4: the highest and lowest inspected price taken without a reason (whole rupees)."""
-    band = settings.ORDERDESK["INSPECTED_PRICE_BAND"]
-    return int(estimated_price * band["ABOVE"]), math.ceil(estimated_price * band["BELOW"])
-
-
-def _outside_price_band(estimated_price: int, final_price: int) -> bool:
-    """O4: a final price above ``ABOVE``x or below ``BELOW``x the estimate needs a reason."""
-    highest, lowest = band_limits(estimated_price)
-    return final_price > highest or final_price < lowest
-
-
-def _duplicate_target(order: Order, number: str) -> Order:
-    """X4: the order this one duplicates: another order of the same customer, not itself a duplicate."""
-    canonical = rules.canonical_order_number(number)
-    original = Order.objects.filter(number=canonical).first()
-    if original is None or original.customer_id != order.customer_id:
-        raise ValidationFailed(
-            f"{number!r} is not another order of this customer.",
-            code="duplicate_of_invalid",
-            field="duplicate_of",
-        )
-    if original.pk == order.pk or original.duplicate_of_id is not None:
-        raise ValidationFailed(
-            "An order cannot duplicate itself or an order already marked as a duplicate.",
-            code="duplicate_of_invalid",
-            field="duplicate_of",
-        )
-    return original
-
-
-def price_accepted(order: Order) -> bool:
-    """O4: the customer's acceptance of the inspected price is on record (after the inspection)."""
-    inspected_at = (
-        OrderEvent.objects.filter(order=order, kind="transition", to_status=S.INSPECTED)
-        .order_by("-id")
-        .values_list("id", flat=True)
-        .first()
-    )
-    return OrderEvent.objects.filter(
-        order=order, kind="price_accepted", id__gt=inspected_at or 0
-    ).exists()
 
 
 def mark_duplicate(order: Order | int, *, of: str, actor, notes: str = "") -> Order:
@@ -584,7 +347,7 @@ def reassign_vendor(
     """O2: ops move the order to another vendor covering its pincode (default: the least loaded)."""
     locked, _ = _begin(order, "reassign_vendor", actor)
     old = locked.vendor
-    locked.vendor = _chosen_vendor(locked, vendor_id, exclude_id=locked.vendor_id)
+    locked.vendor = chosen_vendor(locked, vendor_id, exclude_id=locked.vendor_id)
     locked.save(update_fields=["vendor", "updated_at"])
     event = _record(
         locked,
@@ -595,7 +358,7 @@ def reassign_vendor(
         before={"vendor": old.pk if old else None},
         after={"vendor": locked.vendor.pk},
     )
-    _tell_customer(table.ACTIONS["reassign_vendor"].message, locked, event)
+    tell_customer(table.ACTIONS["reassign_vendor"].message, locked, event)
     return locked
 
 
@@ -604,7 +367,7 @@ def amend_slot(order: Order | int, *, actor, slot_id: int, notes: str = "") -> O
     """O3/O2: move the pickup to another slot: the new place is booked, the old one released."""
     locked, _ = _begin(order, "amend_slot", actor)
     before = {"slot": locked.slot_id}
-    moved = _move_slot(locked, slot_id)
+    moved = move_slot(locked, slot_id)
     locked.save(update_fields=["slot", "updated_at"])
     event = _record(
         locked,
@@ -615,7 +378,7 @@ def amend_slot(order: Order | int, *, actor, slot_id: int, notes: str = "") -> O
         before=before,
         after={"slot": locked.slot_id},
     )
-    _tell_customer(table.ACTIONS["amend_slot"].message, locked, event)
+    tell_customer(table.ACTIONS["amend_slot"].message, locked, event)
     return locked
 
 
@@ -675,7 +438,7 @@ def amend_address(
     )
     data = {"what": "address", "from_pincode": old.pincode, "to_pincode": pincode}
     if locked.vendor_id and not vendors_covering(pincode).filter(pk=locked.vendor_id).exists():
-        locked.vendor = _chosen_vendor(locked, None)
+        locked.vendor = chosen_vendor(locked, None)
         data["vendor_replaced_by"] = locked.vendor.name
     locked.save(update_fields=["address", "vendor", "updated_at"])
     event = _record(
@@ -687,7 +450,7 @@ def amend_address(
         before={"address": old.pk, "vendor": old_vendor_id},
         after={"address": locked.address_id, "vendor": locked.vendor_id},
     )
-    _tell_customer(table.ACTIONS["amend_address"].message, locked, event)
+    tell_customer(table.ACTIONS["amend_address"].message, locked, event)
     return locked
 
 
@@ -725,7 +488,7 @@ def amend_payment(
         before=before,
         after=after,
     )
-    _tell_customer(table.ACTIONS["amend_payment"].message, locked, event)
+    tell_customer(table.ACTIONS["amend_payment"].message, locked, event)
     return locked
 
 
@@ -769,8 +532,6 @@ def amend_device(
     locked.answers = dict(answers)
     locked.quote = None
     locked.estimated_price = price
-    from django.utils import timezone
-
     now = timezone.now()
     locked.consent_statement = consent_statement.strip()[:300]
     locked.consent_at = now
@@ -794,7 +555,7 @@ def amend_device(
         before=before,
         after=after,
     )
-    _tell_customer(table.ACTIONS["amend_device"].message, locked, event)
+    tell_customer(table.ACTIONS["amend_device"].message, locked, event)
     return locked
 
 
@@ -802,7 +563,7 @@ def amend_device(
 def accept_final_price(order: Order | int, *, actor, notes: str = "") -> Order:
     """O4: record the customer's acceptance of an inspected price that differs from the estimate."""
     locked, _ = _begin(order, "accept_final_price", actor)
-    if not table.price_needs_acceptance(locked.estimated_price, locked.final_price):
+    if not rules.price_needs_acceptance(locked.estimated_price, locked.final_price):
         raise Conflict(
             "The inspected price equals the estimate: there is nothing to accept.",
             code="acceptance_not_needed",
@@ -833,9 +594,7 @@ def report_delay(order: Order | int, *, actor, expected_window: str, notes: str 
     event = _record(
         locked, actor=actor, kind="delay_reported", note=notes, data={"expected": expected[:60]}
     )
-    _tell_customer(
-        table.ACTIONS["report_delay"].message, locked, event, {"expected": expected[:60]}
-    )
+    tell_customer(table.ACTIONS["report_delay"].message, locked, event, {"expected": expected[:60]})
     return locked
 
 
@@ -853,7 +612,7 @@ def allowed_for(order: Order, actor) -> tuple[list[tuple[OrderStatus, table.Move
         return [], []
     actions = table.actions_for_role(order.status, role)
     if "accept_final_price" in actions and (
-        not table.price_needs_acceptance(order.estimated_price, order.final_price)
+        not rules.price_needs_acceptance(order.estimated_price, order.final_price)
         or price_accepted(order)
     ):
         actions.remove("accept_final_price")

@@ -135,3 +135,8 @@ def consent_problem(confirmed: bool, statement: str) -> str | None:
 def agent_is_restricted(errors_in_window: int, threshold: int) -> bool:
     """M8: an agent with ``threshold`` or more errors in the window loses manual creation."""
     return errors_in_window >= threshold
+
+
+def price_needs_acceptance(estimated_price: int, final_price: int | None) -> bool:
+    """O4: a final price that differs from the estimate needs the customer's acceptance."""
+    return final_price is not None and final_price != estimated_price

@@ -25,7 +25,7 @@ from orderdesk.accounts.models import User
 from orderdesk.catalog.models import ConditionQuestion, PickupSlot, ServedPincode, Variant
 from orderdesk.core.errors import DomainError
 from orderdesk.core.timeutil import today_ist
-from orderdesk.orders import lifecycle
+from orderdesk.orders import effects, lifecycle
 from orderdesk.orders import transitions as table
 from orderdesk.orders.actions import OrderRequest, create_order
 from orderdesk.orders.choices import CreationReason, OrderStatus
@@ -130,7 +130,7 @@ def _inputs(order: Order, frm, to, rng: random.Random, *, lower_price: bool) -> 
         elif name == "final_price":
             cut = rng.choice([500, 1000, 2500]) if lower_price else 0
             # within the inspected-price band (O4): the demo never needs a band reason
-            lowest = lifecycle.band_limits(order.estimated_price)[1]
+            lowest = effects.band_limits(order.estimated_price)[1]
             values["final_price"] = max(order.estimated_price - cut, lowest)
         elif name == "notes":
             values["notes"] = rng.choice(FINDINGS)

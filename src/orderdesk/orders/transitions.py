@@ -1,14 +1,18 @@
-"""O1: the order's life as one table. Pure data and pure checks; no database, no writes.
+"""O1: the order's life as one table, and the pure checks on it.
 
 ``TRANSITIONS`` is every move an order may make, keyed ``(from, to)``. Each
 entry says who may make it (``roles``), what the move needs (``required``), what
-it may carry (``optional``) and which message tells the customer (``message``,
-O5). ``ACTIONS`` is the same for the things done to an order that do not move it
+it may carry (``optional``), what else it checks (``guards``), what it does
+(``effects``, in order: e.g. ``release_slot``) and which message then tells the
+customer (``after=(notify_customer(kind),)``, O5; ``message`` reads it back). The
+guards and effects are named functions of ``orders.effects``; this module itself
+writes nothing. ``ACTIONS`` is the same for the things done to an order that do not move it
 (amendments O3, reassignment O2, the customer's acceptance of the inspected
 price O4, a delay notice O5): the states each is allowed in and by whom.
 
 ``orders.lifecycle.transition`` is the one function that reads this table, locks
-the order and changes its status; nothing else assigns ``Order.status``
+the order and changes its status through ``core.statemachine.perform`` (guards,
+effects, the conditional UPDATE, history, audit, outbox); nothing else assigns ``Order.status``
 (``orders.actions.create_order`` sets the first status only). The console shows
 the buttons this table allows from the current state, the API refuses the rest
 with ``illegal_transition``, and the tests are generated from it, so a new state
@@ -30,13 +34,41 @@ layer by ``orders.lifecycle.actor_role``:
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from django.db import models
-
+from orderdesk.core import statemachine
 from orderdesk.core.errors import FieldError
-from orderdesk.orders.choices import OrderStatus
+from orderdesk.orders.choices import (
+    PICKUP_FAILURE_TOLD,
+    CancellationReason,
+    OrderStatus,
+    PickupFailureReason,
+)
+from orderdesk.orders.effects import (
+    assign_vendor,
+    no_penalty_if_price_refused,
+    notify_customer,
+    price_acceptance_recorded,
+    record_cancellation,
+    record_inspected_price,
+    record_payment,
+    release_slot,
+    schedule_slot,
+)
+from orderdesk.orders.rules import price_needs_acceptance
+
+# Re-exported: the reasons live in ``orders.choices`` (the effects read them too), the O4
+# check in ``orders.rules``; callers keep reading them here, beside the table.
+__all__ = [
+    "PICKUP_FAILURE_TOLD",
+    "TRANSITIONS",
+    "ActorRole",
+    "CancellationReason",
+    "Move",
+    "PickupFailureReason",
+    "price_needs_acceptance",
+]
 
 S = OrderStatus
 
@@ -51,95 +83,6 @@ class ActorRole(StrEnum):
 
 OPS, VENDOR, CX, SYSTEM = ActorRole.OPS, ActorRole.VENDOR, ActorRole.CX, ActorRole.SYSTEM
 CUSTOMER = ActorRole.CUSTOMER
-
-
-class CancellationReason(models.TextChoices):
-    """O1: why an order was cancelled (one of these, plus notes)."""
-
-    CUSTOMER_REQUEST = (
-        "customer_request",
-        "Customer asked to cancel",
-    )  # CX or ops, on the customer's word
-    PRICE_NOT_ACCEPTED = (
-        "price_not_accepted",
-        "Customer did not accept the inspected price",
-    )  # O4: cancelled with no penalty
-    DUPLICATE = "duplicate", "Duplicate of another order"  # X4: ops only, names the other order
-    CUSTOMER_UNREACHABLE = "customer_unreachable", "Customer unreachable"  # after a failed pickup
-    DEVICE_MISMATCH = "device_mismatch", "Device is not the one ordered"  # found at the door
-    NOT_SERVICEABLE = "not_serviceable", "We cannot pick up there"  # no vendor or area dropped
-    OTHER = "other", "Other (say why in the notes)"  # notes required
-
-
-class PickupFailureReason(models.TextChoices):
-    """O1: why a pickup failed (one of these, plus notes); the order can be rescheduled."""
-
-    CUSTOMER_NOT_AVAILABLE = "customer_not_available", "Customer not at the address"
-    CUSTOMER_UNREACHABLE = "customer_unreachable", "Customer did not answer the phone"
-    ADDRESS_NOT_FOUND = "address_not_found", "Address could not be found"
-    DEVICE_NOT_READY = "device_not_ready", "Device not ready (not backed up, locked)"
-    VENDOR_UNAVAILABLE = "vendor_unavailable", "Vendor could not make it"
-    OTHER = "other", "Other (say why in the notes)"  # notes required
-
-
-# What the customer is told about a failed pickup (the ``pickup_failed`` message's
-# ``reason`` / ``reason_hi``): the customer's side of each reason, never the notes.
-PICKUP_FAILURE_TOLD: dict[str, tuple[str, str]] = {
-    PickupFailureReason.CUSTOMER_NOT_AVAILABLE: (
-        "our pickup partner could not find you at the address",
-        "हमारे पिकअप पार्टनर आपसे पते पर नहीं मिल सके",
-    ),
-    PickupFailureReason.CUSTOMER_UNREACHABLE: (
-        "our pickup partner could not reach you by phone",
-        "हमारे पिकअप पार्टनर फ़ोन पर आपसे संपर्क नहीं कर सके",
-    ),
-    PickupFailureReason.ADDRESS_NOT_FOUND: (
-        "our pickup partner could not find the address",
-        "हमारे पिकअप पार्टनर पता नहीं ढूँढ सके",
-    ),
-    PickupFailureReason.DEVICE_NOT_READY: (
-        "the device was not ready (backed up and unlocked)",
-        "डिवाइस तैयार नहीं था (बैकअप और अनलॉक)",
-    ),
-    PickupFailureReason.VENDOR_UNAVAILABLE: (
-        "our pickup partner could not make it, and we are sorry",
-        "हमारे पिकअप पार्टनर नहीं आ सके, इसके लिए हमें खेद है",
-    ),
-    PickupFailureReason.OTHER: (
-        "the pickup could not be completed",
-        "पिकअप पूरा नहीं हो सका",
-    ),
-}
-
-
-# What the customer is told about a failed pickup (the ``pickup_failed`` message's
-# ``reason`` / ``reason_hi``): the customer's side of each reason, never the notes.
-PICKUP_FAILURE_TOLD: dict[str, tuple[str, str]] = {
-    PickupFailureReason.CUSTOMER_NOT_AVAILABLE: (
-        "our pickup partner could not find you at the address",
-        "हमारे पिकअप पार्टनर आपसे पते पर नहीं मिल सके",
-    ),
-    PickupFailureReason.CUSTOMER_UNREACHABLE: (
-        "our pickup partner could not reach you by phone",
-        "हमारे पिकअप पार्टनर फ़ोन पर आपसे संपर्क नहीं कर सके",
-    ),
-    PickupFailureReason.ADDRESS_NOT_FOUND: (
-        "our pickup partner could not find the address",
-        "हमारे पिकअप पार्टनर पता नहीं ढूँढ सके",
-    ),
-    PickupFailureReason.DEVICE_NOT_READY: (
-        "the device was not ready (backed up and unlocked)",
-        "डिवाइस तैयार नहीं था (बैकअप और अनलॉक)",
-    ),
-    PickupFailureReason.VENDOR_UNAVAILABLE: (
-        "our pickup partner could not make it, and we are sorry",
-        "हमारे पिकअप पार्टनर नहीं आ सके, इसके लिए हमें खेद है",
-    ),
-    PickupFailureReason.OTHER: (
-        "the pickup could not be completed",
-        "पिकअप पूरा नहीं हो सका",
-    ),
-}
 
 
 # Cancellation reasons a role may give (O1, X4). A role absent here may give any
@@ -175,17 +118,25 @@ INPUTS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Move:
-    """One allowed transition: who may make it, what it needs, whom it tells."""
+@dataclass(frozen=True, kw_only=True)
+class Move(statemachine.Move):
+    """One allowed transition: who may make it, what it needs, what it does, whom it tells.
+
+    ``guards``, ``effects`` and ``after`` are the helper's (``core.statemachine.Move``): the
+    checks beyond role and inputs, what the move does in order, and the outbox message.
+    """
 
     roles: frozenset[ActorRole]
     label: str  # the button's wording in the console
     required: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
     reasons: tuple[str, ...] = ()  # the allowed values of ``reason``, when it is an input
-    message: str = ""  # the messaging kind sent to the customer (O5); "" for none
     holds_slot: bool = True  # False: the order gives its slot place back (cancel, failure)
+
+    @property
+    def message(self) -> str:
+        """The messaging kind sent to the customer (O5); "" for none."""
+        return next((e.kind for e in self.after if hasattr(e, "kind")), "")
 
     @property
     def inputs(self) -> tuple[str, ...]:
@@ -203,27 +154,22 @@ _CANCEL = Move(
     required=("reason",),
     optional=("notes", "duplicate_of"),
     reasons=tuple(CancellationReason.values),
-    message="order_cancelled",
+    effects=(record_cancellation, release_slot),
+    after=(notify_customer("order_cancelled"),),
     holds_slot=False,
 )
 # The same cancellation, which the customer may also make from their tracking link
 # (before the vendor leaves, or by refusing the inspected price: O4).
-_CANCEL_BY_CUSTOMER_TOO = Move(
-    roles=_CANCEL.roles | {CUSTOMER},
-    label=_CANCEL.label,
-    required=_CANCEL.required,
-    optional=_CANCEL.optional,
-    reasons=_CANCEL.reasons,
-    message=_CANCEL.message,
-    holds_slot=False,
-)
+_CANCEL_BY_CUSTOMER_TOO = replace(_CANCEL, roles=_CANCEL.roles | {CUSTOMER})
 _FAIL = Move(
     roles=frozenset({OPS, VENDOR}),
     label="Record a failed pickup",
     required=("reason",),
     optional=("notes",),
     reasons=tuple(PickupFailureReason.values),
-    message="pickup_failed",  # its own kind: the reason and how to rebook (issue 15, item 5)
+    effects=(release_slot,),
+    # its own kind: the reason and how to rebook (issue 15, item 5)
+    after=(notify_customer("pickup_failed"),),
     holds_slot=False,
 )
 
@@ -233,13 +179,15 @@ TRANSITIONS: dict[tuple[OrderStatus, OrderStatus], Move] = {
         roles=frozenset({OPS, SYSTEM}),
         label="Assign a vendor",
         optional=("vendor_id", "notes"),
-        message="vendor_assigned",
+        effects=(assign_vendor,),
+        after=(notify_customer("vendor_assigned"),),
     ),
     (S.VENDOR_ASSIGNED, S.PICKUP_SCHEDULED): Move(
         roles=frozenset({OPS, VENDOR, SYSTEM}),
         label="Confirm the pickup slot",
         optional=("slot_id", "notes"),
-        message="pickup_scheduled",
+        effects=(schedule_slot,),
+        after=(notify_customer("pickup_scheduled"),),
     ),
     (S.PICKUP_SCHEDULED, S.OUT_FOR_PICKUP): Move(
         roles=frozenset({OPS, VENDOR}),
@@ -250,20 +198,23 @@ TRANSITIONS: dict[tuple[OrderStatus, OrderStatus], Move] = {
         roles=frozenset({OPS, VENDOR}),
         label="Record the inspection",
         required=("final_price", "notes"),
-        message="inspection_price",
+        effects=(record_inspected_price,),
+        after=(notify_customer("inspection_price"),),
     ),
     (S.INSPECTED, S.PAID): Move(
         roles=frozenset({OPS, VENDOR}),
         label="Record the payment",
         required=("reference",),
         optional=("notes",),
-        message="payment_done",
+        guards=(price_acceptance_recorded,),
+        effects=(record_payment,),
+        after=(notify_customer("payment_done"),),
     ),
     (S.PAID, S.COMPLETED): Move(
         roles=frozenset({OPS, VENDOR, SYSTEM}),
         label="Complete the order",
         optional=("notes",),
-        message="feedback_request",
+        after=(notify_customer("feedback_request"),),
     ),
     (S.PICKUP_SCHEDULED, S.PICKUP_FAILED): _FAIL,
     (S.OUT_FOR_PICKUP, S.PICKUP_FAILED): _FAIL,
@@ -272,13 +223,17 @@ TRANSITIONS: dict[tuple[OrderStatus, OrderStatus], Move] = {
         label="Reschedule the pickup",
         required=("slot_id",),
         optional=("notes",),
-        message="pickup_rescheduled",
+        effects=(schedule_slot,),
+        after=(notify_customer("pickup_rescheduled"),),
     ),
     (S.CREATED, S.CANCELLED): _CANCEL_BY_CUSTOMER_TOO,
     (S.VENDOR_ASSIGNED, S.CANCELLED): _CANCEL_BY_CUSTOMER_TOO,
     (S.PICKUP_SCHEDULED, S.CANCELLED): _CANCEL_BY_CUSTOMER_TOO,
     (S.OUT_FOR_PICKUP, S.CANCELLED): _CANCEL,
-    (S.INSPECTED, S.CANCELLED): _CANCEL_BY_CUSTOMER_TOO,
+    (S.INSPECTED, S.CANCELLED): replace(
+        _CANCEL_BY_CUSTOMER_TOO,
+        effects=(*_CANCEL.effects, no_penalty_if_price_refused),
+    ),
     (S.PICKUP_FAILED, S.CANCELLED): _CANCEL_BY_CUSTOMER_TOO,
 }
 
@@ -470,11 +425,6 @@ def input_problems(
     return problems
 
 
-def price_needs_acceptance(estimated_price: int, final_price: int | None) -> bool:
-    """O4: a final price that differs from the estimate needs the customer's acceptance."""
-    return final_price is not None and final_price != estimated_price
-
-
 def path_to(target: OrderStatus, start: OrderStatus = S.CREATED) -> list[OrderStatus]:
     """The shortest walk through the table from ``start`` to ``target`` (states after start).
 
@@ -497,15 +447,17 @@ def path_to(target: OrderStatus, start: OrderStatus = S.CREATED) -> list[OrderSt
 def markdown_table() -> str:
     """The transition table as Markdown, for docs/orders-lifecycle.md (a test keeps them equal)."""
     lines = [
-        "| from | to | who | needs | may add | tells the customer |",
-        "|---|---|---|---|---|---|",
+        "| from | to | who | needs | may add | checks, then does | tells the customer |",
+        "|---|---|---|---|---|---|---|",
     ]
     for (frm, to), move in TRANSITIONS.items():
         roles = ", ".join(r.value for r in ActorRole if r in move.roles)
+        does = [statemachine.effect_name(f) for f in (*move.guards, *move.effects)]
         lines.append(
             f"| `{frm.value}` | `{to.value}` | {roles} | "
             f"{', '.join(f'`{i}`' for i in move.required) or '—'} | "
             f"{', '.join(f'`{i}`' for i in move.optional) or '—'} | "
+            f"{', '.join(f'`{d}`' for d in does) or '—'} | "
             f"{f'`{move.message}`' if move.message else '—'} |"
         )
     return "\n".join(lines)
@@ -521,9 +473,3 @@ def markdown_actions() -> str:
             f"| `{name}` | {states} | {roles} | {f'`{action.message}`' if action.message else '—'} |"
         )
     return "\n".join(lines)
-
-
-if __name__ == "__main__":  # python -m orderdesk.orders.transitions: the tables for the docs
-    print(markdown_table())
-    print()
-    print(markdown_actions())

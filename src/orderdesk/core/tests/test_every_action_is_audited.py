@@ -52,7 +52,6 @@ WRITE_MODULES = (
 )
 
 NOT_WRITES: dict[str, str] = {
-    "orders.lifecycle.band_limits": "pure arithmetic: the inspected-price band (O4)",
     "accounts.actions.user_for_token": "a read; it stamps the token's last_used_at (bookkeeping)",
     "accounts.actions.live_token": "a read; it stamps the token's last_used_at (bookkeeping)",
     "catalog.actions.price_for": "pure pricing",
@@ -70,10 +69,6 @@ NOT_WRITES: dict[str, str] = {
     "orders.actions.gate_problems": "a check (M2/M3 pre-checks)",
     "orders.actions.confirmation_context": "builds a message's context",
     "orders.lifecycle.actor_role": "a read",
-    "orders.lifecycle.vendors_covering": "a read",
-    "orders.lifecycle.vendor_loads": "a read",
-    "orders.lifecycle.least_loaded_vendor": "a read",
-    "orders.lifecycle.price_accepted": "a read",
     "orders.lifecycle.history": "a read",
     "orders.lifecycle.allowed_for": "a read",
     "cx.actions.csat.csat_token": "signs a token",

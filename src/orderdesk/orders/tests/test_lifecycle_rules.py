@@ -11,7 +11,7 @@ import pytest
 from orderdesk.catalog.models import PickupSlot, ServedPincode, Vendor
 from orderdesk.core.errors import Conflict, DomainError, ValidationFailed
 from orderdesk.messaging.models import Message, MessageTemplate
-from orderdesk.orders import lifecycle
+from orderdesk.orders import effects, lifecycle
 from orderdesk.orders.actions import create_order
 from orderdesk.orders.choices import OrderStatus
 from orderdesk.orders.models import Order, OrderEvent
@@ -71,7 +71,7 @@ def test_o2_assignment_picks_the_least_loaded_vendor_for_the_slots_date(
     event = OrderEvent.objects.filter(order=order).latest("id")
     assert event.data["chosen"] == "least loaded (O2)"
     assert [
-        (v.name, load) for v, load in lifecycle.vendor_loads("560034", catalog["morning"].date)
+        (v.name, load) for v, load in effects.vendor_loads("560034", catalog["morning"].date)
     ] == [
         ("Apex Pickups", 1),
         ("QuickPick Bengaluru", 1),
@@ -87,7 +87,7 @@ def test_o2_load_counts_only_open_orders_on_that_date(
         new_order(), S.VENDOR_ASSIGNED, actor=ops, vendor_id=second_vendor.pk
     )
     lifecycle.transition(cancelled, S.CANCELLED, actor=ops, reason="customer_request")
-    assert {v.name: n for v, n in lifecycle.vendor_loads("560034", catalog["morning"].date)} == {
+    assert {v.name: n for v, n in effects.vendor_loads("560034", catalog["morning"].date)} == {
         "Apex Pickups": 0,
         "QuickPick Bengaluru": 0,
     }
@@ -608,13 +608,13 @@ def test_o4_a_price_outside_the_band_goes_through_with_a_reason_recorded(ops, ne
 def test_o4_the_band_edges_need_no_reason(ops, new_order, settings):
     settings.ORDERDESK = settings.ORDERDESK | {"INSPECTED_PRICE_BAND": {"ABOVE": 1.5, "BELOW": 0.2}}
     order = drive(new_order(), S.OUT_FOR_PICKUP, actor=ops)
-    highest, lowest = lifecycle.band_limits(order.estimated_price)
+    highest, lowest = effects.band_limits(order.estimated_price)
     assert (highest, lowest) == (
         int(order.estimated_price * 1.5),
         math.ceil(order.estimated_price * 0.2),
     )
-    assert not lifecycle._outside_price_band(order.estimated_price, lowest)
-    assert lifecycle._outside_price_band(order.estimated_price, lowest - 1)
+    assert not effects.outside_price_band(order.estimated_price, lowest)
+    assert effects.outside_price_band(order.estimated_price, lowest - 1)
     inspected = lifecycle.transition(
         order, S.INSPECTED, actor=ops, final_price=highest, notes="Mint"
     )

@@ -160,5 +160,7 @@ def test_o1_open_statuses_and_the_table_agree_on_what_is_over():
 
 def test_the_documented_table_matches_the_code():
     text = DOC.read_text()
-    assert table.markdown_table() in text, "regenerate: python -m orderdesk.orders.transitions"
+    assert table.markdown_table() in text, (
+        "regenerate: see docs/orders-lifecycle.md (markdown_table)"
+    )
     assert table.markdown_actions() in text
