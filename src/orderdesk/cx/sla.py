@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from orderdesk.core import audit
@@ -18,6 +18,7 @@ from orderdesk.cx.choices import (
     EscalationKind,
     TicketStatus,
 )
+from orderdesk.cx.machine import CLOSING_MACHINE, SLA_ESCALATION_MACHINE, bulk_move, closable
 from orderdesk.cx.models import Ticket, TicketAction
 from orderdesk.cx.selectors import supervisor_pool
 
@@ -103,33 +104,25 @@ def _sweep_batch(ids: list[int], now, supervisors: dict, report: SweepReport) ->
             "resolution_breached_at",
         )
     )
-    # One conditional UPDATE per ticket; its row count decides whether this sweep
-    # escalated it (a manual escalation that got there first leaves 0), and only the
+    # One move per ticket through SLA_ESCALATION_MACHINE (cx.machine): a conditional
+    # UPDATE whose row count decides whether this sweep escalated it (a manual escalation
+    # that got there first leaves 0, or its guard sees ``escalated_at`` set), and only the
     # tickets it changed get their sla_breach action and audit event.
     pool = supervisors["active"]
+    tickets = Ticket.objects.in_bulk([pk for pk, *_ in to_escalate])
     escalated: list[tuple[int, str, int | None, str]] = []
     for i, (pk, status, team_id, _fr_breach, res_breach) in enumerate(to_escalate):
         supervisor = supervisors["by_team"].get(team_id) or (
             pool[(pk + i) % len(pool)] if pool else None
         )
-        changed = Ticket.objects.filter(
-            pk=pk, escalated_at__isnull=True, status__in=ACTIVE_STATUSES
-        ).update(
-            status=S.ESCALATED,
-            paused_at=None,
-            escalated_at=now,
-            escalation_kind=EscalationKind.SLA_BREACH,
-            escalation_reason="SLA breached.",
-            escalated_to_id=supervisor,
-            updated_at=now,
-        )
-        if changed:
+        if bulk_move(
+            SLA_ESCALATION_MACHINE, tickets[pk], S.ESCALATED, now=now, supervisor=supervisor
+        ):
             escalated.append(
                 (pk, status, supervisor, "resolution" if res_breach else "first response")
             )
     report.escalated += len(escalated)
     if escalated:
-        tickets = Ticket.objects.in_bulk([pk for pk, *_ in escalated])
         actions = []
         for pk, status, supervisor, which in escalated:
             reason = f"SLA breached ({which} due time passed)."
@@ -177,32 +170,27 @@ def _sweep_batch(ids: list[int], now, supervisors: dict, report: SweepReport) ->
 def close_resolved_tickets(*, now=None, limit: int = 10_000) -> int:
     """Resolved tickets past the reopen window, with no follow-up still owed, are closed.
 
-    1. Select the candidates' ids (locked, SKIP LOCKED, on PostgreSQL).
-    2. For each, a conditional UPDATE ``WHERE status = resolved`` (and the window and
-       follow-up conditions again): its row count decides. A ticket reopened (or otherwise
+    1. Select the candidates (locked, SKIP LOCKED, on PostgreSQL).
+    2. For each, the move ``resolved -> closed`` through ``cx.machine.CLOSING_MACHINE``: its
+       guard checks the window and follow-up conditions again, and its conditional UPDATE
+       ``WHERE status = resolved`` has the row count decide. A ticket reopened (or otherwise
        changed) since the selection is left alone and gets no close record.
     3. Only the tickets closed here get their close action and audit event.
     """
     now = now or timezone.now()
     cutoff = now - rules.REOPEN_WINDOW
-    still_closable = Q(status=S.RESOLVED, resolved_at__lte=cutoff) & (
-        Q(follow_up_due_at__isnull=True) | Q(follow_up_done_at__isnull=False)
-    )
     with transaction.atomic():
-        candidates = Ticket.objects.filter(still_closable).order_by("pk")
+        candidates = Ticket.objects.filter(closable(cutoff)).order_by("pk")
         if connection.features.has_select_for_update_skip_locked:
             candidates = candidates.select_for_update(skip_locked=True, of=("self",))
-        ids = list(candidates.values_list("pk", flat=True)[:limit])
-        closed_ids = [
-            pk
-            for pk in ids
-            if Ticket.objects.filter(still_closable, pk=pk).update(
-                status=S.CLOSED, closed_at=now, updated_at=now
-            )
-        ]
+        tickets = {
+            t.pk: t
+            for t in candidates[:limit]
+            if bulk_move(CLOSING_MACHINE, t, S.CLOSED, now=now, cutoff=cutoff)
+        }
+        closed_ids = list(tickets)
         if not closed_ids:
             return 0
-        tickets = Ticket.objects.in_bulk(closed_ids)
         TicketAction.objects.bulk_create(
             [
                 TicketAction(

@@ -18,6 +18,7 @@ from orderdesk.cx.choices import (
     ActOutcome,
     TicketStatus,
 )
+from orderdesk.cx.machine import move_ticket
 from orderdesk.cx.models import Ticket, TicketAction
 
 S = TicketStatus
@@ -80,20 +81,9 @@ def _lock(ticket: Ticket | int) -> Ticket:
 
 
 def _move(ticket: Ticket, to: str) -> str:
-    """The one place a ticket's status changes (besides the sweep's bulk UPDATEs, which apply
-    the same table). Returns the status it came from."""
-    frm = ticket.status
-    if frm == to:
-        return frm
-    if not rules.can_move(frm, to):
-        raise Conflict(
-            f"A ticket cannot go from {frm} to {to}.",
-            code="illegal_ticket_transition",
-            field="kind",
-            extra={"from": frm, "to": to},
-        )
-    ticket.status = to
-    return frm
+    """The ticket's status moves through ``cx.machine.TICKET_MACHINE`` (the table, the
+    conditional UPDATE). Returns the status it came from."""
+    return move_ticket(ticket, to)
 
 
 def _record(

@@ -71,9 +71,9 @@ def _resolve(ticket: Ticket, *, actor, text: str, now) -> StepResult:
         _end_pause(ticket, now)
     if ticket.first_responded_at is None:
         ticket.first_responded_at = now
-    frm = _move(ticket, S.RESOLVED)
-    ticket.resolved_at = now
+    ticket.resolved_at = now  # before the move: a resolved ticket has its resolver and time
     ticket.resolved_by = _person(actor)
+    frm = _move(ticket, S.RESOLVED)
     ticket.resolution = text.strip()
     ticket.fcr = rules.fcr(
         was_reopened=ticket.reopened_count > 0,
