@@ -17,7 +17,8 @@ from orderdesk.cx.actions.steps import StepResult, record_act
 from orderdesk.cx.choices import ActOutcome
 from orderdesk.cx.models import Ticket
 from orderdesk.orders import lifecycle
-from orderdesk.orders.transitions import CancellationReason, price_needs_acceptance
+from orderdesk.orders.choices import CancellationReason
+from orderdesk.orders.rules import price_needs_acceptance
 
 
 @transaction.atomic
