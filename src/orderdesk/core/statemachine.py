@@ -38,6 +38,8 @@ from orderdesk.core.errors import Conflict, DomainError
 
 M = TypeVar("M", bound=models.Model)
 
+STATE_CHANGED = "state_changed"  # 409: the row is no longer in the state the move is from
+
 
 @dataclass
 class Change(Generic[M]):
@@ -174,6 +176,28 @@ def perform(
     return change
 
 
+def perform_if_current(
+    machine: Machine[M],
+    obj: M,
+    to: str,
+    *,
+    actor=None,
+    context: dict[str, Any] | None = None,
+    data: dict[str, Any] | None = None,
+) -> Change[M] | None:
+    """``perform`` for bulk paths that read rows without locking them (an SLA sweep, a
+    closing job): a row someone moved meanwhile is skipped — None, and everything this move
+    wrote is rolled back to a savepoint — instead of refusing the whole batch. Only the
+    rows actually moved get their history row and audit event."""
+    try:
+        with transaction.atomic():
+            return perform(machine, obj, to, actor=actor, context=context, data=data)
+    except Conflict as exc:
+        if exc.code != STATE_CHANGED:
+            raise
+        return None
+
+
 def _write(machine: Machine, obj: models.Model, frm: str, to: str) -> None:
     """The conditional UPDATE: the row moves only if it is still in ``frm``."""
     setattr(obj, machine.field, to)
@@ -193,7 +217,7 @@ def _write(machine: Machine, obj: models.Model, frm: str, to: str) -> None:
         raise Conflict(
             f"This {machine.name} is no longer {frm}: someone changed it meanwhile. "
             "Reload it and try again.",
-            code="state_changed",
+            code="state_changed",  # STATE_CHANGED (a literal, for the problem-code scan)
             field=machine.field,
             extra={"from": frm, "to": to},
         )

@@ -173,3 +173,19 @@ def test_write_fields_limits_the_update_to_the_status_and_those_fields(lead, age
 def test_effect_names_are_listed_in_order():
     move = sm.Move(effects=(_bump_priority,), after=(sm.named("tell(x)", _tell),))
     assert move.effect_names() == ("_bump_priority", "tell(x)")
+
+
+def test_perform_if_current_skips_a_row_moved_meanwhile_and_keeps_the_others(lead, agent):
+    stale = Lead.objects.get(pk=lead.pk)
+    other, _ = create_lead(customer=make_customer(phone="+919876500002"), source="app_quote")
+    _move(lead, S.CONTACTING, recipient=agent)
+    with transaction.atomic():  # one batch: the stale row is skipped, the other moves
+        skipped = sm.perform_if_current(MACHINE, stale, S.CONTACTING, context={"recipient": agent})
+        moved = sm.perform_if_current(MACHINE, other, S.CONTACTING, context={"recipient": agent})
+    assert skipped is None and moved is not None
+    assert Lead.objects.get(pk=other.pk).status == S.CONTACTING
+    assert Notification.objects.filter(lead=lead).count() == 1
+    assert AuditEvent.objects.filter(action="lead.test_move").count() == 2
+    with pytest.raises(Conflict) as exc, transaction.atomic():  # other refusals still raise
+        sm.perform_if_current(MACHINE, other, S.CLOSED, context={"recipient": agent})
+    assert exc.value.code == "lead_transition_invalid"
