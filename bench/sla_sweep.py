@@ -8,7 +8,7 @@
    and ``--tickets`` active tickets inserted in bulk with realistic clocks: ``--due-share``
    of them past their first-response deadline (they must breach and escalate), 10 % waiting
    on the customer (paused: never swept), the rest due later today.
-3. Time ``cx.actions.sweep_sla(now)``, the job ``orderdesk sla_sweep`` and the worker's task
+3. Time ``cx.sla.sweep_sla(now)``, the job ``orderdesk sla_sweep`` and the worker's task
    run: the first run stamps the breaches and escalates every due ticket (one ``sla_breach``
    action and one audit event each); the second run over the same 100,000 finds nothing to
    do (exactly once); a third run, with every ticket's deadline passed, is the worst case
@@ -122,8 +122,8 @@ def measure(n: int, due_share: float, batch_size: int) -> dict:
     from django.db import connection
     from django.utils import timezone
 
-    from orderdesk.cx.actions import sweep_sla
     from orderdesk.cx.models import Ticket, TicketAction
+    from orderdesk.cx.sla import sweep_sla
 
     now = timezone.now()
     started = time.perf_counter()

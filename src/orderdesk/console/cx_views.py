@@ -20,7 +20,9 @@ from django.views.decorators.http import require_POST
 from orderdesk.accounts.permissions import Perm, has_perm, requires
 from orderdesk.core.errors import DomainError
 from orderdesk.core.throttle import throttle
-from orderdesk.cx import actions, rules, selectors
+from orderdesk.cx import rules, selectors
+from orderdesk.cx.actions import csat, resolution
+from orderdesk.cx.actions.status import send_order_status_update
 from orderdesk.cx.choices import (
     ActionKind,
     ActOutcome,
@@ -173,9 +175,9 @@ def _ticket_context(request, ticket: Ticket, *, errors=None, form=None) -> dict:
         "is_active": ticket.is_active,
         "errors": errors or {},
         "form": form or {},
-        "order_facts": actions.order_status_facts(order) if order is not None else None,
+        "order_facts": selectors.order_status_facts(order) if order is not None else None,
         "dispute": (
-            actions.price_dispute_facts(order)
+            selectors.price_dispute_facts(order)
             if order is not None and ticket.type == TicketType.PRICE_DISPUTE
             else None
         ),
@@ -243,9 +245,9 @@ def ticket_action(request, ticket_id: int):
     }
     try:
         if kind == K.ASSIGN:
-            actions.assign_ticket(ticket, actor=request.user)
+            resolution.assign_ticket(ticket, actor=request.user)
         else:
-            actions.record_action(
+            tickets.record_ticket_action(
                 ticket,
                 kind=kind,
                 actor=request.user,
@@ -308,7 +310,7 @@ def order_lookup(request):
         else:
             orders = list(find_orders(phone=query).select_related("slot", "vendor")[:20])
             problem = "" if orders else "No orders for that phone number."
-    rows = [{"order": o, "facts": actions.order_status_facts(o)} for o in orders]
+    rows = [{"order": o, "facts": selectors.order_status_facts(o)} for o in orders]
     return TemplateResponse(
         request, "console/cx/lookup.html", {"query": query, "rows": rows, "problem": problem}
     )
@@ -321,7 +323,7 @@ def order_send_update(request, number: str):
     if order is None:
         raise Http404("No such order")
     try:
-        sent = actions.send_order_status_update(order, actor=request.user)
+        sent = send_order_status_update(order, actor=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -340,7 +342,7 @@ def order_send_update(request, number: str):
 def csat_answer(request, token: str):
     """C3: GET shows the question (a link preview or a scanner changes nothing); POST answers."""
     try:
-        survey = actions.survey_for_token(token)
+        survey = csat.survey_for_token(token)
     except DomainError:
         return TemplateResponse(request, "console/cx/csat.html", {"invalid": True}, status=404)
     context = {
@@ -355,7 +357,7 @@ def csat_answer(request, token: str):
             score = 0
         try:
             throttle(request, "csat_answer")  # the public page: counted per address
-            actions.answer_csat(
+            csat.answer_csat(
                 survey, score=score, via="link", comment=request.POST.get("comment", "")
             )
         except DomainError as exc:

@@ -15,9 +15,12 @@ from collections import Counter
 from django.utils import timezone
 
 from orderdesk.accounts.choices import Role
-from orderdesk.cx import actions
+from orderdesk.cx.actions.csat import answer_csat
+from orderdesk.cx.actions.opening import open_ticket
+from orderdesk.cx.actions.steps import record_action
 from orderdesk.cx.choices import TicketType
 from orderdesk.cx.models import Ticket
+from orderdesk.cx.sla import sweep_sla
 
 LISTEN = [
     "Customer says the pickup partner did not turn up in the morning slot",
@@ -61,7 +64,7 @@ def seed_tickets(
     for (ticket_type, priority, scenario, age), customer in zip(PLAN, pool, strict=False):
         agent = rng.choice(cx_agents)
         opened = now - dt.timedelta(minutes=age)
-        ticket = actions.open_ticket(
+        ticket = open_ticket(
             type=ticket_type,
             customer=customer,
             channel=rng.choice(["call", "call", "whatsapp", "app"]),
@@ -75,12 +78,12 @@ def seed_tickets(
     disputed = _price_dispute(orders, cx_agents, now, rng)
     if disputed:
         made["price_dispute"] += 1
-    actions.sweep_sla(now=now)  # the overdue ones escalate, as the worker would have done
+    sweep_sla(now=now)  # the overdue ones escalate, as the worker would have done
     return dict(made)
 
 
 def _step(ticket, kind, agent, at, text="", **extra):
-    return actions.record_action(ticket, kind=kind, actor=agent, text=text, now=at, **extra)
+    return record_action(ticket, kind=kind, actor=agent, text=text, now=at, **extra)
 
 
 def _work(ticket, scenario, agent, opened, now, rng) -> None:
@@ -120,9 +123,7 @@ def _work(ticket, scenario, agent, opened, now, rng) -> None:
     )
     if scenario == "resolved_rated":
         survey = Ticket.objects.get(pk=ticket.pk).csat
-        actions.answer_csat(
-            survey, score=rng.choice([4, 5, 5, 3]), via="link", now=opened + 60 * minute
-        )
+        answer_csat(survey, score=rng.choice([4, 5, 5, 3]), via="link", now=opened + 60 * minute)
 
 
 def _price_dispute(orders, cx_agents, now, rng) -> Ticket | None:
@@ -139,7 +140,7 @@ def _price_dispute(orders, cx_agents, now, rng) -> Ticket | None:
     candidates.sort(key=lambda o: (o.status != "inspected", o.pk))
     order = candidates[0]
     agent = rng.choice(cx_agents)
-    return actions.open_ticket(
+    return open_ticket(
         type=TicketType.PRICE_DISPUTE,
         customer=order.customer,
         order=order,

@@ -1,12 +1,17 @@
-"""Ticket reads shared by the console and the API: queues, the ticket page, look-ups."""
+"""Ticket reads shared by the console, the API and the actions: queues, the ticket page,
+look-ups, the facts CX reads out (M9, order status), the supervisor an escalation goes to."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from orderdesk.accounts.choices import Role
+from orderdesk.accounts.models import Team, User
+from orderdesk.catalog.models import ConditionOption
+from orderdesk.core.money import format_inr
 from orderdesk.cx import rules
 from orderdesk.cx.choices import (
     ACTIVE_STATUSES,
@@ -15,6 +20,8 @@ from orderdesk.cx.choices import (
     TicketStatus,
 )
 from orderdesk.cx.models import Ticket, TicketAction
+from orderdesk.orders.choices import OrderStatus
+from orderdesk.orders.models import OrderEvent
 
 QUEUES = ("mine", "unassigned", "breaching", "follow_ups", "escalated")
 
@@ -160,3 +167,136 @@ def sla_view(ticket: Ticket, now: dt.datetime | None = None) -> dict:
         "paused": paused,
         "paused_seconds": ticket.paused_seconds,
     }
+
+
+def steps_this_round(ticket: Ticket) -> set[str]:
+    """C1: the steps (Listen, Apologise, Act) recorded in the ticket's current round."""
+    return set(
+        TicketAction.objects.filter(
+            ticket=ticket,
+            round=ticket.round,
+            kind__in=[ActionKind.LISTEN, ActionKind.APOLOGISE, ActionKind.ACT],
+        ).values_list("kind", flat=True)
+    )
+
+
+def condition_in_words(order) -> str:
+    """The order's condition answers as the questionnaire words them ("Does it power on? No;
+    Screen: Heavy scratches"), in the questionnaire's order, never the raw keys read aloud
+    (issue 18). An answer the questionnaire no longer holds is left out."""
+    answers = order.answers or {}
+    options = ConditionOption.objects.filter(
+        question__device_type_id=order.device_model.device_type_id,
+        question__key__in=answers.keys(),
+    ).select_related("question")
+    worded = sorted(
+        (o.question.position, o.question.key, o.question.text, o.label)
+        for o in options
+        if answers.get(o.question.key) == o.key
+    )
+    return "; ".join(
+        f"{text} {label}" if text.rstrip().endswith("?") else f"{text}: {label}"
+        for _, _, text, label in worded
+    )
+
+
+def price_dispute_facts(order) -> dict:
+    """M9: what the dispute panel shows — the price confirmation, the consent statement, the
+    condition recorded, the inspected price, and the notes of the calls behind the order."""
+    condition = condition_in_words(order) or "as described"
+    calls = []
+    if order.source_lead_id:
+        calls = list(
+            order.source_lead.contacts.filter(recorded_by_system=False)
+            .select_related("agent", "disposition")
+            .order_by("at")
+        )
+    created = OrderEvent.objects.filter(order=order, kind="created").first()
+    if order.consent_at:
+        confirmation = (
+            f"When the order was placed on {timezone.localtime(order.consent_at):%d %b %Y at %H:%M}, "
+            f"you agreed to the estimate of {format_inr(order.estimated_price)} with the words "
+            f"“{order.consent_statement}”."
+        )
+    else:
+        confirmation = (
+            f"You placed the order yourself in the {order.get_channel_display().lower()} at the "
+            f"estimate of {format_inr(order.estimated_price)}."
+        )
+    return {
+        "estimated_price": order.estimated_price,
+        "final_price": order.final_price,
+        "price_confirmed_at": order.price_confirmed_at,
+        "consent_statement": order.consent_statement,
+        "consent_at": order.consent_at,
+        "created_by": order.created_by,
+        "condition": condition,
+        "calls": calls,
+        "created_note": created.note if created else "",
+        "script": rules.PRICE_DISPUTE_SCRIPT.format(condition=condition, confirmation=confirmation),
+    }
+
+
+def order_status_facts(order) -> dict:
+    """What CX tells a customer who asks where their order is: status, slot and vendor."""
+    slot = order.slot
+    slot_text = f"{slot.date:%d %b %Y}, {slot.window}" if slot else "not booked yet"
+    vendor = order.vendor.name if order.vendor_id else "to be assigned"
+    if order.status == OrderStatus.CANCELLED:  # issue 18: no "slot not booked yet" here
+        slot_line, vendor_line = "There will be no pickup.", ""
+    elif order.status in (OrderStatus.INSPECTED, OrderStatus.PAID, OrderStatus.COMPLETED):
+        slot_line = "Our pickup partner has collected the device."
+        vendor_line = f"Pickup partner: {vendor}." if order.vendor_id else ""
+    else:
+        slot_line = f"Pickup: {slot_text}." if slot else "The pickup slot is not booked yet."
+        vendor_line = (
+            f"Pickup partner: {vendor}."
+            if order.vendor_id
+            else "A pickup partner will be assigned."
+        )
+    script = rules.STATUS_SCRIPT.format(
+        number=order.display_number,
+        status=order.get_status_display().lower(),
+        slot=slot_line,
+        vendor=vendor_line,
+    )
+    return {
+        "order_status": order.get_status_display(),
+        "pickup_slot": slot_text,
+        "vendor_name": vendor,
+        "script": " ".join(script.split()),  # no double space where a line is left out
+    }
+
+
+def supervisor_for(ticket: Ticket):
+    """The supervisor who gets an escalation: the assignee's team supervisor, else the active
+    supervisor with the fewest escalated tickets."""
+    team = getattr(ticket.assignee, "team", None) if ticket.assignee_id else None
+    if team is not None and team.supervisor_id and team.supervisor.is_active:
+        return team.supervisor
+    return (
+        User.objects.filter(role=Role.SUPERVISOR, is_active=True)
+        .annotate(
+            load=Count(
+                "tickets_escalated_to",
+                filter=Q(tickets_escalated_to__status=TicketStatus.ESCALATED),
+            )
+        )
+        .order_by("load", "pk")
+        .first()
+    )
+
+
+def supervisor_pool() -> dict:
+    """The SLA sweep's escalation targets: active supervisors, and each team's supervisor."""
+    active = list(
+        User.objects.filter(role=Role.SUPERVISOR, is_active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    by_team = dict(
+        Team.objects.filter(
+            supervisor__is_active=True, supervisor__role=Role.SUPERVISOR
+        ).values_list("pk", "supervisor_id")
+    )
+    return {"active": active, "by_team": by_team}

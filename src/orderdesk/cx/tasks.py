@@ -21,6 +21,7 @@ from orderdesk.core.context import acting_as
 from orderdesk.core.periodic import PeriodicChain, prune_finished_tasks
 from orderdesk.cx.conf import conf
 from orderdesk.cx.models import SlaSweepState
+from orderdesk.cx.sla import sweep_sla
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +31,6 @@ QUEUE = "default"
 @task(queue_name=QUEUE)
 def sweep_sla_task(scheduled_for: str) -> dict:
     """C2: one run of the SLA sweep, after scheduling the next one."""
-    from orderdesk.cx.actions import sweep_sla
-
     if not _continue_chain(scheduled_for):
         return {"superseded": True}
     settings = conf()

@@ -3,7 +3,7 @@ Order" looks the order up in orders and, when none is found, opens a CX ticket."
 
 from __future__ import annotations
 
-from orderdesk.cx.actions import open_ticket
+from orderdesk.cx.actions.opening import open_ticket
 from orderdesk.cx.choices import TicketType
 from orderdesk.leads import actions as lead_actions
 from orderdesk.leads.actions import ContactLogged, OrderLookup

@@ -1,21 +1,33 @@
-"""Opening a CX case for a caller who may be new (customers, leads, orders, cx).
+"""The doors' two ticket writes that may cross domains.
 
-The console form and ``POST /api/v1/tickets`` both call ``open_ticket_for_caller``: the
-customer (found or created), the lead, the order and the ticket are settled in one
-atomic block, so a refused case (M9: a price dispute needs its order; an unknown lead)
-leaves no customer row and no audit event behind.
+``open_ticket_for_caller`` (customers, leads, orders, cx): the console form and ``POST
+/api/v1/tickets`` open a case for a caller who may be new. The customer (found or created),
+the lead, the order and the ticket are settled in one atomic block, so a refused case (M9: a
+price dispute needs its order; an unknown lead) leaves no customer row and no audit event
+behind.
+
+``record_ticket_action`` (cx, and orders or leads for M9/D6): the console's step form and
+``POST /api/v1/tickets/{id}/actions``. An Act whose outcome reaches into another domain goes
+to its flow (``flows.disputes``, ``flows.order_not_found``); every other step is
+``cx.actions.steps.record_action``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
+from django.utils import timezone
 
 from orderdesk.accounts.permissions import Perm, require
 from orderdesk.core.errors import NotFound, ValidationFailed
 from orderdesk.customers.actions import get_or_create_customer
-from orderdesk.cx.actions import open_ticket
-from orderdesk.cx.choices import TicketType
+from orderdesk.cx.actions.opening import open_ticket
+from orderdesk.cx.actions.steps import StepResult, record_action
+from orderdesk.cx.choices import ActionKind, ActOutcome, TicketType
 from orderdesk.cx.models import Ticket
+from orderdesk.flows.disputes import act_on_price_dispute
+from orderdesk.flows.order_not_found import act_on_order_not_found
 from orderdesk.leads.models import Lead
 from orderdesk.orders.selectors import order_by_number
 
@@ -73,4 +85,39 @@ def open_ticket_for_caller(
         channel=channel,
         priority=priority,
         assignee=created_by,
+    )
+
+
+def record_ticket_action(
+    ticket: Ticket | int,
+    *,
+    kind: str,
+    actor,
+    text: str = "",
+    outcome: str = "",
+    order_number: str = "",
+    now: dt.datetime | None = None,
+) -> StepResult:
+    """One step on a ticket, as the doors send it (same arguments as ``record_action``).
+
+    An Act ``cancel_order`` / ``customer_accepts`` is M9 (``act_on_price_dispute``: the
+    order is cancelled or its price accepted); an Act ``link_order`` / ``no_order`` is D6
+    (``act_on_order_not_found``: the lead is settled). Each of those is one atomic block.
+    Anything else, refusals included, is ``cx.actions.steps.record_action``.
+    """
+    now = now or timezone.now()
+    if kind == ActionKind.ACT and outcome in (ActOutcome.CANCEL_ORDER, ActOutcome.CUSTOMER_ACCEPTS):
+        return act_on_price_dispute(ticket, actor=actor, outcome=outcome, text=text, now=now)
+    if kind == ActionKind.ACT and outcome in (ActOutcome.LINK_ORDER, ActOutcome.NO_ORDER):
+        return act_on_order_not_found(
+            ticket, actor=actor, outcome=outcome, text=text, order_number=order_number, now=now
+        )
+    return record_action(
+        ticket,
+        kind=kind,
+        actor=actor,
+        text=text,
+        outcome=outcome,
+        order_number=order_number,
+        now=now,
     )

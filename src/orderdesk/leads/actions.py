@@ -771,9 +771,9 @@ def mark_missed_follow_ups(*, now: dt.datetime | None = None, limit: int = 1000)
 
 @transaction.atomic
 def settle_order_not_found(lead, *, order=None, actor=None, now: dt.datetime | None = None) -> Lead:
-    """D6, called by ``cx.actions.resolve_order_not_found``: the order was found (the lead is
-    Already Placed an Order, closed for sales) or not (the block is released and the lead
-    goes back to sales). The owner is told either way."""
+    """D6, passed in by ``flows.order_not_found`` to ``cx.actions.order_not_found``: the order
+    was found (the lead is Already Placed an Order, closed for sales) or not (the block is
+    released and the lead goes back to sales). The owner is told either way."""
     now = now or timezone.now()
     lead = _lock(lead)
     if lead.status != LeadStatus.ORDER_NOT_FOUND:

@@ -27,7 +27,8 @@ from orderdesk.api.schemas import AUTH_ERRORS, INPUT_ERRORS, InputSchema, Proble
 from orderdesk.core.errors import NotFound
 from orderdesk.core.throttle import throttle
 from orderdesk.core.timeutil import ist_label
-from orderdesk.cx import actions, rules, selectors
+from orderdesk.cx import rules, selectors
+from orderdesk.cx.actions import csat
 from orderdesk.cx.choices import API_ACTION_KINDS, TicketChannel, TicketPriority, TicketType
 from orderdesk.cx.models import Ticket
 from orderdesk.flows import tickets
@@ -231,7 +232,7 @@ def _ticket(pk: int) -> dict:
     order = t.order
     order_out = dispute = None
     if order is not None:
-        facts = actions.order_status_facts(order)
+        facts = selectors.order_status_facts(order)
         order_out = {
             "number": order.number,
             "status": order.status,
@@ -241,7 +242,7 @@ def _ticket(pk: int) -> dict:
             "vendor": facts["vendor_name"],
         }
         if t.type == TicketType.PRICE_DISPUTE:
-            m9 = actions.price_dispute_facts(order)
+            m9 = selectors.price_dispute_facts(order)
             dispute = {
                 **{
                     k: m9[k]
@@ -366,7 +367,7 @@ def get_ticket(request, ticket_id: int):
 def record_action(request, ticket_id: int, payload: ActionIn):
     user = _worker(request)
     ticket = _get(ticket_id)
-    actions.record_action(
+    tickets.record_ticket_action(
         ticket,
         kind=payload.kind,
         actor=user,
@@ -389,9 +390,7 @@ def record_action(request, ticket_id: int, payload: ActionIn):
 )
 def answer_csat(request, payload: CsatIn):
     throttle(request, "csat_answer")
-    survey = actions.answer_csat_by_token(
-        payload.token, score=payload.score, comment=payload.comment
-    )
+    survey = csat.answer_csat_by_token(payload.token, score=payload.score, comment=payload.comment)
     return {
         "ticket_number": rules.ticket_number(survey.ticket_id),
         "score": survey.score,
@@ -407,7 +406,7 @@ def answer_csat(request, payload: CsatIn):
 )
 def answer_csat_reply(request, payload: CsatReplyIn):
     require(request.auth, Perm.TICKETS_WORK)
-    survey = actions.answer_csat_by_reply(phone=payload.phone, text=payload.text)
+    survey = csat.answer_csat_by_reply(phone=payload.phone, text=payload.text)
     return {
         "ticket_number": rules.ticket_number(survey.ticket_id),
         "score": survey.score,

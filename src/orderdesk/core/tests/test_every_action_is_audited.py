@@ -33,10 +33,19 @@ WRITE_MODULES = (
     "orderdesk.leads.imports",  # lead imports: the job and its run (issue 10)
     "orderdesk.orders.actions",
     "orderdesk.orders.lifecycle",
-    "orderdesk.cx.actions",
+    "orderdesk.cx.actions.opening",  # cx/actions/ is a package, one module per noun
+    "orderdesk.cx.actions.steps",
+    "orderdesk.cx.actions.status",
+    "orderdesk.cx.actions.escalation",
+    "orderdesk.cx.actions.resolution",
+    "orderdesk.cx.actions.order_not_found",
+    "orderdesk.cx.actions.csat",
+    "orderdesk.cx.sla",
     "orderdesk.messaging.actions",
     "orderdesk.flows.contacts",  # the workflows that cross apps (docs/architecture.md)
     "orderdesk.flows.tickets",
+    "orderdesk.flows.disputes",
+    "orderdesk.flows.order_not_found",
     "orderdesk.telephony.actions",  # calls (issue 16)
     "orderdesk.leads.calls",  # calls on leads (issue 16)
     "orderdesk.storefront.actions",  # the customer's own door (issue 19)
@@ -62,11 +71,10 @@ NOT_WRITES: dict[str, str] = {
     "orders.lifecycle.actor_role": "a read",
     "orders.lifecycle.history": "a read",
     "orders.lifecycle.allowed_for": "a read",
-    "cx.actions.price_dispute_facts": "a read (M9 facts)",
-    "cx.actions.order_status_facts": "a read",
-    "cx.actions.csat_token": "signs a token",
-    "cx.actions.csat_url": "builds a URL",
-    "cx.actions.survey_for_token": "a read",
+    "cx.actions.csat.csat_token": "signs a token",
+    "cx.actions.csat.csat_url": "builds a URL",
+    "cx.actions.csat.survey_for_token": "a read",
+    "cx.actions.csat.fresh_reply_code": "a read (a reply code no survey holds yet)",
     "messaging.actions.canonical_number": "normalises an order number",
     "customers.actions.register_preference_hook": "registers a hook at start-up",
     "customers.actions.register_erasure_hook": "registers a hook at start-up",
@@ -560,6 +568,9 @@ def _orders():
 
 def _cx():
     from orderdesk.cx import actions as ca
+    from orderdesk.cx.actions import order_not_found as cx_d6
+    from orderdesk.cx.actions import steps as cx_steps
+    from orderdesk.leads.actions import settle_order_not_found
 
     cx = lambda k: k.cast["cx"]  # noqa: E731
 
@@ -579,12 +590,25 @@ def _cx():
     def not_found(k):
         ticket = k.ticket("order_not_found", order_number="")
         order = k.order()
-        return lambda: ca.resolve_order_not_found(
-            ticket, order=order, resolved_by=cx(k), resolution="Found it under her other number"
+        return lambda: cx_d6.resolve_order_not_found(
+            ticket,
+            order=order,
+            resolved_by=cx(k),
+            resolution="Found it under her other number",
+            settle_lead=settle_order_not_found,
         )
 
+    def dispute(k):
+        order = k.order()
+        return k.heard(
+            k.ticket("price_dispute", customer=order.customer, order=order), "listen", "apologise"
+        )
+
+    def d6_heard(k):
+        return k.heard(k.ticket("order_not_found", order_number=""), "listen", "apologise")
+
     return {
-        "cx.actions.open_ticket": _s(
+        "cx.actions.opening.open_ticket": _s(
             lambda k: (
                 lambda cu: (
                     lambda: ca.open_ticket(
@@ -594,7 +618,7 @@ def _cx():
             )(k.customer()),
             "ticket.open",
         ),
-        "cx.actions.record_action": _s(
+        "cx.actions.steps.record_action": _s(
             on(
                 Kit.ticket,
                 lambda k, t: ca.record_action(
@@ -603,14 +627,14 @@ def _cx():
             ),
             "ticket.listen",
         ),
-        "cx.actions.send_order_status_update": _s(
+        "cx.actions.status.send_order_status_update": _s(
             lambda k: (lambda o: lambda: ca.send_order_status_update(o, actor=cx(k), now=T0))(
                 k.order()
             ),
             "message.enqueue",
             "order.status_update_sent",
         ),
-        "cx.actions.wait_on_customer": _s(
+        "cx.actions.escalation.wait_on_customer": _s(
             on(
                 Kit.ticket,
                 lambda k, t: ca.wait_on_customer(
@@ -619,7 +643,7 @@ def _cx():
             ),
             "ticket.wait",
         ),
-        "cx.actions.resume_ticket": _s(
+        "cx.actions.escalation.resume_ticket": _s(
             on(
                 lambda k: (
                     lambda t: (
@@ -633,7 +657,7 @@ def _cx():
             ),
             "ticket.resume",
         ),
-        "cx.actions.escalate_ticket": _s(
+        "cx.actions.escalation.escalate_ticket": _s(
             on(
                 Kit.ticket,
                 lambda k, t: ca.escalate_ticket(
@@ -642,7 +666,7 @@ def _cx():
             ),
             "ticket.escalate",
         ),
-        "cx.actions.resolve_ticket": _s(
+        "cx.actions.resolution.resolve_ticket": _s(
             on(
                 heard,
                 lambda k, t: ca.resolve_ticket(
@@ -656,7 +680,7 @@ def _cx():
             "message.enqueue",
             "message.enqueue",
         ),
-        "cx.actions.reopen_ticket": _s(
+        "cx.actions.resolution.reopen_ticket": _s(
             on(
                 lambda k: k.resolved(),
                 lambda k, t: ca.reopen_ticket(
@@ -665,14 +689,14 @@ def _cx():
             ),
             "ticket.reopen",
         ),
-        "cx.actions.add_note": _s(
+        "cx.actions.resolution.add_note": _s(
             on(
                 Kit.ticket,
                 lambda k, t: ca.add_note(t, actor=cx(k), text="Customer prefers Hindi", now=T0),
             ),
             "ticket.note",
         ),
-        "cx.actions.record_follow_up": _s(
+        "cx.actions.resolution.record_follow_up": _s(
             on(
                 lambda k: k.resolved(),
                 lambda k, t: ca.record_follow_up(
@@ -681,20 +705,50 @@ def _cx():
             ),
             "ticket.follow_up",
         ),
-        "cx.actions.assign_ticket": _s(
+        "cx.actions.resolution.assign_ticket": _s(
             on(Kit.ticket, lambda k, t: ca.assign_ticket(t, actor=cx(k), now=T0)),
             "ticket.assign",
         ),
-        "cx.actions.resolve_order_not_found": _s(
+        "cx.actions.order_not_found.resolve_order_not_found": _s(
             not_found, "ticket.resolve", "message.enqueue", "message.enqueue"
         ),
-        "cx.actions.answer_csat": _s(
+        "cx.actions.steps.record_act": _s(
+            on(
+                dispute,
+                lambda k, t: cx_steps.record_act(
+                    t,
+                    actor=cx(k),
+                    outcome="customer_accepts",
+                    text="Explained the inspected price; the customer accepts it",
+                    effect=lambda ticket: {"price_explained": True},
+                    now=T0,
+                ),
+            ),
+            "ticket.act",
+        ),
+        "cx.actions.order_not_found.act_on_order_not_found": _s(
+            on(
+                d6_heard,
+                lambda k, t: cx_d6.act_on_order_not_found(
+                    t,
+                    actor=cx(k),
+                    outcome="no_order",
+                    text="Searched by phone and number: no order anywhere",
+                    settle_lead=settle_order_not_found,
+                    now=T0,
+                ),
+            ),
+            "ticket.resolve",
+            "message.enqueue",
+            "message.enqueue",
+        ),
+        "cx.actions.csat.answer_csat": _s(
             lambda k: (
                 lambda sv: in_survey_window(lambda: ca.answer_csat(sv, score=5, via="link"))
             )(k.survey()),
             "csat.answer",
         ),
-        "cx.actions.answer_csat_by_token": _s(
+        "cx.actions.csat.answer_csat_by_token": _s(
             lambda k: (
                 lambda sv: in_survey_window(
                     lambda: ca.answer_csat_by_token(ca.csat_token(sv), score=4)
@@ -702,12 +756,12 @@ def _cx():
             )(k.survey()),
             "csat.answer",
         ),
-        "cx.actions.answer_csat_by_reply": _s(reply, "csat.answer"),
-        "cx.actions.sweep_sla": _s(
+        "cx.actions.csat.answer_csat_by_reply": _s(reply, "csat.answer"),
+        "cx.sla.sweep_sla": _s(
             lambda k: (k.ticket(), lambda: ca.sweep_sla(now=T0 + dt.timedelta(days=5)))[1],
             "ticket.escalate",
         ),
-        "cx.actions.close_resolved_tickets": _s(
+        "cx.sla.close_resolved_tickets": _s(
             lambda k: (
                 ca.record_follow_up(
                     k.resolved(), actor=cx(k), text="Called to check", outcome="confirmed", now=T0
@@ -997,7 +1051,7 @@ SCENARIOS: dict = {}
 
 
 def _flows():
-    from orderdesk.flows import contacts, tickets
+    from orderdesk.flows import contacts, disputes, order_not_found, tickets
 
     def already_ordered_not_found(k):
         lead = k.lead()
@@ -1012,7 +1066,72 @@ def _flows():
             now=T0,
         )
 
+    def d6_with_lead(k):
+        ticket = already_ordered_not_found(k)().ticket
+        return lambda: order_not_found.resolve_order_not_found(
+            ticket, resolved_by=k.cast["cx"], resolution="No order under either number", now=T0
+        )
+
+    def d6_heard(k):
+        return k.heard(k.ticket("order_not_found", order_number=""), "listen", "apologise")
+
+    def dispute(k):
+        order = k.order()
+        return k.heard(
+            k.ticket("price_dispute", customer=order.customer, order=order), "listen", "apologise"
+        )
+
     return {
+        "flows.disputes.act_on_price_dispute": _s(
+            lambda k: (
+                lambda t: (
+                    lambda: disputes.act_on_price_dispute(
+                        t,
+                        actor=k.cast["cx"],
+                        outcome="cancel_order",
+                        text="Customer does not accept the price",
+                        now=T0,
+                    )
+                )
+            )(dispute(k)),
+            "slot.release",
+            "order.transition",
+            "message.enqueue",
+            "ticket.act",
+        ),
+        "flows.order_not_found.resolve_order_not_found": _s(
+            d6_with_lead,
+            "lead.order_not_found_settled",
+            "ticket.resolve",
+            "message.enqueue",
+            "message.enqueue",
+        ),
+        "flows.order_not_found.act_on_order_not_found": _s(
+            lambda k: (
+                lambda t: (
+                    lambda: order_not_found.act_on_order_not_found(
+                        t,
+                        actor=k.cast["cx"],
+                        outcome="no_order",
+                        text="Searched by phone and number: no order anywhere",
+                        now=T0,
+                    )
+                )
+            )(d6_heard(k)),
+            "ticket.resolve",
+            "message.enqueue",
+            "message.enqueue",
+        ),
+        "flows.tickets.record_ticket_action": _s(
+            lambda k: (
+                lambda t: (
+                    lambda: tickets.record_ticket_action(
+                        t, kind="listen", actor=k.cast["cx"], text="The vendor never came", now=T0
+                    )
+                )
+            )(k.ticket()),
+            "ticket.listen",
+        ),
         "flows.contacts.log_contact": _s(
             already_ordered_not_found, "ticket.open", "contact.log", "lead.update"
         ),

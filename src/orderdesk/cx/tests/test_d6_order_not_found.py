@@ -4,9 +4,9 @@ Placed an Order) or confirms none exists (the lead goes back to sales)."""
 import pytest
 
 from orderdesk.core.errors import DomainError
-from orderdesk.cx.actions import record_action
 from orderdesk.cx.models import Ticket
 from orderdesk.flows.contacts import log_contact
+from orderdesk.flows.tickets import record_ticket_action
 from orderdesk.leads.actions import create_lead
 from orderdesk.leads.choices import LeadStatus
 from orderdesk.leads.models import Lead
@@ -45,7 +45,7 @@ def test_d6_cx_links_the_order_found_and_the_lead_is_already_ordered(cast, catal
         channel="app",
     )
     steps(d6_ticket, cast["cx"], "listen", "apologise")
-    record_action(
+    record_ticket_action(
         d6_ticket,
         kind="act",
         actor=cast["cx"],
@@ -66,7 +66,7 @@ def test_d6_cx_links_the_order_found_and_the_lead_is_already_ordered(cast, catal
 
 def test_d6_cx_confirms_no_order_and_the_lead_is_released_for_sales(cast, d6_ticket):
     steps(d6_ticket, cast["cx"], "listen", "apologise")
-    record_action(
+    record_ticket_action(
         d6_ticket,
         kind="act",
         actor=cast["cx"],
@@ -96,7 +96,7 @@ def test_d6_linking_another_customers_order_is_refused_and_nothing_changes(
     before = snapshot(d6_ticket)
     lead_before = Lead.objects.filter(pk=d6_ticket.lead_id).values().get()
     with pytest.raises(DomainError) as info:
-        record_action(
+        record_ticket_action(
             d6_ticket,
             kind="act",
             actor=cast["cx"],
@@ -112,7 +112,7 @@ def test_d6_linking_another_customers_order_is_refused_and_nothing_changes(
 def test_d6_the_finding_needs_listen_and_apology_first(cast, d6_ticket):
     before = snapshot(d6_ticket)
     with pytest.raises(DomainError) as info:
-        record_action(
+        record_ticket_action(
             d6_ticket,
             kind="act",
             actor=cast["cx"],

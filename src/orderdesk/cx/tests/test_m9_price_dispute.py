@@ -4,8 +4,9 @@ re-explanation script, and lets CX offer cancellation without argument (no penal
 import pytest
 
 from orderdesk.core.errors import DomainError
-from orderdesk.cx.actions import open_ticket, price_dispute_facts, record_action
+from orderdesk.cx.actions import open_ticket, price_dispute_facts
 from orderdesk.cx.models import Ticket
+from orderdesk.flows.tickets import record_ticket_action
 from orderdesk.messaging.models import Message
 from orderdesk.orders.models import Order, OrderEvent
 
@@ -40,7 +41,7 @@ def test_m9_cancel_order_goes_through_the_lifecycle_with_no_penalty(cast, inspec
     )
     assert ticket.priority == "high"
     steps(ticket, cast["cx"], "listen", "apologise")
-    record_action(
+    record_ticket_action(
         ticket,
         kind="act",
         actor=cast["cx"],
@@ -75,7 +76,7 @@ def test_m9_a_cancellation_the_lifecycle_refuses_changes_nothing(cast, inspected
     transition(inspected_order, "paid", actor=cast["ops"], reference="UTR123456")
     before = snapshot(ticket)
     with pytest.raises(DomainError) as info:
-        record_action(
+        record_ticket_action(
             ticket,
             kind="act",
             actor=cast["cx"],
@@ -96,7 +97,7 @@ def test_m9_customer_accepts_records_the_acceptance_on_the_order(cast, inspected
         created_by=cast["cx"],
     )
     steps(ticket, cast["cx"], "listen", "apologise")
-    record_action(
+    record_ticket_action(
         ticket,
         kind="act",
         actor=cast["cx"],
@@ -114,7 +115,7 @@ def test_m9_the_outcomes_do_not_apply_to_other_tickets(cast, order):
     steps(ticket, cast["cx"], "listen", "apologise")
     before = snapshot(ticket)
     with pytest.raises(DomainError) as info:
-        record_action(
+        record_ticket_action(
             ticket,
             kind="act",
             actor=cast["cx"],

@@ -5,8 +5,9 @@ from django.db import IntegrityError, transaction
 
 from orderdesk.core.errors import DomainError
 from orderdesk.core.models import AuditEvent
-from orderdesk.cx.actions import open_ticket, resolve_order_not_found
+from orderdesk.cx.actions import open_ticket
 from orderdesk.cx.models import Ticket
+from orderdesk.flows.order_not_found import resolve_order_not_found
 from orderdesk.testing.factories import make_customer
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from orderdesk.core.errors import DomainError
-from orderdesk.cx.actions import resolve_order_not_found
 from orderdesk.cx.models import Ticket
 from orderdesk.flows.contacts import log_contact
+from orderdesk.flows.order_not_found import resolve_order_not_found
 from orderdesk.leads import rules
 from orderdesk.leads.actions import create_lead, record_order_created
 from orderdesk.leads.choices import FollowUpStatus, LeadStatus

@@ -4,8 +4,8 @@
 from django.core.management.base import BaseCommand
 
 from orderdesk.core.context import acting_as
-from orderdesk.cx.actions import sweep_sla
 from orderdesk.cx.conf import conf
+from orderdesk.cx.sla import sweep_sla
 
 
 class Command(BaseCommand):
