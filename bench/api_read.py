@@ -10,7 +10,8 @@ PostgreSQL (the server of BENCH_PG_URL / DATABASE_URL; a scratch database, dropp
 3. Drive both URLs with the same load generator, side by side in this run: ``wrk`` when it
    is installed, else Python threads with keep-alive connections (slower; the ratio still
    compares like with like). Each answer's status is checked.
-4. Print one JSON line: requests/s of each, the ratio (target >= 0.35), the load average.
+4. Print one JSON line: requests/s of each, the ratio (target >= 0.35), the load average;
+   then the P2 figure line (bench/_figure.py).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _figure import emit
 from _scratch import machine, scratch_database
 from orders_throughput import free_port, http_json, start_gunicorn
 
@@ -131,6 +133,16 @@ def run(args, tmp: Path) -> None:
                 "machine": machine(),
             }
         )
+    )
+    emit(
+        "P2",
+        "GET /api/v1/orders/{number} (bearer token) req/s vs a bare Django hello view, same gunicorn",
+        read,
+        hello,
+        0.35,
+        {"clients": args.clients, "workers": args.workers, "seconds": args.seconds},
+        unit="requests/s",
+        load_generator="wrk" if use_wrk else "python threads, keep-alive",
     )
 
 
