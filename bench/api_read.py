@@ -94,8 +94,20 @@ def run(args, tmp: Path) -> None:
         raise RuntimeError("the demo seed made no order")
     connections.close_all()
 
+    if args.compare:  # the full middleware stack (API_FAST_PATH=0) in this run, first
+        full_read, full_hello = serve_and_load(args, tmp, number, {"API_FAST_PATH": "0"})
+    read, hello, use_wrk = serve_and_load(args, tmp, number, {}, with_generator=True)
+    if args.compare:
+        print(json.dumps({"bench": "api_read", "variant": "API_FAST_PATH=0 (full stack)",
+                          "requests_per_second": round(full_read, 1),
+                          "baseline_requests_per_second": round(full_hello, 1),
+                          "ratio": round(full_read / full_hello, 3)}))  # fmt: skip
+    report(args, read, hello, use_wrk)
+
+
+def serve_and_load(args, tmp: Path, number: str, extra_env: dict, with_generator=False):
     port = args.port or free_port()
-    env = dict(os.environ, PYTHONUNBUFFERED="1", BENCH_HELLO_VIEW="1")
+    env = dict(os.environ, PYTHONUNBUFFERED="1", BENCH_HELLO_VIEW="1", **extra_env)
     server = start_gunicorn(env, port, args.workers, tmp / "gunicorn.log")
     try:
         status, body = http_json(
@@ -113,6 +125,10 @@ def run(args, tmp: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    return (read, hello, use_wrk) if with_generator else (read, hello)
+
+
+def report(args, read: float, hello: float, use_wrk: bool) -> None:
     print(
         json.dumps(
             {
@@ -153,6 +169,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=0, help="0: any free port")
     parser.add_argument("--python-load", action="store_true", help="never use wrk")
+    parser.add_argument(
+        "--compare", action="store_true", help="also measure with API_FAST_PATH=0 (full stack)"
+    )
     args = parser.parse_args()
     with (
         scratch_database("postgres", "orderdesk_bench_api_read") as db_env,

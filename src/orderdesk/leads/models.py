@@ -181,6 +181,8 @@ class Lead(TimeStampedModel):
                 name="lead_followup_queue_idx",
                 condition=Q(closed_for_sales=False, next_follow_up_at__isnull=False),
             ),
+            # Issue 17 (P4): the KPI roll-up's change scan (kpis.rollup._changes).
+            models.Index(fields=["updated_at"], name="lead_updated_at_idx"),
         ]
         constraints = [
             models.CheckConstraint(
