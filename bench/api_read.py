@@ -10,7 +10,8 @@ PostgreSQL (the server of BENCH_PG_URL / DATABASE_URL; a scratch database, dropp
 3. Drive both URLs with the same load generator, side by side in this run: ``wrk`` when it
    is installed, else Python threads with keep-alive connections (slower; the ratio still
    compares like with like). Each answer's status is checked.
-4. Print one JSON line: requests/s of each, the ratio (target >= 0.35), the load average.
+4. Print one JSON line: requests/s of each, the ratio (target >= 0.35), the load average;
+   then the P2 figure line (bench/_figure.py).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _figure import emit
 from _scratch import machine, scratch_database
 from orders_throughput import free_port, http_json, start_gunicorn
 
@@ -92,8 +94,20 @@ def run(args, tmp: Path) -> None:
         raise RuntimeError("the demo seed made no order")
     connections.close_all()
 
+    if args.compare:  # the full middleware stack (API_FAST_PATH=0) in this run, first
+        full_read, full_hello = serve_and_load(args, tmp, number, {"API_FAST_PATH": "0"})
+    read, hello, use_wrk = serve_and_load(args, tmp, number, {}, with_generator=True)
+    if args.compare:
+        print(json.dumps({"bench": "api_read", "variant": "API_FAST_PATH=0 (full stack)",
+                          "requests_per_second": round(full_read, 1),
+                          "baseline_requests_per_second": round(full_hello, 1),
+                          "ratio": round(full_read / full_hello, 3)}))  # fmt: skip
+    report(args, read, hello, use_wrk)
+
+
+def serve_and_load(args, tmp: Path, number: str, extra_env: dict, with_generator=False):
     port = args.port or free_port()
-    env = dict(os.environ, PYTHONUNBUFFERED="1", BENCH_HELLO_VIEW="1")
+    env = dict(os.environ, PYTHONUNBUFFERED="1", BENCH_HELLO_VIEW="1", **extra_env)
     server = start_gunicorn(env, port, args.workers, tmp / "gunicorn.log")
     try:
         status, body = http_json(
@@ -111,6 +125,10 @@ def run(args, tmp: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    return (read, hello, use_wrk) if with_generator else (read, hello)
+
+
+def report(args, read: float, hello: float, use_wrk: bool) -> None:
     print(
         json.dumps(
             {
@@ -132,6 +150,16 @@ def run(args, tmp: Path) -> None:
             }
         )
     )
+    emit(
+        "P2",
+        "GET /api/v1/orders/{number} (bearer token) req/s vs a bare Django hello view, same gunicorn",
+        read,
+        hello,
+        0.35,
+        {"clients": args.clients, "workers": args.workers, "seconds": args.seconds},
+        unit="requests/s",
+        load_generator="wrk" if use_wrk else "python threads, keep-alive",
+    )
 
 
 def main() -> None:
@@ -141,6 +169,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=0, help="0: any free port")
     parser.add_argument("--python-load", action="store_true", help="never use wrk")
+    parser.add_argument(
+        "--compare", action="store_true", help="also measure with API_FAST_PATH=0 (full stack)"
+    )
     args = parser.parse_args()
     with (
         scratch_database("postgres", "orderdesk_bench_api_read") as db_env,

@@ -20,6 +20,11 @@
    ``--runs`` runs after 3 warm-ups. One JSON line per scope.
 
 ``--keep`` leaves the database; by default it is dropped at the end.
+
+``--baseline-contacts B`` first runs this script with ``--contacts B`` (no replication,
+database ``<name>_base``) in a subprocess, then prints the P4 figure line
+(bench/_figure.py): for each range the p50 at this size over the p50 at B; the figure is the
+worst range's (target <= 1.5 for every range).
 """
 
 # ruff: noqa: S608 (SQL built from model table and column names only)
@@ -30,11 +35,13 @@ import datetime as dt
 import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _figure import emit
 from _scratch import DEFAULT_PG_SERVER, _with_db, machine
 
 END = dt.date(2026, 11, 30)
@@ -167,6 +174,22 @@ def add_monthly_rows() -> int:
         return cursor.rowcount
 
 
+def small_size(args) -> dict:
+    """P4's baseline: this script at ``--baseline-contacts`` in a subprocess; range -> row."""
+    small = subprocess.run(
+        [sys.executable, __file__, "--contacts", str(args.baseline_contacts),
+         "--runs", str(args.runs), "--name", args.name + "_base"],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    baseline = {}
+    for line in small.stdout.splitlines():
+        row = json.loads(line) if line.startswith("{") else {}
+        if "range_days" in row:
+            baseline[row["range_days"]] = row
+    print("baseline size: " + json.dumps(baseline), flush=True)
+    return baseline
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--contacts", type=int, default=50000)
@@ -176,7 +199,9 @@ def main() -> None:
     parser.add_argument("--name", default="wt_kpi_bench_dash", help="scratch database name")
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--verify", type=int, default=0, metavar="SCOPES")
+    parser.add_argument("--baseline-contacts", type=int, default=0, help="P4: the small size")
     args = parser.parse_args()
+    baseline = small_size(args) if args.baseline_contacts else {}
 
     import psycopg
 
@@ -230,6 +255,7 @@ def main() -> None:
         supervisor = User.objects.filter(role="supervisor").first()
         client = Client()
         client.force_login(supervisor)
+        timings = {}
         for days in (7, 30, 365):
             url = f"/console/kpis/?from={END - dt.timedelta(days=days - 1)}&to={END}"
 
@@ -237,16 +263,38 @@ def main() -> None:
                 response = client.get(url)
                 assert response.status_code == 200, response.status_code
 
+            timings[days] = timed(get, args.runs)
             print(
                 json.dumps(
                     {
                         "contacts": report["contacts"],
                         "buckets": report["buckets"],
                         "range_days": days,
-                        "dashboard": timed(get, args.runs),
+                        "dashboard": timings[days],
                     }
                 )
             )
+        if baseline:
+            ratios = {
+                d: timings[d]["p50_ms"] / max(baseline[d]["dashboard"]["p50_ms"], 0.001)
+                for d in timings
+            }
+            worst = max(ratios, key=ratios.get)
+            emit(
+                "P4",
+                "KPI dashboard (GET /console/kpis/) p50 ms at the big size vs the small size, "
+                "worst of the 7/30/365-day ranges",
+                timings[worst]["p50_ms"],
+                baseline[worst]["dashboard"]["p50_ms"],
+                1.5,
+                {"big_contacts": report["contacts"],
+                 "small_contacts": baseline[worst]["contacts"], "runs": args.runs},
+                better="lower",
+                unit="ms (p50)",
+                ratio=ratios[worst],
+                worst_range_days=worst,
+                ratio_by_range={str(d): round(r, 3) for d, r in ratios.items()},
+            )  # fmt: skip
         if args.verify:  # after the timings: the raw reference is slow at this size
             call_command(
                 "kpis_rollup", verify=True, scopes=args.verify, end=END.isoformat(), days=365

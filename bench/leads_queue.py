@@ -18,6 +18,11 @@
    list, then one line of JSON with the figures.
 
 ``--keep`` leaves the database in place; ``--reuse`` skips step 1 and uses it as it is.
+
+``--baseline-customers B --baseline-contacts C`` first runs this script at that small size
+in a subprocess (database ``<name>_base``; ``--keep`` / ``--reuse`` apply to it too), then
+prints the P3 figure line (bench/_figure.py): the queue page's p95 at the big size over
+its p95 at the small one (target <= 1.5).
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _figure import emit
 from _scratch import DEFAULT_PG_SERVER, machine, scratch_database
 
 ORDERDESK = [sys.executable, "-m", "orderdesk.cli"]
@@ -160,7 +166,22 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="do not drop the database")
     parser.add_argument("--reuse", action="store_true", help="use the kept database as it is")
     parser.add_argument("--name", default=DB_NAME, help="the scratch database's name")
+    parser.add_argument("--baseline-customers", type=int, help="P3: the small size's customers")
+    parser.add_argument("--baseline-contacts", type=int, help="P3: the small size's contacts")
     args = parser.parse_args()
+
+    baseline = None
+    if args.baseline_customers is not None:
+        flags = [f"--{k}" for k in ("keep", "reuse") if getattr(args, k)]
+        small = subprocess.run(
+            [sys.executable, __file__, "--customers", str(args.baseline_customers),
+             "--contacts", str(args.baseline_contacts or args.baseline_customers * 5),
+             "--runs", str(args.runs), "--name", args.name + "_base", *flags],
+            check=True, capture_output=True, text=True,
+        )  # fmt: skip
+        [line] = [x for x in small.stdout.splitlines() if x.startswith("BENCH_RESULT ")]
+        baseline = json.loads(line.removeprefix("BENCH_RESULT "))
+        print("baseline size: " + line, flush=True)
 
     seed_seconds = None
     if args.reuse or args.keep:
@@ -199,6 +220,21 @@ def main() -> None:
             }
         )
     )
+    if baseline is not None:
+        emit(
+            "P3",
+            "lead queue page (GET /console/leads/) p95 ms at the big size vs the small size",
+            figures["queue_page_get"]["p95_ms"],
+            baseline["queue_page_get"]["p95_ms"],
+            1.5,
+            {"big": [args.customers, args.contacts],
+             "small": [args.baseline_customers, baseline["contacts_requested"]],
+             "runs": args.runs},
+            better="lower",
+            unit="ms (p95)",
+            lead_page_p95_ms=[figures["lead_page_get"]["p95_ms"],
+                              baseline["lead_page_get"]["p95_ms"]],
+        )  # fmt: skip
 
 
 if __name__ == "__main__":

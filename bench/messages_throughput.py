@@ -17,16 +17,20 @@ process on 127.0.0.1 and de-duplicates on the idempotency key like a provider.
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
 import os
 import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "orderdesk.config.settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
@@ -34,6 +38,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from _figure import emit  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -112,6 +117,44 @@ def throughput(customer, n: int, senders: int) -> float:
     return n / elapsed
 
 
+def gateway_ceiling(n: int, clients: int) -> float:
+    """The P5 baseline: the gateway's own ceiling, ``n`` POSTs like the sender's from ``clients``
+    threads, each on one keep-alive connection; messages/s."""
+    gateway = Gateway().start()
+    host, port = gateway.url.split("//")[1].split("/")[0].split(":")
+    per_client = [n // clients + (i < n % clients) for i in range(clients)]
+
+    def client(i: int) -> None:
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)
+        for j in range(per_client[i]):
+            body = json.dumps({"to": "9876500099", "body": f"bench {j}"}).encode()
+            conn.request(
+                "POST",
+                "/messages",
+                body=body,
+                headers={
+                    "Content-Type": "application/json",
+                    "Authorization": "Bearer bench",
+                    "Idempotency-Key": f"ceiling-{i}-{j}",
+                },
+            )
+            response = conn.getresponse()
+            response.read()
+            assert response.status == 200, response.status
+        conn.close()
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - started
+    gateway.stop()
+    assert len(gateway.accepted) == n, len(gateway.accepted)
+    return n / elapsed
+
+
 def delay(customer, n: int, rate: float) -> tuple[float, float, float]:
     reset()
     gateway = Gateway().start()
@@ -159,9 +202,13 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     customer, _ = get_or_create_customer(name="Bench Customer", phone="9876500099")
     print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
+    rates = {}
     for senders in args.senders:
-        rate = throughput(customer, args.messages, senders)
+        rate = rates[senders] = throughput(customer, args.messages, senders)
         print(f"throughput: {args.messages} messages, {senders} sender(s): {rate:.0f} messages/s")
+    best = max(rates, key=rates.get)
+    ceiling = gateway_ceiling(args.messages, best)
+    print(f"gateway ceiling, keep-alive, {best} client(s): {ceiling:.0f} messages/s")
     median, p95, worst = delay(customer, args.delay_messages, args.rate)
     print(
         f"commit-to-send delay through `orderdesk worker` ({args.delay_messages} messages at "
@@ -169,6 +216,17 @@ def main() -> None:
         f"p95 {p95 * 1000:.0f} ms, max {worst * 1000:.0f} ms"
     )
     reset()
+    emit(
+        "P5",
+        "messages/s through the outbox (send_messages processes) vs the gateway hit directly "
+        "with keep-alive by as many clients",
+        rates[best],
+        ceiling,
+        0.5,
+        {"messages": args.messages, "senders": best, "database": connection.vendor},
+        unit="messages/s",
+        by_senders={str(k): round(v, 1) for k, v in rates.items()},
+    )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,11 @@
 # Environment: BIN (.venv/bin), BENCH_PG_URL (the PostgreSQL server; the database part is
 # ignored), BENCH_DB_PREFIX (prefixes every scratch database's name, so runs sharing a server
 # stay apart). A new script in bench/ must be added below (the check at the end fails if not).
+#
+# The issue-17 figures P1-P7: each script prints one JSON line per figure (bench/_figure.py)
+# and appends it to $BENCH_FIGURES; at the end they are printed as the run's summary and
+# written to bench/results/latest.jsonl (git-ignored). A figure that is not met does not fail
+# the run (quick mode's sizes are too small to mean anything); a script that fails does.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 MODE="${1:-quick}"
@@ -15,6 +20,10 @@ PY="$BIN/python"
 export DEBUG=0
 failed=()
 ran=()
+mkdir -p bench/results
+BENCH_FIGURES="$(mktemp bench/results/figures.XXXXXX.tmp)"
+export BENCH_FIGURES
+trap 'rm -f "$BENCH_FIGURES"' EXIT
 
 run() {  # run NAME ARGS...: one benchmark script
   local name="$1"
@@ -45,12 +54,13 @@ case "$MODE" in
     run quote_endpoint --database postgres --requests 20
     run api_read --seconds 1 --clients 1 --workers 1 --python-load
     run storefront_pages --visitors 2 --rounds 1 --workers 1
-    run leads_queue --customers 200 --contacts 500 --runs 3
+    run leads_queue --customers 200 --contacts 500 --runs 3 --baseline-customers 50 --baseline-contacts 100
     run lead_import --rows 300 --existing 50 --batch-size 100 --rerun
     run orders_throughput --orders 8 --warmup 2 --rounds 2 --clients 1 2 --workers 1
-    run kpi_dashboard --contacts 500 --runs 2 --verify 1
+    run kpi_dashboard --contacts 500 --runs 2 --verify 1 --baseline-contacts 100
     run sla_sweep --tickets 200 --batch-size 50
     messages --messages 30 --senders 1 --delay-messages 10 --rate 20
+    run rss_soak --warmup 50 --requests 200
     ;;
   full)
     run seed_customers --database sqlite --customers 1000000
@@ -59,12 +69,13 @@ case "$MODE" in
     run quote_endpoint --database postgres --requests 2000
     run api_read --seconds 20 --clients 4 --workers 2
     run storefront_pages --visitors 50 --rounds 10
-    run leads_queue --customers 1000000 --contacts 5000000
+    run leads_queue --customers 1000000 --contacts 5000000 --baseline-customers 10000 --baseline-contacts 50000
     run lead_import --rows 1000000 --existing 100000 --rerun
     run orders_throughput
-    run kpi_dashboard --contacts 50000 --runs 10
+    run kpi_dashboard --contacts 1000000 --replicate 5 --runs 10 --baseline-contacts 50000
     run sla_sweep
     messages
+    run rss_soak --warmup 2000 --requests 100000
     ;;
   *)
     echo "usage: bench/run.sh quick|full" >&2
@@ -81,6 +92,22 @@ for script in bench/*.py; do
     failed+=("$name (not listed)")
   fi
 done
+
+# The figures' summary (one JSON line each), also kept in bench/results/latest.jsonl.
+cp "$BENCH_FIGURES" bench/results/latest.jsonl
+printf '\n==== issue-17 figures (%s mode; bench/results/latest.jsonl)\n' "$MODE"
+"$PY" - "$BENCH_FIGURES" <<'PY'
+import json, sys
+rows = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8") if line.strip()]
+for r in sorted(rows, key=lambda r: r["figure"]):
+    sign = ">=" if r["better"] == "higher" else "<="
+    print(f'{r["figure"]}  ratio {r["ratio"]:<8} target {sign} {r["target"]:<5} '
+          f'{"met" if r["met"] else "NOT met":8} load {r["load"]:<5} {r["what"]}')
+missing = sorted({f"P{i}" for i in range(1, 8)} - {r["figure"] for r in rows})
+if missing:
+    print("no figure from: " + ", ".join(missing))
+PY
+cat "$BENCH_FIGURES"
 
 if ((${#failed[@]})); then
   printf '\nbenchmarks FAILED: %s\n' "${failed[*]}" >&2

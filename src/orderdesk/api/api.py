@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from orderdesk.api import errors
 from orderdesk.api.auth import bearer
+from orderdesk.api.renderers import OrjsonRenderer
 from orderdesk.api.routers import (
     auth,
     catalog,
@@ -28,6 +29,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api-v1",
     auth=bearer,
+    renderer=OrjsonRenderer(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )

@@ -11,9 +11,13 @@ import time
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
+from django.core.handlers.base import BaseHandler
+from django.core.handlers.exception import convert_exception_to_response
 from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.utils.functional import empty
+from django.utils.module_loading import import_string
 
 from orderdesk.core import metrics
 from orderdesk.core.context import (
@@ -214,3 +218,66 @@ def server_error(request, *args, **kwargs):
         return database_unavailable_response()
     error = DomainError("Something went wrong on our side.", code="server_error", status=500)
     return JsonResponse(error.problem(), status=500, content_type="application/problem+json")
+
+
+class RequestObjectMiddleware:
+    """On the API fast path (below), RequestIdMiddleware's ``process_view``: names the object
+    in the URL in the request log, as the full stack does."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    process_view = RequestIdMiddleware.process_view
+
+
+class _MiddlewareChain(BaseHandler):
+    """A second, shorter middleware chain over the same URLconf and views (sync; what
+    ``BaseHandler.load_middleware`` builds from ``settings.MIDDLEWARE``, from ``paths``)."""
+
+    def __init__(self, paths: list[str]):
+        super().__init__()
+        self._view_middleware = []
+        self._template_response_middleware = []
+        self._exception_middleware = []
+        handler = convert_exception_to_response(self._get_response)
+        for path in reversed(paths):
+            middleware = import_string(path)(handler)
+            if hasattr(middleware, "process_view"):
+                self._view_middleware.insert(0, middleware.process_view)
+            if hasattr(middleware, "process_template_response"):
+                self._template_response_middleware.append(middleware.process_template_response)
+            if hasattr(middleware, "process_exception"):
+                self._exception_middleware.append(middleware.process_exception)
+            handler = convert_exception_to_response(middleware)
+        self._middleware_chain = handler
+
+
+class ApiFastPathMiddleware:
+    """Issue 17 (P2): an API call with a bearer token skips the middleware only a browser
+    needs (static files, session, CSRF, the session user, messages, OTP, session expiry, 2FA,
+    the login lock-out) and runs ``settings.API_FAST_PATH_MIDDLEWARE`` instead: the request
+    id's log object, the 503 while the database is down, CommonMiddleware, X-Frame-Options,
+    the request context, CSP / Permissions-Policy, the hostile-input guard. The middleware
+    above this one in ``settings.MIDDLEWARE`` (request id and log line, the 503, Django's
+    security headers) runs for every request. The sign-in endpoints (``/api/v1/auth/``,
+    where the lock-out applies) always take the full stack; so does a request without a
+    bearer token (none of the API's doors reads a session: docs/security.md)."""
+
+    def __init__(self, get_response):
+        if not settings.API_FAST_PATH:  # API_FAST_PATH=0: the full stack for every request
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+        self.fast = _MiddlewareChain(settings.API_FAST_PATH_MIDDLEWARE)._middleware_chain
+
+    def __call__(self, request):
+        path = request.path_info
+        if (
+            path.startswith("/api/")
+            and not path.startswith("/api/v1/auth/")
+            and request.META.get("HTTP_AUTHORIZATION", "")[:7].lower() == "bearer "
+        ):
+            return self.fast(request)
+        return self.get_response(request)

@@ -229,6 +229,20 @@ class Ticket(TimeStampedModel):
             models.Index(fields=["assignee", "status"], name="cx_ticket_assignee_status"),
             models.Index(fields=["customer", "status"], name="cx_ticket_customer_status"),
             models.Index(fields=["status", "resolved_at"], name="cx_ticket_status_resolved"),
+            # Issue 17 (P4): the KPI roll-up's change scan (kpis.rollup._changes) ORs these four
+            # time ranges; one index each lets PostgreSQL combine them (BitmapOr).
+            models.Index(fields=["updated_at"], name="cx_ticket_updated_at"),
+            models.Index(fields=["resolved_at"], name="cx_ticket_resolved_at"),
+            models.Index(
+                fields=["first_response_breached_at"],
+                name="cx_ticket_fr_breached_at",
+                condition=Q(first_response_breached_at__isnull=False),
+            ),
+            models.Index(
+                fields=["resolution_breached_at"],
+                name="cx_ticket_res_breached_at",
+                condition=Q(resolution_breached_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

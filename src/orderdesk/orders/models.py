@@ -133,6 +133,8 @@ class Order(TimeStampedModel):
             models.Index(fields=["customer", "status"]),
             models.Index(fields=["created_by", "created_at"]),
             models.Index(fields=["status", "created_at"]),
+            # Issue 17 (P4): the KPI roll-up's change scan (kpis.rollup._changes).
+            models.Index(fields=["updated_at"], name="order_updated_at_idx"),
         ]
 
     def __str__(self) -> str:

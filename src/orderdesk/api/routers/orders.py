@@ -109,6 +109,16 @@ class OrderFilters(Schema):
     status: OrderStatus | None = None
 
 
+# Issue 17 (P2): the columns order_out reads, and no others, for the single-order read.
+ORDER_READ_FIELDS = (
+    "number", "status", "channel", "estimated_price", "final_price", "payment_method",
+    "upi_id", "bank_account_number", "created_at", "vendor_id", "created_by_id",
+    "variant__name", "variant__model__name", "variant__model__brand__name",
+    "customer__name", "customer__phone", "address__city", "address__pincode",
+    "slot__date", "slot__window_start", "slot__window_end", "vendor__name", "created_by__username",
+)  # fmt: skip
+
+
 def order_out(order: Order) -> dict:
     slot = order.slot
     return {
@@ -272,7 +282,7 @@ def get_order(request, number: str):
         raise ValidationFailed(
             f"{number!r} is not an order number (OD-XXXX-XXXX).", code="bad_format", field="number"
         )
-    order = visible.filter(number=canonical_order_number(number)).first()
+    order = visible.filter(number=canonical_order_number(number)).only(*ORDER_READ_FIELDS).first()
     if order is None:
         raise NotFound(f"No order {number}.", code="order_not_found", field="number")
     return order_out(order)

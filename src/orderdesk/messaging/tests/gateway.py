@@ -46,6 +46,8 @@ class Gateway:
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as real providers offer
+
             def log_message(self, *args):  # quiet
                 pass
 
