@@ -52,6 +52,8 @@ NOT_PAGES = {
     "console:call_status",  # an HTMX fragment polled by the call panel
     "console:call_pop",  # an HTMX fragment polled for the inbound screen-pop
     "console:call_recording",  # an audio stream (audited listening)
+    "console:nav_counts",  # an HTMX fragment polled for the navigation's counts
+    "console:next_lead",  # a redirect to the agent's next lead
 }
 
 CSP_RECORDER = """
