@@ -144,9 +144,18 @@ def _badges(html: str) -> dict[str, str]:
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        ("sales", {"lead-follow-ups": "1 follow-ups due", "leads-waiting": "1 unowned leads waiting"}),
+        (
+            "sales",
+            {"lead-follow-ups": "1 follow-ups due", "leads-waiting": "1 unowned leads waiting"},
+        ),
         # the CX agent's two: the one assigned, and the one they worked and escalated
-        ("cx", {"my-tickets": "2 open tickets of mine", "ticket-follow-ups": "0 ticket follow-ups due"}),
+        (
+            "cx",
+            {
+                "my-tickets": "2 open tickets of mine",
+                "ticket-follow-ups": "0 ticket follow-ups due",
+            },
+        ),
         ("supervisor", {"escalations": "1 escalated tickets open"}),
         ("ops", {}),
         ("admin", {}),
@@ -173,7 +182,9 @@ def test_a_follow_up_not_yet_due_is_not_counted(client_for, world):
     assert _badges(page)["lead-follow-ups"] == "0 follow-ups due"
 
 
-def test_next_lead_opens_the_queues_first_lead_then_skips_the_one_on_screen(client_for, cast, world):
+def test_next_lead_opens_the_queues_first_lead_then_skips_the_one_on_screen(
+    client_for, cast, world
+):
     from orderdesk.leads.actions import create_lead
 
     first = world["lead"]  # its follow-up is due: first in the queue
