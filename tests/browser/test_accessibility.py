@@ -20,6 +20,7 @@ import pytest
 from django.test import Client
 
 from orderdesk.accounts import access_matrix as matrix
+from orderdesk.core.timeutil import IST
 
 pytestmark = pytest.mark.browser
 
@@ -194,7 +195,7 @@ def world(cast, catalog):
         notes="I didn't agree to this price",
         channel="call",
     )
-    today = order.created_at.date()
+    today = order.created_at.astimezone(IST).date()  # the sample's days are IST days
     [audit] = draw_audit_sample(
         subject="order", size=1, drawn_by=cast["supervisor"], since=today, until=today
     )
