@@ -167,6 +167,26 @@ def test_question_mark_opens_the_shortcuts_overlay_which_keeps_focus_and_closes_
     page.keyboard.press("Escape")
     expect(overlay).to_be_hidden()
     assert focused(page, "dataset.shortcutsOpen") == ""
+
+    # Single-key shortcuts can be turned off (WCAG 2.1.4) and back on, from the overlay.
+    page.keyboard.press("Enter")
+    toggle = overlay.get_by_role("checkbox", name="Single-key shortcuts")
+    tab_to(page, "el.id === 'shortcuts-single-keys'")
+    page.keyboard.press("Space")
+    expect(toggle).not_to_be_checked()
+    page.keyboard.press("Escape")
+    page.keyboard.press("?")
+    page.keyboard.press("n")
+    expect(overlay).to_be_hidden()
+    assert page.url.endswith(f"/console/leads/{leads.pk}/")
+    page.keyboard.press("Enter")  # focus is back on the footer's button
+    expect(overlay).to_be_visible()
+    tab_to(page, "el.id === 'shortcuts-single-keys'")
+    page.keyboard.press("Space")
+    expect(toggle).to_be_checked()
+    page.keyboard.press("Escape")
+    page.keyboard.press("?")
+    expect(overlay).to_be_visible()
     assert page.console_errors == []
 
 

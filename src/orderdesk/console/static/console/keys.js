@@ -11,6 +11,8 @@
 //
 // No shortcut fires while the agent types in a field (text inputs, textareas, selects,
 // editable content), nor with Ctrl or Meta held: Esc leaves the field first.
+// The single-key shortcuts can be turned off in the overlay (WCAG 2.1.4, character key
+// shortcuts); the choice is kept in this browser's localStorage.
 (function () {
   "use strict";
 
@@ -31,10 +33,32 @@
 
   var opener = null;
 
+  var OFF_KEY = "orderdesk.singleKeyShortcuts";
+
+  function singleKeysOn() {
+    try {
+      return window.localStorage.getItem(OFF_KEY) !== "off";
+    } catch (e) {
+      return true;
+    }
+  }
+
+  document.addEventListener("change", function (event) {
+    if (!event.target.matches || !event.target.matches("[data-shortcuts-toggle]")) return;
+    try {
+      if (event.target.checked) window.localStorage.removeItem(OFF_KEY);
+      else window.localStorage.setItem(OFF_KEY, "off");
+    } catch (e) {
+      /* storage refused: the choice lasts for this page only */
+    }
+  });
+
   function openShortcuts() {
     var d = dialog();
     if (!d || d.open) return;
     opener = document.activeElement;
+    var toggle = d.querySelector("[data-shortcuts-toggle]");
+    if (toggle) toggle.checked = singleKeysOn();
     d.showModal(); // modal: the rest of the page is inert, so focus stays inside; Esc closes
     var close = d.querySelector("[data-shortcuts-close]");
     if (close) close.focus();
@@ -126,6 +150,8 @@
     if (event.altKey) {
       if (event.key === "ArrowRight") done = wizardButton("#wizard-next");
       else if (event.key === "ArrowLeft") done = wizardButton('button[name="action"][value="back"]');
+    } else if (!singleKeysOn()) {
+      return;
     } else if (event.key === "/") {
       done = focusSearch();
     } else if (event.key === "?") {
