@@ -53,6 +53,8 @@ NOT_PAGES = {
     "console:call_status",  # an HTMX fragment polled by the call panel
     "console:call_pop",  # an HTMX fragment polled for the inbound screen-pop
     "console:call_recording",  # an audio stream (audited listening)
+    "console:nav_counts",  # an HTMX fragment polled for the navigation's counts
+    "console:next_lead",  # a redirect to the agent's next lead
 }
 
 CSP_RECORDER = """
@@ -193,7 +195,7 @@ def world(cast, catalog):
         notes="I didn't agree to this price",
         channel="call",
     )
-    today = order.created_at.astimezone(IST).date()  # the audit sample counts IST days
+    today = order.created_at.astimezone(IST).date()  # the sample's days are IST days
     [audit] = draw_audit_sample(
         subject="order", size=1, drawn_by=cast["supervisor"], since=today, until=today
     )

@@ -125,6 +125,10 @@ CONSOLE: dict[str, Entry] = {
     # Leads.
     "GET console:lead_queue": Entry(("sales",)),
     "GET console:lead_search": Entry(("sales",)),
+    "GET console:next_lead": Entry(
+        ("sales",), "the n shortcut: the next lead of the agent's queue"
+    ),
+    "GET console:nav_counts": Entry(STAFF, "the navigation's counts, polled: each role its own"),
     "GET console:lead_suggest": Entry(("sales",)),
     "GET console:lead_oversight": Entry(("supervisor",)),
     "GET console:kpi_dashboard": Entry(("supervisor",)),

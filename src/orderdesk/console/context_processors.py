@@ -1,23 +1,51 @@
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from orderdesk.accounts.permissions import permissions_of
+from orderdesk.console.live import nav_counts
 from orderdesk.console.navigation import nav_links_for
 from orderdesk.telephony.conf import conf as telephony_conf
 
 
+class _NavCounts:
+    """The navigation's counts, read from the database only when a page renders the
+    navigation (fragments never do), and then once."""
+
+    def __init__(self, user, now):
+        self._counts = SimpleLazyObject(lambda: nav_counts(user, now=now))
+
+    def for_link(self, url_name: str):
+        return [c for c in self._counts if c.link == url_name]
+
+    def __bool__(self) -> bool:
+        return bool(self._counts)
+
+
 def console(request):
-    """``perms_of_user`` (permission strings) and ``console_nav`` (links the user may follow)."""
+    """``perms_of_user`` (permission strings), ``console_nav`` (links the user may follow, each
+    with its live counts), ``clock_now`` (the one "now" the page's clocks are drawn from)."""
     user = getattr(request, "user", None)
     match = getattr(request, "resolver_match", None)
     current = f"{match.namespace}:{match.url_name}" if match and match.namespace else None
+    now = timezone.now()
+    counts = _NavCounts(user, now)
     nav = [
-        {"label": link.label, "url": reverse(link.url_name), "current": link.url_name == current}
+        {
+            "label": link.label,
+            "url": reverse(link.url_name),
+            "current": link.url_name == current,
+            "counts": SimpleLazyObject(lambda name=link.url_name: counts.for_link(name)),
+        }
         for link in nav_links_for(user)
     ]
     perms = {p.value for p in permissions_of(user)}
     return {
         "perms_of_user": perms,
         "console_nav": nav,
+        "clock_now": now,
         # Agents' pages poll for an inbound call's screen-pop while telephony is on.
         "telephony_pop": "calls.make" in perms and telephony_conf().enabled,
+        # The navigation's counts are polled only by roles that have some.
+        "nav_counts_poll": bool({"leads.work", "tickets.work", "tickets.escalations"} & perms),
     }

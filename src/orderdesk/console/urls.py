@@ -8,6 +8,7 @@ from orderdesk.console import (
     import_views,  # lead imports and CSV exports (issue 10)
     kpi_views,  # KPIs and agent scorecards (SPEC §7)
     leads_views,
+    live_views,
     ops_views,
     order_pages,  # one order, read-only, for every role that reads orders (issue 18)
     order_views,
@@ -68,6 +69,9 @@ urlpatterns = [
     path("calls/callbacks/", call_views.callbacks, name="callbacks"),
     path("calls/presence/", call_views.presence, name="presence"),
     path("training-card/", leads_views.training_card, name="training_card"),
+    # Live queues and keyboard-first work (issue 18): nav counts (polled), "next lead" (n).
+    path("nav/counts/", live_views.nav_counts, name="nav_counts"),
+    path("leads/next/", live_views.next_lead, name="next_lead"),
     # Lead imports (supervisors, admins) and CSV exports (supervisors), issue 10.
     path("imports/", import_views.import_list, name="import_list"),
     path("imports/<int:job_id>/", import_views.import_detail, name="import_detail"),

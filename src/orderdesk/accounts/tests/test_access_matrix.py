@@ -309,6 +309,8 @@ CONSOLE_REQUESTS: dict[str, Callable] = {
         {"reason": "Retrained on the pre-checks on Monday"},
     ),
     "GET console:lead_queue": lambda w, r: Req(reverse("console:lead_queue")),
+    "GET console:next_lead": lambda w, r: Req(reverse("console:next_lead")),
+    "GET console:nav_counts": lambda w, r: Req(reverse("console:nav_counts")),
     "GET console:lead_search": lambda w, r: Req(
         reverse("console:lead_search"), query={"q": "9876500001"}
     ),
