@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from orderdesk.accounts.choices import Role
+from orderdesk.accounts.permissions import Perm, has_perm, require
 from orderdesk.catalog.actions import active_variant, book_slot, price_for
 from orderdesk.catalog.models import Quote
 from orderdesk.catalog.selectors import open_slots, served_city_id, serviceability
@@ -410,9 +411,19 @@ def confirmation_context(order: Order) -> dict:
 # --- M8 accountability --------------------------------------------------------
 
 
+def check_may_record_agent_error(user) -> None:
+    """M8: ops find errors at pickup, supervisors in audits; nobody else records them
+    (401 ``not_authenticated``, 403 ``forbidden``, as the console's door answers)."""
+    if has_perm(user, Perm.ORDERS_OPERATE):
+        return
+    require(user, Perm.AUDITS_RUN)
+
+
 @transaction.atomic
 def record_agent_error(*, order: Order, kind: str, notes: str, recorded_by) -> AgentError:
-    """M8: an error found in an agent's order counts against the agent who created it."""
+    """M8: an error found in an agent's order counts against the agent who created it.
+    Refused unless ``recorded_by`` may record errors (``check_may_record_agent_error``)."""
+    check_may_record_agent_error(recorded_by)
     if kind not in AgentError.Kind.values:
         raise ValidationFailed(
             f"Unknown error kind {kind!r}.", code="error_kind_unknown", field="kind"
@@ -437,7 +448,9 @@ def record_agent_error(*, order: Order, kind: str, notes: str, recorded_by) -> A
 
 @transaction.atomic
 def restore_agent(*, agent, restored_by, reason: str) -> AgentRestoration:
-    """M8: a supervisor restores manual creation after retraining, with a reason."""
+    """M8: a supervisor restores manual creation after retraining, with a reason.
+    Refused (403) unless ``restored_by`` holds ``AGENTS_MANAGE``."""
+    require(restored_by, Perm.AGENTS_MANAGE)
     if len((reason or "").strip()) < 10:
         raise ValidationFailed(
             "Say why manual creation is restored (e.g. the retraining done).",

@@ -59,6 +59,8 @@ NOT_WRITES: dict[str, str] = {
     "leads.imports.previous_import_of_same_file": "a read",
     "leads.imports.error_report_rows": "a read (the error report's rows)",
     "orders.actions.check_agent_allowed": "a check (raises or returns)",
+    "orders.actions.check_may_record_agent_error": "a check (raises or returns)",
+    "customers.actions.check_data_rights": "a check (raises or returns)",
     "leads.actions.check_lead_may_order": "a check (returns the lead or raises)",
     "orders.actions.gate_problems": "a check (M2/M3 pre-checks)",
     "orders.actions.confirmation_context": "builds a message's context",
@@ -1036,8 +1038,8 @@ def _flows():
             "ticket.open",
         ),
         "flows.orders.place_order": _s(
-            lambda k: lambda: orders.place_order(
-                k.request(), actor=k.cast["sales"], channel="agent"
+            lambda k: (
+                lambda: orders.place_order(k.request(), actor=k.cast["sales"], channel="agent")
             ),
             "customer.create",
             "address.create",
