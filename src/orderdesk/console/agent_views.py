@@ -11,15 +11,24 @@ from orderdesk.accounts.choices import Role
 from orderdesk.accounts.models import User
 from orderdesk.accounts.permissions import Perm, has_perm, requires
 from orderdesk.core.errors import DomainError
-from orderdesk.orders.actions import record_agent_error, restore_agent
+from orderdesk.orders.actions import (
+    check_may_record_agent_error,
+    record_agent_error,
+    restore_agent,
+)
 from orderdesk.orders.models import AgentError, Order
 from orderdesk.orders.rules import canonical_order_number
 from orderdesk.orders.selectors import agent_standing
 
 
 def _may_record_errors(user) -> bool:
-    # Ops find errors at pickup; supervisors find them in audits (M8).
-    return has_perm(user, Perm.ORDERS_OPERATE) or has_perm(user, Perm.AUDITS_RUN)
+    """The action's own rule (ops at pickup, supervisors in audits: M8), asked up front so
+    the page itself is refused to anyone else."""
+    try:
+        check_may_record_agent_error(user)
+    except DomainError:
+        return False
+    return True
 
 
 @requires(Perm.CONSOLE)
