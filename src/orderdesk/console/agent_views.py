@@ -16,9 +16,8 @@ from orderdesk.orders.actions import (
     record_agent_error,
     restore_agent,
 )
-from orderdesk.orders.models import AgentError, Order
-from orderdesk.orders.rules import canonical_order_number
-from orderdesk.orders.selectors import agent_standing
+from orderdesk.orders.models import AgentError
+from orderdesk.orders.selectors import agent_standing, order_with_details, recent_agent_errors
 
 
 def _may_record_errors(user) -> bool:
@@ -43,11 +42,7 @@ def agent_errors(request):
     status = 200
     if request.method == "POST":
         form = {k: (request.POST.get(k) or "").strip() for k in form}
-        order = (
-            Order.objects.select_related("created_by")
-            .filter(number=canonical_order_number(form["number"]))
-            .first()
-        )
+        order = order_with_details(form["number"])
         if order is None:
             errors["number"] = f"No order {form['number']!r}."
         else:
@@ -72,9 +67,7 @@ def agent_errors(request):
         "form": form,
         "errors": errors,
         "kinds": AgentError.Kind.choices,
-        "recent": AgentError.objects.select_related("agent", "order", "recorded_by").order_by(
-            "-at"
-        )[:25],
+        "recent": recent_agent_errors(),
         "standings": agent_standing(agents) if has_perm(request.user, Perm.AGENTS_MANAGE) else None,
         "threshold": settings.ORDERDESK["AGENT_ERROR_THRESHOLD"],
         "window": settings.ORDERDESK["AGENT_ERROR_WINDOW_DAYS"],

@@ -35,7 +35,7 @@ from orderdesk.orders import lifecycle
 from orderdesk.orders import transitions as table
 from orderdesk.orders.choices import OrderStatus, PaymentMethod
 from orderdesk.orders.models import Order
-from orderdesk.orders.rules import canonical_order_number, order_number_problem
+from orderdesk.orders.rules import order_number_problem
 from orderdesk.orders.selectors import (
     failed_pickups,
     order_with_details,
@@ -236,7 +236,7 @@ def find_order(request):
     """Jump to an order by the number as read out on the phone (M7 check character)."""
     typed = request.GET.get("number", "").strip()
     if typed and not order_number_problem(typed):
-        order = Order.objects.filter(number=canonical_order_number(typed)).first()
+        order = order_with_details(typed)
         if order is not None:
             return redirect("console:ops_order", number=order.number)
     return redirect(f"{reverse('console:ops_board')}?{urlencode({'not_found': typed[:20]})}")

@@ -118,7 +118,19 @@ def orders_with_details() -> QuerySet[Order]:
 
 def order_with_details(number: str) -> Order | None:
     """The order of ``number`` (as typed: canonicalised), with its details, or None."""
-    return orders_with_details().filter(number=canonical_order_number(number)).first()
+    return (
+        orders_with_details()
+        .select_related("created_by")
+        .filter(number=canonical_order_number(number))
+        .first()
+    )
+
+
+def recent_agent_errors(limit: int = 25) -> list[AgentError]:
+    """M8: the errors recorded against agents, newest first."""
+    return list(
+        AgentError.objects.select_related("agent", "order", "recorded_by").order_by("-at")[:limit]
+    )
 
 
 def pickups_on(day: dt.date) -> list[CityGroup]:
