@@ -7,8 +7,10 @@ import hashlib
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from orderdesk.accounts.choices import Role
+from orderdesk.core import audit
 from orderdesk.core.models import TimeStampedModel
 
 
@@ -110,10 +112,6 @@ def revoke_all_tokens(user: User, *, reason: str) -> int:
     """Revoke every live token of ``user``; one audit event (``token.revoke_all``) when any
     was live, naming the reason. Returns how many were revoked. Called from ``User.save``
     and the admin's "Revoke all API tokens" action (through ``accounts.actions``)."""
-    from django.utils import timezone
-
-    from orderdesk.core import audit
-
     live = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
     prefixes = sorted(live.values_list("prefix", flat=True))
     if not prefixes:

@@ -148,3 +148,30 @@ def open_slots(city_id: int, *, days: int | None = None) -> QuerySet[PickupSlot]
         .exclude(date=now.date(), window_start__lte=now.time())
         .order_by("date", "window_start")
     )
+
+
+def slots_from_today(pincode: str, *, today: dt.date) -> list[PickupSlot]:
+    """The slots of ``pincode``'s city from ``today`` on (full ones included; the caller
+    filters on ``available``), earliest first; none when the pincode is not served."""
+    served = ServedPincode.objects.filter(pincode=pincode).first()
+    if served is None:
+        return []
+    return list(
+        PickupSlot.objects.filter(city_id=served.city_id, date__gte=today).order_by(
+            "date", "window_start"
+        )
+    )
+
+
+def active_variants_of_type(device_type: DeviceType) -> QuerySet[Variant]:
+    """The variants on sale for ``device_type``, by brand, model and price."""
+    return (
+        Variant.objects.filter(active=True, model__active=True, model__device_type=device_type)
+        .select_related("model__brand")
+        .order_by("model__brand__name", "model__name", "base_price")
+    )
+
+
+def condition_questions(device_type: DeviceType) -> QuerySet[ConditionQuestion]:
+    """``device_type``'s condition questions with their options (the model's own order)."""
+    return ConditionQuestion.objects.filter(device_type=device_type).prefetch_related("options")

@@ -11,15 +11,23 @@ from orderdesk.accounts.choices import Role
 from orderdesk.accounts.models import User
 from orderdesk.accounts.permissions import Perm, has_perm, requires
 from orderdesk.core.errors import DomainError
-from orderdesk.orders.actions import record_agent_error, restore_agent
-from orderdesk.orders.models import AgentError, Order
-from orderdesk.orders.rules import canonical_order_number
-from orderdesk.orders.selectors import agent_standing
+from orderdesk.orders.actions import (
+    check_may_record_agent_error,
+    record_agent_error,
+    restore_agent,
+)
+from orderdesk.orders.models import AgentError
+from orderdesk.orders.selectors import agent_standing, order_with_details, recent_agent_errors
 
 
 def _may_record_errors(user) -> bool:
-    # Ops find errors at pickup; supervisors find them in audits (M8).
-    return has_perm(user, Perm.ORDERS_OPERATE) or has_perm(user, Perm.AUDITS_RUN)
+    """The action's own rule (ops at pickup, supervisors in audits: M8), asked up front so
+    the page itself is refused to anyone else."""
+    try:
+        check_may_record_agent_error(user)
+    except DomainError:
+        return False
+    return True
 
 
 @requires(Perm.CONSOLE)
@@ -34,11 +42,7 @@ def agent_errors(request):
     status = 200
     if request.method == "POST":
         form = {k: (request.POST.get(k) or "").strip() for k in form}
-        order = (
-            Order.objects.select_related("created_by")
-            .filter(number=canonical_order_number(form["number"]))
-            .first()
-        )
+        order = order_with_details(form["number"])
         if order is None:
             errors["number"] = f"No order {form['number']!r}."
         else:
@@ -63,9 +67,7 @@ def agent_errors(request):
         "form": form,
         "errors": errors,
         "kinds": AgentError.Kind.choices,
-        "recent": AgentError.objects.select_related("agent", "order", "recorded_by").order_by(
-            "-at"
-        )[:25],
+        "recent": recent_agent_errors(),
         "standings": agent_standing(agents) if has_perm(request.user, Perm.AGENTS_MANAGE) else None,
         "threshold": settings.ORDERDESK["AGENT_ERROR_THRESHOLD"],
         "window": settings.ORDERDESK["AGENT_ERROR_WINDOW_DAYS"],

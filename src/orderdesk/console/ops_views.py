@@ -2,22 +2,22 @@
 
 Every view needs ``Perm.ORDERS_OPERATE``. The order page offers a form for each
 move and action the table in ``orders.transitions`` allows ops from the order's
-current state, and nothing else; a POST parses its form, calls one
-``orders.lifecycle`` action and redirects back (post/redirect/get). A refusal
-re-renders the page with the rule's message beside its field (``DomainError``
-carries the field of every problem) and the HTTP status of the refusal.
+current state, and nothing else; a POST parses its form (``console/forms_ops.py``),
+calls one ``orders.lifecycle`` action (``ACTION_HANDLERS`` for the non-moving ones)
+and redirects back (post/redirect/get). The board's reads are ``orders.selectors``.
+A refusal re-renders the page with the rule's message beside its field
+(``DomainError`` carries the field of every problem) and the HTTP status of the refusal.
 No JavaScript is needed; no inline script or style (CSP).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -25,332 +25,85 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from orderdesk.accounts.permissions import Perm, requires
-from orderdesk.catalog.models import (
-    ConditionQuestion,
-    PickupSlot,
-    ServedPincode,
-    Variant,
-)
+from orderdesk.console.forms_ops import MoveForm, action_form
 from orderdesk.core.bounds import parse_date
 from orderdesk.core.errors import DomainError
 from orderdesk.core.masking import mask_tail, mask_upi
-from orderdesk.core.money import format_inr
 from orderdesk.core.timeutil import today_ist
 from orderdesk.messaging.selectors import messages_for_order
-from orderdesk.orders import effects, lifecycle
+from orderdesk.orders import lifecycle
 from orderdesk.orders import transitions as table
 from orderdesk.orders.choices import OrderStatus, PaymentMethod
-from orderdesk.orders.models import Order, OrderEvent
-from orderdesk.orders.rules import canonical_order_number, order_number_problem
+from orderdesk.orders.models import Order
+from orderdesk.orders.rules import order_number_problem
+from orderdesk.orders.selectors import (
+    failed_pickups,
+    order_with_details,
+    pickups_on,
+    status_counts,
+    unassigned_orders,
+)
 
 S = OrderStatus
 
-# --- reads for the board (display only) ------------------------------------------
+# --- the non-moving actions: one handler each (transitions.ACTIONS) ------------------
 
 
-@dataclass
-class SlotGroup:
-    slot: PickupSlot
-    by_vendor: list[tuple[str, list[Order]]] = field(default_factory=list)
+def _notes(cleaned: dict) -> str:
+    return cleaned.get("notes", "")
 
 
-@dataclass
-class CityGroup:
-    city: str
-    slots: list[SlotGroup] = field(default_factory=list)
-
-
-def _orders():
-    return Order.objects.select_related(
-        "customer", "address", "slot__city", "vendor", "variant__model__brand"
-    )
-
-
-def pickups_on(day: dt.date) -> list[CityGroup]:
-    """The day's pickups (orders holding a place in that day's slots), by city, slot and vendor."""
-    rows = (
-        _orders()
-        .filter(slot__date=day)
-        .exclude(status__in=[S.CANCELLED])
-        .order_by("slot__city__name", "slot__window_start", "vendor__name", "number")
-    )
-    cities: dict[str, CityGroup] = {}
-    for order in rows:
-        city = cities.setdefault(order.slot.city.name, CityGroup(order.slot.city.name))
-        if not city.slots or city.slots[-1].slot.pk != order.slot_id:
-            city.slots.append(SlotGroup(order.slot))
-        group = city.slots[-1]
-        vendor = order.vendor.name if order.vendor_id else "Unassigned"
-        if not group.by_vendor or group.by_vendor[-1][0] != vendor:
-            group.by_vendor.append((vendor, []))
-        group.by_vendor[-1][1].append(order)
-    return list(cities.values())
-
-
-def unassigned_orders(limit: int = 100) -> list[Order]:
-    """Orders waiting for a vendor, earliest pickup first."""
-    return list(
-        _orders()
-        .filter(status=S.CREATED)
-        .order_by("slot__date", "slot__window_start", "created_at")[:limit]
-    )
-
-
-def failed_pickups(limit: int = 100) -> list[Order]:
-    """Failed pickups waiting for a reschedule or a cancellation, with the failure event."""
-    failures = (
-        OrderEvent.objects.filter(kind="transition", to_status=S.PICKUP_FAILED)
-        .select_related("actor")
-        .order_by("-id")
-    )
-    return list(
-        _orders()
-        .filter(status=S.PICKUP_FAILED)
-        .prefetch_related(Prefetch("events", queryset=failures, to_attr="failures"))
-        .order_by("updated_at")[:limit]
-    )
-
-
-def status_counts() -> list[tuple[str, int]]:
-    """How many orders are in each status (label, count), in the table's order."""
-    counts = dict(Order.objects.values_list("status").annotate(n=Count("id")).order_by())
-    return [(s.label, counts.get(s.value, 0)) for s in OrderStatus]
-
-
-# --- forms, built from the table ---------------------------------------------------
-
-REASON_LABELS = dict(table.CancellationReason.choices) | dict(table.PickupFailureReason.choices)
-
-
-def _slot_choices(order: Order) -> list[tuple[str, str]]:
-    served = ServedPincode.objects.filter(pincode=order.address.pincode).first()
-    if served is None:
-        return []
-    slots = PickupSlot.objects.filter(city_id=served.city_id, date__gte=today_ist()).order_by(
-        "date", "window_start"
-    )
-    return [
-        (str(s.pk), f"{s.date:%a %d %b} {s.window} — {s.available} of {s.capacity} free")
-        for s in slots
-        if s.pk != order.slot_id and s.available > 0
-    ]
-
-
-def _vendor_choices(order: Order, *, exclude_id=None) -> list[tuple[str, str]]:
-    day = order.slot.date if order.slot_id else today_ist()
-    return [("", "Least loaded (automatic)")] + [
-        (str(v.pk), f"{v.name} — {load} pickup{'s' if load != 1 else ''} that day")
-        for v, load in effects.vendor_loads(order.address.pincode, day)
-        if v.pk != exclude_id
-    ]
-
-
-def _textarea(label, required=False, help_text=""):
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=500,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-
-def move_form(order: Order, to: str, move: table.Move, data=None) -> forms.Form:
-    """A form for ``move``: its inputs, no more (the table decides what a move takes)."""
-    form = forms.Form(data, prefix=to)
-    for name in move.inputs:
-        required = name in move.required
-        if name == "reason":
-            reasons = [r for r in move.reasons if r != table.CancellationReason.DUPLICATE]
-            form.fields["reason"] = forms.ChoiceField(
-                label="Reason", choices=[("", "Choose…")] + [(r, REASON_LABELS[r]) for r in reasons]
-            )
-        elif name == "notes":
-            label = "What was found" if to == S.INSPECTED else "Notes"
-            form.fields["notes"] = _textarea(label, required=required)
-        elif name == "final_price":
-            form.fields["final_price"] = forms.IntegerField(
-                label="Final price (₹)",
-                min_value=0,
-                help_text=f"Estimate: {format_inr(order.estimated_price)}",
-            )
-        elif name == "reference":
-            form.fields["reference"] = forms.CharField(
-                label="Payment reference",
-                max_length=100,
-                help_text="UPI transaction id or bank UTR",
-            )
-        elif name == "slot_id":
-            form.fields["slot_id"] = forms.TypedChoiceField(
-                label="Pickup slot",
-                coerce=int,
-                required=required,
-                empty_value=None,
-                choices=[
-                    ("", "Keep the current slot" if not required else "Choose…"),
-                    *_slot_choices(order),
-                ],
-            )
-        elif name == "vendor_id":
-            form.fields["vendor_id"] = forms.TypedChoiceField(
-                label="Vendor",
-                coerce=int,
-                required=False,
-                empty_value=None,
-                choices=_vendor_choices(order),
-            )
-        elif name == "duplicate_of":
-            continue  # X4 has its own form (mark_duplicate)
-    if to == S.INSPECTED:  # O4: the second confirmation of a price far from the estimate
-        form.fields["price_band_reason"] = _textarea(
-            "Reason, if the price is far from the estimate",
-            help_text="Needed only above {} or below {} (the band around the estimate).".format(
-                *map(format_inr, effects.band_limits(order.estimated_price))
-            ),
-        )
-    return form
-
-
-def _payment_form(order, data):
-    form = forms.Form(data, prefix="amend_payment")
-    form.fields["method"] = forms.ChoiceField(label="Payment method", choices=PaymentMethod.choices)
-    form.fields["upi_id"] = forms.CharField(label="UPI ID", required=False, max_length=100)
-    form.fields["account_number"] = forms.CharField(
-        label="Account number", required=False, max_length=20
-    )
-    form.fields["ifsc"] = forms.CharField(label="IFSC", required=False, max_length=11)
-    return form
-
-
-def _address_form(order, data):
-    form = forms.Form(data, prefix="amend_address")
-    form.fields["line1"] = forms.CharField(label="Address line 1", max_length=200)
-    form.fields["line2"] = forms.CharField(label="Address line 2", required=False, max_length=200)
-    form.fields["landmark"] = forms.CharField(label="Landmark", max_length=120)
-    form.fields["city"] = forms.CharField(label="City", max_length=80, initial=order.address.city)
-    form.fields["pincode"] = forms.CharField(label="Pincode", max_length=6)
-    return form
-
-
-def _device_form(order, data):
-    device_type = order.variant.model.device_type
-    form = forms.Form(data, prefix="amend_device")
-    variants = Variant.objects.filter(
-        active=True, model__active=True, model__device_type=device_type
-    ).select_related("model__brand")
-    form.fields["variant_id"] = forms.TypedChoiceField(
-        label="Model and variant",
-        coerce=int,
-        initial=order.variant_id,
-        choices=[
-            (v.pk, str(v))
-            for v in variants.order_by("model__brand__name", "model__name", "base_price")
-        ],
-    )
-    for question in ConditionQuestion.objects.filter(device_type=device_type).prefetch_related(
-        "options"
-    ):
-        form.fields[f"q_{question.key}"] = forms.ChoiceField(
-            label=question.text,
-            initial=order.answers.get(question.key),
-            choices=[(o.key, o.label) for o in question.options.all()],
-        )
-    form.fields["consent_confirmed"] = forms.BooleanField(
-        label="The customer heard the new estimate and agreed", required=False
-    )
-    form.fields["consent_statement"] = forms.CharField(
-        label="The customer's words",
-        required=False,
-        max_length=300,
-        help_text='e.g. "Yes, please place the order"',
-    )
-    return form
-
-
-def action_form(order: Order, name: str, data=None) -> forms.Form:
-    """A form for a non-moving action of ``transitions.ACTIONS``."""
-    if name == "amend_payment":
-        form = _payment_form(order, data)
-    elif name == "amend_address":
-        form = _address_form(order, data)
-    elif name == "amend_device":
-        form = _device_form(order, data)
-    else:
-        form = forms.Form(data, prefix=name)
-        if name == "reassign_vendor":
-            form.fields["vendor_id"] = forms.TypedChoiceField(
-                label="New vendor",
-                coerce=int,
-                required=False,
-                empty_value=None,
-                choices=_vendor_choices(order, exclude_id=order.vendor_id),
-            )
-        elif name == "amend_slot":
-            form.fields["slot_id"] = forms.TypedChoiceField(
-                label="New pickup slot",
-                coerce=int,
-                choices=[("", "Choose…"), *_slot_choices(order)],
-            )
-        elif name == "report_delay":
-            form.fields["expected_window"] = forms.CharField(
-                label="Now expected", max_length=60, help_text="e.g. 14:00-15:00"
-            )
-        elif name == "mark_duplicate":
-            form.fields["duplicate_of"] = forms.CharField(
-                label="Duplicate of order number", max_length=20, help_text="the order that stays"
-            )
-    form.fields["notes"] = _textarea("Notes", required=False)
-    return form
-
-
-def _run_action(order: Order, name: str, cleaned: dict, actor) -> None:
-    """Call the one lifecycle action that ``name`` names, with the form's values."""
-    notes = cleaned.get("notes", "")
-    if name == "reassign_vendor":
-        lifecycle.reassign_vendor(order, actor=actor, vendor_id=cleaned["vendor_id"], notes=notes)
-    elif name == "amend_slot":
-        lifecycle.amend_slot(order, actor=actor, slot_id=cleaned["slot_id"], notes=notes)
-    elif name == "amend_address":
-        lifecycle.amend_address(
-            order,
-            actor=actor,
-            line1=cleaned["line1"],
-            line2=cleaned["line2"],
-            landmark=cleaned["landmark"],
-            city=cleaned["city"],
-            pincode=cleaned["pincode"],
-            notes=notes,
-        )
-    elif name == "amend_payment":
-        lifecycle.amend_payment(
-            order,
-            actor=actor,
-            method=cleaned["method"],
-            upi_id=cleaned["upi_id"],
-            account_number=cleaned["account_number"],
-            ifsc=cleaned["ifsc"],
-            notes=notes,
-        )
-    elif name == "amend_device":
-        lifecycle.amend_device(
-            order,
-            actor=actor,
-            variant_id=cleaned["variant_id"],
-            answers={k[2:]: v for k, v in cleaned.items() if k.startswith("q_")},
-            consent_confirmed=cleaned["consent_confirmed"],
-            consent_statement=cleaned["consent_statement"],
-            notes=notes,
-        )
-    elif name == "accept_final_price":
-        lifecycle.accept_final_price(order, actor=actor, notes=notes)
-    elif name == "report_delay":
-        lifecycle.report_delay(
-            order, actor=actor, expected_window=cleaned["expected_window"], notes=notes
-        )
-    elif name == "mark_duplicate":
-        lifecycle.mark_duplicate(order, of=cleaned["duplicate_of"], actor=actor, notes=notes)
-    else:  # pragma: no cover - the ACTIONS table and this dispatch must agree
-        raise Http404(name)
+ACTION_HANDLERS: dict[str, Callable[[Order, forms.Form, object], object]] = {
+    "reassign_vendor": lambda order, form, actor: lifecycle.reassign_vendor(
+        order,
+        actor=actor,
+        vendor_id=form.cleaned_data["vendor_id"],
+        notes=_notes(form.cleaned_data),
+    ),
+    "amend_slot": lambda order, form, actor: lifecycle.amend_slot(
+        order, actor=actor, slot_id=form.cleaned_data["slot_id"], notes=_notes(form.cleaned_data)
+    ),
+    "amend_address": lambda order, form, actor: lifecycle.amend_address(
+        order,
+        actor=actor,
+        line1=form.cleaned_data["line1"],
+        line2=form.cleaned_data["line2"],
+        landmark=form.cleaned_data["landmark"],
+        city=form.cleaned_data["city"],
+        pincode=form.cleaned_data["pincode"],
+        notes=_notes(form.cleaned_data),
+    ),
+    "amend_payment": lambda order, form, actor: lifecycle.amend_payment(
+        order,
+        actor=actor,
+        method=form.cleaned_data["method"],
+        upi_id=form.cleaned_data["upi_id"],
+        account_number=form.cleaned_data["account_number"],
+        ifsc=form.cleaned_data["ifsc"],
+        notes=_notes(form.cleaned_data),
+    ),
+    "amend_device": lambda order, form, actor: lifecycle.amend_device(
+        order,
+        actor=actor,
+        variant_id=form.cleaned_data["variant_id"],
+        answers=form.answers(),
+        consent_confirmed=form.cleaned_data["consent_confirmed"],
+        consent_statement=form.cleaned_data["consent_statement"],
+        notes=_notes(form.cleaned_data),
+    ),
+    "accept_final_price": lambda order, form, actor: lifecycle.accept_final_price(
+        order, actor=actor, notes=_notes(form.cleaned_data)
+    ),
+    "report_delay": lambda order, form, actor: lifecycle.report_delay(
+        order,
+        actor=actor,
+        expected_window=form.cleaned_data["expected_window"],
+        notes=_notes(form.cleaned_data),
+    ),
+    "mark_duplicate": lambda order, form, actor: lifecycle.mark_duplicate(
+        order, of=form.cleaned_data["duplicate_of"], actor=actor, notes=_notes(form.cleaned_data)
+    ),
+}
 
 
 def _attach(form: forms.Form, error: DomainError) -> None:
@@ -387,7 +140,7 @@ def _labelled(events):
 
 
 def _order_or_404(number: str) -> Order:
-    order = _orders().filter(number=canonical_order_number(number)).first()
+    order = order_with_details(number)
     if order is None:
         raise Http404("No such order")
     return order
@@ -403,7 +156,7 @@ def _page(request, order: Order, *, bound: tuple[str, forms.Form] | None = None,
     move_forms = []
     for to, move in moves:
         key = f"move:{to}"
-        form = bound[1] if bound and bound[0] == key else move_form(order, to, move)
+        form = bound[1] if bound and bound[0] == key else MoveForm(order, to, move)
         move_forms.append(
             {
                 "key": to.value,
@@ -483,7 +236,7 @@ def find_order(request):
     """Jump to an order by the number as read out on the phone (M7 check character)."""
     typed = request.GET.get("number", "").strip()
     if typed and not order_number_problem(typed):
-        order = Order.objects.filter(number=canonical_order_number(typed)).first()
+        order = order_with_details(typed)
         if order is not None:
             return redirect("console:ops_order", number=order.number)
     return redirect(f"{reverse('console:ops_board')}?{urlencode({'not_found': typed[:20]})}")
@@ -508,7 +261,7 @@ def order_move(request, number: str, to: str):
             f"{table.illegal_message(order.status, to)} (The page was out of date: it is reloaded.)",
         )
         return redirect("console:ops_order", number=order.number)
-    form = move_form(order, to, move, request.POST)
+    form = MoveForm(order, to, move, request.POST)
     if form.is_valid():
         inputs = {k: v for k, v in form.cleaned_data.items() if k not in ("reason", "notes")}
         try:
@@ -538,13 +291,13 @@ def order_move(request, number: str, to: str):
 @requires(Perm.ORDERS_OPERATE)
 def order_action(request, number: str, name: str):
     """One non-moving action (amendment, reassignment, acceptance, delay, duplicate)."""
-    if name not in table.ACTIONS:
+    if name not in table.ACTIONS or name not in ACTION_HANDLERS:
         raise Http404(name)
     order = _order_or_404(number)
     form = action_form(order, name, request.POST)
     if form.is_valid():
         try:
-            _run_action(order, name, form.cleaned_data, request.user)
+            ACTION_HANDLERS[name](order, form, request.user)
         except DomainError as error:
             _attach(form, error)
             return _page(

@@ -19,10 +19,11 @@ from orderdesk.core.errors import DomainError
 from orderdesk.core.money import format_inr
 from orderdesk.core.phones import normalise_phone
 from orderdesk.customers.validators import PINCODE_RE
+from orderdesk.flows.orders import place_order
 from orderdesk.leads.models import Lead
 from orderdesk.leads.rules import ORDER_BLOCK_MESSAGES, order_creation_blocked
 from orderdesk.orders import rules
-from orderdesk.orders.actions import OrderRequest, create_order, gate_problems
+from orderdesk.orders.actions import OrderRequest, gate_problems
 from orderdesk.orders.choices import CreationReason, PaymentMethod
 from orderdesk.orders.models import Order
 
@@ -184,7 +185,7 @@ def order_wizard(request):
             consent = data.get("consent_confirmed") == "yes"
             statement = (data.get("consent_statement") or "").strip()
             try:
-                created = create_order(
+                created = place_order(
                     wizard.request(consent_confirmed=consent, consent_statement=statement),
                     actor=request.user,
                     channel="agent",

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from orderdesk.accounts.permissions import Perm, require
 from orderdesk.core import audit
 from orderdesk.core.context import acting_as, current_ip, current_via
 from orderdesk.core.errors import ValidationFailed
@@ -166,12 +167,21 @@ def _plain(instance) -> dict:
     return data
 
 
+def check_data_rights(actor) -> None:
+    """S4: a person who exports or erases a customer's data holds ``CUSTOMER_DATA_RIGHTS``
+    (401/403 otherwise). ``actor=None`` is the system (a management command, a job)."""
+    if actor is not None:
+        require(actor, Perm.CUSTOMER_DATA_RIGHTS)
+
+
 def export_customer_data(customer: Customer, *, actor=None) -> dict:
     """S4: everything orderdesk holds on ``customer``, as one JSON-ready document. Audited.
+    Refused unless ``actor`` may (``check_data_rights``).
 
     Full values (phones, payment details), because the export is for the customer
     themselves; the audit event records who exported it and what it held (counts only).
     """
+    check_data_rights(actor)
     with transaction.atomic():
         sections = {
             name: [_plain(row) for row in qs.order_by("pk")]
@@ -251,8 +261,10 @@ def erase_customer(customer: Customer, *, actor=None, now=None) -> dict:
     Refused (``Conflict``, nothing changed) while an order is open
     (``erasure_order_open``), while a paid order's payment records must still be kept
     (``erasure_payment_records_kept``) or when already erased (``already_erased``).
-    Returns the counts of anonymised rows by kind.
+    Returns the counts of anonymised rows by kind. Refused first unless ``actor`` may
+    (``check_data_rights``).
     """
+    check_data_rights(actor)
     now = now or timezone.now()
     with transaction.atomic():
         locked = Customer.objects.select_for_update().get(pk=customer.pk)

@@ -12,6 +12,7 @@ import random
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from orderdesk.accounts.permissions import Perm, require
 from orderdesk.core import audit
 from orderdesk.core.errors import ValidationFailed
 from orderdesk.core.timeutil import ist_day_bounds
@@ -38,7 +39,9 @@ def draw_audit_sample(
 ) -> list[AgentAudit]:
     """Draw ``size`` agents' orders or calls from ``[since, until]`` (IST days) to audit, at
     random, weighted to new agents and high-value orders (``kpis.rules.sample_weight``).
-    Items already waiting to be scored are not drawn again."""
+    Items already waiting to be scored are not drawn again. Refused (403) unless
+    ``drawn_by`` holds ``AUDITS_RUN``."""
+    require(drawn_by, Perm.AUDITS_RUN)
     if subject not in AuditSubject.values:
         raise ValidationFailed(
             f"Unknown subject {subject!r}.", code="unknown_subject", field="subject"
@@ -130,7 +133,9 @@ def draw_audit_sample(
 def score_audit(*, audit_id: int, answers: dict[str, bool], notes: str, scored_by) -> AgentAudit:
     """Score an open audit on its SOP checklist. Each failed order item that names an error
     kind is recorded against the order's creator (M8, ``record_agent_error``). Every item must
-    be answered; a scored audit cannot be scored again."""
+    be answered; a scored audit cannot be scored again. Refused (403) unless ``scored_by``
+    holds ``AUDITS_RUN``."""
+    require(scored_by, Perm.AUDITS_RUN)
     try:
         a = AgentAudit.objects.select_for_update().get(pk=audit_id)
     except AgentAudit.DoesNotExist:

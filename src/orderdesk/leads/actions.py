@@ -826,6 +826,22 @@ def _lead_model_id(lead: Lead) -> int | None:
     return lead.variant.model_id if lead.variant_id else None
 
 
+def check_lead_may_order(lead_id: int) -> Lead:
+    """D5/D6: the lead an order is created from, or the refusal (``lead_unknown`` 404, the
+    block's code 409). ``flows.orders.place_order`` asks before ``create_order``."""
+    lead = Lead.objects.select_related("customer").filter(pk=lead_id).first()
+    if lead is None:
+        raise NotFound(f"Lead {lead_id} does not exist.", code="lead_unknown", field="lead_id")
+    blocked = rules.order_creation_blocked(lead)
+    if blocked:
+        raise Conflict(
+            rules.ORDER_BLOCK_MESSAGES.get(blocked, "No order can be created from this lead."),
+            code=blocked,
+            field="lead_id",
+        )
+    return lead
+
+
 @transaction.atomic
 def record_order_created(order) -> list[Lead]:
     """D7/D8: the hook the order flow calls inside ``create_order``'s transaction.

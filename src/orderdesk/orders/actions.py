@@ -2,7 +2,10 @@
 
 The agent path adds the gates M1-M5 and accountability M8; every path gets the
 duplicate guard X1/X2 (kept by the database) and M6 (number, confirmation in
-the outbox, the lead's disposition).
+the outbox). The leads' reaction to a new order (D7/D8: the lead's disposition,
+the customer's other leads closed) is not here: ``flows.orders.place_order`` checks
+the lead and runs that reaction inside ``create_order``'s transaction, and every
+door (console, API, storefront, seed) calls the flow.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from orderdesk.accounts.choices import Role
+from orderdesk.accounts.permissions import Perm, has_perm, require
 from orderdesk.catalog.actions import active_variant, book_slot, price_for
 from orderdesk.catalog.models import Quote
 from orderdesk.catalog.selectors import open_slots, served_city_id, serviceability
@@ -24,15 +28,11 @@ from orderdesk.core.errors import (
     DomainError,
     FieldError,
     Forbidden,
-    NotFound,
     ValidationFailed,
 )
 from orderdesk.core.money import format_inr
 from orderdesk.customers.actions import add_address, get_or_create_customer
 from orderdesk.customers.validators import PINCODE_RE
-from orderdesk.leads.actions import record_order_created
-from orderdesk.leads.models import Lead
-from orderdesk.leads.rules import ORDER_BLOCK_MESSAGES, order_creation_blocked
 from orderdesk.messaging.actions import enqueue_message
 from orderdesk.orders import rules
 from orderdesk.orders.choices import OPEN_STATUSES, Channel, CreationReason, PaymentMethod
@@ -201,24 +201,26 @@ def gate_problems(req: OrderRequest, *, agent: bool, variant) -> list[FieldError
     return problems
 
 
-def create_order(req: OrderRequest, *, actor, channel: str, on_created=None) -> Order:
+def create_order(req: OrderRequest, *, actor, channel: str, lead=None, on_created=None) -> Order:
     """Create an order through any channel. Returns the order, or raises with nothing written.
 
-    1. Agent orders: M8 restriction, then the lead's D6 block.
+    1. Agent orders: M8 restriction. ``lead`` is the lead of ``req.lead_id``, already
+       checked by the caller (``flows.orders.place_order``: D5/D6 blocks).
     2. Resolve the device and compute the price (M2, M3 B).
     3. Collect every gate problem (M1-M5) and refuse them together.
     4. In one transaction: the customer and address, the order (the partial unique
        index refuses a second open order for the customer and device: X1/X2), the
        slot place (O2), the history event, the audit event, the confirmation in the
-       outbox (M6/N1) and the lead's disposition (D7/D8).
+       outbox (M6/N1).
     A refused duplicate is recorded (X4) after the rollback, so it counts in the KPIs.
-    ``on_created(order)`` runs inside that transaction (the API stores its
-    idempotency record there, so the order and its replay commit together).
+    ``on_created(order)`` runs inside that transaction (the flow's D7/D8 reaction; the
+    API stores its idempotency record there, so the order and its replay commit together).
     """
     is_agent = channel == Channel.AGENT
     if is_agent:
         check_agent_allowed(actor)
-    lead = _lead_for(req) if req.lead_id else None
+    if req.lead_id and (lead is None or lead.pk != req.lead_id):
+        raise ValueError("create_order: pass the checked lead (flows.orders.place_order does)")
     variant, answers, price, quote = _resolve_device(req)
     problems = gate_problems(req, agent=is_agent, variant=variant)
     if problems:
@@ -262,20 +264,6 @@ class _DuplicateOpenOrder(Exception):
 
 def _may_override(actor) -> bool:
     return getattr(actor, "role", None) == Role.SUPERVISOR
-
-
-def _lead_for(req: OrderRequest):
-    lead = Lead.objects.select_related("customer").filter(pk=req.lead_id).first()
-    if lead is None:
-        raise NotFound(f"Lead {req.lead_id} does not exist.", code="lead_unknown", field="lead_id")
-    blocked = order_creation_blocked(lead)
-    if blocked:
-        raise Conflict(
-            ORDER_BLOCK_MESSAGES.get(blocked, "No order can be created from this lead."),
-            code=blocked,
-            field="lead_id",
-        )
-    return lead
 
 
 @transaction.atomic
@@ -356,7 +344,6 @@ def _create_order_row(
         order=order,
         dedupe_key=f"order:{order.number}:confirmation",
     )
-    record_order_created(order)
     if on_created is not None:
         on_created(order)
     return order
@@ -424,9 +411,19 @@ def confirmation_context(order: Order) -> dict:
 # --- M8 accountability --------------------------------------------------------
 
 
+def check_may_record_agent_error(user) -> None:
+    """M8: ops find errors at pickup, supervisors in audits; nobody else records them
+    (401 ``not_authenticated``, 403 ``forbidden``, as the console's door answers)."""
+    if has_perm(user, Perm.ORDERS_OPERATE):
+        return
+    require(user, Perm.AUDITS_RUN)
+
+
 @transaction.atomic
 def record_agent_error(*, order: Order, kind: str, notes: str, recorded_by) -> AgentError:
-    """M8: an error found in an agent's order counts against the agent who created it."""
+    """M8: an error found in an agent's order counts against the agent who created it.
+    Refused unless ``recorded_by`` may record errors (``check_may_record_agent_error``)."""
+    check_may_record_agent_error(recorded_by)
     if kind not in AgentError.Kind.values:
         raise ValidationFailed(
             f"Unknown error kind {kind!r}.", code="error_kind_unknown", field="kind"
@@ -451,7 +448,9 @@ def record_agent_error(*, order: Order, kind: str, notes: str, recorded_by) -> A
 
 @transaction.atomic
 def restore_agent(*, agent, restored_by, reason: str) -> AgentRestoration:
-    """M8: a supervisor restores manual creation after retraining, with a reason."""
+    """M8: a supervisor restores manual creation after retraining, with a reason.
+    Refused (403) unless ``restored_by`` holds ``AGENTS_MANAGE``."""
+    require(restored_by, Perm.AGENTS_MANAGE)
     if len((reason or "").strip()) < 10:
         raise ValidationFailed(
             "Say why manual creation is restored (e.g. the retraining done).",

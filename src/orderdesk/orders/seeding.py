@@ -159,13 +159,21 @@ def _walk(order: Order, target: OrderStatus, ops, rng: random.Random) -> Order:
 
 
 def seed_orders(
-    customers, agents, *, rng: random.Random, ops=None, plan: dict | None = None
+    customers,
+    agents,
+    *,
+    rng: random.Random,
+    ops=None,
+    plan: dict | None = None,
+    place=create_order,
 ) -> dict[str, int]:
     """Create demo orders in every state (``PLAN``), each by ``create_order`` + ``transition``.
 
     ``customers``: customers to order for (one order each, in turn); ``agents``: the
     sales/CX users who create them (M8: the creator stays on the order); ``ops``: who
-    moves them (default: the first active ops user). Returns the count per state.
+    moves them (default: the first active ops user); ``place``: how an order is created
+    (the seed passes ``flows.orders.place_order``, so the leads react as in production).
+    Returns the count per state.
     """
     plan = plan or PLAN
     have = set(Order.objects.values_list("status", flat=True).distinct())
@@ -214,9 +222,7 @@ def seed_orders(
             )
             try:
                 with transaction.atomic():
-                    order = create_order(
-                        request, actor=agents[index % len(agents)], channel="agent"
-                    )
+                    order = place(request, actor=agents[index % len(agents)], channel="agent")
                     _walk(order, target, ops, rng)
             except DomainError as exc:
                 if exc.code not in SKIPPABLE:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from orderdesk.catalog.models import PickupSlot
 from orderdesk.core.errors import NotFound, ValidationFailed
 from orderdesk.core.phones import normalise_phone
-from orderdesk.orders.choices import OPEN_STATUSES
-from orderdesk.orders.models import AgentError, AgentRestoration, Order
+from orderdesk.orders.choices import OPEN_STATUSES, OrderStatus
+from orderdesk.orders.models import AgentError, AgentRestoration, Order, OrderEvent
 from orderdesk.orders.rules import agent_is_restricted, canonical_order_number, order_number_problem
 
 
@@ -90,3 +92,93 @@ def order_by_number(number: str, *, field: str) -> Order:
             problem or f"No order {number!r} was found.", code="order_not_found", field=field
         )
     return order
+
+
+# --- the ops board and the order page (console/ops_views.py) ------------------------
+
+
+@dataclass
+class SlotGroup:
+    slot: PickupSlot
+    by_vendor: list[tuple[str, list[Order]]] = field(default_factory=list)
+
+
+@dataclass
+class CityGroup:
+    city: str
+    slots: list[SlotGroup] = field(default_factory=list)
+
+
+def orders_with_details() -> QuerySet[Order]:
+    """Orders with what the ops pages show of them (customer, address, slot, vendor, device)."""
+    return Order.objects.select_related(
+        "customer", "address", "slot__city", "vendor", "variant__model__brand"
+    )
+
+
+def order_with_details(number: str) -> Order | None:
+    """The order of ``number`` (as typed: canonicalised), with its details, or None."""
+    return (
+        orders_with_details()
+        .select_related("created_by")
+        .filter(number=canonical_order_number(number))
+        .first()
+    )
+
+
+def recent_agent_errors(limit: int = 25) -> list[AgentError]:
+    """M8: the errors recorded against agents, newest first."""
+    return list(
+        AgentError.objects.select_related("agent", "order", "recorded_by").order_by("-at")[:limit]
+    )
+
+
+def pickups_on(day: dt.date) -> list[CityGroup]:
+    """The day's pickups (orders holding a place in that day's slots), by city, slot and vendor."""
+    rows = (
+        orders_with_details()
+        .filter(slot__date=day)
+        .exclude(status__in=[OrderStatus.CANCELLED])
+        .order_by("slot__city__name", "slot__window_start", "vendor__name", "number")
+    )
+    cities: dict[str, CityGroup] = {}
+    for order in rows:
+        city = cities.setdefault(order.slot.city.name, CityGroup(order.slot.city.name))
+        if not city.slots or city.slots[-1].slot.pk != order.slot_id:
+            city.slots.append(SlotGroup(order.slot))
+        group = city.slots[-1]
+        vendor = order.vendor.name if order.vendor_id else "Unassigned"
+        if not group.by_vendor or group.by_vendor[-1][0] != vendor:
+            group.by_vendor.append((vendor, []))
+        group.by_vendor[-1][1].append(order)
+    return list(cities.values())
+
+
+def unassigned_orders(limit: int = 100) -> list[Order]:
+    """Orders waiting for a vendor, earliest pickup first."""
+    return list(
+        orders_with_details()
+        .filter(status=OrderStatus.CREATED)
+        .order_by("slot__date", "slot__window_start", "created_at")[:limit]
+    )
+
+
+def failed_pickups(limit: int = 100) -> list[Order]:
+    """Failed pickups waiting for a reschedule or a cancellation, with the failure event."""
+    failures = (
+        OrderEvent.objects.filter(kind="transition", to_status=OrderStatus.PICKUP_FAILED)
+        .select_related("actor")
+        .order_by("-id")
+    )
+    return list(
+        orders_with_details()
+        .filter(status=OrderStatus.PICKUP_FAILED)
+        .prefetch_related(Prefetch("events", queryset=failures, to_attr="failures"))
+        .order_by("updated_at")[:limit]
+    )
+
+
+def status_counts() -> list[tuple[str, int]]:
+    """How many orders are in each status (label, count), in the table's order."""
+    counts = dict(Order.objects.values_list("status").annotate(n=Count("id")).order_by())
+    return [(s.label, counts.get(s.value, 0)) for s in OrderStatus]

@@ -14,6 +14,7 @@ from orderdesk.accounts.models import User
 from orderdesk.customers.models import Customer
 from orderdesk.cx.models import Ticket
 from orderdesk.cx.seeding import seed_tickets
+from orderdesk.flows.orders import place_order
 from orderdesk.orders.models import Order
 from orderdesk.orders.seeding import seed_orders
 from orderdesk.seed.people import DEMO_CUSTOMERS
@@ -28,7 +29,7 @@ def seed_demo_orders_and_tickets(stats: dict) -> None:
     )
     # Customers without an open order yet (the leads step gave some of them leads).
     customers = list(Customer.objects.filter(orders__isnull=True).order_by("pk")[:DEMO_CUSTOMERS])
-    seed_orders(customers, agents, rng=rng)
+    seed_orders(customers, agents, rng=rng, place=place_order)
     orders = list(Order.objects.select_related("customer").order_by("pk"))
     seed_tickets(list(Customer.objects.order_by("pk")[:DEMO_CUSTOMERS]), agents, orders, rng=rng)
     stats["orders"] = Order.objects.count()

@@ -29,10 +29,10 @@ from orderdesk.storefront.domains import (
     ValidationFailed,
     audit,
     create_lead,
-    create_order,
     enqueue_message,
     get_or_create_customer,
     lifecycle,
+    place_order,
 )
 from orderdesk.storefront.models import PhoneVerification, WebQuote, WebQuoteOutcome
 
@@ -206,7 +206,7 @@ def place_web_order(web_quote_id: int, *, details: dict) -> tuple[Order, bool]:
             raise _AlreadyPlaced
 
     try:
-        order = create_order(
+        order = place_order(
             req, actor=CustomerActor(customer.pk), channel=Channel.WEB, on_created=remember
         )
     except (_AlreadyPlaced, Conflict):

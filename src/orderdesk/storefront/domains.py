@@ -17,6 +17,7 @@ from orderdesk.core.timeutil import IST
 from orderdesk.customers.actions import get_or_create_customer
 from orderdesk.customers.models import Customer
 from orderdesk.customers.validators import PINCODE_RE
+from orderdesk.flows.orders import place_order
 from orderdesk.leads.actions import create_lead
 from orderdesk.leads.choices import LeadSource
 from orderdesk.leads.models import Lead
@@ -25,7 +26,7 @@ from orderdesk.messaging.links import read_tracking_token, tracking_token
 from orderdesk.orders import lifecycle
 from orderdesk.orders import rules as order_rules
 from orderdesk.orders import transitions as order_table
-from orderdesk.orders.actions import OrderRequest, create_order, gate_problems
+from orderdesk.orders.actions import OrderRequest, gate_problems
 from orderdesk.orders.choices import OPEN_STATUSES, Channel, OrderStatus, PaymentMethod
 from orderdesk.orders.models import Order, OrderEvent
 from orderdesk.orders.transitions import CancellationReason
@@ -55,7 +56,6 @@ __all__ = [
     "Variant",
     "audit",
     "create_lead",
-    "create_order",
     "create_quote",
     "enqueue_message",
     "format_inr",
@@ -69,6 +69,7 @@ __all__ = [
     "open_slots",
     "order_rules",
     "order_table",
+    "place_order",
     "questionnaire",
     "read_tracking_token",
     "served_city_id",

@@ -24,7 +24,9 @@ from orderdesk.storefront.domains import (
     OrderRequest,
     OrderStatus,
     PaymentMethod,
+    PickupSlot,
     Quote,
+    ValidationFailed,
     Variant,
     create_quote,
     format_inr,
@@ -34,6 +36,7 @@ from orderdesk.storefront.domains import (
     mask_tail,
     mask_upi,
     normalise_phone,
+    order_rules,
     questionnaire,
     read_tracking_token,
     serviceability,
@@ -404,8 +407,6 @@ def details(request):
 
 
 def _summary(quote, state: dict, phone: str) -> dict:
-    from orderdesk.storefront.domains import PickupSlot
-
     d = state["details"]
     slot = PickupSlot.objects.filter(pk=d.get("slot_id")).first()
     if d.get("payment_method") == PaymentMethod.UPI:
@@ -477,8 +478,6 @@ def review(request):
 
 @require_http_methods(["GET"])
 def done(request):
-    from orderdesk.storefront.domains import order_rules
-
     number = _state(request).get("order_number")
     if not number:
         return _start()
@@ -520,8 +519,6 @@ def track(request, token: str):
         else None
     )
     words = status_words(lang)
-    from orderdesk.storefront.domains import order_rules
-
     return _page(
         request,
         "track.html",
@@ -603,6 +600,4 @@ def track_price(request, token: str):
 
 
 def _no_decision():
-    from orderdesk.storefront.domains import ValidationFailed
-
     raise ValidationFailed("Choose accept or refuse.", code="required", field="decision")

@@ -28,7 +28,7 @@ from orderdesk.core import audit
 from orderdesk.core.errors import Conflict, DomainError, NotFound
 from orderdesk.core.phones import normalise_phone
 from orderdesk.customers.models import Customer
-from orderdesk.telephony import hooks, rules
+from orderdesk.telephony import hooks, rules, tasks
 from orderdesk.telephony.choices import (
     AgentState,
     CallDirection,
@@ -237,8 +237,6 @@ def store_events(
         if created:
             new.append(row.pk)
     if new:
-        from orderdesk.telephony import tasks
-
         transaction.on_commit(lambda: tasks.enqueue_events(new), robust=True)
     return new
 
@@ -405,8 +403,6 @@ def _finish(call: Call, *, now: dt.datetime) -> None:
 
 
 def _copy_after_commit(call: Call) -> None:
-    from orderdesk.telephony import tasks
-
     pk = call.pk
     transaction.on_commit(lambda: tasks.enqueue_recording_copy(pk), robust=True)
 

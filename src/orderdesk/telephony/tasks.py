@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.db.models import Q
 from django_tasks import task
 
 from orderdesk.core.context import acting_as
@@ -22,7 +23,7 @@ from orderdesk.core.periodic import PeriodicChain, prune_finished_tasks
 from orderdesk.telephony import actions
 from orderdesk.telephony.choices import EventOutcome
 from orderdesk.telephony.conf import conf
-from orderdesk.telephony.models import CallEvent, SweepState
+from orderdesk.telephony.models import Call, CallEvent, SweepState
 from orderdesk.telephony.providers import ProviderError
 
 logger = logging.getLogger(__name__)
@@ -61,10 +62,6 @@ def enqueue_recording_copy(call_id: int) -> None:
 
 def sweep_once(*, now: dt.datetime | None = None) -> dict:
     """One pass: unmatched events, stale calls, missing copies, expired recordings."""
-    from django.db.models import Q
-
-    from orderdesk.telephony.models import Call
-
     retried = 0
     for pk in CallEvent.objects.filter(
         outcome__in=(EventOutcome.PENDING, EventOutcome.UNMATCHED)

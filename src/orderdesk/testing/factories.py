@@ -21,6 +21,8 @@ from orderdesk.catalog.models import (
     Vendor,
 )
 from orderdesk.core.timeutil import today_ist
+from orderdesk.customers.models import Customer
+from orderdesk.orders.actions import OrderRequest
 
 PASSWORD = "correct-horse-battery"
 _seq = itertools.count(1)
@@ -39,8 +41,6 @@ def make_customer(name: str = "Asha Rao", phone: str = "+919876543210", **extra)
     """A customer row as a test needs it (Asha by default; ``phone`` in E.164). A plain row,
     without an audit event: tests that prove the audit of customer writes call
     ``customers.actions`` themselves."""
-    from orderdesk.customers.models import Customer
-
     return Customer.objects.create(name=name, phone=phone, **extra)
 
 
@@ -139,8 +139,6 @@ def make_catalog() -> dict:
 def agent_order_request(catalog: dict, **changes):
     """An agent's order request that passes every M1-M5 gate (Asha's phone, the catalog's
     128 GB variant, its morning slot, UPI); ``changes`` override any field."""
-    from orderdesk.orders.actions import OrderRequest
-
     values = {
         "customer_name": "Asha Rao",
         "customer_phone": "98765 43210",

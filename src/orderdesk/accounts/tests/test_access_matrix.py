@@ -746,12 +746,12 @@ def build_world() -> SimpleNamespace:
     from orderdesk.customers.actions import get_or_create_customer
     from orderdesk.cx import actions as cx
     from orderdesk.flows.contacts import log_contact
+    from orderdesk.flows.orders import place_order
     from orderdesk.leads.actions import create_lead
     from orderdesk.leads.seeding import ensure_default_settings
     from orderdesk.messaging.choices import MessageStatus
     from orderdesk.messaging.links import tracking_token
     from orderdesk.messaging.models import Message
-    from orderdesk.orders.actions import create_order
     from orderdesk.orders.lifecycle import transition
     from orderdesk.testing.factories import PASSWORD, agent_order_request, make_catalog, make_user
 
@@ -793,16 +793,16 @@ def build_world() -> SimpleNamespace:
     closed_lead, _ = create_lead(
         customer=asha, source="app_quote", variant=catalog["v128"], owner=users["sales"]
     )
-    order_own = create_order(request("9876543210"), actor=users["sales"], channel="agent")
+    order_own = place_order(request("9876543210"), actor=users["sales"], channel="agent")
     transition(order_own, "vendor_assigned", actor=users["ops"], vendor_id=catalog["vendor"].pk)
-    order_other = create_order(request("9876543211"), actor=users["sales"], channel="agent")
+    order_other = place_order(request("9876543211"), actor=users["sales"], channel="agent")
     transition(order_other, "vendor_assigned", actor=users["ops"], vendor_id=other_vendor.pk)
-    order_app = create_order(
+    order_app = place_order(
         request("9876543212", reason="", consent_confirmed=False, price_confirmed=False),
         actor=users["app"],
         channel="app",
     )
-    order_inspected = create_order(request("9876543213"), actor=users["sales"], channel="agent")
+    order_inspected = place_order(request("9876543213"), actor=users["sales"], channel="agent")
     transition(
         order_inspected, "vendor_assigned", actor=users["ops"], vendor_id=catalog["vendor"].pk
     )

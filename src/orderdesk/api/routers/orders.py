@@ -19,7 +19,8 @@ from orderdesk.api.paging import PAGED_OPENAPI, PageQuery, page_by_id
 from orderdesk.api.schemas import AUTH_ERRORS, INPUT_ERRORS, InputSchema, Problem
 from orderdesk.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from orderdesk.core.masking import mask_tail, mask_upi
-from orderdesk.orders.actions import OrderRequest, create_order
+from orderdesk.flows.orders import place_order
+from orderdesk.orders.actions import OrderRequest
 from orderdesk.orders.choices import Channel, OrderStatus
 from orderdesk.orders.models import IdempotencyRecord, Order
 from orderdesk.orders.rules import canonical_order_number, order_number_problem
@@ -233,7 +234,7 @@ def post_order(
             )
 
     try:
-        order = create_order(
+        order = place_order(
             _request_from(payload), actor=user, channel=channel, on_created=remember
         )
     except (Conflict, IntegrityError):

@@ -46,6 +46,7 @@ WRITE_MODULES = (
     "orderdesk.flows.tickets",
     "orderdesk.flows.disputes",
     "orderdesk.flows.order_not_found",
+    "orderdesk.flows.orders",
     "orderdesk.telephony.actions",  # calls (issue 16)
     "orderdesk.leads.calls",  # calls on leads (issue 16)
     "orderdesk.storefront.actions",  # the customer's own door (issue 19)
@@ -66,6 +67,9 @@ NOT_WRITES: dict[str, str] = {
     "leads.imports.previous_import_of_same_file": "a read",
     "leads.imports.error_report_rows": "a read (the error report's rows)",
     "orders.actions.check_agent_allowed": "a check (raises or returns)",
+    "orders.actions.check_may_record_agent_error": "a check (raises or returns)",
+    "customers.actions.check_data_rights": "a check (raises or returns)",
+    "leads.actions.check_lead_may_order": "a check (returns the lead or raises)",
     "orders.actions.gate_problems": "a check (M2/M3 pre-checks)",
     "orders.actions.confirmation_context": "builds a message's context",
     "orders.lifecycle.actor_role": "a read",
@@ -1051,7 +1055,7 @@ SCENARIOS: dict = {}
 
 
 def _flows():
-    from orderdesk.flows import contacts, disputes, order_not_found, tickets
+    from orderdesk.flows import contacts, disputes, order_not_found, orders, tickets
 
     def already_ordered_not_found(k):
         lead = k.lead()
@@ -1146,6 +1150,16 @@ def _flows():
             ),
             "customer.create",
             "ticket.open",
+        ),
+        "flows.orders.place_order": _s(
+            lambda k: (
+                lambda: orders.place_order(k.request(), actor=k.cast["sales"], channel="agent")
+            ),
+            "customer.create",
+            "address.create",
+            "slot.book",
+            "order.create",
+            "message.enqueue",
         ),
     }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
+from orderdesk.telephony.actions import webhook_url as our_webhook
 from orderdesk.telephony.simulator import SimulatorServer
 
 
@@ -24,8 +25,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host, port, speed, webhook_url, **options):
-        from orderdesk.telephony.actions import webhook_url as our_webhook
-
         server = SimulatorServer(
             (host, port), speed=speed, webhook_url=webhook_url or our_webhook("simulator")
         )
