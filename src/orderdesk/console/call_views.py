@@ -20,9 +20,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from orderdesk.accounts.models import User
 from orderdesk.accounts.permissions import Perm, has_perm, requires
+from orderdesk.console.kpi_views import display_value
+from orderdesk.core.timeutil import IST
 from orderdesk.core.errors import DomainError
 from orderdesk.cx.choices import TicketStatus
 from orderdesk.cx.models import Ticket
+from orderdesk.kpis.definitions import KPIS_BY_KEY, TELEPHONY_KEYS, Scope
 from orderdesk.leads import calls as lead_calls
 from orderdesk.leads import selectors as lead_selectors
 from orderdesk.leads.choices import OPEN_LEAD_STATUSES, FollowUpStatus
@@ -143,7 +146,17 @@ def call_recording(request, call_id: int):
 # --- the supervisor's wallboard ---------------------------------------------------------------
 
 
-def _wallboard_context(now) -> dict:
+def _telephony_kpis_today(user, now) -> list[dict]:
+    """Today's telephony KPIs for the floor (docs/kpis.md), for those who see KPIs. From the
+    raw definitions: one IST day of calls is a few indexed queries, and the board polls."""
+    if not has_perm(user, Perm.KPIS_VIEW):
+        return []
+    today = now.astimezone(IST).date()
+    results = [KPIS_BY_KEY[key].compute(Scope(today, today)) for key in TELEPHONY_KEYS]
+    return [{"key": r.kpi.key, "label": r.kpi.label, "display": display_value(r)} for r in results]
+
+
+def _wallboard_context(now, user=None) -> dict:
     agents = list(
         User.objects.filter(role__in=("sales", "cx"), is_active=True).order_by("first_name", "id")
     )
@@ -167,6 +180,7 @@ def _wallboard_context(now) -> dict:
             Q(first_response_breached_at__isnull=False) | Q(resolution_breached_at__isnull=False)
         )
         .count(),
+        "telephony_kpis": _telephony_kpis_today(user, now) if user is not None else [],
     }
 
 
@@ -181,7 +195,7 @@ def wallboard(request):
         if request.headers.get("HX-Request") == "true"
         else "console/calls/wallboard.html"
     )
-    return TemplateResponse(request, template, _wallboard_context(timezone.now()))
+    return TemplateResponse(request, template, _wallboard_context(timezone.now(), request.user))
 
 
 # --- inbound: the screen-pop and the callback list ---------------------------------------------

@@ -882,6 +882,15 @@ KPIS: tuple[Kpi, ...] = (
 
 KPIS_BY_KEY: dict[str, Kpi] = {k.key: k for k in KPIS}
 
+# The telephony KPIs (issue 16), also shown on the supervisor's wallboard for today.
+TELEPHONY_KEYS: tuple[str, ...] = (
+    "answer_rate_pct",
+    "talk_time_avg",
+    "calls_per_agent_hour",
+    "first_call_time_avg",
+    "callback_time_avg",
+)
+
 # The per-agent scorecard's columns (the supervisor's table).
 SCORECARD_KEYS: tuple[str, ...] = (
     "create_order_pct",

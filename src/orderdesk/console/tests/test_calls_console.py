@@ -173,6 +173,18 @@ def test_wallboard_shows_an_agent_on_a_call_and_the_calls_in_progress(client_for
 
 
 @pytest.mark.django_db
+def test_wallboard_shows_todays_telephony_kpis(client_for, lead):
+    click_call(client_for("sales"), lead)  # one call placed today, still ringing
+    response = client_for("supervisor").get("/console/wallboard/", **HTMX)
+    html = response.content.decode()
+    assert 'data-testid="telephony-kpis"' in html
+    shown = {k["key"]: k["display"] for k in response.context["telephony_kpis"]}
+    assert shown["calls_per_agent_hour"] == "1.00"  # one call in one agent-hour
+    assert shown["answer_rate_pct"] == "—"  # no call has ended yet
+    assert shown["first_call_time_avg"] == "0 s"  # the lead was called the moment it came
+
+
+@pytest.mark.django_db
 def test_wallboard_is_for_supervisors(client_for):
     assert client_for("sales").get("/console/wallboard/").status_code == 403
 
