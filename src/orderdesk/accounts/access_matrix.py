@@ -209,6 +209,7 @@ CONSOLE: dict[str, Entry] = {
     "GET console:call_recording": Entry(("sales", "cx", "supervisor"), "audited listening"),
     "GET console:wallboard": Entry(("supervisor",), "agents' states, calls, SLA breaches, live"),
     "POST console:ticket_call": Entry(("cx",), "a service call on a ticket"),
+    "POST console:order_call": Entry(("sales", "cx"), "a call about an order, D5/D9/D4 checked"),
     "POST console:presence": Entry(("sales", "cx"), "an agent sets themself available or away"),
     "GET console:call_pop": Entry(("sales", "cx"), "the inbound screen-pop: the agent's own call"),
     "POST console:call_new_lead": Entry(("sales",), "an unknown caller's new lead"),
