@@ -247,6 +247,9 @@ CONSOLE_NOT_IN_MATRIX: dict[str, str] = {
     "telephony:webhook": "the telephony provider's callbacks: the per-account secret in the URL "
     "(constant-time compare) and, for Twilio, X-Twilio-Signature are the credential, not a "
     "role: 403 and nothing stored otherwise (telephony/tests/test_webhooks.py)",
+    "telephony:twilio_voice": "a Twilio number's Voice URL (inbound calls): the secret in the "
+    "URL and X-Twilio-Signature are the credential, not a role: 403 and nothing stored "
+    "otherwise (telephony/tests/test_twilio_inbound.py)",
 }
 
 
