@@ -65,7 +65,7 @@ case "$MODE" in
     run orders_throughput
     run kpi_dashboard --contacts 50000 --runs 10
     run sla_sweep
-    run telephony_webhooks --seconds 10 --clients 4 --workers 2 --calls 200
+    run telephony_webhooks --seconds 10 --clients 4 --workers 2 --calls 100
     messages
     ;;
   *)

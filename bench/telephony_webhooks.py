@@ -12,7 +12,8 @@ PostgreSQL (the server of BENCH_PG_URL / DATABASE_URL; a scratch database, dropp
    answer is checked (status, and ``new == 1``).
 3. Webhook -> contact attempt: ``--calls`` calls on leads (each a lead, its customer and an
    agent, dialled at the last 12:00 IST so D9's calling hours hold) ringing; then
-   ``orderdesk worker`` starts and each call gets its ``no-answer`` terminal callback. The
+   ``orderdesk worker`` starts and each call gets its ``no-answer`` terminal callback, at a
+   steady pace (``--latency-clients`` senders, ``--interval`` seconds apart). The
    time from sending the callback to the contact attempt being in the database
    (``Call.contact_attempt_id``, polled every 10 ms) is measured per call; p50/p95/max.
 4. One JSON line per figure: ``{"figure", "product", "baseline", "ratio", ...}``.
@@ -140,7 +141,9 @@ def make_calls(count: int) -> list[tuple[int, str]]:
     return out
 
 
-def latencies(port: int, calls: list[tuple[int, str]], clients: int, timeout: float) -> list:
+def latencies(
+    port: int, calls: list[tuple[int, str]], clients: int, timeout: float, interval: float
+) -> list:
     """Send each call's no-answer terminal callback; the seconds until its contact attempt."""
     from django.db import connection
 
@@ -171,7 +174,7 @@ def latencies(port: int, calls: list[tuple[int, str]], clients: int, timeout: fl
             post_hook(conn, params)
             with lock:
                 sent[pk] = started
-            time.sleep(0.05)  # a steady stream, not a burst
+            time.sleep(interval)  # a steady stream, not a burst
         conn.close()
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
@@ -274,8 +277,10 @@ def run(args, tmp: Path) -> None:
         connection.close()
         worker = start([orderdesk, "worker"], env, tmp / "worker.log")
         # The first call waits for the worker to be up; it is not measured.
-        latencies(port, calls[:1], 1, timeout=120)
-        seconds = latencies(port, calls[1:], args.latency_clients, timeout=60 + args.calls)
+        latencies(port, calls[:1], 1, timeout=120, interval=0)
+        seconds = latencies(
+            port, calls[1:], args.latency_clients, timeout=60 + args.calls, interval=args.interval
+        )
     finally:
         stop(worker)
         stop(server)
@@ -312,6 +317,7 @@ def run(args, tmp: Path) -> None:
                 "p50": round(percentile(seconds, 50), 3),
                 "max": round(seconds[-1], 3),
                 "calls": len(seconds),
+                "offered_per_second": round(args.latency_clients / max(args.interval, 0.001), 1),
                 "path": "no-answer terminal callback -> worker -> leads.calls.call_ended -> "
                 "ContactAttempt (Call.contact_attempt_id set)",
                 **common,
@@ -326,7 +332,10 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--calls", type=int, default=200, help="calls for the latency figure")
-    parser.add_argument("--latency-clients", type=int, default=2)
+    parser.add_argument("--latency-clients", type=int, default=1)
+    parser.add_argument(
+        "--interval", type=float, default=0.5, help="seconds between one client's callbacks"
+    )
     parser.add_argument("--port", type=int, default=0, help="0: any free port")
     args = parser.parse_args()
     with (
