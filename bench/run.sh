@@ -59,6 +59,7 @@ case "$MODE" in
     run orders_throughput --orders 8 --warmup 2 --rounds 2 --clients 1 2 --workers 1
     run kpi_dashboard --contacts 500 --runs 2 --verify 1 --baseline-contacts 100
     run sla_sweep --tickets 200 --batch-size 50
+    run telephony_webhooks --seconds 1 --clients 1 --workers 1 --calls 5
     messages --messages 30 --senders 1 --delay-messages 10 --rate 20
     run rss_soak --warmup 50 --requests 200
     ;;
@@ -74,6 +75,7 @@ case "$MODE" in
     run orders_throughput
     run kpi_dashboard --contacts 1000000 --replicate 5 --runs 10 --baseline-contacts 50000
     run sla_sweep
+    run telephony_webhooks --seconds 10 --clients 4 --workers 2 --calls 100
     messages
     run rss_soak --warmup 2000 --requests 100000
     ;;

@@ -217,6 +217,7 @@ CONSOLE: dict[str, Entry] = {
     "GET console:call_recording": Entry(("sales", "cx", "supervisor"), "audited listening"),
     "GET console:wallboard": Entry(("supervisor",), "agents' states, calls, SLA breaches, live"),
     "POST console:ticket_call": Entry(("cx",), "a service call on a ticket"),
+    "POST console:order_call": Entry(("sales", "cx"), "a call about an order, D5/D9/D4 checked"),
     "POST console:presence": Entry(("sales", "cx"), "an agent sets themself available or away"),
     "GET console:call_pop": Entry(("sales", "cx"), "the inbound screen-pop: the agent's own call"),
     "POST console:call_new_lead": Entry(("sales",), "an unknown caller's new lead"),
@@ -254,6 +255,9 @@ CONSOLE_NOT_IN_MATRIX: dict[str, str] = {
     "telephony:webhook": "the telephony provider's callbacks: the per-account secret in the URL "
     "(constant-time compare) and, for Twilio, X-Twilio-Signature are the credential, not a "
     "role: 403 and nothing stored otherwise (telephony/tests/test_webhooks.py)",
+    "telephony:twilio_voice": "a Twilio number's Voice URL (inbound calls): the secret in the "
+    "URL and X-Twilio-Signature are the credential, not a role: 403 and nothing stored "
+    "otherwise (telephony/tests/test_twilio_inbound.py)",
 }
 
 

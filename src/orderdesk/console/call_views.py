@@ -20,15 +20,19 @@ from django.views.decorators.http import require_GET, require_POST
 
 from orderdesk.accounts.models import User
 from orderdesk.accounts.permissions import Perm, has_perm, requires
+from orderdesk.console.kpi_views import display_value
 from orderdesk.core.errors import DomainError
+from orderdesk.core.timeutil import IST
 from orderdesk.cx.choices import TicketStatus
 from orderdesk.cx.models import Ticket
-from orderdesk.leads import calls as lead_calls
+from orderdesk.flows import calls as call_flows
+from orderdesk.kpis.definitions import KPIS_BY_KEY, TELEPHONY_KEYS, Scope
 from orderdesk.leads import selectors as lead_selectors
 from orderdesk.leads.choices import OPEN_LEAD_STATUSES, FollowUpStatus
 from orderdesk.leads.models import ContactAttempt, FollowUp, Lead
 from orderdesk.leads.rules import ist_day_bounds_of
 from orderdesk.orders.models import Order
+from orderdesk.orders.rules import canonical_order_number
 from orderdesk.telephony import actions as telephony
 from orderdesk.telephony import rules as call_rules
 from orderdesk.telephony import selectors
@@ -69,10 +73,10 @@ def _status_response(request, call: Call | None, *, error: DomainError | None = 
 @requires(Perm.LEADS_WORK)
 @requires(Perm.CALLS_MAKE)
 def lead_call(request, lead_id: int):
-    """Click-to-call: ``leads.calls.call_lead`` checks D5/D9/D4, then telephony dials."""
+    """Click-to-call: ``flows.calls.call_lead`` checks D5/D9/D4, then telephony dials."""
     try:
         lead = lead_selectors.lead_for(request.user, lead_id, write=True)
-        call = lead_calls.call_lead(lead, agent=request.user)
+        call = call_flows.call_lead(lead, agent=request.user)
     except DomainError as exc:
         if request.headers.get("HX-Request") == "true":
             return _status_response(request, None, error=exc, status=exc.status)
@@ -81,6 +85,33 @@ def lead_call(request, lead_id: int):
     if request.headers.get("HX-Request") == "true":
         return _status_response(request, call)
     return redirect(reverse("console:lead_detail", args=[lead_id]))
+
+
+@require_POST
+@requires(Perm.CONSOLE)
+@requires(Perm.ORDERS_VIEW)
+@requires(Perm.CALLS_MAKE)
+def order_call(request, number: str):
+    """Click-to-call from the order page: ``flows.calls.call_order`` checks D5/D9/D4 on the
+    order's lead (D9 on the customer when it has none), then telephony dials."""
+    order = (
+        Order.objects.select_related("customer")
+        .filter(number=canonical_order_number(number))
+        .first()
+    )
+    if order is None:
+        return HttpResponse("No such order.", status=404, content_type="text/plain")
+    back = reverse("console:order_view", args=[order.number])
+    try:
+        call = call_flows.call_order(order, agent=request.user)
+    except DomainError as exc:
+        if request.headers.get("HX-Request") == "true":
+            return _status_response(request, None, error=exc, status=exc.status)
+        messages.error(request, exc.message)
+        return redirect(back)
+    if request.headers.get("HX-Request") == "true":
+        return _status_response(request, call)
+    return redirect(back)
 
 
 @require_POST
@@ -143,7 +174,17 @@ def call_recording(request, call_id: int):
 # --- the supervisor's wallboard ---------------------------------------------------------------
 
 
-def _wallboard_context(now) -> dict:
+def _telephony_kpis_today(user, now) -> list[dict]:
+    """Today's telephony KPIs for the floor (docs/kpis.md), for those who see KPIs. From the
+    raw definitions: one IST day of calls is a few indexed queries, and the board polls."""
+    if not has_perm(user, Perm.KPIS_VIEW):
+        return []
+    today = now.astimezone(IST).date()
+    results = [KPIS_BY_KEY[key].compute(Scope(today, today)) for key in TELEPHONY_KEYS]
+    return [{"key": r.kpi.key, "label": r.kpi.label, "display": display_value(r)} for r in results]
+
+
+def _wallboard_context(now, user=None) -> dict:
     agents = list(
         User.objects.filter(role__in=("sales", "cx"), is_active=True).order_by("first_name", "id")
     )
@@ -167,6 +208,7 @@ def _wallboard_context(now) -> dict:
             Q(first_response_breached_at__isnull=False) | Q(resolution_breached_at__isnull=False)
         )
         .count(),
+        "telephony_kpis": _telephony_kpis_today(user, now) if user is not None else [],
     }
 
 
@@ -181,7 +223,7 @@ def wallboard(request):
         if request.headers.get("HX-Request") == "true"
         else "console/calls/wallboard.html"
     )
-    return TemplateResponse(request, template, _wallboard_context(timezone.now()))
+    return TemplateResponse(request, template, _wallboard_context(timezone.now(), request.user))
 
 
 # --- inbound: the screen-pop and the callback list ---------------------------------------------
@@ -221,9 +263,9 @@ def call_pop(request):
 @requires(Perm.CONSOLE)
 @requires(Perm.LEADS_WORK)
 def call_new_lead(request, call_id: int):
-    """The unknown caller's "new lead" (``leads.calls.lead_from_call``)."""
+    """The unknown caller's "new lead" (``flows.calls.lead_from_call``)."""
     try:
-        lead = lead_calls.lead_from_call(
+        lead = call_flows.lead_from_call(
             call_id, agent=request.user, name=request.POST.get("name", "")
         )
     except DomainError as exc:

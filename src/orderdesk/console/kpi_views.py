@@ -57,6 +57,16 @@ FILTER_KEYS = ("from", "to", "team", "agent", "city")
 DRILL_LIMIT = 200
 
 
+def duration_text(seconds: float) -> str:
+    """An average duration for people: "45 s", "4 min 05 s", "2 h 07 min"."""
+    total = round(seconds)
+    if total < 60:
+        return f"{total} s"
+    if total < 3600:
+        return f"{total // 60} min {total % 60:02d} s"
+    return f"{total // 3600} h {total % 3600 // 60:02d} min"
+
+
 def display_value(result: KpiResult) -> str:
     if result.value is None:
         return "—"
@@ -64,6 +74,8 @@ def display_value(result: KpiResult) -> str:
         return f"{result.value:.1f} %"
     if result.kpi.kind == "ratio":
         return f"{result.value:.2f}"
+    if result.kpi.kind == "seconds":
+        return duration_text(result.value)
     return f"{int(result.value)}"
 
 
@@ -251,6 +263,30 @@ def _cells(kind: str, obj) -> dict:
                 "refused duplicate of " + obj.existing_order.number,
                 str(obj.actor or "—"),
                 mask_phone(obj.customer.phone),
+            ],
+        }
+    if kind == "call":
+        return {
+            "link": "",
+            "cols": [
+                f"Call {obj.pk}",
+                obj.get_direction_display(),
+                obj.get_status_display(),
+                str(obj.agent or "—"),
+                obj.created_at.astimezone(IST).strftime("%Y-%m-%d %H:%M"),
+                f"{obj.talk_seconds} s" if obj.talk_seconds is not None else "—",
+                mask_phone(obj.customer_number),
+            ],
+        }
+    if kind == "callback":
+        return {
+            "link": "",
+            "cols": [
+                f"Missed call {obj.call_id}",
+                str(obj.done_call.agent if obj.done_call and obj.done_call.agent else "—"),
+                obj.call.ended_at.astimezone(IST).strftime("%Y-%m-%d %H:%M"),
+                obj.done_at.astimezone(IST).strftime("%Y-%m-%d %H:%M"),
+                mask_phone(obj.call.from_number),
             ],
         }
     return {"link": "", "cols": [str(obj), obj.team.name if obj.team else "—"]}  # agent

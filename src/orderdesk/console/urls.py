@@ -65,6 +65,7 @@ urlpatterns = [
     path("wallboard/", call_views.wallboard, name="wallboard"),  # supervisors, live
     path("calls/pop/", call_views.call_pop, name="call_pop"),  # inbound screen-pop, polled
     path("cx/tickets/<int:ticket_id>/call/", call_views.ticket_call, name="ticket_call"),
+    path("orders/<str:number>/call/", call_views.order_call, name="order_call"),
     path("calls/<int:call_id>/new-lead/", call_views.call_new_lead, name="call_new_lead"),
     path("calls/callbacks/", call_views.callbacks, name="callbacks"),
     path("calls/presence/", call_views.presence, name="presence"),

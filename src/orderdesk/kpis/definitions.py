@@ -16,21 +16,35 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncHour
 
 from orderdesk.accounts.models import User
 from orderdesk.catalog.models import ServedPincode
-from orderdesk.core.timeutil import ist_day_bounds
+from orderdesk.core.timeutil import IST, ist_day_bounds
 from orderdesk.cx.choices import TicketType
 from orderdesk.cx.models import CsatSurvey, Ticket
 from orderdesk.kpis import rollup
-from orderdesk.kpis.rollup import value_of
+from orderdesk.kpis.rollup import seconds_between, value_of
 from orderdesk.leads.choices import Direction, DispositionKey
 from orderdesk.leads.models import ContactAttempt, Lead
 from orderdesk.orders.choices import Channel as OrderChannel
 from orderdesk.orders.choices import OrderStatus
 from orderdesk.orders.models import AgentError, DuplicateAttempt, Order, OrderEvent
+from orderdesk.telephony.choices import CallDirection, CallStatus, ContextKind
+from orderdesk.telephony.models import Call, MissedCallback
+from orderdesk.telephony.rules import TERMINAL
 
 ASSISTED_WINDOW = dt.timedelta(hours=48)  # SPEC §7 agent fairness: "within 48 h"
 CSAT_SATISFIED_MIN = 4  # a 4 or 5 out of 5 counts as satisfied
@@ -408,6 +422,106 @@ def suggestions_agreed(scope: Scope) -> int:
     return _count(_suggested_contacts(scope).filter(suggested_disposition=F("disposition__key")))
 
 
+# --- Telephony (issue 16): from the call records ----------------------------------------------
+#
+# Calls carry no city: under a city filter these measures are empty (the KPIs show "—").
+# Per agent: the call's agent (for a lead's first call: who made it; for a callback: who
+# called back). Durations are whole seconds per row, summed.
+
+
+def _calls(scope: Scope) -> QuerySet[Call]:
+    """Calls dialled (outbound) or rung in (inbound) in the range: ``Call.created_at``."""
+    qs = Call.objects.filter(scope.window("created_at"), scope.people("agent"))
+    return qs.none() if scope.city else qs
+
+
+def _ended_calls(scope: Scope) -> QuerySet[Call]:
+    return _calls(scope).filter(status__in=sorted(TERMINAL))
+
+
+def _answered_calls(scope: Scope) -> QuerySet[Call]:
+    return _ended_calls(scope).filter(status=CallStatus.COMPLETED, answered_at__isnull=False)
+
+
+def calls_ended(scope: Scope) -> int:
+    return _count(_ended_calls(scope))
+
+
+def calls_answered(scope: Scope) -> int:
+    return _count(_answered_calls(scope))
+
+
+def talk_seconds(scope: Scope) -> int:
+    return _answered_calls(scope).aggregate(s=Coalesce(Sum("talk_seconds"), 0))["s"]
+
+
+def _agent_calls(scope: Scope) -> QuerySet[Call]:
+    return _calls(scope).filter(agent__isnull=False)
+
+
+def agent_calls(scope: Scope) -> int:
+    return _count(_agent_calls(scope))
+
+
+def agent_call_hours(scope: Scope) -> int:
+    """Distinct (agent, IST clock hour) with at least one call the agent placed or took."""
+    return (
+        _agent_calls(scope)
+        .order_by()
+        .annotate(hour=TruncHour("created_at", tzinfo=IST))
+        .values("agent_id", "hour")
+        .distinct()
+        .count()
+    )
+
+
+def _first_called_leads(scope: Scope) -> QuerySet[Lead]:
+    """Leads created in the range that have an outbound call, with their first call's dial
+    time and agent (per agent: leads whose first call that agent made)."""
+    first = Call.objects.filter(
+        context_kind=ContextKind.LEAD, context_id=OuterRef("pk"), direction=CallDirection.OUTBOUND
+    ).order_by("created_at", "id")
+    qs = (
+        Lead.objects.filter(scope.window("created_at"))
+        .annotate(
+            first_call_at=Subquery(first.values("created_at")[:1]),
+            first_call_agent=Subquery(first.values("agent_id")[:1]),
+        )
+        .filter(first_call_at__isnull=False)
+    )
+    if scope.agent_id is not None:
+        qs = qs.filter(first_call_agent=scope.agent_id)
+    if scope.team_id is not None:
+        qs = qs.filter(first_call_agent__in=User.objects.filter(team_id=scope.team_id).values("pk"))
+    return qs.none() if scope.city else qs
+
+
+def new_leads_called(scope: Scope) -> int:
+    return _count(_first_called_leads(scope))
+
+
+def first_call_seconds(scope: Scope) -> int:
+    rows = _first_called_leads(scope).values_list("created_at", "first_call_at")
+    return sum(seconds_between(created, called) for created, called in rows)
+
+
+def _callbacks_done(scope: Scope) -> QuerySet[MissedCallback]:
+    """Missed inbound calls called back in the range (``done_at``), by who called back."""
+    qs = MissedCallback.objects.filter(
+        scope.window("done_at"), scope.people("done_call__agent"), call__ended_at__isnull=False
+    )
+    return qs.none() if scope.city else qs
+
+
+def callbacks_done(scope: Scope) -> int:
+    return _count(_callbacks_done(scope))
+
+
+def callback_seconds(scope: Scope) -> int:
+    rows = _callbacks_done(scope).values_list("call__ended_at", "done_at")
+    return sum(seconds_between(ended, done) for ended, done in rows)
+
+
 # --- The KPIs ---------------------------------------------------------------------------------
 
 Measure = Callable[[Scope], int]
@@ -420,7 +534,7 @@ class Kpi:
 
     key: str
     label: str
-    kind: str  # "percent", "ratio" or "count"
+    kind: str  # "percent", "ratio", "seconds" (an average duration) or "count"
     numerator_label: str
     numerator: Measure
     denominator_label: str | None
@@ -449,6 +563,8 @@ class Kpi:
             value = None  # nothing to divide by: shown as "—", never as 0 %
         elif self.kind == "percent":
             value = round(100 * num / den, 1)
+        elif self.kind == "seconds":
+            value = round(num / den, 1)
         else:
             value = round(num / den, 2)
         return KpiResult(self, num, den, value)
@@ -694,9 +810,86 @@ KPIS: tuple[Kpi, ...] = (
         "equals it ÷ contacts with a stored suggestion.",
         "SPEC D2",
     ),
+    Kpi(
+        "answer_rate_pct",
+        "Answer rate (telephony)",
+        "percent",
+        "calls answered",
+        calls_answered,
+        "calls ended",
+        calls_ended,
+        "Calls placed or rung in the range (the call's dial time; both directions) that ended "
+        "answered — the provider reported a conversation (status completed, an answer time) ÷ "
+        "calls placed or rung in the range that have ended (completed, busy, no answer, failed, "
+        "canceled). Per agent: the call's agent; a missed inbound call nobody took counts for "
+        "the floor only.",
+        "Issue 16",
+    ),
+    Kpi(
+        "talk_time_avg",
+        "Average talk time (telephony)",
+        "seconds",
+        "seconds of conversation (provider's talk time)",
+        talk_seconds,
+        "calls answered",
+        calls_answered,
+        "Sum of the provider's talk time (ConversationDuration / CallDuration, whole seconds) "
+        "of the calls answered in the range ÷ calls answered in the range.",
+        "Issue 16",
+    ),
+    Kpi(
+        "calls_per_agent_hour",
+        "Calls per agent-hour (telephony)",
+        "ratio",
+        "calls placed or taken by agents",
+        agent_calls,
+        "agent-hours with a call",
+        agent_call_hours,
+        "Calls an agent placed or took in the range (any outcome) ÷ agent-hours: distinct "
+        "(agent, IST clock hour) pairs in which the agent placed or took at least one call "
+        "(staffed time is not recorded; an hour on the phone is the unit).",
+        "Issue 16",
+    ),
+    Kpi(
+        "first_call_time_avg",
+        "Time to first call on a new lead (telephony)",
+        "seconds",
+        "seconds from lead creation to its first call",
+        first_call_seconds,
+        "new leads called",
+        new_leads_called,
+        "For leads created in the range that have an outbound call: the sum of (the first "
+        "call's dial time - the lead's creation time), whole seconds ÷ those leads. Per agent: "
+        "who made the first call. Leads never called are not in it (see the follow-up queue).",
+        "Issue 16",
+        higher_is_better=False,
+    ),
+    Kpi(
+        "callback_time_avg",
+        "Missed-call callback time (telephony)",
+        "seconds",
+        "seconds from the missed call's end to the callback",
+        callback_seconds,
+        "missed inbound calls called back",
+        callbacks_done,
+        "Missed inbound calls called back in the range (the callback dialled in the range): "
+        "the sum of (callback dial time - the missed call's end), whole seconds ÷ those "
+        "callbacks. Per agent: who called back.",
+        "Issue 16",
+        higher_is_better=False,
+    ),
 )
 
 KPIS_BY_KEY: dict[str, Kpi] = {k.key: k for k in KPIS}
+
+# The telephony KPIs (issue 16), also shown on the supervisor's wallboard for today.
+TELEPHONY_KEYS: tuple[str, ...] = (
+    "answer_rate_pct",
+    "talk_time_avg",
+    "calls_per_agent_hour",
+    "first_call_time_avg",
+    "callback_time_avg",
+)
 
 # The per-agent scorecard's columns (the supervisor's table).
 SCORECARD_KEYS: tuple[str, ...] = (

@@ -17,6 +17,7 @@ from orderdesk.leads.models import Lead
 from orderdesk.orders.choices import Channel as OrderChannel
 from orderdesk.orders.choices import OrderStatus
 from orderdesk.orders.models import AgentError, Order
+from orderdesk.telephony.models import Call
 
 
 def _leads(contacts) -> QuerySet[Lead]:
@@ -50,6 +51,18 @@ def _agents_accountable(scope):
 def _disputed(scope):
     disputes = Ticket.objects.filter(order=OuterRef("pk"), type=TicketType.PRICE_DISPUTE)
     return d._inspected_orders(scope).filter(Exists(disputes))
+
+
+def _first_call_of_each_agent_hour(scope) -> QuerySet[Call]:
+    """The call that opened each agent-hour (``agent_call_hours`` counts these)."""
+    first: dict[tuple, int] = {}
+    for cid, agent_id, created in (
+        d._agent_calls(scope)
+        .order_by("created_at", "id")
+        .values_list("id", "agent_id", "created_at")
+    ):
+        first.setdefault((agent_id, d.rollup.ist_hour(created)), cid)
+    return Call.objects.filter(pk__in=list(first.values()))
 
 
 # Each raw measure -> (kind of row, the rows). Two-part measures list both parts.
@@ -141,6 +154,23 @@ ROWS = {
             ),
         )
     ],
+    "calls_ended": [("call", d._ended_calls)],
+    "calls_answered": [("call", d._answered_calls)],
+    "talk_seconds": [("call", d._answered_calls)],
+    "agent_calls": [("call", d._agent_calls)],
+    "agent_call_hours": [("call", _first_call_of_each_agent_hour)],
+    "new_leads_called": [("lead", d._first_called_leads)],
+    "first_call_seconds": [("lead", d._first_called_leads)],
+    "callbacks_done": [("callback", d._callbacks_done)],
+    "callback_seconds": [("callback", d._callbacks_done)],
+}
+
+# Measures that are sums of seconds, not counts: the seconds each row adds (the drill-down
+# shows the rows; their seconds add up to the figure).
+SECONDS_OF_ROW = {
+    "talk_seconds": lambda call: call.talk_seconds or 0,
+    "first_call_seconds": lambda lead: d.seconds_between(lead.created_at, lead.first_call_at),
+    "callback_seconds": lambda cb: d.seconds_between(cb.call.ended_at, cb.done_at),
 }
 
 _RELATED = {
@@ -153,6 +183,8 @@ _RELATED = {
     "event": ("order",),
     "error": ("agent", "order"),
     "agent": ("team",),
+    "call": ("agent", "customer"),
+    "callback": ("call", "done_call__agent", "customer"),
 }
 
 

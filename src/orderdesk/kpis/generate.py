@@ -39,6 +39,7 @@ from orderdesk.customers.models import Address, Customer
 from orderdesk.cx.models import CsatSurvey, Ticket
 from orderdesk.leads.models import ContactAttempt, Disposition, Lead
 from orderdesk.orders.models import AgentError, DuplicateAttempt, Order, OrderEvent
+from orderdesk.telephony.models import Call, MissedCallback
 
 CHUNK = 20000
 OUTCOMES = [  # (disposition, connected, weight)
@@ -199,7 +200,37 @@ def generate(sizes: Sizes, *, progress=None) -> dict:  # noqa: C901, PLR0915 (th
     start = dt.datetime.combine(first_day, dt.time.min, tzinfo=IST)
     span = sizes.days * 86400
 
-    counts = dict.fromkeys(("customers", "leads", "contacts", "orders", "tickets"), 0)
+    counts = dict.fromkeys(("customers", "leads", "contacts", "orders", "tickets", "calls"), 0)
+    call_rng = random.Random(sizes.seed + 1)  # calls drawn apart: the other rows stay as before
+
+    def call(agent_id, customer, when, *, direction="outbound", connected=False, lead=None):
+        """One ended call (issue 16's telephony KPIs): answered with a talk time, or not."""
+        answered = talk = None
+        if connected:
+            answered = when + dt.timedelta(seconds=15)
+            talk = call_rng.randrange(20, 900)
+            status, ended = "completed", answered + dt.timedelta(seconds=talk)
+        else:
+            status = call_rng.choice(["busy", "no_answer", "no_answer", "failed"])
+            ended = when + dt.timedelta(seconds=30)
+        counts["calls"] += 1
+        return w.add(
+            Call,
+            provider="simulator",
+            direction=direction,
+            from_number="+918000000001",
+            to_number="+918000000002",
+            agent_id=agent_id,
+            customer_id=customer,
+            context_kind="lead" if lead and direction == "outbound" else "",
+            context_id=lead if direction == "outbound" else None,
+            status=status,
+            created_at=when,
+            answered_at=answered,
+            ended_at=ended,
+            talk_seconds=talk,
+        ), ended
+
     order_no = w.new_id(Order)
 
     def order(customer, address, when, *, channel, agent, lead=None, status=None):
@@ -404,6 +435,31 @@ def generate(sizes: Sizes, *, progress=None) -> dict:  # noqa: C901, PLR0915 (th
         )
         for row in rows:
             w.add(ContactAttempt, **row)
+            if not row.get("recorded_by_system") and call_rng.random() < 0.6:
+                dialled = row["at"] + dt.timedelta(seconds=call_rng.randrange(0, 900))
+                call(
+                    row["agent_id"],
+                    customer,
+                    dialled,
+                    direction=row["direction"],
+                    connected=row["connected"],
+                    lead=lead,
+                )
+        if call_rng.random() < 0.08:  # a missed inbound call; most are called back
+            rung = rows[0]["at"] + dt.timedelta(seconds=call_rng.randrange(3600))
+            missed, ended = call(None, customer, rung, direction="inbound")
+            done_at = done_call = None
+            if call_rng.random() < 0.7:
+                done_at = ended + dt.timedelta(seconds=call_rng.randrange(60, 20000))
+                done_call, _ = call(owner.pk, customer, done_at, connected=call_rng.random() < 0.5)
+            w.add(
+                MissedCallback,
+                call_id=missed,
+                customer_id=customer,
+                due_at=ended + dt.timedelta(minutes=30),
+                done_at=done_at,
+                done_call_id=done_call,
+            )
         counts["contacts"] += len(rows)
         if progress and counts["leads"] % 20000 == 0:
             progress(counts["contacts"], sizes.contacts)
@@ -419,6 +475,8 @@ def generate(sizes: Sizes, *, progress=None) -> dict:  # noqa: C901, PLR0915 (th
             CsatSurvey,
             AgentError,
             DuplicateAttempt,
+            Call,
+            MissedCallback,
         ]
     )
     # Duplicates: about 1 in 50 agent orders is marked duplicate of another order.

@@ -55,6 +55,9 @@ from orderdesk.leads.models import ContactAttempt, Lead
 from orderdesk.orders.choices import Channel as OrderChannel
 from orderdesk.orders.choices import OrderStatus
 from orderdesk.orders.models import AgentError, DuplicateAttempt, Order, OrderEvent
+from orderdesk.telephony.choices import CallDirection, CallStatus, ContextKind
+from orderdesk.telephony.models import Call, CallEvent, MissedCallback
+from orderdesk.telephony.rules import TERMINAL
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +67,7 @@ SCAN_OVERLAP = dt.timedelta(minutes=5)  # re-scan a little of the past: late com
 SCAN_SLACK = dt.timedelta(minutes=1)  # clock skew between app servers and the database
 ID_OVERLAP = 500  # likewise for id high-water marks (ids are allotted before commit)
 BATCH = 2000
+ONE_HOUR = dt.timedelta(hours=1)
 
 # Distinct-lead measures, written per agent (a), per team (t) and for the floor (*).
 LEAD_SEQUENCE_MEASURES = frozenset(
@@ -112,6 +116,16 @@ MEASURES_OF: dict[str, tuple[str, ...]] = {
     "agent_errors": ("agent_errors",),
     "suggestions_made": ("sugg",),
     "suggestions_agreed": ("sugg_agreed",),
+    # telephony (issue 16): one source per call
+    "calls_ended": ("calls_ended",),
+    "calls_answered": ("calls_answered",),
+    "talk_seconds": ("talk_s",),
+    "agent_calls": ("calls_agent",),
+    "agent_call_hours": ("call_hours",),
+    "new_leads_called": ("ttfc_leads",),
+    "first_call_seconds": ("ttfc_s",),
+    "callbacks_done": ("cb_done",),
+    "callback_seconds": ("cb_s",),
 }
 ACCOUNTABLE = "agents_accountable"  # distinct agents: counted from the buckets' agent ids
 ACCOUNTABLE_MEASURES = ("orders_agent", "agent_errors")
@@ -125,6 +139,20 @@ def ist_day(value: dt.datetime) -> dt.date:
 
 def _count(facts: Counter, measure: str, agent_id, day: dt.date, city: str, *, team_id=0):
     facts[(measure, "a", agent_id or 0, team_id or 0, city or "", day, NO_PREVIOUS_DAY)] += 1
+
+
+def _add(facts: Counter, measure: str, agent_id, day: dt.date, n: int):
+    """An additive amount (seconds) on its day, like ``_count``."""
+    facts[(measure, "a", agent_id or 0, 0, "", day, NO_PREVIOUS_DAY)] += n
+
+
+def seconds_between(start: dt.datetime, end: dt.datetime) -> int:
+    """Whole seconds from ``start`` to ``end`` (0 if ``end`` is earlier): one row's duration."""
+    return max(0, int((end - start).total_seconds()))
+
+
+def ist_hour(value: dt.datetime) -> dt.datetime:
+    return value.astimezone(IST).replace(minute=0, second=0, microsecond=0)
 
 
 def _sequence(facts: Counter, measure: str, level: str, agent_id, team_id, city, days):
@@ -412,6 +440,93 @@ def duplicate_facts(ids: Iterable[int], lookups: _Lookups | None = None) -> dict
     return out
 
 
+def call_facts(ids: Iterable[int], lookups: _Lookups | None = None) -> dict[str, Counter]:
+    """One call: ended / answered / talk time / an agent's call (and the first of its agent's
+    IST hour: an agent-hour) on its dial day; the first outbound call on a lead: time to first
+    call on the lead's creation day; a missed inbound call called back: the callback time on
+    the callback's day. Calls carry no city (definitions: telephony KPIs)."""
+    ids = list(ids)
+    out: dict[str, Counter] = {f"call:{i}": Counter() for i in ids}
+    rows = list(
+        Call.objects.filter(pk__in=ids).values_list(
+            "id",
+            "agent_id",
+            "direction",
+            "status",
+            "created_at",
+            "answered_at",
+            "talk_seconds",
+            "context_kind",
+            "context_id",
+        )
+    )
+    if not rows:
+        return out
+    # The first call of each (agent, IST hour) among every call in the hours concerned.
+    first_in_hour: dict[tuple, tuple] = {}
+    hours = {(r[1], ist_hour(r[4])) for r in rows if r[1] is not None}
+    if hours:
+        low = min(h for _, h in hours)
+        high = max(h for _, h in hours) + dt.timedelta(hours=1)
+        for cid, agent_id, created in Call.objects.filter(
+            agent_id__in={a for a, _ in hours}, created_at__gte=low, created_at__lt=high
+        ).values_list("id", "agent_id", "created_at"):
+            key = (agent_id, ist_hour(created))
+            if key in hours and (key not in first_in_hour or (created, cid) < first_in_hour[key]):
+                first_in_hour[key] = (created, cid)
+    # The first outbound call of each lead concerned, and the leads' creation times.
+    lead_ids = {
+        r[8] for r in rows if r[7] == ContextKind.LEAD and r[2] == CallDirection.OUTBOUND and r[8]
+    }
+    first_on_lead: dict[int, int] = {}
+    for cid, lead_id in (
+        Call.objects.filter(
+            context_kind=ContextKind.LEAD, context_id__in=lead_ids, direction=CallDirection.OUTBOUND
+        )
+        .order_by("context_id", "created_at", "id")
+        .values_list("id", "context_id")
+    ):
+        first_on_lead.setdefault(lead_id, cid)
+    lead_created = dict(Lead.objects.filter(pk__in=lead_ids).values_list("id", "created_at"))
+    callbacks = {
+        call_id: (done_at, agent_id, ended_at)
+        for call_id, done_at, agent_id, ended_at in MissedCallback.objects.filter(
+            call_id__in=ids, done_at__isnull=False, call__ended_at__isnull=False
+        ).values_list("call_id", "done_at", "done_call__agent_id", "call__ended_at")
+    }
+    for cid, agent_id, _dir, status, created, answered_at, talk, kind, context_id in rows:
+        facts = out[f"call:{cid}"]
+        day = ist_day(created)
+        if status in TERMINAL:
+            _count(facts, "calls_ended", agent_id, day, "")
+            if status == CallStatus.COMPLETED and answered_at is not None:
+                _count(facts, "calls_answered", agent_id, day, "")
+                _add(facts, "talk_s", agent_id, day, talk or 0)
+        if agent_id is not None:
+            _count(facts, "calls_agent", agent_id, day, "")
+            if first_in_hour.get((agent_id, ist_hour(created)), (None, None))[1] == cid:
+                _count(facts, "call_hours", agent_id, day, "")
+        if (
+            kind == ContextKind.LEAD
+            and first_on_lead.get(context_id) == cid
+            and context_id in lead_created
+        ):
+            lead_day = ist_day(lead_created[context_id])
+            _count(facts, "ttfc_leads", agent_id, lead_day, "")
+            _add(
+                facts,
+                "ttfc_s",
+                agent_id,
+                lead_day,
+                seconds_between(lead_created[context_id], created),
+            )
+        if cid in callbacks:
+            done_at, by, ended_at = callbacks[cid]
+            _count(facts, "cb_done", by, ist_day(done_at), "")
+            _add(facts, "cb_s", by, ist_day(done_at), seconds_between(ended_at, done_at))
+    return out
+
+
 SOURCES = (
     ("lead", Lead, lead_facts),
     ("order", Order, order_facts),
@@ -419,6 +534,7 @@ SOURCES = (
     ("survey", CsatSurvey, survey_facts),
     ("error", AgentError, error_facts),
     ("duplicate", DuplicateAttempt, duplicate_facts),
+    ("call", Call, call_facts),
 )
 FACTS_OF = {name: fn for name, _, fn in SOURCES}
 
@@ -593,6 +709,7 @@ def _changes(state: RollupState, since: dt.datetime, until: dt.datetime) -> dict
     changed["duplicate"].update(
         recent(DuplicateAttempt, state.last_duplicate_id).values_list("pk", flat=True)
     )
+    changed["call"].update(_changed_calls(during))
     moved_users = set()
     for object_type, object_id in recent(AuditEvent, state.last_audit_id).values_list(
         "object_type", "object_id"
@@ -638,6 +755,34 @@ def _changes(state: RollupState, since: dt.datetime, until: dt.datetime) -> dict
         )
     )
     return {name: ids for name, ids in changed.items() if ids}
+
+
+def _changed_calls(during) -> set[int]:
+    """Calls dialled, ended, moved by a provider event or called back in the window, and
+    every call of the same agent in the same IST hour (the hour's first call may change)."""
+    calls = set(
+        Call.objects.filter(during("created_at") | during("ended_at")).values_list("pk", flat=True)
+    )
+    calls.update(
+        CallEvent.objects.filter(during("processed_at"), call__isnull=False).values_list(
+            "call_id", flat=True
+        )
+    )
+    calls.update(MissedCallback.objects.filter(during("done_at")).values_list("call_id", flat=True))
+    hours = sorted(
+        {
+            (agent_id, ist_hour(created))
+            for agent_id, created in Call.objects.filter(
+                pk__in=calls, agent__isnull=False
+            ).values_list("agent_id", "created_at")
+        }
+    )
+    for start in range(0, len(hours), 200):
+        q = Q()
+        for agent_id, hour in hours[start : start + 200]:
+            q |= Q(agent_id=agent_id, created_at__gte=hour, created_at__lt=hour + ONE_HOUR)
+        calls.update(Call.objects.filter(q).values_list("pk", flat=True))
+    return calls
 
 
 def refresh(*, wait: bool = True) -> dict:

@@ -1,28 +1,22 @@
-"""Calls on leads (issue 16): click-to-call under the contact rules, and the call that becomes
-the lead's contact attempt by itself.
+"""Calls on leads (issue 16): the contact rules before dialing, and the lead's reactions to a
+call's end (the unanswered call becomes the lead's contact attempt; a missed call's owner).
 
-Lives in ``leads`` (telephony sits below it and never imports it); when ``flows/`` lands,
-this is the module to move there. Telephony announces a call's end through its
-``hooks`` registry; ``LeadsConfig.ready`` registers ``call_ended``.
+Telephony announces a call's end through its ``hooks`` registry; ``LeadsConfig.ready``
+registers ``call_ended`` and ``missed_call_owner``. Dialing itself crosses apps (leads,
+telephony, orders, customers) and lives in ``flows.calls``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
-from django.utils import timezone
-
-from orderdesk.accounts.permissions import Perm, require
-from orderdesk.core.errors import DomainError, NotFound
-from orderdesk.customers.actions import get_or_create_customer
+from orderdesk.core.errors import DomainError
 from orderdesk.leads import actions, rules
 from orderdesk.leads.choices import (
     OPEN_LEAD_STATUSES,
     Channel,
     Direction,
     DispositionKey,
-    LeadSource,
     LeadStatus,
 )
 from orderdesk.leads.models import Lead
@@ -68,40 +62,41 @@ def dial_refusal(lead: Lead, *, now: dt.datetime) -> rules.Refusal | None:
     return None
 
 
-def call_lead(lead, *, agent, now: dt.datetime | None = None) -> Call:
-    """Click-to-call on a lead: the contact rules first, then telephony (one call at a time).
-
-    Over-contact refusals (D5/D9/D4) are recorded for the supervisor, as ``log_contact``
-    records them, after the refused transaction rolled back.
-    """
-    now = now or timezone.now()
-    lead_pk = lead.pk if isinstance(lead, Lead) else lead
-    try:
-        return _call_lead(lead_pk, agent=agent, now=now)
-    except DomainError as exc:
-        if exc.code in rules.OVER_CONTACT_CODES:
-            actions._record_refusal(
-                lead_pk, agent, exc, channel=Channel.CALL, direction=Direction.OUTBOUND, now=now
-            )
-        raise
-
-
-@transaction.atomic
-def _call_lead(lead_pk, *, agent, now) -> Call:
-    require(agent, Perm.LEADS_WORK)
+def lock_for_dial(lead_pk, *, agent, now: dt.datetime, as_owner: bool = True) -> Lead:
+    """The lead under its row lock, or ``ContactRefused`` with the contact rules' code when an
+    outbound call on it would be refused now (``dial_refusal``). ``as_owner``: the agent works
+    the lead (D-rules of ownership: their own or unowned leads). Call inside a transaction;
+    the flows (``flows.calls``) dial in the same one."""
     lead = actions._lock(lead_pk)
-    actions._check_owner(lead, agent, Direction.OUTBOUND)
+    if as_owner:
+        actions._check_owner(lead, agent, Direction.OUTBOUND)
     refusal = dial_refusal(lead, now=now)
     if refusal:
         actions._refuse(refusal)
-    return telephony.start_call(
-        agent=agent,
-        customer_number=lead.customer.phone,
-        customer=lead.customer,
-        context_kind=ContextKind.LEAD,
-        context_id=lead.pk,
+    return lead
+
+
+def customer_refusal(customer, *, now: dt.datetime) -> rules.Refusal | None:
+    """D9 for a call about a record with no lead: do-not-contact and calling hours."""
+    return rules.outbound_refusal(
         now=now,
+        policy=actions.current_policy(now),
+        do_not_contact=customer.do_not_contact,
+        attempts_today=0,
     )
+
+
+def refuse(refusal: rules.Refusal) -> None:
+    actions._refuse(refusal)
+
+
+def record_dial_refusal(lead_pk, agent, exc: DomainError, *, now: dt.datetime) -> None:
+    """An over-contact refusal (D5/D9/D4) before dialing is kept for the supervisor, as
+    ``log_contact`` keeps it (``ContactRefusal``); call after the refused transaction."""
+    if exc.code in rules.OVER_CONTACT_CODES:
+        actions._record_refusal(
+            lead_pk, agent, exc, channel=Channel.CALL, direction=Direction.OUTBOUND, now=now
+        )
 
 
 def call_ended(call: Call) -> None:
@@ -142,19 +137,3 @@ def missed_call_owner(call: Call) -> None:
     )
     if lead is not None:
         telephony.assign_callback(call, lead.owner)
-
-
-def lead_from_call(call_id: int, *, agent, name: str) -> Lead:
-    """The unknown caller's screen-pop "new lead": the customer by the caller's number (made if
-    new) and an inbound-call lead owned by the agent who took the call."""
-    require(agent, Perm.LEADS_WORK)
-    call = Call.objects.filter(pk=call_id, agent=agent, direction=CallDirection.INBOUND).first()
-    if call is None:
-        raise NotFound("No such call of yours.", code="call_not_found", field="call")
-    with transaction.atomic():
-        customer, _ = get_or_create_customer(name=name, phone=call.from_number)
-        lead, _ = actions.create_lead(
-            customer=customer, source=LeadSource.INBOUND_CALL, owner=agent, actor=agent
-        )
-        telephony.attach_customer(call, customer, context_kind=ContextKind.LEAD, context_id=lead.pk)
-    return lead

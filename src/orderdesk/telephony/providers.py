@@ -25,6 +25,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from xml.sax.saxutils import escape
 
 from orderdesk.core.timeutil import IST
 from orderdesk.telephony import rules
@@ -32,6 +33,8 @@ from orderdesk.telephony.choices import CallEventType, ProviderName
 from orderdesk.telephony.conf import TelephonyConf, conf
 
 logger = logging.getLogger(__name__)
+
+INBOUND_RING_SECONDS = 20  # how long an inbound call rings the agents before it is missed
 
 
 class ProviderError(Exception):
@@ -338,6 +341,10 @@ class TwilioProvider(Provider):
                     payload=raw,
                 )
             ]
+        if raw.get("DialCallStatus"):  # the <Dial action> of an inbound call: it ended
+            return [self._dial_ended(sid, raw, when)]
+        if raw.get("ParentCallSid"):  # an agent's leg of an inbound call's <Dial>
+            return self._agent_leg(raw, when)
         status = str(raw.get("CallStatus", "")).lower()
         event = {
             "queued": CallEventType.INITIATED,
@@ -360,6 +367,70 @@ class TwilioProvider(Provider):
                 direction=str(raw.get("Direction", "")),
                 from_number=str(raw.get("From", "")),
                 to_number=str(raw.get("To", "")),
+                payload=raw,
+            )
+        ]
+
+    # --- inbound calls (the number's Voice URL: ``/telephony/voice/twilio/<secret>/``) ----------
+
+    def inbound_twiml(self, *, agent_numbers: list[str], action: str, status_callback: str) -> str:
+        """The answer to an incoming call: ring the available agents' phones at once (Twilio
+        dials up to ten ``<Number>``s; the first to answer takes the call), recording from the
+        answer; each agent leg reports ``answered`` (who took it); the ``<Dial>``'s ``action``
+        reports the end. Nobody available: an apology, and the call is a missed one."""
+        if not agent_numbers:
+            return (
+                "<Response><Say>Sorry, all our agents are busy. We will call you back.</Say>"
+                "<Hangup/></Response>"
+            )
+        record = (
+            f' record="record-from-answer-dual" recordingStatusCallback="{escape(status_callback)}"'
+            if self.conf.record
+            else ""
+        )
+        numbers = "".join(
+            f'<Number statusCallbackEvent="answered" statusCallback="{escape(status_callback)}" '
+            f'statusCallbackMethod="POST">{escape(n)}</Number>'
+            for n in agent_numbers[:10]
+        )
+        return (
+            f'<Response><Dial timeout="{INBOUND_RING_SECONDS}" action="{escape(action)}" '
+            f'method="POST"{record}>{numbers}</Dial></Response>'
+        )
+
+    def _dial_ended(self, sid: str, raw: dict, when: dt.datetime | None) -> Incoming:
+        status = str(raw.get("DialCallStatus", "")).lower()
+        talk = _int(raw.get("DialCallDuration")) if status == "completed" else None
+        answered = when - dt.timedelta(seconds=talk) if when and talk is not None else None
+        return Incoming(
+            provider_call_id=sid,
+            event=CallEventType.TERMINAL,
+            occurred_at=when,
+            provider_status=status,
+            answered_at=answered,
+            ended_at=when,
+            talk_seconds=talk,
+            recording_url=str(raw["RecordingUrl"]) + ".wav" if raw.get("RecordingUrl") else "",
+            direction="inbound",
+            from_number=str(raw.get("From", "")),
+            to_number=str(raw.get("To", "")),
+            payload=raw,
+        )
+
+    def _agent_leg(self, raw: dict, when: dt.datetime | None) -> list[Incoming]:
+        """Only the agent leg's ``answered`` matters: it says whose phone took the call. The
+        legs of the agents who did not answer end canceled; that ends nothing of ours."""
+        if str(raw.get("CallStatus", "")).lower() not in ("in-progress", "answered"):
+            return []
+        return [
+            Incoming(
+                provider_call_id=str(raw["ParentCallSid"]),
+                event=CallEventType.ANSWERED,
+                occurred_at=when,
+                answered_at=when,
+                direction="inbound",
+                from_number=str(raw.get("From", "")),
+                agent_number=str(raw.get("To", "")),
                 payload=raw,
             )
         ]

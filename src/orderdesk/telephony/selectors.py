@@ -96,3 +96,18 @@ def open_callbacks(*, owner=None, limit: int = 100):
     if owner is not None:
         qs = qs.filter(Q(owner=owner) | Q(owner__isnull=True))
     return list(qs.order_by("due_at", "id")[:limit])
+
+
+def available_agent_phones(*, limit: int = 10) -> list[str]:
+    """The phones an inbound call rings: agents available (longest waiting first) who have a
+    phone on record and no call in progress."""
+    busy = Call.objects.filter(status__in=sorted(rules.ACTIVE), agent__isnull=False).values(
+        "agent_id"
+    )
+    return list(
+        AgentPresence.objects.filter(state=AgentState.AVAILABLE, agent__is_active=True)
+        .exclude(phone="")
+        .exclude(agent_id__in=busy)
+        .order_by("since", "agent_id")
+        .values_list("phone", flat=True)[:limit]
+    )

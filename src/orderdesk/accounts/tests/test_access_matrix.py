@@ -343,6 +343,9 @@ CONSOLE_REQUESTS: dict[str, Callable] = {
     "POST console:ticket_call": lambda w, r: form(
         reverse("console:ticket_call", args=[w.ticket.pk])
     ),
+    "POST console:order_call": lambda w, r: form(
+        reverse("console:order_call", args=[w.order_own.number])
+    ),
     "POST console:call_new_lead": lambda w, r: form(
         reverse("console:call_new_lead", args=[_inbound_call(w, r).pk]), {"name": "Ravi Kumar"}
     ),
@@ -1049,6 +1052,9 @@ WRITES_NOTHING = {
     "POST webhooks:whatsapp": "stores the raw signed event; the worker's processing is audited",
     "POST console:ticket_call": "telephony is off in this world: the agent is told so and "
     "nobody is dialled; dialing from a ticket is tested in console/tests/test_calls_console.py",
+    "POST console:order_call": "telephony is off in this world: the agent is told so and "
+    "nobody is dialled; dialing from the order page is tested in "
+    "console/tests/test_calls_console.py",
     "POST console:lead_call": "telephony is off in this world (and calling hours follow the real "
     "clock): the agent is told so and nobody is dialled; dialing is tested with a frozen clock "
     "in leads/tests/test_calls.py",

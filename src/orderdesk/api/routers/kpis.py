@@ -39,7 +39,9 @@ class KpiQuery(Schema):
 class KpiOut(Schema):
     key: str
     label: str
-    kind: str = Field(description="percent, ratio or count")
+    kind: str = Field(
+        description="percent, ratio, seconds (an average duration, in seconds) or count"
+    )
     numerator: int
     numerator_label: str
     denominator: int | None = Field(description="null for a count KPI")

@@ -173,6 +173,18 @@ def test_wallboard_shows_an_agent_on_a_call_and_the_calls_in_progress(client_for
 
 
 @pytest.mark.django_db
+def test_wallboard_shows_todays_telephony_kpis(client_for, lead):
+    click_call(client_for("sales"), lead)  # one call placed today, still ringing
+    response = client_for("supervisor").get("/console/wallboard/", **HTMX)
+    html = response.content.decode()
+    assert 'data-testid="telephony-kpis"' in html
+    shown = {k["key"]: k["display"] for k in response.context["telephony_kpis"]}
+    assert shown["calls_per_agent_hour"] == "1.00"  # one call in one agent-hour
+    assert shown["answer_rate_pct"] == "—"  # no call has ended yet
+    assert shown["first_call_time_avg"] == "0 s"  # the lead was called the moment it came
+
+
+@pytest.mark.django_db
 def test_wallboard_is_for_supervisors(client_for):
     assert client_for("sales").get("/console/wallboard/").status_code == 403
 
@@ -236,3 +248,75 @@ def test_presence_redirect_never_leaves_the_site(client_for):
         "/console/calls/presence/", {"state": "away", "next": "https://evil.test/"}
     )
     assert response["Location"] == "/console/"
+
+
+@pytest.fixture
+def order(cast, catalog):
+    from orderdesk.orders.actions import create_order
+    from orderdesk.testing.factories import agent_order_request
+
+    request = agent_order_request(catalog, customer_phone="98765 43216")
+    return create_order(request, actor=cast["sales"], channel="agent")
+
+
+def post_order_call(client, order, sid="sim-order"):
+    with (
+        mock.patch.object(SimulatorProvider, "connect", return_value=sid),
+        mock.patch("django.db.transaction.on_commit", side_effect=lambda f, **kw: f()),
+    ):
+        return client.post(f"/console/orders/{order.number}/call/", **HTMX)
+
+
+@pytest.mark.django_db
+def test_order_page_calls_the_customer_about_the_order(client_for, order, cast):
+    page = client_for("cx").get(f"/console/orders/{order.number}/").content.decode()
+    assert 'data-testid="call-button"' in page and "+919876543216" not in page
+    response = post_order_call(client_for("cx"), order)
+    assert response.status_code == 200
+    call = Call.objects.get()
+    assert (call.agent, call.context_kind, call.context_id, call.to_number) == (
+        cast["cx"],
+        "order",
+        order.pk,
+        "+919876543216",
+    )
+
+
+@pytest.mark.django_db
+def test_order_call_is_refused_for_a_customer_on_do_not_contact(client_for, order):
+    order.customer.do_not_contact = True
+    order.customer.save(update_fields=["do_not_contact"])
+    response = post_order_call(client_for("sales"), order)
+    assert response.status_code == 409
+    assert "do-not-contact" in response.content.decode()
+    assert not Call.objects.exists()
+
+
+@pytest.mark.django_db
+def test_order_call_checks_d5_and_d9_on_the_orders_lead(client_for, order, lead, cast):
+    """The same rules and codes as a call on the lead: D5 when the lead is closed for sales
+    (kept as a refusal for the supervisor), D9's calling hours."""
+    from orderdesk.flows import calls as call_flows
+    from orderdesk.leads.models import ContactRefusal, Lead
+    from orderdesk.orders.models import Order
+
+    Order.objects.filter(pk=order.pk).update(source_lead=lead)
+    order.refresh_from_db()
+    Lead.objects.filter(pk=lead.pk).update(
+        status="order_created", closed_for_sales=True, closed_reason="order_created"
+    )
+    response = post_order_call(client_for("sales"), order)
+    assert response.status_code == 409
+    assert "closed for sales" in response.content.decode()
+    assert ContactRefusal.objects.get().code == "sales_contact_closed"
+    Lead.objects.filter(pk=lead.pk).update(status="new", closed_for_sales=False, closed_reason="")
+    late = dt.datetime(2026, 3, 10, 22, 30, tzinfo=IST)
+    with pytest.raises(Exception) as refused:
+        call_flows.call_order(order, agent=cast["sales"], now=late)
+    assert getattr(refused.value, "code", "") == "outside_calling_hours"
+    assert not Call.objects.exists()
+
+
+@pytest.mark.django_db
+def test_order_call_is_not_for_ops(client_for, order):
+    assert client_for("ops").post(f"/console/orders/{order.number}/call/").status_code == 403

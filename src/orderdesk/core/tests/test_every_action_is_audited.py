@@ -49,6 +49,7 @@ WRITE_MODULES = (
     "orderdesk.flows.orders",
     "orderdesk.telephony.actions",  # calls (issue 16)
     "orderdesk.leads.calls",  # calls on leads (issue 16)
+    "orderdesk.flows.calls",  # click-to-call across leads, orders and telephony (issue 16)
     "orderdesk.storefront.actions",  # the customer's own door (issue 19)
 )
 
@@ -105,6 +106,11 @@ NOT_WRITES: dict[str, str] = {
     "telephony.actions.attach_customer": "inside lead_from_call, which audits the lead",
     "leads.calls.dial_refusal": "a check (the contact rules before dialing)",
     "leads.calls.missed_call_owner": "the system gives a missed call's callback an owner",
+    "leads.calls.lock_for_dial": "a check under the lead's lock (raises or returns the lead)",
+    "leads.calls.customer_refusal": "a check (D9 on the customer)",
+    "leads.calls.refuse": "raises the refusal",
+    "leads.calls.record_dial_refusal": "keeps a refused dial for the supervisor, as log_contact",
+    "flows.calls.lead_of_order": "a read",
     "storefront.actions.conf": "reads settings",
 }
 
@@ -845,7 +851,8 @@ def _telephony():
     from django.core.files.base import ContentFile
     from django.test import override_settings
 
-    from orderdesk.leads import calls as lc
+    from orderdesk.flows import calls as lc
+    from orderdesk.leads import calls as lead_calls
     from orderdesk.telephony import actions as ta
     from orderdesk.telephony.models import Call
 
@@ -894,7 +901,7 @@ def _telephony():
         call = ended_call(k, status="no_answer")
         Call.objects.filter(pk=call.pk).update(context_kind="lead", context_id=lead.pk)
         call.refresh_from_db()
-        return lambda: lc.call_ended(call)
+        return lambda: lead_calls.call_ended(call)
 
     return {
         "telephony.actions.start_call": _s(
@@ -918,14 +925,22 @@ def _telephony():
             ),
             "call.recording.delete",
         ),
-        "leads.calls.call_lead": _s(
+        "flows.calls.call_lead": _s(
             lambda k: (
                 lambda lead: telephony_on(lambda: lc.call_lead(lead, agent=k.cast["sales"], now=T0))
             )(k.lead()),
             "call.start",
         ),
+        "flows.calls.call_order": _s(
+            lambda k: (
+                lambda order: telephony_on(
+                    lambda: lc.call_order(order, agent=k.cast["sales"], now=T0)
+                )
+            )(k.order()),
+            "call.start",
+        ),
         "leads.calls.call_ended": _s(unanswered_on_lead, "contact.log", "lead.update"),
-        "leads.calls.lead_from_call": _s(
+        "flows.calls.lead_from_call": _s(
             lambda k: (
                 lambda c: lambda: lc.lead_from_call(c.pk, agent=k.cast["sales"], name="Ravi Kumar")
             )(inbound_call(k)),

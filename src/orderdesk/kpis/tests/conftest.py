@@ -282,7 +282,10 @@ def world(cast, catalog):  # noqa: PLR0915 (the seeded KPI world, built in order
     # A survey sent in the range but never answered (T6): not an answer.
     ticket(6, at(D1, 8), resolved=at(D1, 9), fcr=True)
 
+    calls = _telephony(sita, sameer, c, lead)
+
     return SimpleNamespace(
+        calls=calls,
         sita=sita,
         sameer=sameer,
         chitra=chitra,
@@ -292,4 +295,59 @@ def world(cast, catalog):  # noqa: PLR0915 (the seeded KPI world, built in order
         o3=o3,
         o7=o7,
         leads=[l1, l2, l3, l4, l5, l6, l7, l8],
+    )
+
+
+def _telephony(sita, sameer, c, lead):
+    """Calls for the telephony KPIs (issue 16). Leads L9 (created D1 09:00) and L10 (D2 08:00)
+    have no contacts, so no other KPI sees them. Sita: C1 (L9's first call, D1 09:10, answered,
+    120 s), C2 (L9, D1 09:40, no answer: same agent-hour), C3 (D1 14:05, answered, 300 s),
+    C4 (inbound D2 10:00, answered, 60 s), C5 (D2 11:30, busy: the callback of M1). Sameer:
+    C6 (L10's first call, D2 09:00, answered, 200 s), C7 (the day before D1 at 23:55 IST,
+    answered: outside), C8 (D2 18:00, still ringing). M1: inbound D2 11:00, nobody answered,
+    ended 11:00:30, called back by C5 at 11:30:00 (1,770 s)."""
+    from orderdesk.leads.models import Lead
+    from orderdesk.telephony.models import Call, MissedCallback
+
+    l9, l10 = lead(c[1][0]), lead(c[2][0])
+    Lead.objects.filter(pk=l9.pk).update(created_at=at(D1, 9))
+    Lead.objects.filter(pk=l10.pk).update(created_at=at(D2, 8))
+    sec = dt.timedelta(seconds=1)
+
+    def call(agent, when, status, *, talk=None, direction="outbound", lead_=None, n=3):
+        answered = when + 20 * sec if status == "completed" else None
+        ended = None
+        if status in ("completed", "busy", "no_answer"):
+            ended = (answered + talk * sec) if answered else when + 30 * sec
+        phone = c[n][0].phone
+        return Call.objects.create(
+            provider="simulator",
+            direction=direction,
+            from_number=phone if direction == "inbound" else "+918000000001",
+            to_number="+918000000000" if direction == "inbound" else phone,
+            agent=agent,
+            customer=c[n][0],
+            context_kind="lead" if lead_ else "",
+            context_id=lead_.pk if lead_ else None,
+            status=status,
+            created_at=when,
+            answered_at=answered,
+            ended_at=ended,
+            talk_seconds=talk,
+        )
+
+    c1 = call(sita, at(D1, 9, 10), "completed", talk=120, lead_=l9)
+    c2 = call(sita, at(D1, 9, 40), "no_answer", lead_=l9)
+    c3 = call(sita, at(D1, 14, 5), "completed", talk=300)
+    c4 = call(sita, at(D2, 10), "completed", talk=60, direction="inbound")
+    c5 = call(sita, at(D2, 11, 30), "busy", n=4)
+    c6 = call(sameer, at(D2, 9), "completed", talk=200, lead_=l10)
+    c7 = call(sameer, at(day(-1), 23, 55), "completed", talk=30)
+    c8 = call(sameer, at(D2, 18), "ringing")
+    m1 = call(None, at(D2, 11), "no_answer", direction="inbound", n=4)
+    MissedCallback.objects.create(
+        call=m1, customer=c[4][0], due_at=at(D2, 11, 30), done_at=at(D2, 11, 30), done_call=c5
+    )
+    return SimpleNamespace(
+        c1=c1, c2=c2, c3=c3, c4=c4, c5=c5, c6=c6, c7=c7, c8=c8, m1=m1, l9=l9, l10=l10
     )

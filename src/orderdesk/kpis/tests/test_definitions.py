@@ -46,6 +46,18 @@ EXPECTED_ALL = {
     "errors_per_agent": (2, 2, 1.0),
     # suggestions on L1 (agreed), L2 (not), L4 (agreed)
     "suggestion_agreement_pct": (2, 3, 66.7),
+    # Telephony (conftest._telephony). Ended in range: C1-C6 and M1 (C7 before D1, C8 ringing);
+    # answered C1, C3, C4, C6
+    "answer_rate_pct": (4, 7, 57.1),
+    # 120 + 300 + 60 + 200 s over the 4 answered calls
+    "talk_time_avg": (680, 4, 170.0),
+    # agents' calls C1-C6, C8 ÷ agent-hours: Sita D1 9h (C1 and C2), D1 14h, D2 10h, D2 11h;
+    # Sameer D2 9h, D2 18h
+    "calls_per_agent_hour": (7, 6, 1.17),
+    # L9: 600 s (09:00 -> C1 09:10), L10: 3,600 s (08:00 -> C6 09:00)
+    "first_call_time_avg": (4200, 2, 2100.0),
+    # M1 ended 11:00:30, called back (C5) at 11:30:00
+    "callback_time_avg": (1770, 1, 1770.0),
 }
 
 EXPECTED_SITA = {
@@ -60,6 +72,11 @@ EXPECTED_SITA = {
     "errors_per_agent": (2, 1, 2.0),
     "pickup_failure_pct": (0, 1, 0.0),  # O3 was inspected
     "price_dispute_pct": (0, 1, 0.0),  # O1 (disputed) is the app's, not hers
+    "answer_rate_pct": (3, 5, 60.0),  # C1, C3, C4 of C1-C5
+    "talk_time_avg": (480, 3, 160.0),
+    "calls_per_agent_hour": (5, 4, 1.25),
+    "first_call_time_avg": (600, 1, 600.0),  # L9
+    "callback_time_avg": (1770, 1, 1770.0),  # she called M1 back
 }
 
 EXPECTED_SAMEER = {
@@ -73,6 +90,11 @@ EXPECTED_SAMEER = {
     "duplicate_order_rate": (1, 1, 100.0),  # O7 marked duplicate
     "errors_per_agent": (0, 1, 0.0),
     "pickup_failure_pct": (1, 1, 100.0),  # O7
+    "answer_rate_pct": (1, 1, 100.0),  # C6 (C7 before D1, C8 still ringing)
+    "talk_time_avg": (200, 1, 200.0),
+    "calls_per_agent_hour": (2, 2, 1.0),  # C6, C8 in two hours
+    "first_call_time_avg": (3600, 1, 3600.0),  # L10
+    "callback_time_avg": (0, 0, None),  # he called nobody back
 }
 
 
@@ -153,3 +175,17 @@ def test_empty_range_gives_no_values_not_zero_percent(world):
     figures = _figures(Scope(D2.replace(day=20), D2.replace(day=21)))
     assert figures["create_order_pct"] == (0, 0, None)
     assert figures["contacts_after_already_ordered"] == (0, None, 0.0)
+
+
+def test_telephony_kpis_are_empty_under_a_city_filter(world):
+    """Calls carry no city (docs/kpis.md): a city scope shows "—", never a wrong figure."""
+    figures = _figures(Scope(D1, D2, city="Bengaluru"))
+    assert figures["answer_rate_pct"] == (0, 0, None)
+    assert figures["first_call_time_avg"] == (0, 0, None)
+
+
+def test_telephony_kpis_on_one_ist_day(world):
+    figures = _figures(Scope(D1, D1))
+    assert figures["answer_rate_pct"] == (2, 3, 66.7)  # C1, C3 of C1-C3
+    assert figures["calls_per_agent_hour"] == (3, 2, 1.5)  # C1 and C2 share 09:00-10:00 IST
+    assert figures["first_call_time_avg"] == (600, 1, 600.0)  # L10 was created on D2

@@ -38,16 +38,22 @@ def test_drill_down_lists_numerator_and_denominator_records(client, cast, world)
 
 def test_drill_down_row_counts_equal_every_figure(cast, world):
     from orderdesk.kpis.definitions import KPIS, Scope
-    from orderdesk.kpis.drilldown import rows_for
+    from orderdesk.kpis.drilldown import SECONDS_OF_ROW, rows_for
 
     scope = Scope(D1, D2)
     for kpi in KPIS:
         for fn in (kpi.numerator, kpi.denominator):
-            if fn is not None:
-                assert sum(qs.count() for _, qs in rows_for(fn.__name__, scope)) == fn(scope), (
-                    kpi.key,
-                    fn.__name__,
-                )
+            if fn is None:
+                continue
+            if fn.__name__ in SECONDS_OF_ROW:  # a sum of seconds: the rows' seconds add up
+                seconds = SECONDS_OF_ROW[fn.__name__]
+                total = sum(seconds(o) for _, qs in rows_for(fn.__name__, scope) for o in qs)
+                assert total == fn(scope), (kpi.key, fn.__name__)
+                continue
+            assert sum(qs.count() for _, qs in rows_for(fn.__name__, scope)) == fn(scope), (
+                kpi.key,
+                fn.__name__,
+            )
 
 
 def test_dashboard_has_chart_data_and_highlights(client, cast, world):

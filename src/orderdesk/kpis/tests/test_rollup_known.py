@@ -106,3 +106,60 @@ def test_every_kpi_has_a_rollup_formula():
         for fn in (kpi.numerator, kpi.denominator):
             if fn is not None:
                 assert fn.__name__ in rollup.MEASURES_OF or fn.__name__ == rollup.ACCOUNTABLE
+
+
+def test_rollup_follows_calls_ending_late_and_an_earlier_call_in_the_same_hour(world, cast):
+    """Call rows change after the fact (a terminal event applied by the worker, an inbound call
+    made from an event that arrived late, a callback): refresh finds them by the events'
+    ``processed_at`` and the callbacks' ``done_at``, and recomputes the other calls of the same
+    agent-hour (the hour's first call changes)."""
+    from django.utils import timezone
+
+    from orderdesk.kpis.tests.conftest import at
+    from orderdesk.telephony.models import Call, CallEvent, MissedCallback
+
+    rollup.rebuild()
+    now = timezone.now()
+    calls = world.calls
+    Call.objects.filter(pk=calls.c8.pk).update(
+        status="completed", answered_at=at(D2, 18, 1), ended_at=at(D2, 18, 3), talk_seconds=120
+    )
+    early = Call.objects.create(
+        provider="simulator",
+        direction="inbound",
+        from_number="+919876500005",
+        to_number="+918000000000",
+        agent=cast["sales"],
+        status="no_answer",
+        created_at=at(D1, 9, 5),
+        ended_at=at(D1, 9, 6),
+    )
+    for n, call in enumerate((calls.c8, early)):
+        CallEvent.objects.create(
+            provider="simulator",
+            provider_call_id=f"late{n}",
+            event="terminal",
+            call=call,
+            received_at=now,
+            processed_at=now,
+            outcome="applied",
+        )
+    missed = Call.objects.create(
+        provider="simulator",
+        direction="inbound",
+        from_number="+919876500006",
+        to_number="+918000000000",
+        status="no_answer",
+        created_at=at(D1, 15),
+        ended_at=at(D1, 15, 1),
+    )
+    MissedCallback.objects.create(
+        call=missed, due_at=at(D1, 15, 31), done_at=at(D1, 16, 1), done_call=calls.c3
+    )
+    MissedCallback.objects.filter(call=missed).update(done_at=now)  # called back just now
+    rollup.refresh()
+    for scope in (Scope(D1, D2), Scope(D1, D1), Scope(D1, D2, agent_id=cast["sales"].pk)):
+        assert figures(compute_all_rollup(scope, refresh=False)) == figures(compute_all(scope))
+    got = figures(compute_all_rollup(Scope(D1, D2), refresh=False))
+    assert got["answer_rate_pct"] == (5, 10, 50.0)  # + C8 (answered), the early call and M2
+    assert got["calls_per_agent_hour"] == (8, 6, 1.33)  # the early call shares C1's hour

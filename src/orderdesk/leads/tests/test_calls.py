@@ -12,7 +12,7 @@ import time_machine
 
 from orderdesk.core.errors import DomainError
 from orderdesk.core.timeutil import IST
-from orderdesk.leads import calls
+from orderdesk.flows import calls as call_flows
 from orderdesk.leads.actions import log_contact
 from orderdesk.leads.models import ContactAttempt, ContactRefusal
 from orderdesk.leads.tests.helpers import state
@@ -44,7 +44,7 @@ def dial(lead, agent, sid, now=NOW):
 
     from orderdesk.telephony.providers import SimulatorProvider
 
-    call = calls.call_lead(lead, agent=agent, now=now)
+    call = call_flows.call_lead(lead, agent=agent, now=now)
     with mock.patch.object(SimulatorProvider, "connect", return_value=sid):
         return telephony.dial(call.pk)
 
@@ -72,7 +72,7 @@ def test_d9_click_to_call_outside_calling_hours_is_refused_and_nothing_changed(l
     before = state(lead)
     late = dt.datetime(2026, 3, 10, 21, 30, tzinfo=IST)
     with pytest.raises(DomainError) as refused:
-        calls.call_lead(lead, agent=cast["sales"], now=late)
+        call_flows.call_lead(lead, agent=cast["sales"], now=late)
     assert refused.value.code == "outside_calling_hours"
     assert state(lead) == before
     assert Call.objects.count() == 0
@@ -86,7 +86,7 @@ def test_d9_do_not_contact_customer_is_never_dialled(lead, cast):
     lead.customer.save()
     before = state(lead)
     with pytest.raises(DomainError) as refused:
-        calls.call_lead(lead, agent=cast["sales"])
+        call_flows.call_lead(lead, agent=cast["sales"])
     assert refused.value.code == "do_not_contact"
     assert state(lead) == before
     assert Call.objects.count() == 0
@@ -95,7 +95,7 @@ def test_d9_do_not_contact_customer_is_never_dialled(lead, cast):
 @pytest.mark.django_db
 def test_another_agents_lead_cannot_be_dialled(lead, cast):
     with pytest.raises(DomainError) as refused:
-        calls.call_lead(lead, agent=cast["sales2"])
+        call_flows.call_lead(lead, agent=cast["sales2"])
     assert refused.value.code == "not_lead_owner"
     assert Call.objects.count() == 0
 
@@ -126,7 +126,7 @@ def test_d9_unanswered_call_becomes_the_contact_attempt_and_counts_toward_the_da
     # The policy allows three a day: the third was the call, so a fourth dial is refused.
     before = state(lead)
     with pytest.raises(DomainError) as refused:
-        calls.call_lead(lead, agent=agent, now=NOW + dt.timedelta(minutes=5))
+        call_flows.call_lead(lead, agent=agent, now=NOW + dt.timedelta(minutes=5))
     assert refused.value.code == "attempt_limit"
     assert state(lead) == before
     assert Call.objects.count() == 1
