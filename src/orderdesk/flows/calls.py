@@ -2,9 +2,11 @@
 
 - ``call_lead``: the lead page and the follow-up queue. D5/D9/D4 on the lead (the agent works
   it), then ``telephony.start_call`` in the same atomic block under the lead's row lock.
-- ``call_order``: the console order page. The same checks and codes on the order's lead (the
-  lead it was created from, else the lead closed with its number); an order with no lead is
-  checked against D9's customer rules (do-not-contact, calling hours).
+- ``call_order``: the console order page. A sales agent's call is checked with the same rules
+  and codes as a call on the order's lead (the lead it was created from, else the lead closed
+  with its number), so D5 still stops sales calls once the customer has ordered. A CX agent's
+  call is a service call about the order: only D9's customer rules (do-not-contact, calling
+  hours) apply, as for an order with no lead.
 - ``lead_from_call``: the unknown caller's screen-pop "new lead" (customers, leads, telephony).
 
 Over-contact refusals are recorded for the supervisor (``ContactRefusal``) after the refused
@@ -18,7 +20,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from orderdesk.accounts.permissions import Perm, require
+from orderdesk.accounts.permissions import Perm, has_perm, require
 from orderdesk.core.errors import DomainError, NotFound
 from orderdesk.customers.actions import get_or_create_customer
 from orderdesk.leads import actions as lead_actions
@@ -64,11 +66,14 @@ def lead_of_order(order: Order) -> Lead | None:
 
 
 def call_order(order: Order, *, agent, now: dt.datetime | None = None) -> Call:
-    """Click-to-call from the order page: the same D5/D9/D4 checks and refusal codes as a call
-    on the order's lead (the lead's owner rule aside: whoever may read the order may call
-    about it), then telephony. The call's context is the order."""
+    """Click-to-call from the order page, then telephony; the call's context is the order.
+
+    A sales agent (``leads.work``) gets the same D5/D9/D4 checks and refusal codes as a call on
+    the order's lead (the lead's owner rule aside: whoever may read the order may call about
+    it), so no sales call follows an order. Anyone else (CX) makes a service call about the
+    order: D9's customer rules only (do-not-contact, calling hours)."""
     now = now or timezone.now()
-    lead = lead_of_order(order)
+    lead = lead_of_order(order) if has_perm(agent, Perm.LEADS_WORK) else None
     try:
         return _call_order(order, lead, agent=agent, now=now)
     except DomainError as exc:

@@ -318,5 +318,30 @@ def test_order_call_checks_d5_and_d9_on_the_orders_lead(client_for, order, lead,
 
 
 @pytest.mark.django_db
+def test_order_call_by_cx_is_a_service_call_not_stopped_by_d5(client_for, order, lead, cast):
+    """D5 stops *sales* calls once the customer has ordered; CX calling about the order is a
+    service call: only do-not-contact and calling hours apply."""
+    from orderdesk.flows import calls as call_flows
+    from orderdesk.leads.models import ContactRefusal, Lead
+    from orderdesk.orders.models import Order
+
+    Order.objects.filter(pk=order.pk).update(source_lead=lead)
+    order.refresh_from_db()
+    Lead.objects.filter(pk=lead.pk).update(
+        status="order_created", closed_for_sales=True, closed_reason="order_created"
+    )
+    late = dt.datetime(2026, 3, 10, 22, 30, tzinfo=IST)
+    with pytest.raises(Exception) as refused:
+        call_flows.call_order(order, agent=cast["cx"], now=late)
+    assert getattr(refused.value, "code", "") == "outside_calling_hours"
+    assert not Call.objects.exists()
+    response = post_order_call(client_for("cx"), order)
+    assert response.status_code == 200
+    call = Call.objects.get()
+    assert (call.agent, call.context_kind, call.context_id) == (cast["cx"], "order", order.pk)
+    assert not ContactRefusal.objects.exists()
+
+
+@pytest.mark.django_db
 def test_order_call_is_not_for_ops(client_for, order):
     assert client_for("ops").post(f"/console/orders/{order.number}/call/").status_code == 403
