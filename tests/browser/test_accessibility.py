@@ -126,6 +126,7 @@ def _paths(world) -> dict[str, str]:
         "console:kpi_audit": reverse("console:kpi_audit", args=[audit.pk]),
         "console:wallboard": reverse("console:wallboard"),
         "console:callbacks": reverse("console:callbacks"),
+        "console:whatsapp_new_lead": reverse("console:whatsapp_new_lead") + "?phone=9876543299",
     }
 
 

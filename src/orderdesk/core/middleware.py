@@ -279,5 +279,12 @@ class ApiFastPathMiddleware:
             and not path.startswith("/api/v1/auth/")
             and request.META.get("HTTP_AUTHORIZATION", "")[:7].lower() == "bearer "
         ):
+            # As the skipped AuthenticationMiddleware would leave it for a request without a
+            # session: anonymous until the operation's bearer auth sets the token's user (an
+            # ``auth=None`` door such as POST /quotes reads ``request.user`` as it finds it).
+            # Imported here: the logging config imports this module before apps are ready.
+            from django.contrib.auth.models import AnonymousUser
+
+            request.user = AnonymousUser()
             return self.fast(request)
         return self.get_response(request)
