@@ -103,6 +103,7 @@ def _paths(world) -> dict[str, str]:
         "console:order_view": reverse("console:order_view", args=[order.number]),
         "console:agent_errors": reverse("console:agent_errors"),
         "console:my_work": reverse("console:my_work"),
+        "console:whatsapp_new_lead": reverse("console:whatsapp_new_lead") + "?phone=98123+45678",
         "console:lead_queue": reverse("console:lead_queue"),
         "console:lead_oversight": reverse("console:lead_oversight"),
         "console:kpi_dashboard": reverse("console:kpi_dashboard"),
