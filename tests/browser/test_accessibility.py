@@ -102,6 +102,8 @@ def _paths(world) -> dict[str, str]:
         "console:order_created": reverse("console:order_created", args=[order.number]),
         "console:order_view": reverse("console:order_view", args=[order.number]),
         "console:agent_errors": reverse("console:agent_errors"),
+        "console:my_work": reverse("console:my_work"),
+        "console:whatsapp_new_lead": reverse("console:whatsapp_new_lead") + "?phone=98123+45678",
         "console:lead_queue": reverse("console:lead_queue"),
         "console:lead_oversight": reverse("console:lead_oversight"),
         "console:kpi_dashboard": reverse("console:kpi_dashboard"),
@@ -126,7 +128,6 @@ def _paths(world) -> dict[str, str]:
         "console:kpi_audit": reverse("console:kpi_audit", args=[audit.pk]),
         "console:wallboard": reverse("console:wallboard"),
         "console:callbacks": reverse("console:callbacks"),
-        "console:whatsapp_new_lead": reverse("console:whatsapp_new_lead") + "?phone=9876543299",
     }
 
 
@@ -273,6 +274,24 @@ def test_nothing_is_clipped_at_390_px(browser, live_server, cast, world, role):
         page.close()
     context.close()
     assert problems == [], json.dumps(problems, indent=1, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_context_sidebar_sits_beside_the_page_and_folds_below_it_on_a_phone(
+    browser, live_server, cast, world, width
+):
+    """Issue 18: the lead page's context sidebar is beside the main content on a desk screen
+    and below it at 390 px."""
+    context = _signed_in_context(browser, live_server, cast["supervisor"], width)
+    page = context.new_page()
+    page.goto(_paths(world)["console:lead_detail"])
+    main = page.locator(".with-sidebar__main").bounding_box()
+    side = page.get_by_test_id("context-sidebar").bounding_box()
+    context.close()
+    if width == 390:
+        assert side["y"] >= main["y"] + main["height"] - 1, (main, side)
+    else:
+        assert side["x"] >= main["x"] + main["width"] - 1 and side["y"] < main["y"] + 200
 
 
 def test_the_sign_in_and_not_found_pages_pass_axe_signed_out(browser, live_server):

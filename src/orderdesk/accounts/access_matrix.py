@@ -121,6 +121,9 @@ CONSOLE: dict[str, Entry] = {
         ("sales", "cx", "ops", "supervisor"), "read-only; a supervisor audits orders here"
     ),
     "GET console:agent_errors": Entry(("ops", "supervisor")),
+    "GET console:my_work": Entry(
+        ("sales", "cx"), "an agent's own scorecard, audits and errors; never another agent's"
+    ),
     "POST console:agent_restore": Entry(("supervisor",)),
     # Leads.
     "GET console:lead_queue": Entry(("sales",)),

@@ -47,6 +47,7 @@ class Perm(StrEnum):
     CALLS_MAKE = "calls.make"  # click-to-call through the telephony provider (issue 16)
     CALLS_LISTEN = "calls.listen"  # play a call recording (audited); agents: their own calls
     CALLS_ALL = "calls.all"  # every agent's calls and recordings; the wallboard
+    OWN_WORK = "kpis.own_work"  # an agent's own scorecard, audits and M8 errors (issue 15, 14)
 
 
 _EVERY_AGENT = {Perm.CONSOLE, Perm.CATALOG_VIEW, Perm.SERVICE_AREAS_VIEW, Perm.CUSTOMERS_VIEW}
@@ -63,6 +64,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.ORDERS_VIEW,
             Perm.CALLS_MAKE,
             Perm.CALLS_LISTEN,
+            Perm.OWN_WORK,
         }
     ),
     Role.CX: frozenset(
@@ -77,6 +79,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.LEADS_START,
             Perm.CALLS_MAKE,
             Perm.CALLS_LISTEN,
+            Perm.OWN_WORK,
         }
     ),
     Role.OPS: frozenset(

@@ -10,7 +10,9 @@ from django.template.response import TemplateResponse
 from orderdesk.accounts.choices import Role
 from orderdesk.accounts.models import User
 from orderdesk.accounts.permissions import Perm, has_perm, requires
-from orderdesk.core.errors import DomainError
+from orderdesk.console.kpi_views import display_value
+from orderdesk.core.errors import DomainError, ValidationFailed
+from orderdesk.kpis.selectors import build_scope, own_work
 from orderdesk.orders.actions import (
     check_may_record_agent_error,
     record_agent_error,
@@ -89,3 +91,31 @@ def restore(request, agent_id: int):
     else:
         messages.success(request, f"Manual order creation restored for {agent}.")
     return redirect("console:agent_errors")
+
+
+@requires(Perm.CONSOLE)
+@requires(Perm.OWN_WORK)
+def my_work(request):
+    """Issue 15 (14), SOP 004 coaching and feedback: the signed-in agent's own scorecard over a
+    date range, their scored audits and the M8 errors recorded against them. The agent is
+    always ``request.user``: no parameter names another agent."""
+    raw = {key: request.GET.get(key, "").strip() for key in ("from", "to")}
+    errors: dict[str, list[str]] = {}
+    status = 200
+    try:
+        scope = build_scope(start=raw["from"], end=raw["to"])
+    except ValidationFailed as refused:
+        for e in refused.errors:
+            errors.setdefault(e.field or "from", []).append(e.message)
+        scope = build_scope()
+        status = 422
+    work = own_work(request.user, scope)
+    context = {
+        "work": work,
+        "cells": [{"result": r, "display": display_value(r)} for r in work.results],
+        "form": raw,
+        "errors": errors,
+        "threshold": settings.ORDERDESK["AGENT_ERROR_THRESHOLD"],
+        "window": settings.ORDERDESK["AGENT_ERROR_WINDOW_DAYS"],
+    }
+    return TemplateResponse(request, "console/agents/my_work.html", context, status=status)

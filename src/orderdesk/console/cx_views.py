@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from orderdesk.accounts.permissions import Perm, has_perm, requires
+from orderdesk.console.sidebar import customer_sidebar
 from orderdesk.core.errors import DomainError
 from orderdesk.core.throttle import throttle
 from orderdesk.cx import rules, selectors
@@ -184,6 +185,9 @@ def _ticket_context(request, ticket: Ticket, *, errors=None, form=None) -> dict:
         "csat": getattr(ticket, "csat", None),
         "other_tickets": list(
             selectors.tickets_for_customer(ticket.customer).exclude(pk=ticket.pk)[:10]
+        ),
+        "sidebar": customer_sidebar(
+            request.user, ticket.customer, ticket_id=ticket.pk, offer_reveal=True
         ),
     }
     if ticket.type == TicketType.ORDER_NOT_FOUND:

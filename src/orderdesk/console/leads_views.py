@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from orderdesk.accounts.permissions import Perm, has_perm, requires
 from orderdesk.console import call_views
+from orderdesk.console.sidebar import customer_sidebar
 from orderdesk.console.tools import FORM_ERRORS, errors_by_field
 from orderdesk.core.errors import DomainError, FieldError, ValidationFailed
 from orderdesk.core.timeutil import IST
@@ -253,6 +254,7 @@ def _lead_page_context(request, lead: Lead, **panel) -> dict:
         if has_perm(request.user, Perm.ORDERS_CREATE_MANUAL)
         else None,
         show_full_phone=context["can_work"],
+        sidebar=customer_sidebar(request.user, lead.customer, lead_id=lead.pk),
     )
     return context
 

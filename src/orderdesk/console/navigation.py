@@ -42,6 +42,7 @@ NAV_LINKS: tuple[NavLink, ...] = (
     NavLink("KPIs", "console:kpi_dashboard", Perm.KPIS_VIEW),
     NavLink("Wallboard", "console:wallboard", Perm.CALLS_ALL),  # telephony, live
     NavLink("Audits", "console:kpi_audits", Perm.AUDITS_RUN),
+    NavLink("My work", "console:my_work", Perm.OWN_WORK),  # own scorecard and audits
     NavLink("Training card", "console:training_card", Perm.CONSOLE),  # every staff role
     NavLink("Agent errors", "console:agent_errors", Perm.AUDITS_RUN),
     NavLink("Lead imports", "console:import_list", Perm.LEADS_IMPORT),

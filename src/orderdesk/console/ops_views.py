@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from orderdesk.accounts.permissions import Perm, requires
 from orderdesk.console.forms_ops import MoveForm, action_form
+from orderdesk.console.sidebar import customer_sidebar
 from orderdesk.core.bounds import parse_date
 from orderdesk.core.errors import DomainError
 from orderdesk.core.masking import mask_tail, mask_upi
@@ -184,6 +185,7 @@ def _page(request, order: Order, *, bound: tuple[str, forms.Form] | None = None,
         "console/ops/order.html",
         {
             "order": order,
+            "sidebar": customer_sidebar(request.user, order.customer, order_id=order.pk),
             "move_forms": move_forms,
             "action_forms": action_forms,
             "amendments_closed": order.status not in table.AMENDABLE_STATES,

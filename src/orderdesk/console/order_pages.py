@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
 from orderdesk.accounts.permissions import Perm, has_perm, requires
+from orderdesk.console.sidebar import customer_sidebar
 from orderdesk.core.masking import mask_tail, mask_upi
 from orderdesk.orders import lifecycle
 from orderdesk.orders.choices import PaymentMethod
@@ -44,6 +45,12 @@ def order_view(request, number: str):
         ),
         number=canonical_order_number(number),
     )
-    context = {"order": order, "can_operate": has_perm(request.user, Perm.ORDERS_OPERATE)}
+    context = {
+        "order": order,
+        "can_operate": has_perm(request.user, Perm.ORDERS_OPERATE),
+        "sidebar": customer_sidebar(
+            request.user, order.customer, order_id=order.pk, offer_reveal=True
+        ),
+    }
     context |= order_facts(order)
     return TemplateResponse(request, "console/orders/view.html", context)

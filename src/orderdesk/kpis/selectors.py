@@ -5,12 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from orderdesk.accounts.choices import Role
 from orderdesk.accounts.models import Team, User
 from orderdesk.core.bounds import MAX_DATE, MIN_DATE, parse_date, parse_id
 from orderdesk.core.errors import FieldError, ValidationFailed
 from orderdesk.core.timeutil import today_ist
 from orderdesk.kpis.definitions import KPIS_BY_KEY, SCORECARD_KEYS, KpiResult, Scope
+from orderdesk.kpis.models import AgentAudit, AuditStatus
+from orderdesk.kpis.rules import CHECKLISTS, ChecklistItem
+from orderdesk.orders.models import AgentError
+from orderdesk.orders.rules import agent_is_restricted
+from orderdesk.orders.selectors import agent_error_count
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 731  # two years; the roll-ups answer a year about as fast as a week
@@ -100,3 +107,51 @@ def scorecard(scope: Scope) -> list[ScorecardRow]:
         agent_scope = scope.with_agent(agent.pk)
         rows.append(ScorecardRow(agent, [kpi.compute(agent_scope) for kpi in kpis]))
     return rows
+
+
+# --- An agent's own work (issue 15 item 14; 004: coaching and feedback) -----------------------
+
+
+@dataclass
+class AuditView:
+    """A scored audit as the audited agent reads it: the score, each checklist item and whether
+    it passed, the auditor's notes."""
+
+    audit: AgentAudit
+    items: list[tuple[ChecklistItem, bool | None]]
+
+
+@dataclass
+class MyWork:
+    agent: User
+    scope: Scope
+    results: list[KpiResult]
+    audits: list[AuditView]
+    errors: list[AgentError]
+    error_count: int  # M8: errors in the window since the last restoration
+    restricted: bool
+
+
+def own_work(agent: User, scope: Scope, *, limit: int = 50) -> MyWork:
+    """``agent``'s own scorecard over ``scope`` (the scorecard KPIs computed raw, exactly as
+    ``scorecard`` does, scoped to this agent whatever ``scope.agent_id`` says), their scored
+    audits and the M8 errors recorded against them. Never anyone else's: every read is
+    filtered by ``agent``. Audits still to score are not shown (the agent would learn which
+    of their orders or calls is being checked)."""
+    own = scope.with_agent(agent.pk)
+    results = [KPIS_BY_KEY[key].compute(own) for key in SCORECARD_KEYS]
+    audits = (
+        AgentAudit.objects.filter(agent=agent, status=AuditStatus.SCORED)
+        .select_related("order", "contact__lead", "scored_by")
+        .order_by("-scored_at", "-pk")[:limit]
+    )
+    views = [
+        AuditView(a, [(item, a.answers.get(item.key)) for item in CHECKLISTS[a.subject]])
+        for a in audits
+    ]
+    errors = list(
+        AgentError.objects.filter(agent=agent).select_related("order").order_by("-at")[:limit]
+    )
+    count = agent_error_count(agent)
+    threshold = settings.ORDERDESK["AGENT_ERROR_THRESHOLD"]
+    return MyWork(agent, own, results, views, errors, count, agent_is_restricted(count, threshold))

@@ -304,6 +304,7 @@ CONSOLE_REQUESTS: dict[str, Callable] = {
         reverse("console:order_view", args=[w.order_own.number])
     ),
     "GET console:agent_errors": lambda w, r: Req(reverse("console:agent_errors")),
+    "GET console:my_work": lambda w, r: Req(reverse("console:my_work")),
     "POST console:agent_restore": lambda w, r: form(
         reverse("console:agent_restore", args=[w.users["sales"].pk]),
         {"reason": "Retrained on the pre-checks on Monday"},
