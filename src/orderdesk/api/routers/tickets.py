@@ -355,7 +355,7 @@ _QUEUE_KEYS: dict[str, list[tuple[str, type]]] = {
         "first; unassigned: priority, then deadline; follow_ups: follow-up due time; "
         "escalated: oldest escalation), the ticket id breaking ties. A ticket whose deadline "
         "moves while a client walks the queue is seen where it sorts when the walk reaches it "
-        "(docs/spec.md, Paging)."
+        "(docs/spec.md, Paged lists)."
     ),
     openapi_extra=PAGED_OPENAPI,
 )
