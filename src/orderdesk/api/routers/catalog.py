@@ -190,7 +190,10 @@ def check_serviceability(request, params: Query[ServiceabilityQuery]):
 )
 def post_quote(request, payload: QuoteIn):
     throttle_anonymous(request, "anonymous_quote")
-    user = request.user if request.user.is_authenticated else None
+    # A bearer call takes the API fast path, which sets no session user (docs/architecture.md,
+    # "The API fast path"); the quote is then anonymous, as it was for a bearer call before.
+    user = getattr(request, "user", None)
+    user = user if user is not None and user.is_authenticated else None
     quote = create_quote(
         variant_id=payload.variant_id, answers=payload.answers, pincode=payload.pincode, user=user
     )
