@@ -16,12 +16,15 @@ import datetime as dt
 import uuid
 from typing import Literal
 
+from django.db.models import F
+from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from orderdesk.accounts.permissions import Perm
 from orderdesk.api.auth import acting_user
+from orderdesk.api.paging import PAGED_OPENAPI, PageQuery, page_by_keys
 from orderdesk.api.schemas import AUTH_ERRORS, INPUT_ERRORS, ApiDateTime, InputSchema, Problem
 from orderdesk.catalog.actions import active_variant
 from orderdesk.catalog.models import Quote
@@ -378,10 +381,20 @@ def close_lead(request, lead_id: int, payload: CloseIn):
     "/followups/due",
     response={200: list[DueFollowUpOut], **AUTH_ERRORS, **INPUT_ERRORS},
     summary="The calling agent's follow-ups due now, by due time then priority (D10)",
+    openapi_extra=PAGED_OPENAPI,
 )
-def due_follow_ups(request, params: Query[DueQuery]):
+def due_follow_ups(
+    request, response: HttpResponse, params: Query[DueQuery], page: Query[PageQuery]
+):
     user = acting_user(request, Perm.LEADS_WORK)
-    rows = selectors.due_follow_ups(user, within=dt.timedelta(minutes=params.within_minutes))
+    due = selectors.due_follow_ups(user, within=dt.timedelta(minutes=params.within_minutes))
+    rows = page_by_keys(
+        due.annotate(lead_priority=F("lead__priority")),
+        request,
+        response,
+        page,
+        keys=[("due_at", dt.datetime), ("-lead_priority", int), ("pk", int)],
+    )
     return [
         {
             "id": f.id,
@@ -392,18 +405,24 @@ def due_follow_ups(request, params: Query[DueQuery]):
             "status": f.status,
             "episode": f.episode,
         }
-        for f in rows[:200]
+        for f in rows
     ]
 
 
 @router.get(
     "/followups/missed",
     response={200: list[DueFollowUpOut], **AUTH_ERRORS, **INPUT_ERRORS},
-    summary="Missed follow-ups, for supervisors (D10)",
+    summary="Missed follow-ups, for supervisors (D10), latest due first",
+    openapi_extra=PAGED_OPENAPI,
 )
-def missed_follow_ups(request, params: Query[MissedQuery]):
+def missed_follow_ups(
+    request, response: HttpResponse, params: Query[MissedQuery], page: Query[PageQuery]
+):
     acting_user(request, Perm.AUDITS_RUN)
-    rows = selectors.missed_follow_ups(since=params.since, until=params.until)
+    missed = selectors.missed_follow_ups(since=params.since, until=params.until)
+    rows = page_by_keys(
+        missed, request, response, page, keys=[("-due_at", dt.datetime), ("-pk", int)]
+    )
     return [
         {
             "id": f.id,
@@ -414,7 +433,7 @@ def missed_follow_ups(request, params: Query[MissedQuery]):
             "status": f.status,
             "episode": f.episode,
         }
-        for f in rows[:500]
+        for f in rows
     ]
 
 

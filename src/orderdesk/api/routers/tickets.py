@@ -19,10 +19,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from orderdesk.accounts.permissions import Perm, has_perm, require
+from orderdesk.api.paging import NO_DEADLINE, PAGED_OPENAPI, PageQuery, page_by_keys
 from orderdesk.api.schemas import AUTH_ERRORS, INPUT_ERRORS, InputSchema, Problem
 from orderdesk.core.errors import NotFound
 from orderdesk.core.throttle import throttle
@@ -330,14 +333,43 @@ def create_ticket(request, payload: TicketIn):
     return Status(201, _ticket(ticket.pk))
 
 
+# Each queue keeps its own order (cx/selectors.py), made total by the id, so it can be walked
+# with a keyset cursor (issue 20). An empty deadline sorts after every real one.
+_QUEUE_KEYS: dict[str, list[tuple[str, type]]] = {
+    "mine": [("due", dt.datetime), ("priority_rank", int), ("created_at", dt.datetime), ("pk", int)],
+    "unassigned": [
+        ("priority_rank", int), ("due", dt.datetime), ("created_at", dt.datetime), ("pk", int)
+    ],
+    "breaching": [("due", dt.datetime), ("pk", int)],
+    "follow_ups": [("follow_up_due", dt.datetime), ("pk", int)],
+    "escalated": [("escalated_since", dt.datetime), ("pk", int)],
+}  # fmt: skip
+
+
 @router.get(
     "/tickets",
     response={200: list[TicketBrief], **AUTH_ERRORS, **INPUT_ERRORS},
     summary="A queue: mine, unassigned, breaching (within the hour), follow_ups, escalated",
+    description=(
+        "A page at a time, in the queue's order (mine and breaching: the next SLA deadline "
+        "first; unassigned: priority, then deadline; follow_ups: follow-up due time; "
+        "escalated: oldest escalation), the ticket id breaking ties. A ticket whose deadline "
+        "moves while a client walks the queue is seen where it sorts when the walk reaches it "
+        "(docs/spec.md, Paged lists)."
+    ),
+    openapi_extra=PAGED_OPENAPI,
 )
-def list_tickets(request, filters: Query[QueueQuery]):
+def list_tickets(
+    request, response: HttpResponse, filters: Query[QueueQuery], page: Query[PageQuery]
+):
     user = _worker(request)
-    return [_brief(t) for t in selectors.queue(filters.queue, user)[:200]]
+    tickets_ = selectors.queue(filters.queue, user).annotate(
+        due=Coalesce("sla_next_due_at", NO_DEADLINE),
+        follow_up_due=Coalesce("follow_up_due_at", NO_DEADLINE),
+        escalated_since=Coalesce("escalated_at", NO_DEADLINE),
+    )
+    keys = _QUEUE_KEYS[filters.queue]
+    return [_brief(t) for t in page_by_keys(tickets_, request, response, page, keys=keys)]
 
 
 @router.get(
