@@ -95,8 +95,10 @@ RULES: list[Rule] = [
         "Stop selling",
         "§5 Stop selling; Sales should not follow up again unless asked",
         "Already Placed an Order cancels pending follow-ups, closes the lead for sales and hands it "
-        "to Ops/CX. No more calls, messages or follow-ups on it; a new lead or a CX ticket "
-        "reopens contact.",
+        "to Ops/CX. No more sales calls, messages or follow-ups on it. A customer who calls in is "
+        "always answered: the call is recorded on the closed lead (never an over-contact) and "
+        "the next step is one click: a new lead for another device, a CX ticket, the order's "
+        "status, or nothing.",
         ("sales_contact_closed",),
     ),
     Rule(
