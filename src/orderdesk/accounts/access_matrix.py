@@ -138,6 +138,9 @@ CONSOLE: dict[str, Entry] = {
     "GET console:lead_detail": Entry(("sales", "supervisor")),
     "POST console:lead_log_contact": Entry(("sales",)),
     "POST console:lead_follow_up": Entry(("sales",)),
+    "POST console:lead_another_device": Entry(
+        ("sales",), "issue 15: a new lead after an inbound call on a closed lead"
+    ),
     "GET console:training_card": Entry(STAFF),
     # Desk tools.
     "GET console:quote_models": Entry(STAFF),
@@ -294,6 +297,15 @@ OBJECT_RULES: tuple[ObjectRule, ...] = (
     ObjectRule("sales", "close a lead already closed for sales", 409, "sales_contact_closed", "D5"),
     ObjectRule("sales", "read another agent's lead", 403, "not_lead_owner", "S1 queue"),
     ObjectRule("sales", "call on another agent's lead", 403, "not_lead_owner", "S1 queue"),
+    # Issue 21, 2: "inbound" is the client's word; a non-owner's inbound contact without a
+    # call record is recorded, but the follow-up (like disposition and closure) is the owner's.
+    ObjectRule(
+        "sales",
+        "agree a follow-up on another agent's lead by an inbound contact",
+        403,
+        "not_lead_owner",
+        "own 21.2",
+    ),
     ObjectRule("supervisor", "act on a ticket not escalated", 403, "forbidden", "S1 queue"),
     # S2 (issue 21, 3): "Show full number" only for a customer the user works.
     ObjectRule(

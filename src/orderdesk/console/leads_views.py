@@ -11,6 +11,7 @@ every form also works without JavaScript.
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -28,8 +29,15 @@ from orderdesk.core.errors import DomainError, FieldError, ValidationFailed
 from orderdesk.core.timeutil import IST
 from orderdesk.flows import contacts
 from orderdesk.leads import actions, rules, selectors, suggester
-from orderdesk.leads.choices import Channel, Direction, DispositionGroup, DispositionKey, LeadStatus
-from orderdesk.leads.models import ContactPolicy, Disposition, FollowUp, Lead
+from orderdesk.leads.choices import (
+    Channel,
+    Direction,
+    DispositionGroup,
+    DispositionKey,
+    LeadSource,
+    LeadStatus,
+)
+from orderdesk.leads.models import ContactAttempt, ContactPolicy, Disposition, FollowUp, Lead
 from orderdesk.messaging.selectors import messages_for_customer
 from orderdesk.orders.models import Order
 
@@ -185,10 +193,20 @@ def _panel_context(request, lead: Lead, *, form=None, errors=None) -> dict:
         and not lead.closed_for_sales
         and rules.may_work_lead(owner_id=lead.owner_id, agent_id=user.pk, direction="outbound")
     )
+    # Issue 15: a customer who calls in is answered on a closed lead and on another agent's
+    # lead (issue 15 item 2): the panel logs an inbound contact only.
+    inbound_only = (
+        has_perm(user, Perm.LEADS_WORK)
+        and not can_work
+        and rules.may_work_lead(owner_id=lead.owner_id, agent_id=user.pk, direction="inbound")
+    )
     form = form or {}
+    if inbound_only:
+        form = {**form, "direction": Direction.INBOUND}
     return {
         "lead": lead,
         "can_work": can_work,
+        "inbound_only": inbound_only,
         "groups": [
             {
                 "key": DispositionGroup.CONNECTED.value,
@@ -259,14 +277,93 @@ def _lead_page_context(request, lead: Lead, **panel) -> dict:
     return context
 
 
+def _next_steps(request, lead: Lead) -> list[dict]:
+    """Issue 15 item 1: after an inbound contact on a closed lead (``?answered=<contact>``, the
+    agent's own), the next step in one click."""
+    try:
+        contact_id = int(request.GET.get("answered", ""))
+    except ValueError:
+        return []
+    contact = ContactAttempt.objects.filter(
+        pk=contact_id, lead=lead, agent=request.user, direction=Direction.INBOUND
+    ).first()
+    if contact is None:
+        return []
+    user = request.user
+    steps = []
+    for key in rules.inbound_next_steps(
+        closed_for_sales=lead.closed_for_sales, order_number=lead.order_number
+    ):
+        step = {"key": key, "label": rules.NEXT_STEP_LABELS[key], "url": None, "post": None}
+        if key == rules.NEXT_NEW_LEAD:
+            step["post"] = reverse("console:lead_another_device", args=[lead.pk])
+        elif key == rules.NEXT_CX_TICKET and has_perm(user, Perm.TICKETS_WORK):
+            step["url"] = (
+                reverse("console:cx_ticket_new")
+                + "?"
+                + urlencode(
+                    {
+                        "phone": lead.customer.phone,
+                        "name": lead.customer.name,
+                        "order_number": lead.order_number,
+                    }
+                )
+            )
+        elif key == rules.NEXT_ORDER_STATUS and has_perm(user, Perm.ORDERS_VIEW):
+            step["url"] = reverse("console:order_view", args=[lead.order_number])
+        elif key == rules.NEXT_NOTHING:
+            step["url"] = reverse("console:lead_queue")
+        steps.append(step)
+    return steps
+
+
 @require_GET
 @requires(Perm.CONSOLE)
 def lead_detail(request, lead_id: int):
+    """The lead page. ``?inbound=1``: a sales agent answering the customer's call on another
+    agent's lead (issue 15 item 2) sees it with the inbound-only call panel."""
+    direction = Direction.INBOUND if request.GET.get("inbound") else Direction.OUTBOUND
     try:
-        lead = selectors.lead_for(request.user, lead_id)
+        lead = selectors.lead_for(request.user, lead_id, direction=direction)
     except DomainError as exc:
         return _refused(request, exc)
-    return TemplateResponse(request, "console/leads/detail.html", _lead_page_context(request, lead))
+    context = _lead_page_context(request, lead)
+    context["next_steps"] = _next_steps(request, lead)
+    order = None
+    if lead.order_number:
+        order = Order.objects.filter(number=lead.order_number).only("number", "status").first()
+    context["lead_order"] = order
+    return TemplateResponse(request, "console/leads/detail.html", context)
+
+
+@require_POST
+@requires(Perm.CONSOLE)
+@requires(Perm.LEADS_WORK)
+def lead_another_device(request, lead_id: int):
+    """Issue 15 item 1, "a new lead for another device" in one click after an inbound call on a
+    closed lead: a new inbound-call lead for the same customer, owned by the agent who answered
+    (``create_lead`` reuses the customer's open lead with no device, if there is one)."""
+    try:
+        lead = selectors.lead_for(request.user, lead_id, write=True, direction=Direction.INBOUND)
+    except DomainError as exc:
+        return _refused(request, exc)
+    new, created = actions.create_lead(
+        customer=lead.customer,
+        source=LeadSource.INBOUND_CALL,
+        owner=request.user,
+        actor=request.user,
+    )
+    try:
+        selectors.lead_for(request.user, new.pk, write=True)
+    except DomainError as exc:
+        return _refused(request, exc)
+    messages.success(
+        request,
+        f"New lead #{new.pk} for {lead.customer.name}: ask which device."
+        if created
+        else f"{lead.customer.name} already has an open lead (#{new.pk}): continue on it.",
+    )
+    return redirect(reverse("console:lead_detail", args=[new.pk]))
 
 
 def _panel_response(request, lead: Lead, *, form: dict, errors: dict, status: int):
@@ -285,9 +382,11 @@ def _panel_response(request, lead: Lead, *, form: dict, errors: dict, status: in
     )
 
 
-def _done(request, lead: Lead, message: str):
+def _done(request, lead: Lead, message: str, *, query: dict | None = None):
     messages.success(request, message)
     url = reverse("console:lead_detail", args=[lead.pk])
+    if query:
+        url += "?" + urlencode(query)
     if _is_htmx(request):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url
@@ -367,6 +466,13 @@ def log_contact(request, lead_id: int):
             errors=_field_errors(exc, CALL_FIELDS),
             status=exc.status if exc.status in (400, 404, 409, 422) else 422,
         )
+    if not result.lead_changed:
+        return _done(
+            request,
+            result.lead,
+            _logged_message(result),
+            query={"inbound": "1", "answered": result.contact.pk},
+        )
     return _done(request, result.lead, _logged_message(result))
 
 
@@ -382,6 +488,12 @@ def _logged_message(result) -> str:
         text += f" No order found: CX case #{result.ticket.pk} opened. Say: “{rules.ORDER_NOT_FOUND_SCRIPT}”"
     if result.cancelled_follow_ups:
         text += f" {result.cancelled_follow_ups} pending follow-up cancelled."
+    if not result.lead_changed:
+        text += (
+            " The customer's call is recorded; the lead is closed for sales and stays so."
+            if result.lead.closed_for_sales
+            else " The customer's call is recorded and the lead's owner told; the lead stays theirs."
+        )
     return text
 
 
@@ -480,6 +592,7 @@ def lead_oversight(request):
                 "lead__customer", "agent", "disposition"
             )[:50]
         ),
+        "inbound_outside_hours": selectors.inbound_claimed_outside_hours(since=since, limit=50),
     }
     return TemplateResponse(request, "console/leads/oversight.html", context)
 

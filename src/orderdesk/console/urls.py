@@ -59,6 +59,11 @@ urlpatterns = [
     path("leads/<int:lead_id>/", leads_views.lead_detail, name="lead_detail"),
     path("leads/<int:lead_id>/contacts/", leads_views.log_contact, name="lead_log_contact"),
     path("leads/<int:lead_id>/follow-up/", leads_views.schedule_follow_up, name="lead_follow_up"),
+    path(
+        "leads/<int:lead_id>/another-device/",
+        leads_views.lead_another_device,
+        name="lead_another_device",
+    ),
     # Telephony (issue 16): click-to-call, the live call status, recordings (audited).
     path("leads/<int:lead_id>/call/", call_views.lead_call, name="lead_call"),
     path("calls/<int:call_id>/status/", call_views.call_status, name="call_status"),

@@ -47,6 +47,7 @@ from orderdesk.leads.models import (
 from orderdesk.telephony import actions as telephony
 from orderdesk.telephony.choices import ContextKind
 from orderdesk.telephony.conf import conf as telephony_conf
+from orderdesk.telephony.models import Call
 
 logger = logging.getLogger(__name__)
 
@@ -283,6 +284,11 @@ class ContactLogged:
     ticket: object | None = None  # D6: the "order not found" ticket, if one was opened
     order_found: bool | None = None
     cancelled_follow_ups: int = 0
+    # Issue 15/21: False when the contact was recorded without moving the lead (an inbound
+    # call on a closed lead; a non-owner's unverified inbound contact).
+    lead_changed: bool = True
+    # Issue 15: the one-click next steps after an inbound call on a closed lead.
+    next_steps: list[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -334,6 +340,7 @@ def log_contact(
     """
     now = now or timezone.now()
     lead_pk = lead.pk if isinstance(lead, Lead) else lead
+    direction = _call_direction(call) or direction
     try:
         return _log_contact(
             lead_pk,
@@ -355,6 +362,17 @@ def log_contact(
         if exc.code in rules.OVER_CONTACT_CODES:
             _record_refusal(lead_pk, agent, exc, channel=channel, direction=direction, now=now)
         raise
+
+
+def _call_direction(call) -> str | None:
+    """Issue 21: with a telephony call, the direction is the call record's, not the client's."""
+    if call is None or call == "":
+        return None
+    try:
+        pk = int(getattr(call, "pk", call))
+    except (TypeError, ValueError):
+        return None
+    return Call.objects.filter(pk=pk).values_list("direction", flat=True).first()
 
 
 def _call_for_contact(call, lead: Lead, *, agent, channel, direction, connected):
@@ -462,6 +480,33 @@ def _log_contact(
     the_call = _call_for_contact(
         call, lead, agent=agent, channel=channel, direction=direction, connected=bool(connected)
     )
+    moves_lead = rules.changes_lead(
+        closed_for_sales=lead.closed_for_sales,
+        owner_id=lead.owner_id,
+        agent_id=agent.pk,
+        direction=direction,
+        verified=the_call is not None and the_call.direction == Direction.INBOUND,
+    )
+    if not moves_lead:
+        if follow_up_at is not None:
+            raise Forbidden(
+                "This lead is another agent's: the customer's call is recorded and its owner "
+                "told, but the follow-up is the owner's to agree (issue 21).",
+                code="not_lead_owner",
+                field="follow_up",
+            )
+        return _record_inbound_only(
+            lead,
+            agent=agent,
+            channel=channel,
+            connected=bool(connected),
+            row=row,
+            notes=notes,
+            customer_words=customer_words,
+            order_number=order_number,
+            the_call=the_call,
+            now=now,
+        )
 
     before = _snapshot(lead)
     follow_up_open = (
@@ -594,6 +639,80 @@ def _log_contact(
         ticket=ticket,
         order_found=order_found,
         cancelled_follow_ups=len(cancelled),
+    )
+
+
+def _record_inbound_only(
+    lead: Lead,
+    *,
+    agent,
+    channel,
+    connected,
+    row,
+    notes,
+    customer_words,
+    order_number,
+    the_call,
+    now,
+) -> ContactLogged:
+    """Issue 15 item 1 / issue 21 item 2: the customer who called in is answered and the
+    contact recorded (on the lead, so on the customer's and the agent's history), but the
+    lead does not move: it is closed for sales, or it is another agent's and "inbound" is
+    only the client's word. Never an over-contact (D9 counts outbound attempts only). The
+    owner, when someone else answered, is told."""
+    suggestion = suggester.suggest(customer_words) if customer_words else None
+    contact = ContactAttempt.objects.create(
+        lead=lead,
+        agent=agent,
+        channel=channel,
+        direction=Direction.INBOUND,
+        at=now,
+        connected=connected,
+        disposition=row,
+        notes=notes,
+        customer_words=customer_words,
+        suggested_disposition=(suggestion.disposition or "") if suggestion else "",
+        suggestion_confidence=suggestion.confidence if suggestion else None,
+        order_number=order_number[:20],
+        episode=lead.episode,
+    )
+    if the_call is not None:
+        telephony.link_contact(the_call, contact.pk)
+    Lead.objects.filter(pk=lead.pk).update(last_contact_at=now, updated_at=now)
+    lead.last_contact_at = now
+    if lead.owner_id and lead.owner_id != agent.pk:
+        _notify(
+            lead.owner,
+            lead,
+            NotificationKind.INBOUND_ANSWERED,
+            f"{lead.customer.name} called in and {agent.get_full_name() or agent.username} "
+            f"answered ({row.label}): {notes[:150]}",
+            now,
+        )
+    audit.record(
+        "contact.log",
+        contact,
+        after={
+            "lead": lead.pk,
+            "channel": channel,
+            "direction": Direction.INBOUND,
+            "connected": connected,
+            "disposition": row.key,
+            "suggested": contact.suggested_disposition,
+            "order_number": contact.order_number,
+            "lead_changed": False,
+            "lead_closed_for_sales": lead.closed_for_sales,
+            "owner": lead.owner_id,
+        },
+        actor=agent,
+    )
+    return ContactLogged(
+        contact=contact,
+        lead=lead,
+        lead_changed=False,
+        next_steps=rules.inbound_next_steps(
+            closed_for_sales=lead.closed_for_sales, order_number=lead.order_number
+        ),
     )
 
 
@@ -842,6 +961,25 @@ def check_lead_may_order(lead_id: int) -> Lead:
     return lead
 
 
+def _order_credit(lead: Lead, actor, order, now: dt.datetime):
+    """Issue 21: who the Create Order of ``lead`` counts for. The agent who created the order,
+    unless the lead is another agent's: then its owner keeps the credit (an order created with a
+    colleague's ``lead_id`` does not move the conversion), and is told who placed it."""
+    if not _is_agent(actor):
+        return None
+    if lead.owner_id is None or lead.owner_id == actor.pk:
+        return actor
+    _notify(
+        lead.owner,
+        lead,
+        NotificationKind.CUSTOMER_ORDERED,
+        f"{actor.get_full_name() or actor.username} created order {order.number} from your lead "
+        f"for {lead.customer.name}; the Create Order stays yours (D7).",
+        now,
+    )
+    return lead.owner
+
+
 @transaction.atomic
 def record_order_created(order) -> list[Lead]:
     """D7/D8: the hook the order flow calls inside ``create_order``'s transaction.
@@ -852,7 +990,8 @@ def record_order_created(order) -> list[Lead]:
     1. Lock the customer's open leads and the source lead, in id order (no deadlocks).
     2. The source lead: refused if blocked (D6) or closed for sales (D5: no order "just to be
        safe"); else a system contact attempt with Create Order (D7), status Order created,
-       follow-ups cancelled.
+       follow-ups cancelled. The Create Order counts for the lead's owner when another
+       agent created the order (issue 21: order credit changes only for the owner).
     3. Every other open lead of the customer *for the device ordered* (same model): Already
        Placed an Order, pending follow-ups cancelled, closed for sales; its owner is notified
        (D8). A lead for another device stays open and untouched (a phone order does not kill
@@ -887,9 +1026,10 @@ def record_order_created(order) -> list[Lead]:
             last = (
                 lead.contacts.filter(recorded_by_system=False).only("channel", "direction").first()
             )
+            credited = _order_credit(lead, actor, order, now)
             contact = ContactAttempt.objects.create(
                 lead=lead,
-                agent=actor if _is_agent(actor) else None,
+                agent=credited,
                 channel=last.channel if last else Channel.CALL,
                 direction=last.direction if last else Direction.OUTBOUND,
                 at=now,

@@ -95,6 +95,8 @@ class NotificationKind(models.TextChoices):
     CUSTOMER_ORDERED = "customer_ordered", "Customer placed an order"  # D8: stop calling
     FOLLOW_UP_MISSED = "follow_up_missed", "Follow-up missed"  # D10
     ORDER_NOT_FOUND_RESOLVED = "order_not_found_resolved", "Order-not-found case resolved"  # D6
+    # Issue 21: a colleague answered the customer's call on this owner's lead.
+    INBOUND_ANSWERED = "inbound_answered", "Customer called in, a colleague answered"
 
 
 class ImportStatus(models.TextChoices):

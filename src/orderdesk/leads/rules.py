@@ -95,8 +95,10 @@ RULES: list[Rule] = [
         "Stop selling",
         "§5 Stop selling; Sales should not follow up again unless asked",
         "Already Placed an Order cancels pending follow-ups, closes the lead for sales and hands it "
-        "to Ops/CX. No more calls, messages or follow-ups on it; a new lead or a CX ticket "
-        "reopens contact.",
+        "to Ops/CX. No more sales calls, messages or follow-ups on it. A customer who calls in is "
+        "always answered: the call is recorded on the closed lead (never an over-contact) and "
+        "the next step is one click: a new lead for another device, a CX ticket, the order's "
+        "status, or nothing.",
         ("sales_contact_closed",),
     ),
     Rule(
@@ -495,8 +497,10 @@ def closed_refusal(closed_reason: str) -> Refusal:
 def contact_refusal(f: ContactFacts) -> Refusal | None:
     """The first rule that refuses this contact, in the order an agent should hear them.
 
-    1. D5: a lead closed for sales takes no contact, in either direction (a customer who
-       calls in again is a new request: a new lead or a CX ticket).
+    1. D5: a lead closed for sales takes no *outbound* contact. A customer who calls in
+       (inbound) is always answered: the contact is recorded on the closed lead, which stays
+       closed, and carries no follow-up (the next step is a new lead, a CX ticket, the
+       order's status, or nothing: ``inbound_next_steps``).
     2. D1/D7: a known, active disposition, agent-selectable (not Create Order), of the right
        group for connected / not connected, with real notes when connected.
     3. D9 (outbound only): do-not-contact, calling hours, attempts per lead per day.
@@ -504,7 +508,8 @@ def contact_refusal(f: ContactFacts) -> Refusal | None:
     5. D3/D4 (outbound on a Will Place Order lead): only the one permitted follow-up, at its
        time, and it must settle the intent (not Will Place Order again).
     """
-    if f.closed_for_sales:
+    closed_inbound = f.closed_for_sales and f.direction == Direction.INBOUND
+    if f.closed_for_sales and not closed_inbound:
         return closed_refusal(f.closed_reason)
     d = f.disposition
     if d is None or not d.active:
@@ -546,6 +551,14 @@ def contact_refusal(f: ContactFacts) -> Refusal | None:
         if refusal:
             return refusal
     in_episode = f.lead_status == LeadStatus.WILL_PLACE_ORDER
+    if f.follow_up_at is not None and closed_inbound:
+        return Refusal(
+            "followup_not_allowed",
+            "This lead is closed for sales: the customer's call is recorded on it, but it carries "
+            "no follow-up (D5). For another device, start a new lead.",
+            "follow_up",
+            422,
+        )
     if f.follow_up_at is not None:
         refusal = follow_up_refusal(
             disposition_key=d.key,
@@ -750,6 +763,51 @@ def lead_priority(*, high_end: bool) -> int:
 def follow_up_is_missed(due_at: dt.datetime, now: dt.datetime, policy: Policy) -> bool:
     """D10: a pending follow-up not made within ``follow_up_missed_after_minutes`` of its time."""
     return now >= due_at + dt.timedelta(minutes=policy.follow_up_missed_after_minutes)
+
+
+# --- Every caller answered (issue 15 item 1) ----------------------------------------------------
+
+NEXT_NEW_LEAD = "new_lead"
+NEXT_CX_TICKET = "cx_ticket"
+NEXT_ORDER_STATUS = "order_status"
+NEXT_NOTHING = "nothing"
+NEXT_STEP_LABELS = {
+    NEXT_NEW_LEAD: "New lead for another device",
+    NEXT_CX_TICKET: "Open a CX ticket",
+    NEXT_ORDER_STATUS: "The order's status",
+    NEXT_NOTHING: "Nothing more",
+}
+
+
+def inbound_next_steps(*, closed_for_sales: bool, order_number: str) -> list[str]:
+    """What the call panel offers after an inbound contact on a closed lead, in one click:
+    a new lead (another device), a CX ticket, the order's status (when the lead names an
+    order), or nothing. An open lead offers nothing extra (it is worked as usual)."""
+    if not closed_for_sales:
+        return []
+    steps = [NEXT_NEW_LEAD, NEXT_CX_TICKET]
+    if order_number:
+        steps.append(NEXT_ORDER_STATUS)
+    steps.append(NEXT_NOTHING)
+    return steps
+
+
+def changes_lead(
+    *, closed_for_sales: bool, owner_id, agent_id, direction: str, verified: bool
+) -> bool:
+    """Does this contact move the lead (status, disposition, follow-up, D6)? Issue 15/21:
+
+    - an inbound contact on a closed lead is recorded only: the lead stays closed;
+    - a non-owner's inbound contact changes the lead only when the call record says it was
+      inbound (``verified``: telephony); otherwise "inbound" is only the client's word, the
+      contact is recorded and shown to the owner, and the lead's disposition, closure and
+      order credit stay with its owner.
+    """
+    if closed_for_sales:
+        return False
+    if direction == Direction.INBOUND and owner_id is not None and owner_id != agent_id:
+        return verified
+    return True
 
 
 # --- Ownership --------------------------------------------------------------------------------

@@ -8,14 +8,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, QuerySet, Value, When
 from django.utils import timezone
 
 from orderdesk.accounts.permissions import Perm, has_perm, require
 from orderdesk.core.errors import Forbidden, NotFound
 from orderdesk.customers.selectors import search_customers
 from orderdesk.leads import rules
-from orderdesk.leads.choices import DispositionGroup, FollowUpStatus
+from orderdesk.leads.choices import Direction, DispositionGroup, FollowUpStatus
 from orderdesk.leads.models import (
     ContactAttempt,
     ContactPolicy,
@@ -25,6 +25,7 @@ from orderdesk.leads.models import (
     Lead,
     Notification,
 )
+from orderdesk.telephony.models import Call
 
 # --- Who may see and work a lead ----------------------------------------------------------
 
@@ -184,9 +185,11 @@ def over_contact_summary(*, since: dt.datetime | None = None, until: dt.datetime
 
 
 def contacts_after_already_ordered(*, since=None, until=None) -> QuerySet[ContactAttempt]:
-    """KPI (follow-up compliance): contacts logged on a lead after it was closed as already
-    ordered. Zero by construction (D5); kept as the proof."""
+    """KPI (follow-up compliance): sales contacts (outbound) logged on a lead after it was
+    closed as already ordered. Zero by construction (D5); kept as the proof. The customer's
+    own calls (inbound) are answered and recorded, never counted here (issue 15)."""
     qs = ContactAttempt.objects.filter(
+        direction=Direction.OUTBOUND,
         lead__closed_reason="already_ordered",
         lead__closed_at__isnull=False,
         at__gt=F("lead__closed_at"),
@@ -278,3 +281,29 @@ def calling_hours_in_force() -> tuple[dt.time, dt.time]:
     (registered as messaging's calling-hours source in LeadsConfig.ready())."""
     policy = ContactPolicy.in_force()
     return policy.calling_hours_start, policy.calling_hours_end
+
+
+def inbound_claimed_outside_hours(
+    *, since: dt.datetime, now: dt.datetime | None = None, limit: int = 200
+) -> list[ContactAttempt]:
+    """Issue 21: contacts logged as inbound outside calling hours with no telephony call
+    record behind them ("inbound" was only the client's word, and D9 does not apply to
+    inbound), newest first, for the supervisor's oversight page. Calling hours are the
+    policy in force now."""
+    from_call = Call.objects.filter(contact_attempt_id=OuterRef("pk"))
+    policy = rules.Policy.of(ContactPolicy.in_force(now or timezone.now()))
+    qs = (
+        ContactAttempt.objects.filter(
+            direction=Direction.INBOUND, recorded_by_system=False, at__gte=since
+        )
+        .exclude(Exists(from_call))
+        .select_related("lead__customer", "lead__owner", "agent", "disposition")
+        .order_by("-at", "-id")
+    )
+    out = []
+    for contact in qs.iterator(chunk_size=500):
+        if not rules.within_calling_hours(contact.at, policy):
+            out.append(contact)
+            if len(out) >= limit:
+                break
+    return out

@@ -355,6 +355,9 @@ CONSOLE_REQUESTS: dict[str, Callable] = {
         reverse("console:lead_follow_up", args=[w.lead_wpo.pk]),
         {"follow_up_at": w.follow_up_at, "follow_up_permission": "on"},
     ),
+    "POST console:lead_another_device": lambda w, r: form(
+        reverse("console:lead_another_device", args=[w.closed_lead.pk])
+    ),
     "GET console:training_card": lambda w, r: Req(reverse("console:training_card")),
     "GET console:quote_models": lambda w, r: Req(
         reverse("console:quote_models"), query={"q": "iph"}
@@ -1204,8 +1207,8 @@ OBJECT_REQUESTS: dict[str, Callable] = {
         Req(
             f"/api/v1/leads/{w.closed_lead.pk}/contacts",
             {
-                "channel": "call",
-                "direction": "inbound",
+                "channel": "whatsapp",
+                "direction": "outbound",
                 "connected": True,
                 "disposition": "waiting_for_quote",
                 "notes": "Customer wants a quote for the 256 GB model first",
@@ -1220,6 +1223,20 @@ OBJECT_REQUESTS: dict[str, Callable] = {
         ),
     ),
     "read another agent's lead": lambda w: ("GET", Req(f"/api/v1/leads/{w.lead_other.pk}")),
+    "agree a follow-up on another agent's lead by an inbound contact": lambda w: (
+        "POST",
+        Req(
+            f"/api/v1/leads/{w.lead_other.pk}/contacts",
+            {
+                "channel": "whatsapp",
+                "direction": "inbound",
+                "connected": True,
+                "disposition": "will_place_order",
+                "notes": "Customer will place the order tonight from the app",
+                "follow_up": {"at": w.follow_up_at, "permission": True},
+            },
+        ),
+    ),
     "call on another agent's lead": lambda w: (
         "POST",
         Req(
@@ -1241,8 +1258,8 @@ OBJECT_REQUESTS: dict[str, Callable] = {
         form(
             reverse("console:lead_log_contact", args=[w.closed_lead.pk]),
             {
-                "channel": "call",
-                "direction": "inbound",
+                "channel": "whatsapp",
+                "direction": "outbound",
                 "connected": "yes",
                 "disposition": "waiting_for_quote",
                 "notes": "Customer wants a quote for the 256 GB model first",

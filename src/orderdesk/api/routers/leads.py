@@ -6,8 +6,12 @@ console; refusals come back as problem+json with the rule's code.
 Who may do what: sales agents (``leads.work``) create leads, log contacts and schedule the
 follow-up on their own leads and unowned ones (the first contact takes ownership); another
 agent's lead is refused with 403 ``not_lead_owner`` except for an INBOUND contact (a
-customer who calls in is answered by whoever picks up). Supervisors (``audits.run``) read
-every lead and the missed follow-ups. Phones are shown masked (S2).
+customer who calls in is answered by whoever picks up, also on a closed lead: issue 15).
+A non-owner's inbound contact moves the lead only when the telephony call record says it
+was inbound (issue 21); otherwise it is recorded and the owner told. A non-owner sees no
+other agent's notes or customer's words (the reuse path of ``POST /leads``, the contact
+result). Supervisors (``audits.run``) read every lead and the missed follow-ups. Phones are
+shown masked (S2).
 """
 
 from __future__ import annotations
@@ -165,6 +169,16 @@ class ContactResultOut(Schema):
     order_found: bool | None
     ticket_id: int | None = Field(description="D6: the 'order not found' CX ticket opened")
     script: str = Field(description="what the agent says next (the SOP's words)")
+    lead_changed: bool = Field(
+        default=True,
+        description="false when the contact was recorded without moving the lead (an inbound "
+        "call on a closed lead; another agent's lead without a call record)",
+    )
+    next_steps: list[str] = Field(
+        default_factory=list,
+        description="after an inbound call on a closed lead, what to offer: `new_lead`, "
+        "`cx_ticket`, `order_status`, `nothing`",
+    )
 
 
 class DueFollowUpOut(Schema):
@@ -222,7 +236,8 @@ def _follow_up(fu: FollowUp) -> dict:
     }
 
 
-def _contact(c: ContactAttempt) -> dict:
+def _contact(c: ContactAttempt, viewer=None) -> dict:
+    hidden = viewer is not None and c.agent_id != viewer.pk
     return {
         "id": c.id,
         "at": c.at,
@@ -231,8 +246,8 @@ def _contact(c: ContactAttempt) -> dict:
         "direction": c.direction,
         "connected": c.connected,
         "disposition": c.disposition.key,
-        "notes": c.notes,
-        "customer_words": c.customer_words,
+        "notes": "" if hidden else c.notes,
+        "customer_words": "" if hidden else c.customer_words,
         "suggested_disposition": c.suggested_disposition or None,
         "suggestion_confidence": c.suggestion_confidence,
         "order_number": c.order_number,
@@ -242,10 +257,19 @@ def _contact(c: ContactAttempt) -> dict:
     }
 
 
-def _lead(lead: Lead) -> dict:
+def _lead(lead: Lead, viewer=None) -> dict:
+    """The lead as the API shows it. ``viewer``: the acting user; when a sales agent who is not
+    the lead's owner (issue 21), other agents' notes and the customer's words are left out."""
     lead = Lead.objects.select_related(
         "customer", "owner", "disposition", "variant__model__brand"
     ).get(pk=lead.pk)
+    stranger = (
+        viewer
+        if viewer is not None
+        and lead.owner_id not in (None, viewer.pk)
+        and not selectors.may_read_all_leads(viewer)
+        else None
+    )
     return {
         "id": lead.id,
         "status": lead.status,
@@ -270,7 +294,7 @@ def _lead(lead: Lead) -> dict:
             ).order_by("episode")
         ],
         "contacts": [
-            _contact(c)
+            _contact(c, stranger)
             for c in lead.contacts.select_related("agent", "disposition").order_by("-at", "-id")[
                 :100
             ]
@@ -307,7 +331,7 @@ def create_lead(request, payload: LeadIn):
         owner=user,
         actor=user,
     )
-    return Status(201 if created else 200, _lead(lead))
+    return Status(201 if created else 200, _lead(lead, user))
 
 
 @router.get(
@@ -325,7 +349,11 @@ def get_lead(request, lead_id: int):
     response={201: ContactResultOut, **NOT_FOUND, **CONFLICT, **AUTH_ERRORS, **INPUT_ERRORS},
     summary="Log one contact attempt (disposition, notes, the one follow-up); the SOP's rules apply",
     description=(
-        "Refusals: 409 `sales_contact_closed` (D5), `followup_limit` (D3/D4), `followup_not_due`, "
+        "An inbound contact is always recorded, also on a closed lead (the lead stays closed; "
+        "`next_steps` says what to offer) and on another agent's lead (it moves that lead only "
+        "with an inbound `call_id`; else the owner is told). With `call_id` the direction is "
+        "the call record's. "
+        "Refusals: 409 `sales_contact_closed` (D5, outbound), `followup_limit` (D3/D4), `followup_not_due`, "
         "`outside_calling_hours` / `attempt_limit` / `do_not_contact` (D9, outbound only); 422 "
         "`notes_required` (D1), `disposition_system_only` (D7), `disposition_unknown`, "
         "`followup_needs_permission`, `followup_too_late`; 403 `not_lead_owner`."
@@ -357,11 +385,13 @@ def log_contact(request, lead_id: int, payload: ContactIn):
         201,
         {
             "contact": _contact(result.contact),
-            "lead": _lead(result.lead),
+            "lead": _lead(result.lead, user),
             "follow_up": _follow_up(result.follow_up) if result.follow_up else None,
             "order_found": result.order_found,
             "ticket_id": result.ticket.pk if result.ticket else None,
             "script": script,
+            "lead_changed": result.lead_changed,
+            "next_steps": result.next_steps or [],
         },
     )
 

@@ -296,7 +296,9 @@ def test_d3_second_follow_up_is_refused_in_the_call_panel(cast, client_for, lead
     assert state(lead) == before
 
 
-def test_d5_closed_lead_offers_no_call_panel_and_refuses_a_post(cast, client_for, lead):
+def test_d5_closed_lead_offers_only_an_inbound_panel_and_refuses_an_outbound_post(
+    cast, client_for, lead
+):
     actions.log_contact(
         lead,
         agent=cast["sales"],
@@ -310,7 +312,10 @@ def test_d5_closed_lead_offers_no_call_panel_and_refuses_a_post(cast, client_for
     client = client_for("sales")
     html = client.get(f"/console/leads/{lead.pk}/").content.decode()
     assert "This lead is closed for sales" in html
-    assert f'action="/console/leads/{lead.pk}/contacts/"' not in html
+    # Issue 15: a customer who calls in is always answered; the panel logs inbound only.
+    assert 'data-testid="inbound-only"' in html
+    assert '<input type="hidden" name="direction" value="inbound">' in html
+    assert 'id="direction-outbound"' not in html and 'data-testid="follow-up-fields"' not in html
     assert 'data-testid="create-order"' not in html  # D5: no order "just to be safe"
     before = state(lead)
     with frozen(ist(0, 15)):
@@ -599,3 +604,57 @@ def test_notes_longer_than_the_cap_are_refused_with_a_clear_message_and_nothing_
     notes_error = re.search(r'<div class="field__error" id="notes-error">(.*?)</div>', html, re.S)
     assert notes_error and "at most 2,000 characters; these are 2,879" in notes_error.group(1)
     assert state(lead) == before
+
+
+def test_d5_inbound_on_a_closed_lead_in_the_console_offers_the_next_step(cast, client_for, lead):
+    """Issue 15 item 1: the call is recorded, the lead stays closed, next step in one click."""
+    actions.log_contact(
+        lead,
+        agent=cast["sales"],
+        channel="call",
+        direction="outbound",
+        connected=True,
+        disposition="not_interested",
+        notes="Sold it to a local shop last week, does not want to sell.",
+        now=ist(0, 11),
+    )
+    client = client_for("sales")
+    with frozen(ist(0, 22)):
+        response = client.post(
+            f"/console/leads/{lead.pk}/contacts/",
+            {**CALL, "direction": "inbound", "disposition": "waiting_for_quote"},
+        )
+    assert response.status_code == 302, response.content[:300]
+    assert "answered=" in response["Location"]
+    fresh = Lead.objects.get(pk=lead.pk)
+    assert (fresh.status, fresh.closed_for_sales) == ("closed", True)
+    html = client.get(response["Location"]).content.decode()
+    assert 'data-testid="next-steps"' in html
+    assert 'data-testid="next-new_lead"' in html and 'data-testid="next-nothing"' in html
+    new = client.post(f"/console/leads/{lead.pk}/another-device/")
+    assert new.status_code == 302
+    opened = Lead.objects.exclude(pk=lead.pk).get(customer=lead.customer)
+    assert (opened.source, opened.owner, opened.closed_for_sales) == (
+        "inbound_call",
+        cast["sales"],
+        False,
+    )
+
+
+def test_15_2_console_answers_an_inbound_caller_on_another_agents_lead(cast, client_for, lead):
+    """Issue 15 item 2: whoever picks up answers; the owner keeps the lead and is told."""
+    client = client_for("sales2")
+    assert client.get(f"/console/leads/{lead.pk}/").status_code == 403
+    html = client.get(f"/console/leads/{lead.pk}/?inbound=1").content.decode()
+    assert 'data-testid="inbound-only"' in html
+    with frozen(ist(0, 12)):
+        response = client.post(
+            f"/console/leads/{lead.pk}/contacts/",
+            {**CALL, "direction": "inbound", "disposition": "waiting_for_quote"},
+        )
+    assert response.status_code == 302 and "inbound=1" in response["Location"]
+    assert client.get(response["Location"]).status_code == 200
+    fresh = Lead.objects.get(pk=lead.pk)
+    assert fresh.owner == cast["sales"] and fresh.status == "new"
+    assert fresh.contacts.get().agent == cast["sales2"]
+    assert fresh.notifications.filter(recipient=cast["sales"], kind="inbound_answered").exists()

@@ -143,12 +143,6 @@ def test_every_sales_contact_after_already_ordered_is_refused(api, cast, lead, m
             "direction": "outbound",
             "follow_up": {"at": ist(2, 11).isoformat(), "permission": True},
         },
-        {
-            "channel": "call",
-            "direction": "inbound",
-            "disposition": "waiting_for_quote",
-            "notes": "Customer wants the price for another phone.",
-        },
     ]
     for body in attempts:
         with frozen(ist(1, 15)):
