@@ -292,9 +292,11 @@ def wpo_episodes_compliant(scope: Scope) -> int:
 
 
 def contacts_after_already_ordered(scope: Scope) -> int:
-    """Contacts logged on a lead after it was closed as Already Placed an Order (target 0, D5)."""
+    """Sales contacts (outbound) logged on a lead after it was closed as Already Placed an Order
+    (target 0, D5). The customer's own calls are answered and never counted (issue 15, 1)."""
     return _count(
         agent_contacts(scope).filter(
+            direction=Direction.OUTBOUND,
             lead__closed_reason="already_ordered",
             lead__closed_at__isnull=False,
             at__gt=F("lead__closed_at"),

@@ -12,7 +12,7 @@ from orderdesk.accounts.models import User
 from orderdesk.cx.choices import TicketType
 from orderdesk.cx.models import Ticket
 from orderdesk.kpis import definitions as d
-from orderdesk.leads.choices import DispositionKey
+from orderdesk.leads.choices import Direction, DispositionKey
 from orderdesk.leads.models import Lead
 from orderdesk.orders.choices import Channel as OrderChannel
 from orderdesk.orders.choices import OrderStatus
@@ -101,6 +101,7 @@ ROWS = {
         (
             "contact",
             lambda s: d.agent_contacts(s).filter(
+                direction=Direction.OUTBOUND,
                 lead__closed_reason="already_ordered",
                 lead__closed_at__isnull=False,
                 at__gt=d.F("lead__closed_at"),

@@ -272,7 +272,12 @@ def lead_facts(ids: Iterable[int], lookups: _Lookups | None = None) -> dict[str,
                     _count(facts, "co_disp_live", agent_id, day, city)
             if system or agent_id is None:
                 continue  # not an agent's contact: only the Create Order rows above count
-            if closed_reason == "already_ordered" and closed_at is not None and at > closed_at:
+            if (
+                closed_reason == "already_ordered"
+                and closed_at is not None
+                and at > closed_at
+                and _direction == Direction.OUTBOUND
+            ):  # a sales contact after Already Placed; the customer's own calls never count
                 _count(facts, "after_ao", agent_id, day, city)
             if suggested:
                 _count(facts, "sugg", agent_id, day, city)

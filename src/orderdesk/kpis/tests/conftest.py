@@ -161,8 +161,9 @@ def world(cast, catalog):  # noqa: PLR0915 (the seeded KPI world, built in order
         AgentError.objects.filter(pk=e.pk).update(at=when)
 
     # L4 (Sita): the first connected contact is Already Placed an Order (O4, ordered before the
-    # range): not held against her. A later inbound contact on the closed lead: 1 contact after
-    # Already Placed an Order.
+    # range): not held against her. A later outbound contact on the closed lead (a sales call
+    # that should not have happened): 1 contact after Already Placed an Order. Her customer's
+    # own call (inbound) the same morning is answered and never counted (issue 15, item 1).
     o4 = order(c[4][0], c[4][1], at(day(-1), 23, 59), created_by=app_user)
     l4 = lead(
         c[4][0],
@@ -181,7 +182,7 @@ def world(cast, catalog):  # noqa: PLR0915 (the seeded KPI world, built in order
         order_found=True,
         suggested_disposition="already_ordered",
     )
-    contact(l4, sita, at(D2, 9), "waiting_for_quote", direction="inbound")
+    contact(l4, sita, at(D2, 9), "waiting_for_quote", direction="outbound")
 
     # L5 (Sameer): one unanswered call at 00:10 IST on D1 (18:40 UTC the day before): inside.
     l5 = lead(c[5][0], status="contacting")
