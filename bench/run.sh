@@ -24,6 +24,7 @@ mkdir -p bench/results
 BENCH_FIGURES="$(mktemp bench/results/figures.XXXXXX.tmp)"
 export BENCH_FIGURES
 TEMPLATES=""
+export MIGRATED_TEMPLATE=""
 cleanup() {
   rm -f "$BENCH_FIGURES"
   if [[ -n "$TEMPLATES" ]]; then
@@ -34,7 +35,8 @@ sys.path.insert(0, "bench")
 from _scratch import DEFAULT_PG_SERVER, _with_db
 server = os.environ.get("BENCH_PG_URL") or os.environ.get("DATABASE_URL") or DEFAULT_PG_SERVER
 with psycopg.connect(_with_db(server, "postgres"), autocommit=True) as conn:
-    conn.execute(f'DROP DATABASE IF EXISTS "{os.environ["BENCH_PG_TEMPLATE"]}" WITH (FORCE)')
+    for name in (os.environ["BENCH_PG_TEMPLATE"], os.environ["MIGRATED_TEMPLATE"]):
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 PY
   fi
 }
@@ -54,30 +56,35 @@ run() {  # run NAME ARGS...: one benchmark script
   fi
 }
 
-templates() {  # quick mode: one migrated, demo-seeded database of each kind, copied by every script
+templates() {  # quick mode: a migrated template database, and a demo-seeded copy of it
   TEMPLATES="$(mktemp -d)"
   export BENCH_SQLITE_TEMPLATE="$TEMPLATES/template.sqlite3"
+  MIGRATED_TEMPLATE="${BENCH_DB_PREFIX:-}orderdesk_bench_template_migrated"
   export BENCH_PG_TEMPLATE="${BENCH_DB_PREFIX:-}orderdesk_bench_template"
   local start=$SECONDS pg_url
-  pg_url="$("$PY" - <<'PY'
+  (DATABASE_URL="" SQLITE_PATH="$BENCH_SQLITE_TEMPLATE" "$BIN/orderdesk" migrate -v0 &&
+    DATABASE_URL="" SQLITE_PATH="$BENCH_SQLITE_TEMPLATE" "$BIN/orderdesk" seed -v0) &
+  local sqlite_job=$!
+  pg_url="$(template_db "$MIGRATED_TEMPLATE" "")" || return 1
+  DATABASE_URL="$pg_url" "$BIN/orderdesk" migrate -v0 || return 1
+  pg_url="$(template_db "$BENCH_PG_TEMPLATE" "$MIGRATED_TEMPLATE")" || return 1
+  DATABASE_URL="$pg_url" "$BIN/orderdesk" seed -v0 || return 1
+  wait "$sqlite_job" || return 1
+  printf -- '---- templates (migrated; migrated and demo seeded): ready in %d s\n' $((SECONDS - start))
+}
+
+template_db() {  # template_db NAME [TEMPLATE]: (re)create a PostgreSQL database, print its URL
+  "$PY" - "$@" <<'PY'
 import os, psycopg, sys
 sys.path.insert(0, "bench")
 from _scratch import DEFAULT_PG_SERVER, _with_db
 server = os.environ.get("BENCH_PG_URL") or os.environ.get("DATABASE_URL") or DEFAULT_PG_SERVER
-name = os.environ["BENCH_PG_TEMPLATE"]
+name, template = sys.argv[1], sys.argv[2]
 with psycopg.connect(_with_db(server, "postgres"), autocommit=True) as conn:
     conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    conn.execute(f'CREATE DATABASE "{name}"')
+    conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
 print(_with_db(server, name))
 PY
-)" || return 1
-  (DATABASE_URL="" SQLITE_PATH="$BENCH_SQLITE_TEMPLATE" "$BIN/orderdesk" migrate -v0 &&
-    DATABASE_URL="" SQLITE_PATH="$BENCH_SQLITE_TEMPLATE" "$BIN/orderdesk" seed -v0) &
-  local sqlite_job=$!
-  DATABASE_URL="$pg_url" "$BIN/orderdesk" migrate -v0 && DATABASE_URL="$pg_url" "$BIN/orderdesk" seed -v0 ||
-    return 1
-  wait "$sqlite_job" || return 1
-  printf -- '---- templates (migrated, demo seeded): ready in %d s\n' $((SECONDS - start))
 }
 
 messages() {  # the messages benchmark migrates and empties whatever database it is given
@@ -99,15 +106,17 @@ case "$MODE" in
     fi
     run seed_customers --database sqlite --customers 200 --batch-size 100
     run quote_endpoint --database sqlite --requests 10
-    run seed_customers --database postgres --customers 200 --batch-size 100
+    # seed_customers, orders_throughput and sla_sweep start from a migrated database without
+    # the demo (their own counts, their own seed).
+    BENCH_PG_TEMPLATE="$MIGRATED_TEMPLATE" run seed_customers --database postgres --customers 200 --batch-size 100
     run quote_endpoint --database postgres --requests 10
     run api_read --seconds 1 --clients 1 --workers 1 --python-load
     run storefront_pages --visitors 2 --rounds 1 --workers 1
     run leads_queue --customers 200 --contacts 500 --runs 2 --baseline-customers 50 --baseline-contacts 100
     run lead_import --rows 300 --existing 50 --batch-size 100 --rerun
-    run orders_throughput --orders 6 --warmup 2 --rounds 1 --clients 2 --workers 1
+    BENCH_PG_TEMPLATE="$MIGRATED_TEMPLATE" run orders_throughput --orders 6 --warmup 2 --rounds 1 --clients 2 --workers 1
     run kpi_dashboard --contacts 500 --runs 1 --verify 1 --baseline-contacts 100
-    run sla_sweep --tickets 200 --batch-size 50
+    BENCH_PG_TEMPLATE="$MIGRATED_TEMPLATE" run sla_sweep --tickets 200 --batch-size 50
     messages --messages 30 --senders 1 --delay-messages 5 --rate 50
     run rss_soak --warmup 20 --requests 80
     ;;
