@@ -42,7 +42,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _figure import emit
-from _scratch import DEFAULT_PG_SERVER, _with_db, machine
+from _scratch import DEFAULT_PG_SERVER, _with_db, create_database, machine
 
 END = dt.date(2026, 11, 30)
 REPLICATED = [  # (app_label.Model, unique text columns rewritten per copy)
@@ -210,8 +210,7 @@ def main() -> None:
     admin = _with_db(server, "postgres")
     if not args.reuse:
         with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
+            create_database(conn, name)
     os.environ["DATABASE_URL"] = _with_db(server, name)
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "orderdesk.config.settings")

@@ -40,7 +40,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _figure import emit
-from _scratch import DEFAULT_PG_SERVER, machine, scratch_database
+from _scratch import DEFAULT_PG_SERVER, create_database, machine, scratch_database
 
 ORDERDESK = [sys.executable, "-m", "orderdesk.cli"]
 DB_NAME = "orderdesk_bench_leads"
@@ -193,8 +193,7 @@ def main() -> None:
             import psycopg
 
             with psycopg.connect(_database_url("postgres"), autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{args.name}"')
-                conn.execute(f'CREATE DATABASE "{args.name}"')
+                create_database(conn, args.name)
             env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0"}
             seed_seconds = seed(env, args.customers, args.contacts)
         os.environ.update({"DATABASE_URL": url, "DEBUG": "0"})

@@ -26,9 +26,7 @@ import http.client
 import json
 import logging
 import threading
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from email.utils import make_msgid
 
@@ -70,16 +68,80 @@ class Provider:
         raise NotImplementedError
 
 
+class KeepAlive:
+    """One persistent HTTP(S) connection per thread and host: the sender sends a batch over
+    one TLS session instead of a handshake per message. A connection the server closed is
+    reopened once; a second failure is the caller's ProviderError."""
+
+    def __init__(self):
+        self._local = threading.local()
+
+    def _connection(self, scheme: str, netloc: str, timeout: float) -> http.client.HTTPConnection:
+        pool = self._local.__dict__.setdefault("pool", {})
+        key = (scheme, netloc)
+        conn = pool.get(key)
+        if conn is None:
+            cls = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
+            conn = pool[key] = cls(netloc, timeout=timeout)
+        conn.timeout = timeout
+        return conn
+
+    def _drop(self, scheme: str, netloc: str) -> None:
+        conn = self._local.__dict__.get("pool", {}).pop((scheme, netloc), None)
+        if conn is not None:
+            conn.close()
+
+    def request(self, method: str, url: str, *, body: bytes, headers: dict, timeout: float):
+        """(status, body bytes). Raises OSError/HTTPException when the server cannot be reached."""
+        parts = urllib.parse.urlsplit(url)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        for attempt in (1, 2):
+            conn = self._connection(parts.scheme, parts.netloc, timeout)
+            try:
+                conn.request(method, path, body=body, headers=headers)
+                response = conn.getresponse()
+                data = response.read()
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                # The server closed the idle connection: one fresh connection, then give up.
+                self._drop(parts.scheme, parts.netloc)
+                if attempt == 2:
+                    raise
+                continue
+            except (OSError, http.client.HTTPException):
+                self._drop(parts.scheme, parts.netloc)
+                raise
+            if response.will_close:
+                self._drop(parts.scheme, parts.netloc)
+            return response.status, data
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def close(self) -> None:
+        for conn in self._local.__dict__.pop("pool", {}).values():
+            conn.close()
+
+
+#: Shared by every HTTP gateway and WhatsApp Cloud provider in this process (one connection
+#: per sender thread and host).
+KEEP_ALIVE = KeepAlive()
+
+
 class HttpGatewayProvider(Provider):
     """POST ``{url}`` with JSON ``{channel, to, body, idempotency_key}``, a bearer key and an
-    ``Idempotency-Key`` header; a 2xx answer carries ``{"id": "<provider message id>"}``."""
+    ``Idempotency-Key`` header; a 2xx answer carries ``{"id": "<provider message id>"}``.
+
+    Over the process's keep-alive pool (``KEEP_ALIVE``: one persistent connection per sender
+    thread and gateway host), not a new connection per message; the timeout is unchanged and
+    applies to connecting and to each read."""
 
     name = "http"
 
-    def __init__(self, url: str, key: str, timeout: float):
+    def __init__(self, url: str, key: str, timeout: float, session: KeepAlive | None = None):
         if not url:
             raise ProviderError("No gateway URL is configured for this channel.", retryable=True)
+        if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+            raise ProviderError(f"The gateway URL must be http(s): {url!r}.", retryable=True)
         self.url, self.key, self.timeout = url, key, timeout
+        self.session = session or KEEP_ALIVE
 
     def send(self, outgoing: Outgoing) -> str:
         fields = {
@@ -93,27 +155,24 @@ class HttpGatewayProvider(Provider):
             fields["dlt_template_id"] = outgoing.dlt_template_id
             fields["dlt_entity_id"] = outgoing.dlt_entity_id
         payload = json.dumps(fields).encode()
-        request = urllib.request.Request(  # noqa: S310 - the URL is ours, from settings
-            self.url,
-            data=payload,
-            method="POST",
-            headers={
-                "Content-Type": "application/json",
-                "Authorization": f"Bearer {self.key}",
-                "Idempotency-Key": outgoing.key,
-            },
-        )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                body = response.read()
-        except urllib.error.HTTPError as exc:
-            retryable = exc.code >= 500 or exc.code in (408, 409, 425, 429)
-            detail = exc.read()[:200].decode(errors="replace")
-            raise ProviderError(
-                f"gateway answered {exc.code}: {detail}", retryable=retryable
-            ) from exc
-        except (TimeoutError, OSError) as exc:  # URLError, refused, reset, timed out
+            status, body = self.session.request(
+                "POST",
+                self.url,
+                body=payload,
+                headers={
+                    "Content-Type": "application/json",
+                    "Authorization": f"Bearer {self.key}",
+                    "Idempotency-Key": outgoing.key,
+                },
+                timeout=self.timeout,
+            )
+        except (TimeoutError, OSError, http.client.HTTPException) as exc:  # refused, reset, timeout
             raise ProviderError(f"gateway unreachable: {exc}", retryable=True) from exc
+        if not 200 <= status < 300:
+            retryable = status >= 500 or status in (408, 409, 425, 429)
+            detail = body[:200].decode(errors="replace")
+            raise ProviderError(f"gateway answered {status}: {detail}", retryable=retryable)
         try:
             return str(json.loads(body)["id"])
         except (ValueError, KeyError, TypeError):
@@ -170,61 +229,6 @@ class FileProvider(Provider):
         )
         return f"file:{outgoing.key}"
 
-
-class KeepAlive:
-    """One persistent HTTP(S) connection per thread and host: the sender sends a batch over
-    one TLS session instead of a handshake per message. A connection the server closed is
-    reopened once; a second failure is the caller's ProviderError."""
-
-    def __init__(self):
-        self._local = threading.local()
-
-    def _connection(self, scheme: str, netloc: str, timeout: float) -> http.client.HTTPConnection:
-        pool = self._local.__dict__.setdefault("pool", {})
-        key = (scheme, netloc)
-        conn = pool.get(key)
-        if conn is None:
-            cls = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
-            conn = pool[key] = cls(netloc, timeout=timeout)
-        conn.timeout = timeout
-        return conn
-
-    def _drop(self, scheme: str, netloc: str) -> None:
-        conn = self._local.__dict__.get("pool", {}).pop((scheme, netloc), None)
-        if conn is not None:
-            conn.close()
-
-    def request(self, method: str, url: str, *, body: bytes, headers: dict, timeout: float):
-        """(status, body bytes). Raises OSError/HTTPException when the server cannot be reached."""
-        parts = urllib.parse.urlsplit(url)
-        path = parts.path + (f"?{parts.query}" if parts.query else "")
-        for attempt in (1, 2):
-            conn = self._connection(parts.scheme, parts.netloc, timeout)
-            try:
-                conn.request(method, path, body=body, headers=headers)
-                response = conn.getresponse()
-                data = response.read()
-            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
-                # The server closed the idle connection: one fresh connection, then give up.
-                self._drop(parts.scheme, parts.netloc)
-                if attempt == 2:
-                    raise
-                continue
-            except (OSError, http.client.HTTPException):
-                self._drop(parts.scheme, parts.netloc)
-                raise
-            if response.will_close:
-                self._drop(parts.scheme, parts.netloc)
-            return response.status, data
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def close(self) -> None:
-        for conn in self._local.__dict__.pop("pool", {}).values():
-            conn.close()
-
-
-#: Shared by every WhatsAppCloudProvider in this process (one per sender thread and host).
-KEEP_ALIVE = KeepAlive()
 
 #: Cloud API error codes that will not pass on a retry (the number, the template, the window,
 #: the customer's block or spam limit). Everything else 4xx is permanent too, except rate limits.

@@ -2,13 +2,14 @@
 
 One batch (``deliver_batch``), as any number of senders run it at once:
 
-1. **Claim** (one short transaction). Select up to ``BATCH_SIZE`` due rows —
-   queued or held, ``next_attempt_at`` passed, no live lease — with
-   ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so concurrent senders take disjoint
-   rows without waiting on each other. Then a conditional ``UPDATE … WHERE`` that
-   repeats the due-and-unleased test sets a fresh ``claim_token`` and
-   ``claimed_until = now + LEASE_SECONDS``. SQLite has no SKIP LOCKED; there the
-   IMMEDIATE transaction serialises claimers and the conditional UPDATE decides.
+1. **Claim**. On PostgreSQL one statement, ``UPDATE … WHERE id IN (SELECT … FOR
+   UPDATE SKIP LOCKED LIMIT BATCH_SIZE) RETURNING id``: up to ``BATCH_SIZE`` due rows —
+   queued or held, ``next_attempt_at`` passed, no live lease — get a fresh
+   ``claim_token`` and ``claimed_until = now + LEASE_SECONDS``; concurrent senders take
+   disjoint rows without waiting on each other. SQLite has no SKIP LOCKED; there one
+   short IMMEDIATE transaction selects the ids and a conditional ``UPDATE … WHERE``
+   that repeats the due-and-unleased test decides (claimers are serialised). The
+   claimed rows are then read once, with their customer and kind.
    A sender that dies (SIGKILL, OOM, power) simply stops renewing; its lease
    expires and another sender claims the rows again.
 2. **Deliver** each claimed row outside any transaction (a gateway can take
@@ -25,13 +26,14 @@ exactly once at the provider.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import time
 import uuid
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -94,22 +96,91 @@ def due_messages(now: dt.datetime):
     )
 
 
-def claim_batch(*, limit: int, lease_seconds: int) -> tuple[str, list[Message]]:
-    """Step 1: lease up to ``limit`` due messages to this sender. Returns (token, rows)."""
-    token = uuid.uuid4().hex
-    now = timezone.now()
+#: PostgreSQL: the whole claim in one statement (no transaction block): pick up to ``limit``
+#: due, unleased rows in send order, skipping rows another sender has locked, and lease them.
+#: ``FOR UPDATE`` re-checks the inner WHERE against a row changed since the statement's
+#: snapshot; the outer WHERE repeats the due-and-unleased test as the other path does.
+_CLAIM_SQL = """
+UPDATE {table} SET claim_token = %(token)s, claimed_until = %(until)s
+WHERE id IN (
+    SELECT id FROM {table}
+    WHERE status = ANY(%(sendable)s) AND next_attempt_at <= %(now)s
+      AND (claimed_until IS NULL OR claimed_until < %(now)s)
+    ORDER BY next_attempt_at, id
+    LIMIT %(limit)s
+    FOR UPDATE SKIP LOCKED
+)
+AND status = ANY(%(sendable)s) AND next_attempt_at <= %(now)s
+AND (claimed_until IS NULL OR claimed_until < %(now)s)
+RETURNING id
+"""
+
+
+@contextlib.contextmanager
+def _async_commits():
+    """While the sender runs, on PostgreSQL its own statements (a claim, a result) commit
+    without waiting for the WAL flush: ``synchronous_commit = off`` on this connection, put
+    back as it was afterwards (each result is its own autocommit statement, and a flush per
+    message was most of a message's cost). A sender process killed after a commit loses
+    nothing: the server has it. Only a crash of the database server itself within its WAL
+    writer's delay (about 0.2 s) can forget the latest results; those messages are claimed
+    again when their lease runs out and resent under the same key, which the provider
+    de-duplicates: the contract of a sender crash between send and record. Inside a
+    caller's transaction it changes nothing: the caller's commit decides."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('synchronous_commit'), "
+            "set_config('synchronous_commit', 'off', false)"
+        )
+        [(before, _)] = cursor.fetchall()
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('synchronous_commit', %s, false)", [before])
+        except DatabaseError:  # the connection broke: the setting went with its session
+            logger.warning("could not restore synchronous_commit on a broken connection")
+
+
+def _claim_ids(token: str, now: dt.datetime, *, limit: int, lease_seconds: int) -> list[int]:
+    until = now + dt.timedelta(seconds=lease_seconds)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _CLAIM_SQL.format(table=connection.ops.quote_name(Message._meta.db_table)),
+                {
+                    "token": token,
+                    "until": until,
+                    "now": now,
+                    "limit": limit,
+                    "sendable": [str(s) for s in rules.SENDABLE],
+                },
+            )
+            return [row[0] for row in cursor.fetchall()]
+    # SQLite (no SKIP LOCKED): the IMMEDIATE transaction serialises claimers and the
+    # conditional UPDATE decides.
     with transaction.atomic():
         candidates = due_messages(now).order_by("next_attempt_at", "id")
         if connection.features.has_select_for_update_skip_locked:
             candidates = candidates.select_for_update(skip_locked=True)
         ids = list(candidates.values_list("id", flat=True)[:limit])
-        if not ids:
-            return token, []
-        due_messages(now).filter(id__in=ids).update(
-            claim_token=token, claimed_until=now + dt.timedelta(seconds=lease_seconds)
-        )
+        if ids:
+            due_messages(now).filter(id__in=ids).update(claim_token=token, claimed_until=until)
+    return ids
+
+
+def claim_batch(*, limit: int, lease_seconds: int) -> tuple[str, list[Message]]:
+    """Step 1: lease up to ``limit`` due messages to this sender. Returns (token, rows)."""
+    token = uuid.uuid4().hex
+    ids = _claim_ids(token, timezone.now(), limit=limit, lease_seconds=lease_seconds)
+    if not ids:
+        return token, []
     rows = list(
-        Message.objects.filter(claim_token=token)
+        Message.objects.filter(id__in=ids, claim_token=token)
         .select_related("customer", "kind")
         .order_by("next_attempt_at", "id")
     )
@@ -275,7 +346,11 @@ def _record_failure(
 
 def deliver_batch(c: MessagingConf | None = None) -> SendReport:
     """Claim one batch and deliver it."""
-    c = c or conf()
+    with _async_commits():
+        return _deliver_batch(c or conf())
+
+
+def _deliver_batch(c: MessagingConf) -> SendReport:
     report = SendReport(batches=1)
     token, batch = claim_batch(limit=c.batch_size, lease_seconds=c.lease_seconds)
     report.claimed = len(batch)
