@@ -42,7 +42,7 @@ urlpatterns = [
     path("orders/<str:number>/", order_pages.order_view, name="order_view"),
     # M8 accountability.
     path("agents/errors/", agent_views.agent_errors, name="agent_errors"),
-    path("me/work/", agent_views.my_work, name="my_work"),  # issue 15 (14): own scorecard
+    path("my-work/", agent_views.my_work, name="my_work"),  # issue 15 (14): own scorecard
     path("agents/<int:agent_id>/restore/", agent_views.restore, name="agent_restore"),
     # Leads: queue, lead page and call panel, oversight, training card (SPEC §3, §10).
     path("leads/", leads_views.lead_queue, name="lead_queue"),

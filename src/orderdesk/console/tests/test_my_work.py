@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from orderdesk.kpis.models import AgentAudit
@@ -13,6 +14,8 @@ from orderdesk.kpis.selectors import build_scope, own_work
 from orderdesk.orders.models import AgentError
 from orderdesk.orders.tests.conftest import order_request  # noqa: F401  (fixture)
 from orderdesk.orders.tests.test_lifecycle_support import new_order  # noqa: F401  (fixture)
+
+MY_WORK = reverse("console:my_work")
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +63,7 @@ def floor(cast, new_order):
 
 
 def test_an_agent_sees_their_own_scorecard_audits_and_errors(cast, floor):
-    html = signed_in(floor["sita"]).get("/console/me/work/").content.decode()
+    html = signed_in(floor["sita"]).get(MY_WORK).content.decode()
     assert "Sita: read the consent words back" in html
     assert "Sita picked 256 GB" in html and floor["first"].display_number in html
     assert 'data-kpi="create_order_pct"' in html
@@ -75,7 +78,7 @@ def test_agent_a_cannot_see_agent_b_numbers_or_audits_even_by_asking(cast, floor
         return [(r.numerator, r.denominator) for r in work.results]
 
     assert figures(mine) != figures(theirs)  # Sita's two orders count; Sameer has none
-    response = signed_in(sameer).get("/console/me/work/", {"agent": sita.pk, "team": "1"})
+    response = signed_in(sameer).get(MY_WORK, {"agent": sita.pk, "team": "1"})
     assert response.status_code == 200
     html = response.content.decode()
     assert "Sita: read the consent words back" not in html and "Sita picked 256 GB" not in html
@@ -100,16 +103,16 @@ def test_the_selector_is_scoped_to_the_agent_whatever_the_scope_says(cast, floor
 
 @pytest.mark.parametrize("role", ["ops", "supervisor", "admin"])
 def test_only_sales_and_cx_agents_have_the_page(cast, role):
-    assert signed_in(cast[role]).get("/console/me/work/").status_code == 403
+    assert signed_in(cast[role]).get(MY_WORK).status_code == 403
 
 
 def test_a_bad_range_is_refused_in_words_and_the_page_still_shows(cast, floor):
-    response = signed_in(floor["sita"]).get("/console/me/work/", {"from": "yesterday"})
+    response = signed_in(floor["sita"]).get(MY_WORK, {"from": "yesterday"})
     assert response.status_code == 422
     assert "is not a date" in response.content.decode()
 
 
 def test_the_navigation_offers_my_work_to_agents_only(cast):
-    assert 'href="/console/me/work/"' in signed_in(cast["cx"]).get("/console/cx/").content.decode()
+    assert f'href="{MY_WORK}"' in signed_in(cast["cx"]).get("/console/cx/").content.decode()
     sup = signed_in(cast["supervisor"]).get("/console/supervisor/").content.decode()
-    assert 'href="/console/me/work/"' not in sup
+    assert f'href="{MY_WORK}"' not in sup
