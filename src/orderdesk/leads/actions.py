@@ -520,7 +520,6 @@ def _log_contact(
         direction=direction,
         follow_up_due=follow_up_open,
     )
-    suggestion = suggester.suggest(customer_words) if customer_words else None
 
     # D6: Already Placed an Order is checked against the orders we hold.
     order = None
@@ -541,25 +540,21 @@ def _log_contact(
     if outcome.starts_episode:
         lead.episode += 1
         lead.episode_started_at = now
-    contact = ContactAttempt.objects.create(
-        lead=lead,
+    contact = _write_contact(
+        lead,
         agent=agent,
         channel=channel,
         direction=direction,
-        at=now,
         connected=bool(connected),
-        disposition=row,
+        row=row,
         notes=notes,
         customer_words=customer_words,
-        suggested_disposition=(suggestion.disposition or "") if suggestion else "",
-        suggestion_confidence=suggestion.confidence if suggestion else None,
-        order_number=order_number[:20],
+        order_number=order_number,
+        the_call=the_call,
+        now=now,
         order_found=order_found,
-        episode=lead.episode,
         is_follow_up=outcome.is_follow_up,
     )
-    if the_call is not None:
-        telephony.link_contact(the_call, contact.pk)
     if contact.is_follow_up and episode_fu is not None:
         # D4: this was the one follow-up. A missed one stays "missed" (made late) for the record.
         FollowUp.objects.filter(pk=episode_fu.pk).update(
@@ -642,6 +637,46 @@ def _log_contact(
     )
 
 
+def _write_contact(
+    lead: Lead,
+    *,
+    agent,
+    channel,
+    direction,
+    connected,
+    row,
+    notes,
+    customer_words,
+    order_number,
+    the_call,
+    now,
+    **extra,
+) -> ContactAttempt:
+    """Insert an agent's contact attempt in the lead's episode, with D2's suggestion for
+    ``customer_words``, and link the telephony call it records (if any). ``extra``: more
+    ``ContactAttempt`` fields (``order_found``, ``is_follow_up``)."""
+    suggestion = suggester.suggest(customer_words) if customer_words else None
+    contact = ContactAttempt.objects.create(
+        lead=lead,
+        agent=agent,
+        channel=channel,
+        direction=direction,
+        at=now,
+        connected=connected,
+        disposition=row,
+        notes=notes,
+        customer_words=customer_words,
+        suggested_disposition=(suggestion.disposition or "") if suggestion else "",
+        suggestion_confidence=suggestion.confidence if suggestion else None,
+        order_number=order_number[:20],
+        episode=lead.episode,
+        **extra,
+    )
+    if the_call is not None:
+        telephony.link_contact(the_call, contact.pk)
+    return contact
+
+
 def _record_inbound_only(
     lead: Lead,
     *,
@@ -660,24 +695,19 @@ def _record_inbound_only(
     lead does not move: it is closed for sales, or it is another agent's and "inbound" is
     only the client's word. Never an over-contact (D9 counts outbound attempts only). The
     owner, when someone else answered, is told."""
-    suggestion = suggester.suggest(customer_words) if customer_words else None
-    contact = ContactAttempt.objects.create(
-        lead=lead,
+    contact = _write_contact(
+        lead,
         agent=agent,
         channel=channel,
         direction=Direction.INBOUND,
-        at=now,
         connected=connected,
-        disposition=row,
+        row=row,
         notes=notes,
         customer_words=customer_words,
-        suggested_disposition=(suggestion.disposition or "") if suggestion else "",
-        suggestion_confidence=suggestion.confidence if suggestion else None,
-        order_number=order_number[:20],
-        episode=lead.episode,
+        order_number=order_number,
+        the_call=the_call,
+        now=now,
     )
-    if the_call is not None:
-        telephony.link_contact(the_call, contact.pk)
     Lead.objects.filter(pk=lead.pk).update(last_contact_at=now, updated_at=now)
     lead.last_contact_at = now
     if lead.owner_id and lead.owner_id != agent.pk:
