@@ -21,23 +21,37 @@ from orderdesk.core.context import current_request_id
 from orderdesk.telephony import actions, rules, selectors
 from orderdesk.telephony.choices import ProviderName
 from orderdesk.telephony.conf import conf
-from orderdesk.telephony.providers import PROVIDERS, get_provider
+from orderdesk.telephony.providers import PROVIDERS, Provider, get_provider
 
 logger = logging.getLogger(__name__)
+
+
+def _forbidden() -> HttpResponse:
+    return HttpResponse("forbidden", status=403, content_type="text/plain")
+
+
+def _verified(request, provider: str, secret: str, door: str) -> Provider | None:
+    """The check every provider request passes first, at both doors: a known provider, the
+    secret (constant time) and the provider's signature over our public URL. The provider's
+    adapter when it passes; None (the door answers 403 and stores nothing) otherwise."""
+    settings = conf()
+    if provider not in PROVIDERS or not rules.secrets_match(secret, settings.webhook_secret):
+        logger.warning("%s refused: unknown provider or wrong secret (%s)", door, provider)
+        return None
+    adapter = get_provider(provider)
+    full_url = settings.public_url.rstrip("/") + request.get_full_path()
+    if not adapter.verify(request, full_url):
+        logger.warning("%s refused: bad signature (%s)", door, provider)
+        return None
+    return adapter
 
 
 @csrf_exempt  # the provider posts without our cookie; the secret and signature are the check
 @require_POST
 def webhook(request, provider: str, secret: str):
-    settings = conf()
-    if provider not in PROVIDERS or not rules.secrets_match(secret, settings.webhook_secret):
-        logger.warning("telephony webhook refused: unknown provider or wrong secret (%s)", provider)
-        return HttpResponse("forbidden", status=403, content_type="text/plain")
-    adapter = get_provider(provider)
-    full_url = settings.public_url.rstrip("/") + request.get_full_path()
-    if not adapter.verify(request, full_url):
-        logger.warning("telephony webhook refused: bad signature (%s)", provider)
-        return HttpResponse("forbidden", status=403, content_type="text/plain")
+    adapter = _verified(request, provider, secret, "telephony webhook")
+    if adapter is None:
+        return _forbidden()
     events = adapter.parse_webhook(request.POST)
     new = actions.store_events(provider, events, request_id=current_request_id() or "")
     logger.info(
@@ -66,15 +80,10 @@ def twilio_voice(request, secret: str):
     request back here carries ``DialCallStatus``: the call's end. Secret and signature are
     checked as for every callback; 403 and nothing stored otherwise.
     """
+    adapter = _verified(request, ProviderName.TWILIO, secret, "twilio voice webhook")
+    if adapter is None:
+        return _forbidden()
     settings = conf()
-    if not rules.secrets_match(secret, settings.webhook_secret):
-        logger.warning("twilio voice webhook refused: wrong secret")
-        return HttpResponse("forbidden", status=403, content_type="text/plain")
-    adapter = get_provider(ProviderName.TWILIO)
-    full_url = settings.public_url.rstrip("/") + request.get_full_path()
-    if not adapter.verify(request, full_url):
-        logger.warning("twilio voice webhook refused: bad signature")
-        return HttpResponse("forbidden", status=403, content_type="text/plain")
     params = {k: (v[0] if len(v) == 1 else v) for k, v in request.POST.lists()}
     params.setdefault("Timestamp", format_datetime(timezone.now()))  # Twilio sends none here
     ending = bool(params.get("DialCallStatus"))

@@ -196,9 +196,14 @@ def test_a_lead_for_a_bad_number_or_without_a_name_is_refused_and_nothing_is_sav
 
 
 def test_ops_and_admin_cannot_start_a_lead(db, messaging_conf):
+    from orderdesk.customers.models import Customer
+    from orderdesk.leads.models import Lead
+
     for role, name in ((Role.OPS, "omar"), (Role.ADMIN, "adil")):
         client = Client()
         client.force_login(make_user(role, name))
         url = reverse("console:whatsapp_new_lead")
         assert client.get(url, {"phone": "9812300003"}).status_code == 403
         assert client.post(url, {"phone": "9812300003", "name": "Z"}).status_code == 403
+    assert not Customer.objects.exists() and not Lead.objects.exists()
+    assert not AuditEvent.objects.filter(action__in=["customer.create", "lead.create"]).exists()

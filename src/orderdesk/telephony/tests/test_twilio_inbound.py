@@ -153,4 +153,5 @@ def test_an_altered_voice_request_is_refused(client, customer):
     )
     altered = {**INCOMING, "From": "+919999999999"}
     response = client.post(VOICE, altered, HTTP_X_TWILIO_SIGNATURE=signature)
-    assert response.status_code == 403 and not CallEvent.objects.exists()
+    assert response.status_code == 403
+    assert not CallEvent.objects.exists() and not Call.objects.exists()
