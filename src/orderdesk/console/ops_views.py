@@ -191,9 +191,7 @@ def _page(request, order: Order, *, bound: tuple[str, forms.Form] | None = None,
             "amendments_closed": order.status not in table.AMENDABLE_STATES,
             "events": _labelled(lifecycle.history(order)),
             "order_messages": _messages_for(order),
-            "needs_acceptance": order.status == S.INSPECTED
-            and table.price_needs_acceptance(order.estimated_price, order.final_price)
-            and not lifecycle.price_accepted(order),
+            "needs_acceptance": lifecycle.awaits_price_acceptance(order),
             "refused_key": bound[0].split(":", 1)[1] if bound else "",
             "payment_to": mask_upi(order.upi_id)
             if order.payment_method == PaymentMethod.UPI
