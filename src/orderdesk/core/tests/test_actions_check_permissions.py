@@ -15,7 +15,7 @@ from orderdesk.kpis.actions import draw_audit_sample
 from orderdesk.leads.actions import create_lead
 from orderdesk.leads.choices import LeadSource, LeadStatus
 from orderdesk.orders.actions import create_order, record_agent_error, restore_agent
-from orderdesk.orders.models import AgentError, Order
+from orderdesk.orders.models import AgentError, AgentRestoration, Order
 from orderdesk.testing.factories import agent_order_request, make_customer
 
 
@@ -33,9 +33,11 @@ def test_record_agent_error_refuses_a_role_that_may_not(cast, order):
 
 
 def test_restore_agent_needs_agents_manage(cast):
+    events = AuditEvent.objects.count()
     with pytest.raises(Forbidden) as err:
         restore_agent(agent=cast["sales"], restored_by=cast["ops"], reason="Retrained on Monday")
     assert err.value.code == "forbidden"
+    assert AgentRestoration.objects.count() == 0 and AuditEvent.objects.count() == events
 
 
 def test_audit_sampling_needs_audits_run(cast):
