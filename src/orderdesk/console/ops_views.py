@@ -147,10 +147,6 @@ def _order_or_404(number: str) -> Order:
     return order
 
 
-def _messages_for(order: Order):
-    return messages_for_order(order.number)
-
-
 def _page(request, order: Order, *, bound: tuple[str, forms.Form] | None = None, status: int = 200):
     """The order page: its facts, the forms the table allows now, its history and messages."""
     moves, actions = lifecycle.allowed_for(order, request.user)
@@ -190,10 +186,8 @@ def _page(request, order: Order, *, bound: tuple[str, forms.Form] | None = None,
             "action_forms": action_forms,
             "amendments_closed": order.status not in table.AMENDABLE_STATES,
             "events": _labelled(lifecycle.history(order)),
-            "order_messages": _messages_for(order),
-            "needs_acceptance": order.status == S.INSPECTED
-            and table.price_needs_acceptance(order.estimated_price, order.final_price)
-            and not lifecycle.price_accepted(order),
+            "order_messages": messages_for_order(order.number),
+            "needs_acceptance": lifecycle.awaits_price_acceptance(order),
             "refused_key": bound[0].split(":", 1)[1] if bound else "",
             "payment_to": mask_upi(order.upi_id)
             if order.payment_method == PaymentMethod.UPI

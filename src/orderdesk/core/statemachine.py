@@ -108,13 +108,9 @@ class Machine(Generic[M]):
     snapshot: Callable[[M], dict] | None = None  # the audit ``before``
     history: Callable[[Change], models.Model] | None = None  # writes the history row
     audit_action: str = "transition"  # "" : the caller writes one composite audit event
-    audit_after: Callable[[Change], dict] | None = None  # default: {field: to, **data}
 
     def move_for(self, frm: str, to: str) -> Move | None:
         return self.table.get((frm, to))
-
-    def next_states(self, frm: str) -> list[str]:
-        return [to for (f, to) in self.table if f == frm]
 
 
 def perform(
@@ -159,17 +155,12 @@ def perform(
     if machine.history is not None:
         change.history = machine.history(change)
     if machine.audit_action:
-        after = (
-            machine.audit_after(change)
-            if machine.audit_after
-            else {machine.field: to, **change.data}
-        )
         audit.record(
             f"{machine.name}.{machine.audit_action}",
             obj,
             actor=actor,
             before=change.before,
-            after=after,
+            after={machine.field: to, **change.data},
         )
     for effect in move.after:
         effect(change)

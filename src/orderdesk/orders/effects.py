@@ -198,6 +198,16 @@ def price_accepted(order: Order) -> bool:
     ).exists()
 
 
+def awaits_price_acceptance(order: Order) -> bool:
+    """O4: the order is inspected at a price that differs from the estimate, and the
+    customer's acceptance is not on record yet (payment waits for it)."""
+    return (
+        order.status == S.INSPECTED
+        and rules.price_needs_acceptance(order.estimated_price, order.final_price)
+        and not price_accepted(order)
+    )
+
+
 # --- X4: duplicates ---------------------------------------------------------------
 
 
@@ -276,9 +286,7 @@ def price_acceptance_recorded(change: Change) -> None:
     """Guard, O4: an inspected price that differs from the estimate is paid only once the
     customer's acceptance is on record."""
     order = change.obj
-    if rules.price_needs_acceptance(order.estimated_price, order.final_price) and not (
-        price_accepted(order)
-    ):
+    if awaits_price_acceptance(order):
         raise Conflict(
             f"The inspected price {format_inr(order.final_price)} differs from the estimate "
             f"{format_inr(order.estimated_price)}: record the customer's acceptance first, "

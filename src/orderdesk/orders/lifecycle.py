@@ -50,6 +50,7 @@ from orderdesk.orders import rules
 from orderdesk.orders import transitions as table
 from orderdesk.orders.choices import OPEN_STATUSES, CancellationReason, OrderStatus, PaymentMethod
 from orderdesk.orders.effects import (
+    awaits_price_acceptance,
     chosen_vendor,
     move_slot,
     price_accepted,
@@ -611,9 +612,6 @@ def allowed_for(order: Order, actor) -> tuple[list[tuple[OrderStatus, table.Move
     if role == ActorRole.CUSTOMER and order.customer_id != actor.customer_id:
         return [], []
     actions = table.actions_for_role(order.status, role)
-    if "accept_final_price" in actions and (
-        not rules.price_needs_acceptance(order.estimated_price, order.final_price)
-        or price_accepted(order)
-    ):
+    if "accept_final_price" in actions and not awaits_price_acceptance(order):
         actions.remove("accept_final_price")
     return table.moves_for_role(order.status, role), actions

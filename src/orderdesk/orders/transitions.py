@@ -131,7 +131,11 @@ class Move(statemachine.Move):
     required: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
     reasons: tuple[str, ...] = ()  # the allowed values of ``reason``, when it is an input
-    holds_slot: bool = True  # False: the order gives its slot place back (cancel, failure)
+
+    @property
+    def holds_slot(self) -> bool:
+        """False: the move gives the order's slot place back (its effects name ``release_slot``)."""
+        return release_slot not in self.effects
 
     @property
     def message(self) -> str:
@@ -156,7 +160,6 @@ _CANCEL = Move(
     reasons=tuple(CancellationReason.values),
     effects=(record_cancellation, release_slot),
     after=(notify_customer("order_cancelled"),),
-    holds_slot=False,
 )
 # The same cancellation, which the customer may also make from their tracking link
 # (before the vendor leaves, or by refusing the inspected price: O4).
@@ -170,7 +173,6 @@ _FAIL = Move(
     effects=(release_slot,),
     # its own kind: the reason and how to rebook (issue 15, item 5)
     after=(notify_customer("pickup_failed"),),
-    holds_slot=False,
 )
 
 # O1: the one table. (from, to) -> Move. Everything not here is illegal.
