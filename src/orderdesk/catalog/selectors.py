@@ -170,8 +170,3 @@ def active_variants_of_type(device_type: DeviceType) -> QuerySet[Variant]:
         .select_related("model__brand")
         .order_by("model__brand__name", "model__name", "base_price")
     )
-
-
-def condition_questions(device_type: DeviceType) -> QuerySet[ConditionQuestion]:
-    """``device_type``'s condition questions with their options (the model's own order)."""
-    return ConditionQuestion.objects.filter(device_type=device_type).prefetch_related("options")

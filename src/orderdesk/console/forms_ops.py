@@ -12,7 +12,7 @@ from django import forms
 
 from orderdesk.catalog.selectors import (
     active_variants_of_type,
-    condition_questions,
+    questionnaire,
     slots_from_today,
 )
 from orderdesk.core.money import format_inr
@@ -182,7 +182,7 @@ class DeviceForm(OrderForm):
             initial=order.variant_id,
             choices=[(v.pk, str(v)) for v in active_variants_of_type(device_type)],
         )
-        for question in condition_questions(device_type):
+        for question in questionnaire(device_type):
             self.fields[f"q_{question.key}"] = forms.ChoiceField(
                 label=question.text,
                 initial=order.answers.get(question.key),
