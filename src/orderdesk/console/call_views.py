@@ -180,7 +180,7 @@ def _telephony_kpis_today(user, now) -> list[dict]:
     return [{"key": r.kpi.key, "label": r.kpi.label, "display": display_value(r)} for r in results]
 
 
-def _wallboard_context(now, user=None) -> dict:
+def _wallboard_context(now, user) -> dict:
     agents = list(
         User.objects.filter(role__in=("sales", "cx"), is_active=True).order_by("first_name", "id")
     )
@@ -204,7 +204,7 @@ def _wallboard_context(now, user=None) -> dict:
             Q(first_response_breached_at__isnull=False) | Q(resolution_breached_at__isnull=False)
         )
         .count(),
-        "telephony_kpis": _telephony_kpis_today(user, now) if user is not None else [],
+        "telephony_kpis": _telephony_kpis_today(user, now),
     }
 
 
