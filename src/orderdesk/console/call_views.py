@@ -32,7 +32,7 @@ from orderdesk.leads.choices import OPEN_LEAD_STATUSES, FollowUpStatus
 from orderdesk.leads.models import ContactAttempt, FollowUp, Lead
 from orderdesk.leads.rules import ist_day_bounds_of
 from orderdesk.orders.models import Order
-from orderdesk.orders.rules import canonical_order_number
+from orderdesk.orders.selectors import find_orders
 from orderdesk.telephony import actions as telephony
 from orderdesk.telephony import rules as call_rules
 from orderdesk.telephony import selectors
@@ -94,11 +94,7 @@ def lead_call(request, lead_id: int):
 def order_call(request, number: str):
     """Click-to-call from the order page: ``flows.calls.call_order`` checks D5/D9/D4 on the
     order's lead (D9 on the customer when it has none), then telephony dials."""
-    order = (
-        Order.objects.select_related("customer")
-        .filter(number=canonical_order_number(number))
-        .first()
-    )
+    order = find_orders(number=number).first()
     if order is None:
         return HttpResponse("No such order.", status=404, content_type="text/plain")
     back = reverse("console:order_view", args=[order.number])
@@ -184,7 +180,7 @@ def _telephony_kpis_today(user, now) -> list[dict]:
     return [{"key": r.kpi.key, "label": r.kpi.label, "display": display_value(r)} for r in results]
 
 
-def _wallboard_context(now, user=None) -> dict:
+def _wallboard_context(now, user) -> dict:
     agents = list(
         User.objects.filter(role__in=("sales", "cx"), is_active=True).order_by("first_name", "id")
     )
@@ -208,7 +204,7 @@ def _wallboard_context(now, user=None) -> dict:
             Q(first_response_breached_at__isnull=False) | Q(resolution_breached_at__isnull=False)
         )
         .count(),
-        "telephony_kpis": _telephony_kpis_today(user, now) if user is not None else [],
+        "telephony_kpis": _telephony_kpis_today(user, now),
     }
 
 

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from orderdesk.accounts.permissions import permissions_of
-from orderdesk.console.live import nav_counts
+from orderdesk.console.live import COUNTED, nav_counts
 from orderdesk.console.navigation import nav_links_for
 from orderdesk.telephony.conf import conf as telephony_conf
 
@@ -47,5 +47,5 @@ def console(request):
         # Agents' pages poll for an inbound call's screen-pop while telephony is on.
         "telephony_pop": "calls.make" in perms and telephony_conf().enabled,
         # The navigation's counts are polled only by roles that have some.
-        "nav_counts_poll": bool({"leads.work", "tickets.work", "tickets.escalations"} & perms),
+        "nav_counts_poll": any(p.value in perms for p in COUNTED),
     }

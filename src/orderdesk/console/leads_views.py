@@ -466,14 +466,9 @@ def log_contact(request, lead_id: int):
             errors=_field_errors(exc, CALL_FIELDS),
             status=exc.status if exc.status in (400, 404, 409, 422) else 422,
         )
-    if not result.lead_changed:
-        return _done(
-            request,
-            result.lead,
-            _logged_message(result),
-            query={"inbound": "1", "answered": result.contact.pk},
-        )
-    return _done(request, result.lead, _logged_message(result))
+    # An answered inbound call that left the lead as it was: back to the page's next steps.
+    query = None if result.lead_changed else {"inbound": "1", "answered": result.contact.pk}
+    return _done(request, result.lead, _logged_message(result), query=query)
 
 
 def _logged_message(result) -> str:

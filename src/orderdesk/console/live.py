@@ -19,6 +19,9 @@ from orderdesk.leads import selectors as lead_selectors
 
 CAP = 100
 
+#: The permissions whose queues are counted below: a role holding none has no counts to poll.
+COUNTED = frozenset({Perm.LEADS_WORK, Perm.TICKETS_WORK, Perm.ESCALATIONS})
+
 
 @dataclass(frozen=True)
 class NavCount:

@@ -52,7 +52,7 @@ def may_open(role: str, url_name: str) -> bool:
     return entry is not None and role in entry.allowed
 
 
-def _order_links(role: str, order: Order) -> list[Link]:
+def order_links(role: str, order: Order) -> list[Link]:
     links = []
     if may_open(role, "ops_order"):
         links.append(Link("Work on the order", reverse("console:ops_order", args=[order.number])))
@@ -77,7 +77,7 @@ def _lead_links(role: str, lead: Lead) -> list[Link]:
     return links
 
 
-def _ticket_links(role: str, ticket: Ticket) -> list[Link]:
+def ticket_links(role: str, ticket: Ticket) -> list[Link]:
     if may_open(role, "cx_ticket"):
         return [Link("Open the ticket", reverse("console:cx_ticket", args=[ticket.pk]))]
     return []
@@ -109,9 +109,9 @@ def _customer_hit(role: str, customer: Customer, *, typed_phone: str = "") -> Cu
         hit.leads.append((lead, _lead_links(role, lead)))
     orders = Order.objects.filter(customer=customer).select_related("variant__model__brand")
     for order in orders.order_by("-created_at")[:5]:
-        hit.orders.append((order, _order_links(role, order)))
+        hit.orders.append((order, order_links(role, order)))
     for ticket in Ticket.objects.filter(customer=customer).order_by("-created_at")[:5]:
-        hit.tickets.append((ticket, _ticket_links(role, ticket)))
+        hit.tickets.append((ticket, ticket_links(role, ticket)))
     if typed_phone:  # the agent typed the number: it may travel in the links
         hit.actions = _caller_actions(role, phone=typed_phone, name=customer.name)
     if role == "admin" and may_open(role, "customer_privacy_detail"):
@@ -130,7 +130,7 @@ def run_search(role: str, query: str) -> dict:
         result["kind"] = "order number"
         number = canonical_order_number(query)
         for order in Order.objects.filter(number=number).select_related("customer"):
-            result["orders"].append((order, _order_links(role, order)))
+            result["orders"].append((order, order_links(role, order)))
         return result
     digits = sum(ch.isdigit() for ch in query)
     if digits >= 6:

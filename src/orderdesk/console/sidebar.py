@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from orderdesk.accounts.choices import Role
 from orderdesk.accounts.permissions import Perm, has_perm
-from orderdesk.console.search import Link, _order_links, _ticket_links, may_open
+from orderdesk.console.search import Link, may_open, order_links, ticket_links
 from orderdesk.core.phones import mask_phone
 from orderdesk.customers.models import Customer
 from orderdesk.cx.models import Ticket
@@ -83,10 +83,10 @@ def customer_sidebar(
     )
     for order in orders:
         current = order.pk == order_id
-        side.orders.append((order, [] if current else _order_links(role, order)[:1], current))
+        side.orders.append((order, [] if current else order_links(role, order)[:1], current))
     for ticket in Ticket.objects.filter(customer_id=customer.pk).order_by("-created_at")[:LIMIT]:
         current = ticket.pk == ticket_id
-        side.tickets.append((ticket, [] if current else _ticket_links(role, ticket), current))
+        side.tickets.append((ticket, [] if current else ticket_links(role, ticket), current))
     side.contacts = list(
         ContactAttempt.objects.filter(lead__customer_id=customer.pk)
         .select_related("agent", "disposition")

@@ -345,3 +345,4 @@ def test_order_call_by_cx_is_a_service_call_not_stopped_by_d5(client_for, order,
 @pytest.mark.django_db
 def test_order_call_is_not_for_ops(client_for, order):
     assert client_for("ops").post(f"/console/orders/{order.number}/call/").status_code == 403
+    assert not Call.objects.exists()

@@ -641,6 +641,18 @@ def test_d5_inbound_on_a_closed_lead_in_the_console_offers_the_next_step(cast, c
     )
 
 
+@pytest.mark.parametrize("role", ["cx", "ops"])
+def test_another_device_is_refused_without_leads_work_and_opens_nothing(
+    cast, client_for, lead, role
+):
+    """Issue 15 item 1's one-click lead is sales' (``leads.work``): refused, nothing written."""
+    leads, before = Lead.objects.count(), state(lead)
+    response = client_for(role).post(f"/console/leads/{lead.pk}/another-device/")
+    assert response.status_code == 403
+    assert Lead.objects.count() == leads
+    assert state(lead) == before
+
+
 def test_15_2_console_answers_an_inbound_caller_on_another_agents_lead(cast, client_for, lead):
     """Issue 15 item 2: whoever picks up answers; the owner keeps the lead and is told."""
     client = client_for("sales2")

@@ -154,6 +154,36 @@ def test_incomplete_checklist_is_refused_and_changes_nothing(cast, world):
     assert (AgentError.objects.count(), AuditEvent.objects.count()) == (errors, events)
 
 
+@pytest.mark.parametrize("role", ["sales", "cx", "ops", "admin"])
+def test_drawing_and_scoring_are_refused_by_the_actions_themselves_and_change_nothing(
+    cast, world, role
+):
+    """The actions hold AUDITS_RUN themselves (not only the pages): a refusal writes nothing."""
+    from orderdesk.core.errors import DomainError
+
+    [a] = draw_audit_sample(
+        subject="order", size=1, drawn_by=cast["supervisor"], since=D1, until=D2
+    )
+    audits, errors, events = (
+        AgentAudit.objects.count(),
+        AgentError.objects.count(),
+        AuditEvent.objects.count(),
+    )
+    with pytest.raises(DomainError) as refused:
+        draw_audit_sample(subject="order", size=1, drawn_by=cast[role], since=D1, until=D2)
+    assert (refused.value.status, refused.value.code) == (403, "forbidden")
+    with pytest.raises(DomainError) as refused:
+        score_audit(audit_id=a.pk, answers={"consent": True}, notes="", scored_by=cast[role])
+    assert (refused.value.status, refused.value.code) == (403, "forbidden")
+    a.refresh_from_db()
+    assert a.status == "open" and a.score is None
+    assert (
+        AgentAudit.objects.count(),
+        AgentError.objects.count(),
+        AuditEvent.objects.count(),
+    ) == (audits, errors, events)
+
+
 def test_call_audit_and_audit_export(client, cast, world):
     sup = cast["supervisor"]
     [a] = draw_audit_sample(subject="call", size=1, drawn_by=sup, since=D1, until=D2, seed=1)
