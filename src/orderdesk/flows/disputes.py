@@ -18,7 +18,6 @@ from orderdesk.cx.choices import ActOutcome
 from orderdesk.cx.models import Ticket
 from orderdesk.orders import lifecycle
 from orderdesk.orders.choices import CancellationReason
-from orderdesk.orders.rules import price_needs_acceptance
 
 
 @transaction.atomic
@@ -54,11 +53,7 @@ def act_on_price_dispute(
 
     def accept(locked: Ticket) -> dict:
         order = locked.order
-        if (
-            order.status == "inspected"
-            and price_needs_acceptance(order.estimated_price, order.final_price)
-            and not lifecycle.price_accepted(order)
-        ):
+        if lifecycle.awaits_price_acceptance(order):
             lifecycle.accept_final_price(order, actor=actor, notes=f"{locked.number}: {text}"[:500])
             return {"order": order.number, "final_price_accepted": order.final_price}
         return {"order": order.number, "price_explained": True}

@@ -119,11 +119,7 @@ def _order(user, number: str) -> Order:
 def _out(order: Order, user) -> dict:
     order = _visible_orders(user).get(pk=order.pk)
     moves, _ = lifecycle.allowed_for(order, user)
-    needs = (
-        table.price_needs_acceptance(order.estimated_price, order.final_price)
-        and order.status == OrderStatus.INSPECTED
-        and not lifecycle.price_accepted(order)
-    )
+    needs = lifecycle.awaits_price_acceptance(order)
     return order_out(order) | {
         "next_statuses": [to.value for to, _ in moves],
         "price_acceptance_needed": needs,
