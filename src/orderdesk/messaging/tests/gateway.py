@@ -8,7 +8,9 @@ and records what it saw so tests can assert exactly-once:
 - ``resent``: keys that arrived again after being accepted (answered with the same id).
 
 It can be told to fail a share of calls (503), to refuse for good (400) or to
-hang (longer than the client's timeout).
+hang (longer than the client's timeout). ``hold_after = n`` holds every request that
+arrives once n are accepted (``held`` is set) until ``release()``, then answers 503
+without accepting: a sender is then certainly stopped in the middle of a batch.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ class Gateway:
         self.refuse = False
         self.hang_seconds = 0.0
         self.delay = 0.0
+        self.hold_after: int | None = None
+        self.held = threading.Event()
+        self._released = threading.Event()
         self.received: list[str] = []
         self.accepted: dict[str, str] = {}
         self.accepted_at: dict[str, float] = {}
@@ -84,7 +89,15 @@ class Gateway:
             self._server.shutdown()
             self._server.server_close()
 
+    def release(self) -> None:
+        self.hold_after = None
+        self._released.set()
+
     def handle(self, key: str, payload: dict, auth: str) -> tuple[int, dict]:
+        if self.hold_after is not None and len(self.accepted) >= self.hold_after:
+            self.held.set()
+            self._released.wait(timeout=300)
+            return 503, {"error": "held by the test, then refused"}
         if self.hang_seconds:
             time.sleep(self.hang_seconds)
         if self.delay:

@@ -94,7 +94,7 @@ def test_n1_sender_killed_mid_batch_and_restarted_delivers_every_committed_messa
 ):
     """SIGKILL the worker (``orderdesk worker``) mid-batch, restart it: each committed message
     reaches the provider exactly once; nothing from a rolled-back transaction is sent."""
-    gateway.delay = 0.004  # slow enough to kill it mid-batch
+    gateway.hold_after = 150  # the provider stalls after 150: the sender waits mid-batch
     asha = customer(whatsapp_opt_in=True)
     for batch in range(6):  # 6 committed transactions x 50 calls x (SMS + WhatsApp) = 600 rows
         with transaction.atomic():
@@ -117,22 +117,23 @@ def test_n1_sender_killed_mid_batch_and_restarted_delivers_every_committed_messa
     worker_args = ["worker", "--interval", "0.1", "--no-reload", "--no-startup-delay"]
     first = start(worker_args, env, tmp_path / "worker1.log")
     try:
-        # Kill while a batch is in flight (claimed, not yet sent): on a loaded machine the
-        # 150th delivery can fall between two batches, which would test nothing.
+        # Kill while a batch is in flight (claimed, not yet sent); the held gateway makes that
+        # certain however loaded the machine is.
         wait_for(
             lambda: (
-                len(gateway.accepted) >= 150
+                gateway.held.is_set()
                 and Message.objects.filter(status=MessageStatus.QUEUED)
                 .exclude(claim_token="")
                 .exists()
             ),
             120,
-            "the first 150 deliveries with a batch in flight",
+            "the sender to stop mid-batch after 150 deliveries",
         )
     finally:
         stop(first, signal.SIGKILL)
+        gateway.release()
     at_kill = len(gateway.accepted)
-    assert at_kill < 600, "the kill came after the batch: nothing was tested"
+    assert 150 <= at_kill < 600, "the kill came after the batch: nothing was tested"
     assert Message.objects.filter(status=MessageStatus.QUEUED).exclude(claim_token="").exists()
 
     second = start(worker_args, env, tmp_path / "worker2.log")
