@@ -71,9 +71,12 @@ test-processes: install
 test-deploy: install
 	DEPLOY_DB_URL=$(PG_URL)_deploy BIN=$(BIN) scripts/deploy_check.sh
 
-## make test-clock-shifted: the suite (SQLite, no browser) with the clock CLOCK_SHIFT ahead
-## (Debian's faketime), so a test that depends on today's date fails here, not in a year.
+## make test-clock-shifted: the suite (no browser) with the clock CLOCK_SHIFT ahead (Debian's
+## faketime), so a test that depends on today's date fails here, not in a year. On SQLite by
+## default; CLOCK_DB_URL=postgres://… runs it on PostgreSQL (CI does: one PostgreSQL run that
+## is also the clock-shifted run; the database keeps its own clock, and no query reads it).
 CLOCK_SHIFT ?= +200d
+CLOCK_DB_URL ?=
 # Deselected: tests that time real sockets, subprocesses or timers across processes (a hanging
 # gateway's timeout, the simulators' timed webhooks, a fresh worker process, the database-down
 # door check); under faketime those clocks disagree between processes. They depend on no date
@@ -86,7 +89,7 @@ CLOCK_SHIFT_DESELECT = \
 	--deselect src/orderdesk/core/tests/test_periodic_jobs.py::test_a_fresh_worker_on_a_fresh_database_runs_every_registered_job \
 	--deselect src/orderdesk/core/tests/test_database_unavailable.py::test_every_door_answers_503_problem_json_while_the_database_is_unreachable
 test-clock-shifted: install
-	FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f '$(CLOCK_SHIFT)' $(BIN)/pytest -q -n 2 --dist loadfile -m "not browser" $(CLOCK_SHIFT_DESELECT)
+	$(if $(CLOCK_DB_URL),DATABASE_URL=$(CLOCK_DB_URL)) FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f '$(CLOCK_SHIFT)' $(BIN)/pytest -q -n 2 --dist loadfile -m "not browser" $(CLOCK_SHIFT_DESELECT)
 
 ## make bench-quick: every script in bench/ at tiny sizes (SQLite and PostgreSQL at $(PG_URL)'s
 ## server; scratch databases named $(BENCH_DB_PREFIX)…); fails if any benchmark fails.
