@@ -1,7 +1,6 @@
 """Every demo login printed by `make demo` reaches its role's home (SPEC §10)."""
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 HOMES = {
@@ -12,11 +11,6 @@ HOMES = {
     "demo-supervisor": "/console/supervisor/",
     "demo-admin": "/console/admin-home/",
 }
-
-
-@pytest.fixture
-def demo(db):
-    call_command("seed", verbosity=0)
 
 
 @pytest.mark.parametrize(("username", "home"), list(HOMES.items()))
