@@ -373,7 +373,7 @@ CONSOLE_REQUESTS: dict[str, Callable] = {
         reverse("console:customer_detail", args=[w.lead.customer_id])
     ),
     "POST console:customer_start_lead": lambda w, r: form(
-        reverse("console:customer_start_lead", args=[w.lead.customer_id]),
+        reverse("console:customer_start_lead", args=[w.erin.pk]),
         {"source": "inbound_call"},
     ),
     "GET console:training_card": lambda w, r: Req(reverse("console:training_card")),
