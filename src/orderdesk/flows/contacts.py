@@ -22,7 +22,7 @@ READ_BACK = {
         "to the customer character by character, or confirm the pickup slot and address instead."
     ),
     "bad_format": (
-        "That is not an order ID (OD and 9 letters or digits, M7): ask the customer to read it "
+        "That is not an order ID (OD and 8 letters or digits, M7): ask the customer to read it "
         "again, or confirm the pickup slot and address instead."
     ),
 }
