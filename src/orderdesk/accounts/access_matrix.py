@@ -65,7 +65,9 @@ API: dict[str, Entry] = {
     "PATCH /api/v1/customers/{customer_id}/preferences": Entry(("sales", "cx")),
     # Leads: sales work them; supervisors read every lead and the missed follow-ups.
     "POST /api/v1/leads": Entry(("sales",)),
-    "GET /api/v1/leads/{lead_id}": Entry(("sales", "supervisor")),
+    "GET /api/v1/leads/{lead_id}": Entry(
+        ("sales", "cx", "supervisor"), "issue 15 item 8: CX reads a lead's contact history"
+    ),
     "POST /api/v1/leads/{lead_id}/contacts": Entry(("sales",)),
     "POST /api/v1/leads/{lead_id}/close": Entry(("sales",)),
     "GET /api/v1/followups/due": Entry(("sales",)),
@@ -135,12 +137,20 @@ CONSOLE: dict[str, Entry] = {
     "GET console:lead_suggest": Entry(("sales",)),
     "GET console:lead_oversight": Entry(("supervisor",)),
     "GET console:kpi_dashboard": Entry(("supervisor",)),
-    "GET console:lead_detail": Entry(("sales", "supervisor")),
+    "GET console:lead_detail": Entry(
+        ("sales", "cx", "supervisor"), "CX reads it, read only (issue 15 item 8)"
+    ),
     "POST console:lead_log_contact": Entry(("sales",)),
     "POST console:lead_follow_up": Entry(("sales",)),
     "POST console:lead_another_device": Entry(
         ("sales",), "issue 15: a new lead after an inbound call on a closed lead"
     ),
+    "POST console:lead_close": Entry(("sales",), "issue 15 item 6: D4's close politely"),
+    "GET console:lead_handover": Entry(("sales",), "issue 15 item 8: hand over to CX"),
+    "POST console:lead_handover": Entry(("sales",), "issue 15 item 8: hand over to CX"),
+    # Issue 15 item 7: the customer page, where a lead or an order starts.
+    "GET console:customer_detail": Entry(("sales", "cx", "supervisor")),
+    "POST console:customer_start_lead": Entry(("sales",)),
     "GET console:training_card": Entry(STAFF),
     # Desk tools.
     "GET console:quote_models": Entry(STAFF),
@@ -321,6 +331,14 @@ OBJECT_RULES: tuple[ObjectRule, ...] = (
     ),
     # The same rules through the console.
     ObjectRule("sales", "open another agent's lead page", 403, "", "S1 queue", door="console"),
+    ObjectRule(
+        "sales",
+        "hand another agent's lead over to CX",
+        403,
+        "",
+        "S1 queue (issue 15 item 8)",
+        door="console",
+    ),
     ObjectRule(
         "sales",
         "log a call on a lead closed for sales, in the console",

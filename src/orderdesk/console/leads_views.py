@@ -25,9 +25,12 @@ from orderdesk.accounts.permissions import Perm, has_perm, requires
 from orderdesk.console import call_views
 from orderdesk.console.sidebar import customer_sidebar
 from orderdesk.console.tools import FORM_ERRORS, errors_by_field
-from orderdesk.core.errors import DomainError, FieldError, ValidationFailed
+from orderdesk.core import audit
+from orderdesk.core.errors import DomainError, FieldError, Forbidden, ValidationFailed
 from orderdesk.core.timeutil import IST
+from orderdesk.cx.choices import TicketType
 from orderdesk.flows import contacts
+from orderdesk.flows.tickets import HANDOVER_TYPES, hand_over_to_cx
 from orderdesk.leads import actions, rules, selectors, suggester
 from orderdesk.leads.choices import (
     Channel,
@@ -40,6 +43,8 @@ from orderdesk.leads.choices import (
 from orderdesk.leads.models import ContactAttempt, ContactPolicy, Disposition, FollowUp, Lead
 from orderdesk.messaging.selectors import messages_for_customer
 from orderdesk.orders.models import Order
+from orderdesk.telephony.conf import conf as telephony_conf
+from orderdesk.telephony.selectors import inbound_call_for
 
 # The call panel's fields, as the actions name them in their refusals.
 CALL_FIELDS = {
@@ -50,6 +55,7 @@ CALL_FIELDS = {
     "notes",
     "customer_words",
     "order_number",
+    "pickup_confirmed",
     "follow_up",
     "follow_up.at",
     "follow_up.permission",
@@ -231,6 +237,7 @@ def _panel_context(request, lead: Lead, *, form=None, errors=None) -> dict:
             "notes": form.get("notes", ""),
             "customer_words": form.get("customer_words", ""),
             "order_number": form.get("order_number", ""),
+            "pickup_confirmed": form.get("pickup_confirmed", ""),
             "follow_up_at": form.get("follow_up_at", ""),
             "follow_up_permission": form.get("follow_up_permission", ""),
         },
@@ -246,6 +253,11 @@ def _panel_context(request, lead: Lead, *, form=None, errors=None) -> dict:
         "already_ordered": DispositionKey.ALREADY_ORDERED.value,
         "suggestion": _suggestion(form.get("customer_words", "")),
         "golden_rule": rules.GOLDEN_RULE,
+        "follow_up_spent": not lead.closed_for_sales and selectors.follow_up_spent(lead),
+        # D6 without the ID (issue 15 item 9): the pickups the customer may confirm instead.
+        "pickup_orders": contacts.pickup_orders(lead.customer)
+        if (can_work or inbound_only)
+        else [],
         **call_views.call_context(user, lead),
     }
 
@@ -270,7 +282,16 @@ def _lead_page_context(request, lead: Lead, **panel) -> dict:
         order_block_message=rules.ORDER_BLOCK_MESSAGES.get(block, "") if block else "",
         order_wizard_url=_order_wizard_url(lead)
         if has_perm(request.user, Perm.ORDERS_CREATE_MANUAL)
+        and has_perm(request.user, Perm.LEADS_WORK)
         else None,
+        # Issue 15 item 6: "Close politely" is a button (an open lead the agent works).
+        may_close=context["can_work"],
+        # Issue 15 item 8: hand over to CX (the agent's lead, or one answered inbound).
+        handover_url=reverse("console:lead_handover", args=[lead.pk])
+        + ("?inbound=1" if context["inbound_only"] else "")
+        if context["can_work"] or context["inbound_only"]
+        else None,
+        cx_reader=selectors.may_read_lead_history(request.user),
         show_full_phone=context["can_work"],
         sidebar=customer_sidebar(request.user, lead.customer, lead_id=lead.pk),
     )
@@ -317,6 +338,34 @@ def _next_steps(request, lead: Lead) -> list[dict]:
     return steps
 
 
+def _check_inbound_read(user, lead: Lead, direction: str) -> None:
+    """``?inbound=1`` on another agent's lead (issue 15, the doubt left on item 2). With
+    telephony on, the read needs proof of the live call: an inbound call to this customer that
+    this agent answered, still on or ended within two minutes (``inbound_call_for``), else
+    ``inbound_call_required`` 403. With telephony off there is no record to ask, so the read
+    is allowed and audited (``lead.inbound_read``) for the supervisor."""
+    if direction != Direction.INBOUND or not has_perm(user, Perm.LEADS_WORK):
+        return
+    if rules.may_work_lead(owner_id=lead.owner_id, agent_id=user.pk, direction="outbound"):
+        return  # the agent's own or an unowned lead: no proof needed
+    if telephony_conf().enabled:
+        call = inbound_call_for(user, now=timezone.now())
+        if call is None or call.customer_id != lead.customer_id or call.answered_at is None:
+            raise Forbidden(
+                f"Lead {lead.pk} is another agent's: it opens for an inbound call only while you "
+                f"are on (or just ended) an answered call from this customer.",
+                code="inbound_call_required",
+                field="lead_id",
+            )
+        return
+    audit.record(
+        "lead.inbound_read",
+        lead,
+        after={"lead": lead.pk, "owner": lead.owner_id, "telephony": False},
+        actor=user,
+    )
+
+
 @require_GET
 @requires(Perm.CONSOLE)
 def lead_detail(request, lead_id: int):
@@ -325,6 +374,7 @@ def lead_detail(request, lead_id: int):
     direction = Direction.INBOUND if request.GET.get("inbound") else Direction.OUTBOUND
     try:
         lead = selectors.lead_for(request.user, lead_id, direction=direction)
+        _check_inbound_read(request.user, lead, direction)
     except DomainError as exc:
         return _refused(request, exc)
     context = _lead_page_context(request, lead)
@@ -364,6 +414,89 @@ def lead_another_device(request, lead_id: int):
         else f"{lead.customer.name} already has an open lead (#{new.pk}): continue on it.",
     )
     return redirect(reverse("console:lead_detail", args=[new.pk]))
+
+
+@require_POST
+@requires(Perm.CONSOLE)
+@requires(Perm.LEADS_WORK)
+def lead_close(request, lead_id: int):
+    """D4's "close politely", a button on the lead page (issue 15 item 6):
+    ``actions.close_politely`` with the agent's notes; a refusal is shown beside the notes."""
+    try:
+        lead = selectors.lead_for(request.user, lead_id, write=True)
+    except DomainError as exc:
+        return _refused(request, exc)
+    notes = request.POST.get("close_notes", "").strip()
+    try:
+        actions.close_politely(lead, agent=request.user, notes=notes)
+    except DomainError as exc:
+        lead.refresh_from_db()
+        context = _lead_page_context(request, lead)
+        context["close_errors"] = errors_by_field(exc, {"notes"})
+        context["close_notes"] = notes
+        status = exc.status if exc.status in (400, 403, 404, 409, 422) else 422
+        return TemplateResponse(request, "console/leads/detail.html", context, status=status)
+    return _done(request, lead, "Lead closed politely: no more sales contact on it.")
+
+
+HANDOVER_FIELDS = {"type", "notes", "order_number"}
+
+
+def _handover_page(request, lead: Lead, *, form: dict, errors: dict, status: int = 200):
+    return TemplateResponse(
+        request,
+        "console/leads/handover.html",
+        {
+            "lead": lead,
+            "customer": lead.customer,
+            "types": [(t.value, t.label) for t in HANDOVER_TYPES],
+            "form": form,
+            "errors": errors,
+        },
+        status=status,
+    )
+
+
+@requires(Perm.CONSOLE)
+@requires(Perm.LEADS_WORK)
+def lead_handover(request, lead_id: int):
+    """Issue 15 item 8: a sales agent hands the caller over to CX from the lead page (a
+    complaint, an order not found, a price dispute) with the lead linked
+    (``flows.tickets.hand_over_to_cx``). The agent's own, unowned, or answered-inbound lead."""
+    if request.method not in ("GET", "POST"):
+        return HttpResponse(status=405)
+    direction = Direction.INBOUND if request.GET.get("inbound") else Direction.OUTBOUND
+    try:
+        lead = selectors.lead_for(request.user, lead_id, write=True, direction=direction)
+        _check_inbound_read(request.user, lead, direction)
+    except DomainError as exc:
+        return _refused(request, exc)
+    if request.method == "GET":
+        form = {
+            "type": request.GET.get("type", TicketType.COMPLAINT),
+            "notes": "",
+            "order_number": lead.order_number,
+        }
+        return _handover_page(request, lead, form=form, errors={})
+    form = {key: request.POST.get(key, "").strip() for key in ("type", "notes", "order_number")}
+    try:
+        ticket = hand_over_to_cx(
+            lead,
+            type=form["type"],
+            created_by=request.user,
+            notes=form["notes"],
+            order_number=form["order_number"],
+        )
+    except DomainError as exc:
+        status = exc.status if exc.status in (400, 404, 409, 422) else 422
+        return _handover_page(
+            request, lead, form=form, errors=errors_by_field(exc, HANDOVER_FIELDS), status=status
+        )
+    return _done(
+        request,
+        lead,
+        f"Handed over to CX: {ticket.get_type_display()} case #{ticket.pk} with this lead linked.",
+    )
 
 
 def _panel_response(request, lead: Lead, *, form: dict, errors: dict, status: int):
@@ -415,6 +548,7 @@ def log_contact(request, lead_id: int):
             "notes",
             "customer_words",
             "order_number",
+            "pickup_confirmed",
             "follow_up_at",
         )
     }
@@ -453,6 +587,7 @@ def log_contact(request, lead_id: int):
             notes=form["notes"],
             customer_words=form["customer_words"],
             order_number=form["order_number"],
+            pickup_confirmed=form["pickup_confirmed"],
             follow_up_at=follow_up_at,
             follow_up_permission=bool(form["follow_up_permission"]),
             call=post.get("call_id") or None,

@@ -18,6 +18,7 @@ from orderdesk.catalog.selectors import questionnaire, search_models, serviceabi
 from orderdesk.core.errors import DomainError
 from orderdesk.core.money import format_inr
 from orderdesk.core.phones import normalise_phone
+from orderdesk.customers.models import Customer
 from orderdesk.customers.validators import PINCODE_RE
 from orderdesk.flows.orders import place_order
 from orderdesk.leads.models import Lead
@@ -161,6 +162,17 @@ def open_slot_choices(wizard: Wizard):
     return serviceability(wizard.values["pincode"], variant.model.device_type.key).slots
 
 
+def _start_from_customer(wizard: Wizard, customer_id: str) -> None:
+    """Issue 15 item 7: the wizard started from the customer page (``?customer=<id>``, no lead)
+    carries the customer's name and phone, as a lead would."""
+    customer = (
+        Customer.objects.filter(pk=int(customer_id)).first() if customer_id.isdigit() else None
+    )
+    if customer is not None:
+        wizard.values["customer_name"] = customer.name
+        wizard.values["customer_phone"] = customer.phone
+
+
 @requires(Perm.CONSOLE)
 @requires(Perm.ORDERS_CREATE_MANUAL)
 def order_wizard(request):
@@ -173,6 +185,8 @@ def order_wizard(request):
         else None
     )
     wizard = Wizard(data, lead=lead)
+    if lead is None and request.method == "GET":
+        _start_from_customer(wizard, data.get("customer", ""))  # issue 15 item 7
     blocked = order_creation_blocked(lead) if lead is not None else None
 
     step = data.get("step") if data.get("step") in STEPS else "reason"

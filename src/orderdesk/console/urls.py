@@ -4,6 +4,7 @@ from orderdesk.console import (
     agent_views,
     audit_views,  # S3 audit log, S2 audited reveals
     call_views,  # telephony: click-to-call, live call status, recordings (issue 16)
+    customer_views,  # issue 15 item 7: the customer page
     cx_views,  # CX: tickets, SLA, CSAT (SPEC §6 C1-C3, M9, D6)
     import_views,  # lead imports and CSV exports (issue 10)
     kpi_views,  # KPIs and agent scorecards (SPEC §7)
@@ -59,6 +60,8 @@ urlpatterns = [
     path("leads/<int:lead_id>/", leads_views.lead_detail, name="lead_detail"),
     path("leads/<int:lead_id>/contacts/", leads_views.log_contact, name="lead_log_contact"),
     path("leads/<int:lead_id>/follow-up/", leads_views.schedule_follow_up, name="lead_follow_up"),
+    path("leads/<int:lead_id>/close/", leads_views.lead_close, name="lead_close"),
+    path("leads/<int:lead_id>/handover/", leads_views.lead_handover, name="lead_handover"),
     path(
         "leads/<int:lead_id>/another-device/",
         leads_views.lead_another_device,
@@ -108,6 +111,13 @@ urlpatterns = [
     path("cx/orders/<str:number>/update/", cx_views.order_send_update, name="cx_order_update"),
     path("cx/escalations/", cx_views.escalation_queue, name="cx_escalations"),
     # S4: a customer's data export and erasure (admin).
+    # Issue 15 item 7: the customer page, where a lead or an order starts (SOP 001 step 1).
+    path("customers/<int:customer_id>/", customer_views.customer_detail, name="customer_detail"),
+    path(
+        "customers/<int:customer_id>/lead/",
+        customer_views.customer_start_lead,
+        name="customer_start_lead",
+    ),
     path("customers/privacy/", privacy_views.customer_privacy, name="customer_privacy"),
     path(
         "customers/<int:customer_id>/privacy/",

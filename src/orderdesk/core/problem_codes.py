@@ -184,6 +184,39 @@ _CODES = (
         "This Will Place Order already has its one follow-up (D3).",
     ),
     ProblemCode(
+        "followup_spent",
+        (409,),
+        "leads",
+        "The lead's one gentle follow-up has been made: no more outbound sales contact on it, "
+        "Waiting for Quote or not (D4); the customer can still call in.",
+    ),
+    ProblemCode(
+        "inbound_call_required",
+        (403,),
+        "leads",
+        "Another agent's lead opens for an inbound call only during this agent's answered call "
+        "from the customer (telephony on).",
+    ),
+    ProblemCode(
+        "pickup_not_confirmable",
+        (422,),
+        "leads",
+        "The pickup the agent confirmed instead of the order ID is not one of this customer's "
+        "open orders (D6).",
+    ),
+    ProblemCode(
+        "handover_type",
+        (422,),
+        "cx",
+        "Sales hands over a complaint, an order not found or a price dispute.",
+    ),
+    ProblemCode(
+        "ticket_already_open",
+        (409,),
+        "cx",
+        "An 'order not found' case is already open with CX for this lead.",
+    ),
+    ProblemCode(
         "followup_needs_permission",
         (422,),
         "leads",

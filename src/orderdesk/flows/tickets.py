@@ -20,11 +20,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from orderdesk.accounts.permissions import Perm, require
-from orderdesk.core.errors import NotFound, ValidationFailed
+from orderdesk.core.errors import Conflict, NotFound, ValidationFailed
 from orderdesk.customers.actions import get_or_create_customer
 from orderdesk.cx.actions.opening import open_ticket
 from orderdesk.cx.actions.steps import StepResult, record_action
-from orderdesk.cx.choices import ActionKind, ActOutcome, TicketType
+from orderdesk.cx.choices import ACTIVE_STATUSES, ActionKind, ActOutcome, TicketType
 from orderdesk.cx.models import Ticket
 from orderdesk.flows.disputes import act_on_price_dispute
 from orderdesk.flows.order_not_found import act_on_order_not_found
@@ -85,6 +85,68 @@ def open_ticket_for_caller(
         channel=channel,
         priority=priority,
         assignee=created_by,
+    )
+
+
+# Issue 15 item 8: the cases sales hands over to CX from the lead page (SOP 000, "with CX
+# visibility"). Anything else the caller needs is CX's own desk.
+HANDOVER_TYPES = (TicketType.COMPLAINT, TicketType.ORDER_NOT_FOUND, TicketType.PRICE_DISPUTE)
+
+
+@transaction.atomic
+def hand_over_to_cx(
+    lead: Lead, *, type: str, created_by, notes: str, order_number: str = ""
+) -> Ticket:
+    """Issue 15 item 8: a sales agent opens a CX case from the lead page, with the lead linked.
+
+    The agent must work leads (``leads.work``; the lead was already checked as theirs, unowned,
+    or answered inbound by the view). The type is one of ``HANDOVER_TYPES``
+    (``handover_type`` 422 on ``type``); notes say what the customer said (``notes_required``);
+    a price dispute needs the order (M9, ``order_by_number``); one open "order not found" case
+    per lead (``ticket_already_open`` 409). The ticket is unassigned: CX's queue picks it up.
+    A refusal leaves nothing behind.
+    """
+    require(created_by, Perm.LEADS_WORK)
+    if type not in HANDOVER_TYPES:
+        raise ValidationFailed(
+            "Sales hands over a complaint, an order not found or a price dispute (issue 15).",
+            code="handover_type",
+            field="type",
+        )
+    notes = (notes or "").strip()
+    if len(notes.split()) < 3:
+        raise ValidationFailed(
+            "Say what the customer told you, so CX does not ask again (at least a few words).",
+            code="notes_required",
+            field="notes",
+        )
+    order_number = (order_number or "").strip()
+    order = None
+    if order_number and type != TicketType.ORDER_NOT_FOUND:
+        order = order_by_number(order_number, field="order_number")
+        if order.customer_id != lead.customer_id:
+            raise NotFound(
+                "That order is not this customer's.", code="order_not_found", field="order_number"
+            )
+    if (
+        type == TicketType.ORDER_NOT_FOUND
+        and Ticket.objects.filter(
+            lead=lead, type=TicketType.ORDER_NOT_FOUND, status__in=ACTIVE_STATUSES
+        ).exists()
+    ):
+        raise Conflict(
+            "An 'order not found' case is already open with CX for this lead.",
+            code="ticket_already_open",
+            field="type",
+        )
+    return open_ticket(
+        type=type,
+        customer=lead.customer,
+        lead=lead,
+        order=order,
+        order_number=order_number,
+        notes=f"Handed over by sales from lead #{lead.pk}: {notes}",
+        created_by=created_by,
     )
 
 

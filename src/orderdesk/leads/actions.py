@@ -13,13 +13,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from orderdesk.accounts.choices import Role
 from orderdesk.accounts.permissions import Perm, require
+from orderdesk.catalog.rules import model_display
 from orderdesk.core import audit
 from orderdesk.core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from orderdesk.core.statemachine import Change, Machine, Move, perform
@@ -44,6 +47,7 @@ from orderdesk.leads.models import (
     Lead,
     Notification,
 )
+from orderdesk.messaging.actions import enqueue_message
 from orderdesk.telephony import actions as telephony
 from orderdesk.telephony.choices import ContextKind
 from orderdesk.telephony.conf import conf as telephony_conf
@@ -202,6 +206,13 @@ def _episode_follow_up(lead: Lead) -> FollowUp | None:
     return FollowUp.objects.filter(lead=lead, episode=lead.episode).first()
 
 
+def _episode_follow_up_done(lead: Lead) -> bool:
+    """D4: the last episode's follow-up has been made (on time or late)."""
+    if not lead.episode:
+        return False
+    return FollowUp.objects.filter(lead=lead, episode=lead.episode, done_at__isnull=False).exists()
+
+
 def _follow_up_facts(fu: FollowUp | None) -> rules.FollowUpFacts | None:
     if fu is None:
         return None
@@ -289,6 +300,9 @@ class ContactLogged:
     lead_changed: bool = True
     # Issue 15: the one-click next steps after an inbound call on a closed lead.
     next_steps: list[str] | None = None
+    # Issue 15 item 6: the quote messages Waiting for Quote sent (empty: no device recorded,
+    # or the customer may not be messaged).
+    quote_messages: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -457,6 +471,9 @@ def _log_contact(
     row = Disposition.objects.filter(key=disposition).first()
     policy = current_policy(now)
     episode_fu = _episode_follow_up(lead) if lead.status == LeadStatus.WILL_PLACE_ORDER else None
+    spent = direction == Direction.OUTBOUND and rules.follow_up_spent(
+        lead_status=lead.status, episode_follow_up_done=_episode_follow_up_done(lead)
+    )
     facts = rules.ContactFacts(
         lead_status=lead.status,
         closed_for_sales=lead.closed_for_sales,
@@ -473,6 +490,7 @@ def _log_contact(
         follow_up_at=follow_up_at,
         follow_up_permission=bool(follow_up_permission),
         episode_started_at=lead.episode_started_at,
+        follow_up_spent=spent,
     )
     refusal = rules.contact_refusal(facts)
     if refusal:
@@ -598,6 +616,9 @@ def _log_contact(
     if follow_up_at is not None:
         follow_up = _create_follow_up(lead, agent=agent, at=follow_up_at, now=now, contact=contact)
     lead.save()
+    quote_messages = (
+        _send_quote(lead, contact) if row.key == DispositionKey.WAITING_FOR_QUOTE else []
+    )
     audit.record(
         "contact.log",
         contact,
@@ -634,6 +655,65 @@ def _log_contact(
         ticket=ticket,
         order_found=order_found,
         cancelled_follow_ups=len(cancelled),
+        quote_messages=quote_messages,
+    )
+
+
+def _rupees(amount: int) -> str:
+    """₹ with Indian digit grouping: 125000 → ₹1,25,000."""
+    digits = str(int(amount))
+    head, tail = digits[:-3], digits[-3:]
+    groups = []
+    while len(head) > 2:
+        groups.insert(0, head[-2:])
+        head = head[:-2]
+    if head:
+        groups.insert(0, head)
+    return "₹" + ",".join([*groups, tail]) if groups else "₹" + tail
+
+
+def quote_context(lead: Lead) -> dict | None:
+    """Issue 15 item 6: what the Waiting for Quote message says, or None when the lead names
+    no device (there is nothing to quote; the agent is told so). The estimate is the
+    customer's own quote when the lead has one, else the device's top price ("up to")."""
+    variant = lead.quote.variant if lead.quote_id else lead.variant
+    if variant is None:
+        return None
+    model = variant.model
+    device = f"{model_display(model.brand.name, model.name)} {variant.name}".strip()
+    if lead.quote_id:
+        estimate = _rupees(lead.quote.estimated_price)
+        estimate_en, estimate_hi = f"about {estimate}", f"लगभग {estimate}"
+    else:
+        estimate = _rupees(variant.base_price)
+        estimate_en, estimate_hi = f"up to {estimate}", f"{estimate} तक"
+    base = _public_url()
+    return {
+        "device": device,
+        "estimate": estimate_en,
+        "estimate_hi": estimate_hi,
+        "quote_url": f"{base}{reverse('storefront:device', args=[variant.pk])}",
+    }
+
+
+def _public_url() -> str:
+    """The customer-facing site's address (``ORDERDESK["CX"]["PUBLIC_URL"]``, as the tracking
+    links use)."""
+    return settings.ORDERDESK["CX"]["PUBLIC_URL"].rstrip("/")
+
+
+def _send_quote(lead: Lead, contact: ContactAttempt) -> list:
+    """Issue 15 item 6: Waiting for Quote sends the quote the script promises ("I'll send you
+    the quote now"), through the outbox, in the customer's language (``lead_quote``). One per
+    contact (the dedupe key), in the contact's transaction."""
+    context = quote_context(lead)
+    if context is None or not contact.connected:
+        return []
+    return enqueue_message(
+        customer=lead.customer,
+        kind="lead_quote",
+        context=context,
+        dedupe_key=f"lead-quote:{contact.pk}",
     )
 
 

@@ -59,6 +59,10 @@ def dial_refusal(lead: Lead, *, now: dt.datetime) -> rules.Refusal | None:
     if lead.status == LeadStatus.WILL_PLACE_ORDER:
         follow_up = actions._follow_up_facts(actions._episode_follow_up(lead))
         return rules.follow_up_contact_refusal(follow_up, DispositionKey.NO_ANSWER, now, policy)
+    if rules.follow_up_spent(
+        lead_status=lead.status, episode_follow_up_done=actions._episode_follow_up_done(lead)
+    ):
+        return rules.FOLLOW_UP_SPENT
     return None
 
 

@@ -166,6 +166,7 @@ OVER_CONTACT_CODES = frozenset(
         "followup_limit",
         "followup_not_due",
         "followup_needs_permission",
+        "followup_spent",
     }
 )
 
@@ -476,6 +477,8 @@ class ContactFacts:
     follow_up_at: dt.datetime | None = None
     follow_up_permission: bool = False
     episode_started_at: dt.datetime | None = None
+    # D4 (issue 15 item 6): the last episode's one follow-up has been made.
+    follow_up_spent: bool = False
     extras: dict = field(default_factory=dict)
 
 
@@ -573,7 +576,26 @@ def contact_refusal(f: ContactFacts) -> Refusal | None:
             return refusal
     if outbound and in_episode:
         return follow_up_contact_refusal(f.episode_follow_up, d.key, f.now, f.policy)
+    if outbound and f.follow_up_spent:
+        return FOLLOW_UP_SPENT
     return None
+
+
+# D4 (issue 15 item 6): Waiting for Quote is no way round the one gentle follow-up.
+FOLLOW_UP_SPENT = Refusal(
+    "followup_spent",
+    "The one gentle follow-up of this lead has been made (D4): sales does not call or message "
+    "the customer again for it, Waiting for Quote or not. The quote was sent; the customer can "
+    "still call in (always answered). Close the lead politely, or wait for their call or order.",
+    "lead",
+)
+
+
+def follow_up_spent(*, lead_status: str, episode_follow_up_done: bool) -> bool:
+    """D4: the lead's last Will Place Order episode has had its one follow-up, and the lead has
+    left that episode (a new episode starts only when the customer says Will Place Order again,
+    which from here only an inbound contact can record)."""
+    return lead_status != LeadStatus.WILL_PLACE_ORDER and episode_follow_up_done
 
 
 def follow_up_contact_refusal(

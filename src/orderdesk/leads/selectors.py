@@ -35,16 +35,33 @@ def may_read_all_leads(user) -> bool:
     return has_perm(user, Perm.AUDITS_RUN)
 
 
+def may_read_lead_history(user) -> bool:
+    """CX agents read a lead and its contact history, never write it (issue 15 item 8: sales
+    hands over to CX "with CX visibility")."""
+    return has_perm(user, Perm.TICKETS_WORK) and not has_perm(user, Perm.LEADS_WORK)
+
+
+def follow_up_spent(lead: Lead) -> bool:
+    """D4 (issue 15 item 6): the lead's one gentle follow-up has been made and the lead has left
+    that Will Place Order episode: outbound sales contact on it is refused (``followup_spent``)."""
+    done = (
+        bool(lead.episode)
+        and FollowUp.objects.filter(lead=lead, episode=lead.episode, done_at__isnull=False).exists()
+    )
+    return rules.follow_up_spent(lead_status=lead.status, episode_follow_up_done=done)
+
+
 def lead_for(user, lead_id: int, *, write: bool = False, direction: str = "outbound") -> Lead:
     """The lead ``user`` asked for, or a refusal.
 
     Reading: sales agents (``leads.work``) read their own leads, unowned ones, and any lead
     of a customer they search for by phone is visible in the search list, but the lead page
     of another agent's lead is refused (403): its owner works it. Supervisors
-    (``audits.run``) read every lead. Writing: own or unowned leads, and any lead for an
+    (``audits.run``) and CX agents (``tickets.work``, issue 15 item 8) read every lead. Writing: own or unowned leads, and any lead for an
     inbound contact (a customer who calls in is answered by whoever picks up).
     """
-    if not (has_perm(user, Perm.LEADS_WORK) or may_read_all_leads(user)):
+    readers = may_read_all_leads(user) or may_read_lead_history(user)
+    if not (has_perm(user, Perm.LEADS_WORK) or readers):
         require(user, Perm.LEADS_WORK)  # raises 401/403 with the permission named
     if write:
         require(user, Perm.LEADS_WORK)
@@ -55,7 +72,7 @@ def lead_for(user, lead_id: int, *, write: bool = False, direction: str = "outbo
     )
     if lead is None:
         raise NotFound(f"Lead {lead_id} does not exist.", code="lead_unknown", field="lead_id")
-    if not write and may_read_all_leads(user):
+    if not write and readers:
         return lead
     if not rules.may_work_lead(owner_id=lead.owner_id, agent_id=user.pk, direction=direction):
         raise Forbidden(

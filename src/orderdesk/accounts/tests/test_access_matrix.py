@@ -358,6 +358,24 @@ CONSOLE_REQUESTS: dict[str, Callable] = {
     "POST console:lead_another_device": lambda w, r: form(
         reverse("console:lead_another_device", args=[w.closed_lead.pk])
     ),
+    "POST console:lead_close": lambda w, r: form(
+        reverse("console:lead_close", args=[w.lead.pk]),
+        {"close_notes": "Customer sold the phone elsewhere; asked us not to call again."},
+    ),
+    "GET console:lead_handover": lambda w, r: Req(
+        reverse("console:lead_handover", args=[w.lead.pk])
+    ),
+    "POST console:lead_handover": lambda w, r: form(
+        reverse("console:lead_handover", args=[w.lead.pk]),
+        {"type": "complaint", "notes": "Customer says the agent promised a higher price"},
+    ),
+    "GET console:customer_detail": lambda w, r: Req(
+        reverse("console:customer_detail", args=[w.lead.customer_id])
+    ),
+    "POST console:customer_start_lead": lambda w, r: form(
+        reverse("console:customer_start_lead", args=[w.erin.pk]),
+        {"source": "inbound_call"},
+    ),
     "GET console:training_card": lambda w, r: Req(reverse("console:training_card")),
     "GET console:quote_models": lambda w, r: Req(
         reverse("console:quote_models"), query={"q": "iph"}
@@ -1256,6 +1274,13 @@ OBJECT_REQUESTS: dict[str, Callable] = {
     "open another agent's lead page": lambda w: (
         "GET",
         Req(reverse("console:lead_detail", args=[w.lead_other.pk])),
+    ),
+    "hand another agent's lead over to CX": lambda w: (
+        "POST",
+        form(
+            reverse("console:lead_handover", args=[w.lead_other.pk]),
+            {"type": "complaint", "notes": "Customer says the agent promised a higher price"},
+        ),
     ),
     "log a call on a lead closed for sales, in the console": lambda w: (
         "POST",

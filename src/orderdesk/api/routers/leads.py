@@ -82,7 +82,16 @@ class ContactIn(InputSchema):
         default=None, max_length=1000, description="D2: what the customer said, in their words"
     )
     order_number: str | None = Field(
-        default=None, max_length=20, description="D6: the order ID the customer read out"
+        default=None,
+        max_length=20,
+        description="D6: the order ID the customer read out, checked with M7's check character "
+        "(`bad_check_character` / `bad_format`: read it back)",
+    )
+    pickup_confirmed: str | None = Field(
+        default=None,
+        max_length=20,
+        description="D6 without the ID (issue 15 item 9): the number of the customer's open "
+        "order whose pickup slot and address the customer confirmed (`pickup_not_confirmable`)",
     )
     follow_up: FollowUpIn | None = None
     call_id: int | None = Field(
@@ -372,6 +381,7 @@ def log_contact(request, lead_id: int, payload: ContactIn):
         notes=payload.notes,
         customer_words=payload.customer_words or "",
         order_number=payload.order_number or "",
+        pickup_confirmed=payload.pickup_confirmed or "",
         follow_up_at=_aware(payload.follow_up.at) if payload.follow_up else None,
         follow_up_permission=payload.follow_up.permission if payload.follow_up else False,
         call=payload.call_id,

@@ -434,7 +434,8 @@ def test_other_roles_are_refused_the_queue_and_logging(client_for, lead, role):
     assert state(lead) == before
 
 
-@pytest.mark.parametrize("role", ["cx", "ops", "admin"])
+# CX reads a lead page, read only (issue 15 item 8: test_floor_issue15.py).
+@pytest.mark.parametrize("role", ["ops", "admin"])
 def test_other_roles_cannot_read_a_lead_page(client_for, lead, role):
     assert client_for(role).get(f"/console/leads/{lead.pk}/").status_code == 403
 

@@ -113,7 +113,7 @@ def test_every_sales_contact_after_already_ordered_is_refused(api, cast, lead, m
             lead,
             disposition="already_ordered",
             notes="Customer confirmed order placed. Pickup scheduled.",
-            order_number="OD7K3P9QX",
+            order_number="OD7K3P9QXM",
         )
     assert ordered.status_code == 201 and ordered.json()["lead"]["status"] == "already_ordered"
     before = state(lead)

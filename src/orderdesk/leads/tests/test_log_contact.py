@@ -304,7 +304,7 @@ def test_d5_no_sales_contact_after_already_ordered(cast, lead, monkeypatch):
         connected=True,
         disposition="already_ordered",
         notes="Customer confirmed order placed. Pickup scheduled.",
-        order_number="OD7K3P9QX",
+        order_number="OD7K3P9QXM",
         now=ist(1, 15),
     )
     assert result.order_found is True

@@ -37,19 +37,19 @@ def already_ordered(lead, agent, *, number="", at=None):
 
 
 def test_d6_order_not_found_opens_a_cx_ticket_and_blocks_order_creation(cast, lead):
-    result = already_ordered(lead, cast["sales"], number="OD-NOPE")
+    result = already_ordered(lead, cast["sales"], number="OD-7K3P-9QXM")
     assert result.order_found is False
     ticket = Ticket.objects.get()
     assert (ticket.type, ticket.status, ticket.lead_id, ticket.order_number) == (
         "order_not_found",
         "open",
         lead.pk,
-        "OD-NOPE",
+        "OD-7K3P-9QXM",
     )
     fresh = Lead.objects.get(pk=lead.pk)
     assert (fresh.status, fresh.closed_for_sales) == (LeadStatus.ORDER_NOT_FOUND, True)
     assert rules.order_creation_blocked(fresh) == "order_not_found_pending"
-    assert result.contact.order_number == "OD-NOPE" and result.contact.order_found is False
+    assert result.contact.order_number == "OD-7K3P-9QXM" and result.contact.order_found is False
     # No order can be created from the lead: the hook refuses and changes nothing.
     before = state(lead)
     with pytest.raises(DomainError) as info:

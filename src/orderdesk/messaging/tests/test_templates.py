@@ -16,6 +16,7 @@ SEEDED = [
     "order_status_update",  # added by cx migration 0004 (order status inquiry)
     "whatsapp_reply", "whatsapp_follow_up",  # messaging migration 0004 (WhatsApp conversations)
     "phone_verification",  # added by storefront migration 0003 (the web's one-time code)
+    "lead_quote",  # messaging migration 0006 (issue 15 item 6: Waiting for Quote sends the quote)
 ]  # fmt: skip
 
 
