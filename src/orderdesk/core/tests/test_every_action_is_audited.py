@@ -59,6 +59,9 @@ NOT_WRITES: dict[str, str] = {
     "catalog.actions.price_for": "pure pricing",
     "catalog.actions.active_variant": "a read",
     "leads.actions.current_policy": "a read",
+    "leads.actions.quote_context": "a read: what the Waiting for Quote message says",
+    "flows.contacts.pickup_orders": "a read: the customer's open orders D6 reads out",
+    "flows.contacts.verified_order_number": "a check: D6's order ID or confirmed pickup",
     "leads.actions.mark_notifications_read": "the reader's own inbox state, not a record change",
     "leads.imports.parse_source": "parses a cell",
     "leads.imports.file_format": "a check on the file's name",
@@ -1153,6 +1156,19 @@ def _flows():
         ),
         "flows.contacts.log_contact": _s(
             already_ordered_not_found, "ticket.open", "contact.log", "lead.update"
+        ),
+        "flows.tickets.hand_over_to_cx": _s(
+            lambda k: (
+                lambda lead: (
+                    lambda: tickets.hand_over_to_cx(
+                        lead,
+                        type="complaint",
+                        created_by=k.cast["sales"],
+                        notes="The customer says the vendor was rude",
+                    )
+                )
+            )(k.lead()),
+            "ticket.open",
         ),
         "flows.tickets.open_ticket_for_caller": _s(
             lambda k: (
