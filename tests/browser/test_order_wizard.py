@@ -16,6 +16,9 @@ from orderdesk.orders.models import Order
 from orderdesk.testing.factories import PASSWORD, agent_order_request
 
 pytestmark = pytest.mark.browser
+AXE = (
+    Path(__file__).resolve().parents[2] / "src/orderdesk/console/static/console/vendor/axe.min.js"
+).read_text()
 SCREENSHOTS = Path(os.environ.get("ORDERDESK_SCREENSHOTS", tempfile.gettempdir()))
 
 
@@ -223,4 +226,11 @@ def test_the_slot_grid_fits_a_390_px_phone(cast, catalog, browser, live_server):
     assert tab.evaluate("document.documentElement.scrollWidth") <= 390
     box = table.bounding_box()
     assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    # axe-core (vendored) finds no serious or critical problem in the grid step
+    tab.evaluate(AXE)
+    serious = tab.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id)"
+    )
+    assert serious == []
     context.close()
