@@ -188,7 +188,7 @@ def early_check(wizard: Wizard) -> EarlyCheck:
 def duplicate_message(order: Order) -> str:
     return (
         f"This customer already has open order {order.display_number} for this device "
-        f"({order.get_status_display().lower()}): a second one would be refused (X1). "
+        f"({order.get_status_display().lower()}): a second one would be refused. "
         "Help the customer with the existing order instead."
     )
 
@@ -287,9 +287,11 @@ def order_wizard(request):
                     channel="agent",
                 )
             except DomainError as exc:
-                wizard.add_domain_error(exc)
-                if exc.code == "duplicate_open_order":
-                    wizard.error("form", f"Existing open order: {exc.extra.get('number', '')}")
+                if exc.code == "duplicate_open_order":  # X1 at the final click: link the order
+                    wizard.duplicate = Order.objects.filter(number=exc.extra["number"]).first()
+                    wizard.error("form", exc.message)
+                else:
+                    wizard.add_domain_error(exc)
         elif action != "search":
             check_step(step, wizard)
             if not wizard.errors:

@@ -238,6 +238,7 @@ def test_x1_early_a_duplicate_is_refused_at_the_device_step_with_the_existing_or
     html = response.content.decode()
     assert 'data-step="device"' in html
     assert f"already has open order {order.display_number} for this device" in html
+    assert "(X1)" not in html  # words, not rule ids
     assert f'href="/console/orders/{order.number}/"' in html
     # advisory and read-only: no order, no recorded attempt (X4 counts refused creates), no message
     assert (
@@ -357,7 +358,10 @@ def test_the_early_check_is_advisory_the_final_create_still_refuses_a_duplicate(
         },
     )
     assert response.status_code == 422
-    assert other.display_number in response.content.decode()
+    html = response.content.decode()
+    assert f"already has open order {other.display_number} for this device" in html
+    assert f'href="/console/orders/{other.number}/"' in html  # the existing order, linked
+    assert "customer.phone" not in html  # words, not field paths
     assert list(Order.objects.values_list("pk", flat=True)) == [other.pk]
 
 
