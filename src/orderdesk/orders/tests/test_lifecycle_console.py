@@ -207,6 +207,7 @@ def test_the_order_page_shows_one_action_at_a_time(ops_client, new_order):
     shown = folds(html)
     assert len(shown) == len(offered(html)) > 1
     assert all('name="ops-action"' in tag and " open" not in tag for tag in shown)
+    assert "{#" not in html and "#}" not in html  # no template comment leaks onto the page
 
 
 def test_a_refused_action_comes_back_unfolded_and_alone(ops_client, new_order, cast):
