@@ -78,5 +78,13 @@ def test_supervisor_reads_charts_drills_into_an_agent_and_audits_an_order(
     expect(page.get_by_test_id("recorded-errors")).to_contain_text("Incorrect condition selection")
     error = AgentError.objects.get(order=audit.order, kind="wrong_condition")
     assert error.agent == audit.order.created_by
+
+    # The auditor reads the audited order's facts on the audit page and opens the order
+    # itself (issue 18: the link went to an ops page that answered 403 to a supervisor).
+    expect(page.get_by_test_id("order-facts")).to_contain_text(audit.order.display_number)
+    page.get_by_test_id("audit-order-link").click()
+    page.wait_for_load_state()
+    expect(page.get_by_test_id("order-view")).to_contain_text(audit.order.display_number)
+    expect(page.get_by_test_id("order-history")).to_be_visible()
     assert error.recorded_by == cast["supervisor"]
     assert page.console_errors == []  # no CSP violation, no script error

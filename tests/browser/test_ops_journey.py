@@ -47,6 +47,10 @@ def later_slot(catalog):
 def act(page, label, fields=None, *, expect_status=None):
     """Fill the form of the section headed ``label`` and press its button of the same name."""
     section = page.get_by_role("region", name=label, exact=True)
+    # One action at a time (issue 18): the form is folded under its name until opened.
+    fold = section.locator("details")
+    if not fold.evaluate("d => d.open"):
+        section.locator("summary").click()
     for field_label, value in (fields or {}).items():
         control = section.get_by_label(field_label, exact=True)
         if control.evaluate("e => e.tagName") == "SELECT":
@@ -161,3 +165,41 @@ def test_ops_walk_an_order_from_vendor_to_payment_and_the_customer_hears_each_st
         expect(messages.locator(f'tr[data-kind="{kind}"]').first).to_be_visible()
     # the one refusal (422) is logged by Chromium as a failed load; nothing else may appear
     assert [e for e in page.console_errors if "status of 422" not in e] == []
+
+
+def test_an_inspected_price_far_from_the_estimate_needs_a_reason_before_any_message(
+    cast, catalog, order, page, sign_in
+):
+    """Issue 18's defect: ₹99,99,999 for a device estimated at ₹45,000 went out by SMS. Now the
+    console refuses it beside the field and sends nothing; with a reason it is recorded."""
+    sign_in("om")
+    page.goto(f"/console/ops/orders/{order.number}/")
+    act(page, "Assign a vendor", expect_status="Vendor assigned")
+    act(page, "Confirm the pickup slot", expect_status="Pickup scheduled")
+    act(page, "Vendor is out for pickup", expect_status="Out for pickup")
+    messages_before = Message.objects.filter(order=order).count()
+
+    act(page, "Record the inspection", {"Final price (₹)": "9999999", "What was found": "Mint"})
+    expect(page.locator("#id_inspected-final_price_error")).to_contain_text(
+        "₹99,99,999 is far from the estimate ₹45,000"
+    )
+    expect(page.get_by_test_id("order-status")).to_have_text("Out for pickup")
+    # the refused form comes back open, alone, with what was typed
+    expect(page.locator("details.ops-action__fold[open]")).to_have_count(1)
+    assert Order.objects.get(pk=order.pk).final_price is None
+    assert Message.objects.filter(order=order).count() == messages_before
+
+    act(
+        page,
+        "Record the inspection",
+        {
+            "Final price (₹)": "9999999",
+            "What was found": "Mint",
+            "Reason, if the price is far from the estimate": "Sealed collector's edition",
+        },
+        expect_status="Inspected",
+    )
+    expect(page.get_by_test_id("final-price")).to_have_text("₹99,99,999")
+    assert Order.objects.get(pk=order.pk).final_price == 9999999
+    # the refusal answered 409 (the browser logs it); nothing else
+    assert [e for e in page.console_errors if "status of 409" not in e] == []

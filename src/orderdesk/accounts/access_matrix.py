@@ -118,6 +118,9 @@ CONSOLE: dict[str, Entry] = {
     "GET console:admin_home": Entry(("admin",)),
     # M1-M6: the manual order wizard; M8 accountability.
     "GET console:order_wizard": Entry(("sales", "cx")),
+    "POST console:order_wizard_check": Entry(
+        ("sales", "cx"), "the wizard's early X1/serviceability check (HTMX, read-only)"
+    ),
     "GET console:order_created": Entry(("sales", "cx", "ops", "supervisor")),
     "GET console:order_view": Entry(
         ("sales", "cx", "ops", "supervisor"), "read-only; a supervisor audits orders here"

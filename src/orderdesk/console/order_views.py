@@ -8,17 +8,21 @@ which checks everything again. Nothing is written before the final click.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
-from orderdesk.accounts.permissions import Perm, requires
+from orderdesk.accounts.permissions import Perm, has_perm, requires
 from orderdesk.catalog.actions import active_variant, price_for
 from orderdesk.catalog.selectors import questionnaire, search_models, serviceability
 from orderdesk.core.errors import DomainError
 from orderdesk.core.money import format_inr
 from orderdesk.core.phones import normalise_phone
 from orderdesk.customers.models import Customer
+from orderdesk.customers.selectors import latest_address
 from orderdesk.customers.validators import PINCODE_RE
 from orderdesk.flows.orders import place_order
 from orderdesk.leads.models import Lead
@@ -27,6 +31,7 @@ from orderdesk.orders import rules
 from orderdesk.orders.actions import OrderRequest, gate_problems
 from orderdesk.orders.choices import CreationReason, PaymentMethod
 from orderdesk.orders.models import Order
+from orderdesk.orders.selectors import open_order_for_device
 
 STEPS = ("reason", "device", "condition", "estimate", "pickup", "slot", "payment", "review")
 STEP_TITLES = {
@@ -61,6 +66,8 @@ class Wizard:
             self.values["customer_name"] = lead.customer.name
             self.values["customer_phone"] = lead.customer.phone
         self.errors: dict[str, list[str]] = {}
+        self.prefilled_address = None
+        self.duplicate: Order | None = None
 
     def error(self, field: str, message: str) -> None:
         self.errors.setdefault(field, []).append(message)
@@ -116,6 +123,77 @@ class Wizard:
         )
 
 
+ADDRESS_FIELDS = ("line1", "line2", "landmark", "city", "pincode")
+
+
+def prefill(wizard: Wizard, *, customer=None, lead=None) -> None:
+    """What the wizard knows before the agent asks (issue 18): the lead's device and the
+    customer's latest saved pickup address. Only into fields still empty; the agent confirms
+    or changes each at its step, and ``create_order`` checks everything again."""
+    v = wizard.values
+    if lead is not None:
+        customer = customer or lead.customer
+        if lead.variant_id and not v["variant_id"]:
+            v["variant_id"] = str(lead.variant_id)
+    address = latest_address(customer) if customer is not None else None
+    if address is not None and not any(v[name] for name in ADDRESS_FIELDS):
+        for name in ADDRESS_FIELDS:
+            v[name] = getattr(address, name)
+        wizard.prefilled_address = address
+
+
+@dataclass
+class EarlyCheck:
+    """X1 and M2/M3 A asked as soon as their inputs are known (advisory: the final create
+    enforces both again, X1 in the database). ``None`` means "not known yet"."""
+
+    serviceable: bool | None = None
+    service_message: str = ""
+    duplicate: Order | None = None
+    duplicate_checked: bool = False
+
+    @property
+    def ready(self) -> bool:
+        return self.serviceable is not None or self.duplicate_checked
+
+
+def early_check(wizard: Wizard) -> EarlyCheck:
+    v = wizard.values
+    check = EarlyCheck()
+    variant = wizard.variant
+    try:
+        phone = normalise_phone(v["customer_phone"]) if v["customer_phone"] else ""
+    except DomainError:
+        phone = ""
+    if variant is not None and phone:
+        check.duplicate = open_order_for_device(phone=phone, device_model_id=variant.model_id)
+        check.duplicate_checked = True
+    pincode = v["pincode"]
+    if variant is not None and pincode:
+        if not PINCODE_RE.match(pincode):
+            check.serviceable = False
+            check.service_message = f"{pincode!r} is not a 6-digit pincode."
+        else:
+            found = serviceability(pincode, variant.model.device_type.key, with_slots=False)
+            check.serviceable = found.serviceable
+            device_name = variant.model.device_type.name.lower()
+            if found.serviceable:
+                check.service_message = f"We pick up {device_name}s at {pincode} ({found.city})."
+            elif found.reason == "pincode_not_serviceable":
+                check.service_message = f"We do not pick up at {pincode} yet."
+            else:
+                check.service_message = f"We do not pick up {device_name}s at {pincode}."
+    return check
+
+
+def duplicate_message(order: Order) -> str:
+    return (
+        f"This customer already has open order {order.display_number} for this device "
+        f"({order.get_status_display().lower()}): a second one would be refused. "
+        "Help the customer with the existing order instead."
+    )
+
+
 # The fields of create_order's gates (orders.actions.gate_problems) each step answers for.
 STEP_GATE_FIELDS = {
     "reason": {"reason"},
@@ -124,6 +202,11 @@ STEP_GATE_FIELDS = {
     "slot": {"pickup.slot_id"},
     "payment": {"payment.method", "payment.upi_id", "payment.account_number", "payment.ifsc"},
 }
+
+
+# The steps that ask the early checks (X1, serviceability) as part of their gate: every step
+# before the review, so a duplicate is refused at step 1-2 once the device is known.
+EARLY_STEPS = STEPS[:-1]
 
 
 def check_step(step: str, wizard: Wizard) -> None:
@@ -136,6 +219,13 @@ def check_step(step: str, wizard: Wizard) -> None:
             normalise_phone(v["customer_phone"])
         except DomainError as exc:
             wizard.error("customer_phone", exc.message)
+    if step in EARLY_STEPS:
+        check = early_check(wizard)
+        if check.duplicate is not None:
+            wizard.duplicate = check.duplicate
+            wizard.error("form", duplicate_message(check.duplicate))
+        if check.serviceable is False and step in ("reason", "device"):
+            wizard.error("pincode" if step == "reason" else "form", check.service_message)
     needs_device = step in ("device", "condition") or (
         step in STEP_GATE_FIELDS and step != "reason"
     )
@@ -150,6 +240,10 @@ def check_step(step: str, wizard: Wizard) -> None:
                 wizard.error(e.field or "form", e.message)
     elif step in STEP_GATE_FIELDS:
         request = wizard.request(consent_confirmed=True, consent_statement=rules.CONSENT_WORDING)
+        if wizard.variant is None:
+            # step 1 before the device is known: the pincode (asked early) is the early
+            # check's; the gates' serviceability needs the device, so they are not asked it
+            request = replace(request, pincode="")
         for problem in gate_problems(request, agent=True, variant=wizard.variant):
             if problem.field in STEP_GATE_FIELDS[step]:
                 wizard.error(problem.field.split(".", 1)[-1], problem.message)
@@ -171,6 +265,7 @@ def _start_from_customer(wizard: Wizard, customer_id: str) -> None:
     if customer is not None:
         wizard.values["customer_name"] = customer.name
         wizard.values["customer_phone"] = customer.phone
+        prefill(wizard, customer=customer)  # issue 18: the saved address
 
 
 @requires(Perm.CONSOLE)
@@ -185,7 +280,9 @@ def order_wizard(request):
         else None
     )
     wizard = Wizard(data, lead=lead)
-    if lead is None and request.method == "GET":
+    if request.method == "GET" and lead is not None:
+        prefill(wizard, lead=lead)
+    elif request.method == "GET":
         _start_from_customer(wizard, data.get("customer", ""))  # issue 15 item 7
     blocked = order_creation_blocked(lead) if lead is not None else None
 
@@ -205,9 +302,11 @@ def order_wizard(request):
                     channel="agent",
                 )
             except DomainError as exc:
-                wizard.add_domain_error(exc)
-                if exc.code == "duplicate_open_order":
-                    wizard.error("form", f"Existing open order: {exc.extra.get('number', '')}")
+                if exc.code == "duplicate_open_order":  # X1 at the final click: link the order
+                    wizard.duplicate = Order.objects.filter(number=exc.extra["number"]).first()
+                    wizard.error("form", exc.message)
+                else:
+                    wizard.add_domain_error(exc)
         elif action != "search":
             check_step(step, wizard)
             if not wizard.errors:
@@ -242,6 +341,17 @@ def order_wizard(request):
         "price_script": rules.PRICE_SCRIPT,
         "consent_wording": rules.CONSENT_WORDING,
     }
+    if step in EARLY_STEPS[:5]:
+        context["early"] = early_check(wizard)
+    if step == "slot":
+        context["slot_grid"] = slot_grid(context["slots"])
+    if step == "review" and variant is not None:
+        context["condition_readback"] = condition_readback(context["questions"], wizard.answers)
+        context["reason_label"] = (
+            CreationReason(wizard.values["reason"]).label
+            if (wizard.values["reason"] in CreationReason.values)
+            else ""
+        )
     if context["price"] is not None:
         context["price_script_text"] = rules.PRICE_SCRIPT.format(price=format_inr(context["price"]))
     if step == "review" and wizard.values["slot_id"]:
@@ -252,6 +362,59 @@ def order_wizard(request):
     return TemplateResponse(request, "console/orders/wizard.html", context, status=status)
 
 
+@require_POST
+@requires(Perm.CONSOLE)
+@requires(Perm.ORDERS_CREATE_MANUAL)
+def order_wizard_check(request):
+    """HTMX: the wizard's early check (X1 duplicate, serviceability) for the values on screen.
+
+    Read-only and advisory: it answers the fragment the wizard shows beside steps 1-5, so
+    the agent learns of an open order or an unserved pincode before the questions; the
+    step's own gate and ``create_order`` enforce both again."""
+    data = request.POST
+    lead_id = (data.get("lead_id") or "").strip()
+    lead = (
+        get_object_or_404(Lead.objects.select_related("customer"), pk=int(lead_id))
+        if lead_id.isdigit()
+        else None
+    )
+    wizard = Wizard(data, lead=lead)
+    return TemplateResponse(
+        request, "console/orders/_early_check.html", {"early": early_check(wizard)}
+    )
+
+
+@dataclass
+class SlotRow:
+    day: object
+    cells: list  # one per window: the slot, or None when that window is not open that day
+
+
+def slot_grid(slots) -> dict:
+    """The open slots as a day-by-time grid: one row per day, one column per window."""
+    windows = sorted({(s.window_start, s.window) for s in slots})
+    by_day: dict = {}
+    for s in slots:
+        by_day.setdefault(s.date, {})[s.window] = s
+    return {
+        "windows": [label for _, label in windows],
+        "rows": [
+            SlotRow(day, [cells.get(label) for _, label in windows])
+            for day, cells in sorted(by_day.items())
+        ],
+    }
+
+
+def condition_readback(questions, answers: dict) -> list[tuple[str, str]]:
+    """The condition as the customer said it: each question's text and the chosen option's label."""
+    rows = []
+    for question in questions:
+        chosen = answers.get(question.key)
+        label = next((o.label for o in question.options.all() if o.key == chosen), chosen or "")
+        rows.append((question.text, label))
+    return rows
+
+
 @requires(Perm.CONSOLE)
 @requires(Perm.ORDERS_VIEW)
 def order_created(request, number: str):
@@ -260,4 +423,5 @@ def order_created(request, number: str):
         Order.objects.select_related("customer", "slot", "variant__model__brand", "address"),
         number=number,
     )
-    return TemplateResponse(request, "console/orders/created.html", {"order": order})
+    context = {"order": order, "may_work_leads": has_perm(request.user, Perm.LEADS_WORK)}
+    return TemplateResponse(request, "console/orders/created.html", context)

@@ -39,6 +39,7 @@ urlpatterns = [
     path("admin-home/", views.admin_home, name="admin_home"),
     # The manual order wizard (M1-M6).
     path("orders/new/", order_views.order_wizard, name="order_wizard"),
+    path("orders/new/check/", order_views.order_wizard_check, name="order_wizard_check"),
     path("orders/<str:number>/created/", order_views.order_created, name="order_created"),
     path("orders/<str:number>/", order_pages.order_view, name="order_view"),
     # M8 accountability.

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from orderdesk.core.errors import ValidationFailed
 from orderdesk.core.phones import normalise_phone
-from orderdesk.customers.models import Customer
+from orderdesk.customers.models import Address, Customer
 
 
 def search_customers(query: str, *, limit: int = 25) -> QuerySet[Customer]:
@@ -23,3 +23,8 @@ def search_customers(query: str, *, limit: int = 25) -> QuerySet[Customer]:
     if digits:
         return Customer.objects.none()  # part of a number: no match, no oracle
     return Customer.objects.filter(name__icontains=query).order_by("name")[:limit]
+
+
+def latest_address(customer: Customer) -> Address | None:
+    """The customer's most recently saved pickup address (the wizard pre-fills it)."""
+    return customer.addresses.order_by("-created_at", "-pk").first()

@@ -135,7 +135,7 @@ def gate_problems(req: OrderRequest, *, agent: bool, variant) -> list[FieldError
                 FieldError(
                     "reason",
                     "reason_required",
-                    "Choose why you are creating this order for the customer (M1).",
+                    "Choose why you are creating this order for the customer.",
                 )
             )
         if not req.price_confirmed:

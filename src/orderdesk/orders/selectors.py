@@ -35,6 +35,19 @@ def find_orders(*, number: str | None = None, phone: str | None = None) -> Query
     return qs.none()
 
 
+def open_order_for_device(*, phone: str, device_model_id: int) -> Order | None:
+    """X1, asked early (the wizard's check, advisory): the customer's open order for this
+    device model that a new order would collide with in ``one_open_order_per_customer_device``
+    (a supervisor's override order, with its own ``guard_key``, is not one). None when the
+    phone is not a valid number or the customer has no such order. ``create_order`` still
+    enforces X1/X2 in the database at the final click."""
+    return (
+        find_orders(phone=phone)
+        .filter(device_model_id=device_model_id, guard_key="", status__in=OPEN_STATUSES)
+        .first()
+    )
+
+
 def agent_error_count(agent, *, now: dt.datetime | None = None) -> int:
     """M8: errors against ``agent`` in the window, since the last restoration."""
     now = now or timezone.now()

@@ -297,6 +297,10 @@ CONSOLE_REQUESTS: dict[str, Callable] = {
     "GET console:supervisor_home": lambda w, r: Req(reverse("console:supervisor_home")),
     "GET console:admin_home": lambda w, r: Req(reverse("console:admin_home")),
     "GET console:order_wizard": lambda w, r: Req(reverse("console:order_wizard")),
+    "POST console:order_wizard_check": lambda w, r: form(
+        reverse("console:order_wizard_check"),
+        {"customer_phone": w.order_own.customer.phone, "pincode": "560034"},
+    ),
     "GET console:order_created": lambda w, r: Req(
         reverse("console:order_created", args=[w.order_own.number])
     ),
@@ -1073,6 +1077,8 @@ WRITES_NOTHING = {
     "POST /api/v1/quotes": "an anonymous quote is counted, not audited",
     "POST storefront:device": "the web estimate is an anonymous quote: counted, not audited",
     "POST console:logout": "ends the session only",
+    "POST console:order_wizard_check": "the wizard's early check only reads (a POST keeps "
+    "the phone out of URLs and logs)",
     "POST console:two_factor_setup": "a wrong code enrols nothing",
     "POST console:two_factor_verify": "no authenticator yet: sent to enrol, nothing recorded",
     "POST webhooks:whatsapp": "stores the raw signed event; the worker's processing is audited",

@@ -192,3 +192,30 @@ def test_o4_console_asks_for_a_reason_before_a_price_outside_the_band(ops_client
     response = ops_client.post(url, form | {"inspected-price_band_reason": "Collector's edition"})
     assert response.status_code == 302
     assert Order.objects.get(pk=order.pk).final_price == 9999999
+
+
+def folds(html: str) -> list[str]:
+    """Each action form's fold: its opening tag (``details ... open`` when unfolded)."""
+    return re.findall(r'<details class="ops-action__fold"[^>]*>', html)
+
+
+def test_the_order_page_shows_one_action_at_a_time(ops_client, new_order):
+    """Issue 18: the actions are listed by name, each form folded; opening one closes the
+    others (one ``details`` group), so the page no longer shows every amend form at once."""
+    order = new_order()
+    html = ops_client.get(f"/console/ops/orders/{order.number}/").content.decode()
+    shown = folds(html)
+    assert len(shown) == len(offered(html)) > 1
+    assert all('name="ops-action"' in tag and " open" not in tag for tag in shown)
+    assert "{#" not in html and "#}" not in html  # no template comment leaks onto the page
+
+
+def test_a_refused_action_comes_back_unfolded_and_alone(ops_client, new_order, cast):
+    order = drive(new_order(), S.OUT_FOR_PICKUP, actor=cast["ops"])
+    response = ops_client.post(
+        f"/console/ops/orders/{order.number}/move/inspected/", {"inspected-notes": "Looks fine"}
+    )
+    html = response.content.decode()
+    unfolded = [tag for tag in folds(html) if " open" in tag]
+    assert response.status_code == 422 and len(unfolded) == 1
+    assert 'data-action="inspected"' in html.split(unfolded[0])[0].rsplit("<section", 1)[1]
