@@ -52,6 +52,10 @@ class Req:
     session: dict = field(default_factory=dict)  # the storefront's progress, set before sending
 
 
+#: The one-time code of the app's proved phone in the world (issue 21, 10).
+APP_CODE = "535353"
+
+
 def order_body(w, phone: str, **extra) -> dict:
     body = {
         "variant_id": w.catalog["v128"].pk,
@@ -193,7 +197,18 @@ API_REQUESTS: dict[str, Callable] = {
     ),
     "GET /api/v1/dispositions": lambda w, r: Req("/api/v1/dispositions"),
     "POST /api/v1/orders": _post_order,
-    "GET /api/v1/orders": lambda w, r: Req("/api/v1/orders", query={"status": "vendor_assigned"}),
+    "GET /api/v1/orders": lambda w, r: (
+        Req(
+            "/api/v1/orders",
+            query={"phone": "9876543212", "verification_id": w.app_proof.pk},
+            headers={"Phone-Code": APP_CODE},
+        )
+        if r == "app"
+        else Req("/api/v1/orders", query={"status": "vendor_assigned"})
+    ),
+    "POST /api/v1/phone-codes": lambda w, r: Req(
+        "/api/v1/phone-codes", {"name": "Asha Rao", "phone": "9876543212"}, ok=(201,)
+    ),
     "GET /api/v1/orders/{number}": lambda w, r: Req(
         f"/api/v1/orders/{(w.order_app if r == 'app' else w.order_own).number}"
     ),
@@ -914,6 +929,17 @@ def build_world() -> SimpleNamespace:
         salt=salt, code_hash=storefront_rules.code_digest(pending_code, salt)
     )
 
+    # The customer app proved the phone of its order's customer (issue 21, 10).
+    from orderdesk.flows.phone_codes import request_phone_code as app_code
+
+    app_proof = app_code(name="Customer", phone="9876543212", door="app")
+    salt = storefront_rules.new_salt()
+    PhoneVerification.objects.filter(pk=app_proof.pk).update(
+        salt=salt,
+        code_hash=storefront_rules.code_digest(APP_CODE, salt),
+        verified_at=timezone.now(),
+    )
+
     failed_message = Message.objects.filter(order=order_own).first()
     Message.objects.filter(pk=failed_message.pk).update(status=MessageStatus.FAILED)
 
@@ -932,6 +958,7 @@ def build_world() -> SimpleNamespace:
         order_own=order_own,
         order_other=order_other,
         order_app=order_app,
+        app_proof=app_proof,
         order_inspected=order_inspected,
         ticket=ticket,
         ticket_escalated=ticket_escalated,
@@ -1201,6 +1228,27 @@ OBJECT_REQUESTS: dict[str, Callable] = {
     "read an order another channel created": lambda w: (
         "GET",
         Req(f"/api/v1/orders/{w.order_own.number}"),
+    ),
+    "order for an existing customer's phone without its code": lambda w: (
+        "POST",
+        Req("/api/v1/orders", order_body(w, "9876543211")),
+    ),
+    "order for an existing customer's phone with another phone's code": lambda w: (
+        "POST",
+        Req(
+            "/api/v1/orders",
+            order_body(
+                w, "9876543211", phone_verification={"id": w.app_proof.pk, "code": APP_CODE}
+            ),
+        ),
+    ),
+    "list every app order": lambda w: (
+        "GET",
+        Req("/api/v1/orders", query={"status": "vendor_assigned"}),
+    ),
+    "list a phone's orders without its code": lambda w: (
+        "GET",
+        Req("/api/v1/orders", query={"phone": "9876543211"}),
     ),
     "log a call on a lead closed for sales": lambda w: (
         "POST",
