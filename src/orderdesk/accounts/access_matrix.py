@@ -191,6 +191,11 @@ CONSOLE: dict[str, Entry] = {
         "with a reason — object rules below",
     ),
     "POST console:reveal_payment": Entry(("ops",), "paying the customer at pickup"),
+    # Issue 21, 7: a note shown masked in a list, in full by the same rule as the phone.
+    "POST console:reveal_text": Entry(
+        ("sales", "cx", "ops", "supervisor"),
+        "a note of a customer the user works; supervisors with a reason (flows.contact_reveal)",
+    ),
     # S4: a customer's data export and erasure (customers.data_rights).
     "GET console:customer_privacy": Entry(("admin",)),
     "GET console:customer_privacy_detail": Entry(("admin",)),
@@ -343,6 +348,14 @@ OBJECT_RULES: tuple[ObjectRule, ...] = (
     ),
     ObjectRule(
         "supervisor", "reveal a phone without a reason", 422, "", "S2 reveal", door="console"
+    ),
+    ObjectRule(
+        "sales",
+        "reveal the note of another agent's customer",
+        403,
+        "",
+        "S2 reveal 21.7",
+        door="console",
     ),
     # The same rules through the console.
     ObjectRule("sales", "open another agent's lead page", 403, "", "S1 queue", door="console"),

@@ -287,6 +287,24 @@ def form(path, data=None, ok=()):
     return Req(path, data or {}, ok=ok, content_type="form")
 
 
+def _reveal_text(w, role):
+    """Issue 21, 7: each role reveals a note of a customer it works."""
+    from orderdesk.cx.models import Ticket
+    from orderdesk.leads.models import ContactAttempt
+    from orderdesk.orders.models import OrderEvent
+
+    if role == "sales":
+        kind = "contact_notes"
+        pk = ContactAttempt.objects.filter(lead__owner=w.users["sales"]).first().pk
+    elif role == "cx":
+        kind, pk = "ticket_notes", Ticket.objects.filter(assignee=w.users["cx"]).first().pk
+    else:
+        kind, pk = "order_event", OrderEvent.objects.filter(order=w.order_own).first().pk
+    return form(
+        reverse("console:reveal_text", args=[kind, pk]), {"purpose": "checking the pickup note"}
+    )
+
+
 CONSOLE_REQUESTS: dict[str, Callable] = {
     "GET /": lambda w, r: Req("/"),
     "GET console:home": lambda w, r: Req(reverse("console:home")),
@@ -550,6 +568,7 @@ CONSOLE_REQUESTS: dict[str, Callable] = {
         reverse("console:reveal_phone", args=[w.asha.pk]),
         {"purpose": "calling back about the pickup"},
     ),
+    "POST console:reveal_text": lambda w, r: _reveal_text(w, r),
     "POST console:reveal_payment": lambda w, r: form(
         reverse("console:reveal_payment", args=[w.order_own.number])
     ),
@@ -1324,6 +1343,16 @@ OBJECT_REQUESTS: dict[str, Callable] = {
     "reveal a phone without a reason": lambda w: (
         "POST",
         form(reverse("console:reveal_phone", args=[w.lead_other.customer_id]), {"purpose": ""}),
+    ),
+    "reveal the note of another agent's customer": lambda w: (
+        "POST",
+        form(
+            reverse(
+                "console:reveal_text",
+                args=["ticket_notes", w.lead_other.customer.tickets.first().pk],
+            ),
+            {"purpose": "on the call"},
+        ),
     ),
     "act on a ticket not escalated": lambda w: (
         "POST",
