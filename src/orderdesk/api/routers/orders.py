@@ -339,7 +339,7 @@ def get_order(request, number: str):
 
 @router.get(
     "/orders",
-    response={200: list[OrderOut], **AUTH_ERRORS, **INPUT_ERRORS},
+    response={200: list[OrderOut], 404: Problem, 409: Problem, **AUTH_ERRORS, **INPUT_ERRORS},
     summary="Orders by customer phone and/or status, a page at a time (newest first)",
     openapi_extra=PAGED_OPENAPI,
 )
