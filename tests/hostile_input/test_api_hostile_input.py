@@ -39,6 +39,8 @@ ROLES_BY_OPERATION = {
     "GET /api/v1/followups/missed": ("supervisor",),
     "GET /api/v1/kpis": ("supervisor",),
     "POST /api/v1/orders": ("sales", "app"),  # agents' orders and the customer app's own
+    "GET /api/v1/orders": ("sales", "app"),  # the app: one proved phone (issue 21, 10)
+    "POST /api/v1/phone-codes": ("app",),
     "GET /api/v1/orders/{number}": ("sales", "vendor"),
     "POST /api/v1/orders/{number}/transitions": ("ops", "vendor"),
     "POST /api/v1/orders/{number}/price-acceptance": ("ops",),

@@ -76,6 +76,8 @@ API: dict[str, Entry] = {
     "GET /api/v1/dispositions": Entry(("sales",)),
     # Orders: agents create assisted orders (M1), the app the customer's own.
     "POST /api/v1/orders": Entry(("sales", "cx", "app")),
+    # Issue 21, 10: the app proves a customer's phone with a one-time code (flows.phone_codes).
+    "POST /api/v1/phone-codes": Entry(("app",), "issue 21, 10"),
     "GET /api/v1/orders": Entry(
         ("sales", "cx", "ops", "supervisor", "app", "vendor"),
         "the app and a vendor see only their own orders (OBJECT_RULES)",
@@ -202,6 +204,11 @@ CONSOLE: dict[str, Entry] = {
         "with a reason — object rules below",
     ),
     "POST console:reveal_payment": Entry(("ops",), "paying the customer at pickup"),
+    # Issue 21, 7: a note shown masked in a list, in full by the same rule as the phone.
+    "POST console:reveal_text": Entry(
+        ("sales", "cx", "ops", "supervisor"),
+        "a note of a customer the user works; supervisors with a reason (flows.contact_reveal)",
+    ),
     # S4: a customer's data export and erasure (customers.data_rights).
     "GET console:customer_privacy": Entry(("admin",)),
     "GET console:customer_privacy_detail": Entry(("admin",)),
@@ -299,6 +306,29 @@ OBJECT_RULES: tuple[ObjectRule, ...] = (
     ObjectRule("vendor", "move another vendor's order", 404, "order_not_found", "S1 vendor"),
     ObjectRule("vendor", "list orders sees only its own", 200, "", "S1 vendor"),
     ObjectRule("app", "read an order another channel created", 404, "order_not_found", "S1 app"),
+    # Issue 21, 10: the app's token can leak; a phone number alone is no proof.
+    ObjectRule(
+        "app",
+        "order for an existing customer's phone without its code",
+        403,
+        "phone_verification_required",
+        "own 21.10",
+    ),
+    ObjectRule(
+        "app",
+        "order for an existing customer's phone with another phone's code",
+        422,
+        "phone_verification_mismatch",
+        "own 21.10",
+    ),
+    ObjectRule("app", "list every app order", 422, "filter_required", "own 21.10"),
+    ObjectRule(
+        "app",
+        "list a phone's orders without its code",
+        403,
+        "phone_verification_required",
+        "own 21.10",
+    ),
     ObjectRule(
         "sales",
         "log a call on a lead closed for sales",
@@ -331,6 +361,14 @@ OBJECT_RULES: tuple[ObjectRule, ...] = (
     ),
     ObjectRule(
         "supervisor", "reveal a phone without a reason", 422, "", "S2 reveal", door="console"
+    ),
+    ObjectRule(
+        "sales",
+        "reveal the note of another agent's customer",
+        403,
+        "",
+        "S2 reveal 21.7",
+        door="console",
     ),
     # The same rules through the console.
     ObjectRule("sales", "open another agent's lead page", 403, "", "S1 queue", door="console"),

@@ -492,6 +492,8 @@ ORDERDESK = {
         "anonymous_read": env("THROTTLE_ANONYMOUS_READ", "120/m"),
         "csat_answer": env("THROTTLE_CSAT_ANSWER", "10/m"),
         "phone_reveal": env("THROTTLE_PHONE_REVEAL", "20/h"),
+        # Issue 21, 10: one-time codes the customer app asks, per phone (as the storefront's).
+        "app_phone_code": env("THROTTLE_APP_PHONE_CODE", "3/15m"),
     },
     # Telephony (docs/telephony.md): click-to-call, call events, recordings. Off unless
     # TELEPHONY_ENABLED=1; the simulator is the default provider (the demo turns it on).

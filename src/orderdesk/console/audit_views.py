@@ -30,7 +30,11 @@ from orderdesk.core.phones import display_phone
 from orderdesk.core.throttle import RateLimited, throttle
 from orderdesk.core.timeutil import IST
 from orderdesk.customers.models import Customer
-from orderdesk.flows.contact_reveal import record_reveal_burst, reveal_customer_phone
+from orderdesk.flows.contact_reveal import (
+    record_reveal_burst,
+    reveal_customer_phone,
+    reveal_free_text,
+)
 from orderdesk.orders.models import Order
 
 PAGE_SIZE = 50
@@ -144,6 +148,25 @@ def reveal_phone(request, customer_id: int):
     except DomainError as exc:
         return HttpResponse(exc.message, status=exc.status, content_type="text/plain")
     return _revealed(request, "Phone", display_phone(phone))
+
+
+@require_POST
+@requires(Perm.CONSOLE)
+@requires(Perm.CONTACT_REVEAL)
+def reveal_text(request, kind: str, pk: int):
+    """S2 (issue 21, 7): the full text of a note shown masked in a list, for a customer the
+    user is working (flows.contact_reveal); audited, rate-limited with the phone reveal."""
+    try:
+        throttle(request, "phone_reveal", key=lambda group, r: f"user:{r.user.pk}")
+        text = reveal_free_text(
+            kind, pk, actor=request.user, purpose=request.POST.get("purpose", "")
+        )
+    except RateLimited as exc:
+        record_reveal_burst(request.user, customer_id=0)
+        return HttpResponse(exc.message, status=429, content_type="text/plain")
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=exc.status, content_type="text/plain")
+    return _revealed(request, "Full text", text)
 
 
 @require_POST

@@ -134,6 +134,7 @@ urlpatterns = [
     # S3: the audit log (supervisors, admins); S2: the audited "show full number".
     path("audit/", audit_views.audit_log, name="audit_log"),
     path("customers/<int:customer_id>/phone/", audit_views.reveal_phone, name="reveal_phone"),
+    path("text/<slug:kind>/<int:pk>/", audit_views.reveal_text, name="reveal_text"),
     path("ops/orders/<str:number>/payment/", audit_views.reveal_payment, name="reveal_payment"),
     # The customer's CSAT page: no login, the signed one-time link is the credential (C3).
     path("csat/<str:token>/", cx_views.csat_answer, name="csat_answer"),

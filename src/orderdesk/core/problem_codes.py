@@ -637,6 +637,19 @@ _CODES = (
     ),
     ProblemCode("code_wrong", (422,), "storefront", "That is not the code we sent."),
     ProblemCode(
+        "phone_verification_required",
+        (403,),
+        "flows",
+        "The phone is an existing customer's: the customer app must prove it with the one-time "
+        "code (POST /api/v1/phone-codes) before ordering for it or listing its orders.",
+    ),
+    ProblemCode(
+        "phone_verification_mismatch",
+        (422,),
+        "flows",
+        "The one-time code sent was for another phone.",
+    ),
+    ProblemCode(
         "phone_not_verified", (409,), "storefront", "Verify the phone with the one-time code first."
     ),
     ProblemCode(

@@ -85,3 +85,34 @@ class RetentionState(models.Model):
 
     def __str__(self) -> str:
         return f"retention sweep next at {self.next_sweep_at}"
+
+
+class PhoneVerification(models.Model):
+    """One one-time code sent to a phone through the outbox (``flows.phone_codes``).
+
+    Asked by the storefront before a web order and by the customer app before an order
+    for a phone that is already a customer's (issue 21, 10). The table keeps its old
+    name (``storefront_phoneverification``): the model moved here in state only.
+
+    Only a salted HMAC of the code is kept (``code_hash``), never the code. The phone is
+    the customer's (no copy here, so erasing the customer erases it). A code is
+    good until ``expires_at`` and for ``CODE_MAX_ATTEMPTS`` wrong tries; each wrong try
+    is counted with a conditional UPDATE, so parallel guesses cannot exceed the limit.
+    """
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="phone_verifications"
+    )
+    code_hash = models.CharField(max_length=64)
+    salt = models.CharField(max_length=32)
+    created_at = models.DateTimeField(db_index=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="wrong codes tried")
+    verified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "storefront_phoneverification"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"code for customer {self.customer_id} at {self.created_at:%Y-%m-%d %H:%M}"

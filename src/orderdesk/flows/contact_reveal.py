@@ -22,12 +22,12 @@ from django.db import transaction
 
 from orderdesk.accounts.choices import Role
 from orderdesk.core import audit, metrics
-from orderdesk.core.errors import Forbidden, ValidationFailed
+from orderdesk.core.errors import Forbidden, NotFound, ValidationFailed
 from orderdesk.customers.models import Customer
-from orderdesk.cx.models import Ticket
-from orderdesk.leads.models import Lead
+from orderdesk.cx.models import Ticket, TicketAction
+from orderdesk.leads.models import ContactAttempt, Lead
 from orderdesk.orders.choices import CLOSED_STATUSES
-from orderdesk.orders.models import Order
+from orderdesk.orders.models import Order, OrderEvent
 
 logger = logging.getLogger(__name__)
 
@@ -52,15 +52,12 @@ def work_naming(customer: Customer, user) -> str | None:
     return None
 
 
-@transaction.atomic
-def reveal_customer_phone(customer: Customer, *, actor, purpose: str = "") -> str:
-    """The full phone number, for a customer ``actor`` is working; audited. Refusals
-    (403 ``not_working_customer``, 422 ``reason_required``) write nothing."""
-    purpose = (purpose or "").strip()
+def _work_or_refuse(customer: Customer, actor, purpose: str, *, what: str) -> str:
+    """The work that lets ``actor`` see ``customer``'s full contact details, or raise."""
     if actor.role == Role.SUPERVISOR:
         if len(purpose) < MIN_SUPERVISOR_REASON:
             raise ValidationFailed(
-                "Say why you need the full number (at least 10 characters).",
+                f"Say why you need the full {what} (at least 10 characters).",
                 code="reason_required",
                 field="purpose",
             )
@@ -69,11 +66,20 @@ def reveal_customer_phone(customer: Customer, *, actor, purpose: str = "") -> st
         work = work_naming(customer, actor)
         if work is None:
             raise Forbidden(
-                "You can see the full number only of a customer whose lead, ticket or order "
+                f"You can see the full {what} only of a customer whose lead, ticket or order "
                 "you are working.",
                 code="not_working_customer",
                 field="customer",
             )
+    return work
+
+
+@transaction.atomic
+def reveal_customer_phone(customer: Customer, *, actor, purpose: str = "") -> str:
+    """The full phone number, for a customer ``actor`` is working; audited. Refusals
+    (403 ``not_working_customer``, 422 ``reason_required``) write nothing."""
+    purpose = (purpose or "").strip()
+    work = _work_or_refuse(customer, actor, purpose, what="number")
     audit.record(
         "customer.reveal_phone",
         customer,
@@ -81,6 +87,42 @@ def reveal_customer_phone(customer: Customer, *, actor, purpose: str = "") -> st
         actor=actor,
     )
     return customer.phone
+
+
+# Issue 21, 7: free text shown masked in the staff's lists, the full text behind the same
+# audited reveal. Each kind: the model, its text field, and how to reach the customer.
+TEXT_KINDS: dict[str, tuple] = {
+    "order_event": (OrderEvent, "note", "order__customer"),
+    "contact_notes": (ContactAttempt, "notes", "lead__customer"),
+    "contact_words": (ContactAttempt, "customer_words", "lead__customer"),
+    "ticket_notes": (Ticket, "notes", "customer"),
+    "ticket_action": (TicketAction, "text", "ticket__customer"),
+}
+
+
+@transaction.atomic
+def reveal_free_text(kind: str, pk: int, *, actor, purpose: str = "") -> str:
+    """The full text of a note (``TEXT_KINDS``) whose customer ``actor`` is working, by the
+    phone reveal's rule (supervisors with a reason); audited as ``<model>.reveal_text`` with
+    the field and the work, never the text. Refusals (404, 403, 422) write nothing."""
+    if kind not in TEXT_KINDS:
+        raise NotFound("No such text.", code="not_found", field="kind")
+    model, field, to_customer = TEXT_KINDS[kind]
+    record = model.objects.select_related(to_customer).filter(pk=pk).first()
+    if record is None:
+        raise NotFound("No such text.", code="not_found", field="kind")
+    customer = record
+    for step in to_customer.split("__"):
+        customer = getattr(customer, step)
+    purpose = (purpose or "").strip()
+    work = _work_or_refuse(customer, actor, purpose, what="text")
+    audit.record(
+        f"{model._meta.model_name}.reveal_text",
+        record,
+        after={"field": field, "purpose": purpose[:200], "work": work, "customer": customer.pk},
+        actor=actor,
+    )
+    return getattr(record, field)
 
 
 def record_reveal_burst(actor, *, customer_id: int) -> None:

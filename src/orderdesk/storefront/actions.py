@@ -12,26 +12,22 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
-from orderdesk.storefront import rules
 from orderdesk.storefront.domains import (
     CancellationReason,
     Channel,
     Conflict,
     CustomerActor,
     LeadSource,
-    NotFound,
     Order,
     OrderRequest,
     OrderStatus,
     ValidationFailed,
     audit,
     create_lead,
-    enqueue_message,
-    get_or_create_customer,
     lifecycle,
+    phone_codes,
     place_order,
 )
 from orderdesk.storefront.models import PhoneVerification, WebQuote, WebQuoteOutcome
@@ -44,93 +40,22 @@ def conf() -> dict:
 # --- the one-time phone code ------------------------------------------------------------
 
 
-@transaction.atomic
 def request_phone_code(
     *, name: str, phone: str, language: str = "en", now: dt.datetime | None = None
 ) -> PhoneVerification:
-    """Send a fresh one-time code to ``phone`` through the outbox (SMS), kept only hashed.
-
-    1. The customer with this phone, created (with ``name`` and the page's language) if new.
-    2. A ``PhoneVerification`` row: salted HMAC of the code, expiry, no attempts yet.
-    3. The ``phone_verification`` message in the outbox, in this transaction (N1).
-    Rate limits (per phone, per IP) are the view's, before this is called.
-    """
-    now = now or timezone.now()
-    customer, _ = get_or_create_customer(name=name, phone=phone, language=language)
-    code, salt = rules.new_code(), rules.new_salt()
-    ttl = conf()["CODE_TTL_MINUTES"]
-    verification = PhoneVerification.objects.create(
-        customer=customer,
-        code_hash=rules.code_digest(code, salt),
-        salt=salt,
-        created_at=now,
-        expires_at=now + dt.timedelta(minutes=ttl),
+    """Send a fresh one-time code to ``phone`` (``flows.phone_codes``, audited
+    ``storefront.code_sent``). Rate limits (per phone, per IP) are the view's."""
+    return phone_codes.request_phone_code(
+        name=name, phone=phone, language=language, door="storefront", now=now
     )
-    enqueue_message(
-        customer=customer,
-        kind="phone_verification",
-        context={"code": code, "minutes": str(ttl)},
-        channels=["sms"],
-        dedupe_key=f"phone-code:{verification.pk}",
-    )
-    audit.record(
-        "storefront.code_sent",
-        verification,
-        actor=CustomerActor(customer.pk),
-        after={"expires_at": verification.expires_at.isoformat()},
-    )
-    return verification
 
 
 def verify_phone_code(
     verification_id: int, code: str, *, now: dt.datetime | None = None
 ) -> PhoneVerification:
-    """Check ``code``. Returns the verified row, or raises; a wrong code is counted.
-
-    Refusals: ``code_unknown`` (404), ``code_expired`` (422), ``code_attempts_exceeded``
-    (409, after ``CODE_MAX_ATTEMPTS`` wrong codes), ``code_wrong`` (422, one more
-    attempt counted by a conditional UPDATE, committed although the request is refused:
-    the limit must hold against guessing).
-    """
-    now = now or timezone.now()
-    limit = conf()["CODE_MAX_ATTEMPTS"]
-    with transaction.atomic():
-        row = PhoneVerification.objects.select_for_update().filter(pk=verification_id).first()
-        if row is None:
-            raise NotFound("Ask for a new code.", code="code_unknown", field="code")
-        if row.verified_at is not None:
-            return row
-        if row.expires_at <= now:
-            raise ValidationFailed(
-                "This code has expired. Ask for a new one.", code="code_expired", field="code"
-            )
-        if row.attempts >= limit:
-            raise Conflict(
-                "Too many wrong codes. Ask for a new one.",
-                code="code_attempts_exceeded",
-                field="code",
-            )
-        actor = CustomerActor(row.customer_id)
-        if rules.code_matches(code, row.salt, row.code_hash):
-            row.verified_at = now
-            row.save(update_fields=["verified_at"])
-            audit.record(
-                "storefront.phone_verified", row, actor=actor, after={"customer": row.customer_id}
-            )
-            return row
-        PhoneVerification.objects.filter(pk=row.pk, attempts__lt=limit).update(
-            attempts=F("attempts") + 1
-        )
-        audit.record(
-            "storefront.code_wrong", row, actor=actor, after={"attempts": row.attempts + 1}
-        )
-        left = max(0, limit - row.attempts - 1)
-    raise ValidationFailed(
-        f"That code is not right. {left} tries left.",
-        code="code_wrong",
-        field="code",
-        extra={"attempts_left": left},
-    )
+    """Check ``code`` (``flows.phone_codes``): the verified row, or ``code_unknown`` (404),
+    ``code_expired`` (422), ``code_attempts_exceeded`` (409), ``code_wrong`` (422, counted)."""
+    return phone_codes.verify_phone_code(verification_id, code, door="storefront", now=now)
 
 
 # --- the web visitor's quote and order -------------------------------------------------

@@ -17,6 +17,7 @@ from orderdesk.core.timeutil import IST
 from orderdesk.customers.actions import get_or_create_customer
 from orderdesk.customers.models import Customer
 from orderdesk.customers.validators import PINCODE_RE
+from orderdesk.flows import phone_codes
 from orderdesk.flows.orders import place_order
 from orderdesk.leads.actions import create_lead
 from orderdesk.leads.choices import LeadSource
@@ -69,6 +70,7 @@ __all__ = [
     "open_slots",
     "order_rules",
     "order_table",
+    "phone_codes",
     "place_order",
     "questionnaire",
     "read_tracking_token",

@@ -1,34 +1,14 @@
-"""The customer's own door: phone codes, the web visitor's quote, the dropped-quote sweep."""
+"""The customer's own door: the web visitor's quote, the dropped-quote sweep."""
 
 from __future__ import annotations
 
 from django.db import models
 
+# Issue 21, 10: the one-time phone code moved down to customers so the API (through
+# flows.phone_codes) uses the same code as the storefront; re-exported for the old name.
+from orderdesk.customers.models import PhoneVerification
 
-class PhoneVerification(models.Model):
-    """One one-time code sent to a phone through the outbox, before a web order.
-
-    Only a salted HMAC of the code is kept (``code_hash``), never the code. The phone is
-    the customer's (no copy here, so erasing the customer erases it). A code is
-    good until ``expires_at`` and for ``CODE_MAX_ATTEMPTS`` wrong tries; each wrong try
-    is counted with a conditional UPDATE, so parallel guesses cannot exceed the limit.
-    """
-
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="phone_verifications"
-    )
-    code_hash = models.CharField(max_length=64)
-    salt = models.CharField(max_length=32)
-    created_at = models.DateTimeField(db_index=True)
-    expires_at = models.DateTimeField()
-    attempts = models.PositiveSmallIntegerField(default=0, help_text="wrong codes tried")
-    verified_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"code for customer {self.customer_id} at {self.created_at:%Y-%m-%d %H:%M}"
+__all__ = ["DroppedQuoteSweepState", "PhoneVerification", "WebQuote", "WebQuoteOutcome"]
 
 
 class WebQuoteOutcome(models.TextChoices):

@@ -5,15 +5,12 @@ No database, no writes; ``actions`` and ``selectors`` call these.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
-import secrets
 from difflib import SequenceMatcher
 
-from django.conf import settings
+from orderdesk.customers import phone_codes
 
-CODE_LENGTH = 6
+CODE_LENGTH = phone_codes.CODE_LENGTH
 
 # --- device search with typo tolerance ------------------------------------------------
 
@@ -64,27 +61,11 @@ def rank_devices(query: str, names: dict[int, str], *, limit: int = 20) -> list[
     return [pk for _, _, pk in scored[:limit]]
 
 
-# --- one-time codes ------------------------------------------------------------------
+# --- one-time codes: customers.phone_codes (issue 21, 10), re-exported -------------------
 
-
-def new_code() -> str:
-    return "".join(secrets.choice("0123456789") for _ in range(CODE_LENGTH))
-
-
-def new_salt() -> str:
-    return secrets.token_hex(16)
-
-
-def code_digest(code: str, salt: str) -> str:
-    """HMAC-SHA256 of the code with a per-code salt, keyed by SECRET_KEY: a leaked table
-    cannot be turned back into codes without the key."""
-    key = hashlib.sha256(f"orderdesk.storefront.code:{settings.SECRET_KEY}".encode()).digest()
-    return hmac.new(key, f"{salt}:{code}".encode(), hashlib.sha256).hexdigest()
-
-
-def code_matches(typed: str, salt: str, digest: str) -> bool:
-    typed = re.sub(r"\s", "", typed or "")
-    return hmac.compare_digest(code_digest(typed, salt), digest)
+code_digest = phone_codes.code_digest
+code_matches = phone_codes.code_matches
+new_salt = phone_codes.new_salt
 
 
 # --- bots --------------------------------------------------------------------------

@@ -19,7 +19,10 @@ from orderdesk.api.paging import PAGED_OPENAPI, PageQuery, page_by_id
 from orderdesk.api.schemas import AUTH_ERRORS, INPUT_ERRORS, InputSchema, Problem
 from orderdesk.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from orderdesk.core.masking import mask_tail, mask_upi
-from orderdesk.flows.orders import place_order
+from orderdesk.core.phones import mask_phone, normalise_phone
+from orderdesk.core.throttle import throttle
+from orderdesk.flows.orders import place_app_order, place_order, prove_orders_phone
+from orderdesk.flows.phone_codes import request_phone_code
 from orderdesk.orders.actions import OrderRequest
 from orderdesk.orders.choices import Channel, OrderStatus
 from orderdesk.orders.models import IdempotencyRecord, Order
@@ -58,6 +61,25 @@ class ConsentIn(InputSchema):
     )
 
 
+class PhoneProofIn(InputSchema):
+    id: int = Field(ge=1, le=2**63 - 1, description="verification_id from POST /api/v1/phone-codes")
+    code: str = Field(
+        min_length=1, max_length=10, description="the code the customer received by SMS"
+    )
+
+
+class PhoneCodeIn(InputSchema):
+    name: str = Field(min_length=1, max_length=120)
+    phone: str = Field(min_length=1, max_length=20)
+    language: Literal["en", "hi"] = "en"
+
+
+class PhoneCodeOut(Schema):
+    verification_id: int
+    phone_masked: str
+    expires_at: dt.datetime
+
+
 class OrderIn(InputSchema):
     quote_id: uuid.UUID | None = None
     variant_id: int | None = None
@@ -74,6 +96,11 @@ class OrderIn(InputSchema):
     price_confirmed: bool = False
     override_reason: str = Field(
         default="", max_length=300, description="X1 override, supervisors only"
+    )
+    phone_verification: PhoneProofIn | None = Field(
+        default=None,
+        description="customer app: the one-time code proving the phone, required when the "
+        "phone is already a customer's (issue 21, 10)",
     )
 
 
@@ -93,7 +120,9 @@ class OrderOut(Schema):
     currency: str = "INR"
     device: str
     variant_id: int
-    customer_name: str
+    customer_name: str | None = Field(
+        description="null for the customer app: a leaked app token must not read names"
+    )
     customer_phone_masked: str
     pickup_city: str
     pickup_pincode: str
@@ -108,6 +137,12 @@ class OrderOut(Schema):
 class OrderFilters(Schema):
     phone: str | None = Field(default=None, max_length=20)
     status: OrderStatus | None = None
+    verification_id: int | None = Field(
+        default=None,
+        ge=1,
+        le=2**63 - 1,
+        description="customer app: the verification of `phone` (with the Phone-Code header)",
+    )
 
 
 # Issue 17 (P2): the columns order_out reads, and no others, for the single-order read.
@@ -120,7 +155,9 @@ ORDER_READ_FIELDS = (
 )  # fmt: skip
 
 
-def order_out(order: Order) -> dict:
+def order_out(order: Order, *, client: bool = False) -> dict:
+    """The order's answer. ``client`` (the customer app): no stored customer name (issue 21,
+    10: the app's token can leak; the phone stays masked as for everyone)."""
     slot = order.slot
     return {
         "number": order.number,
@@ -132,7 +169,7 @@ def order_out(order: Order) -> dict:
         "currency": "INR",
         "device": str(order.variant),
         "variant_id": order.variant_id,
-        "customer_name": order.customer.name,
+        "customer_name": None if client else order.customer.name,
         "customer_phone_masked": order.customer.masked_phone,
         "pickup_city": order.address.city,
         "pickup_pincode": order.address.pincode,
@@ -207,7 +244,8 @@ def post_order(
 ):
     user = request.auth
     channel = _channel_for(user)
-    if channel == Channel.APP and (payload.lead_id or payload.override_reason):
+    client = channel == Channel.APP
+    if client and (payload.lead_id or payload.override_reason):
         raise ValidationFailed(
             "The customer app cannot send agent fields.",
             code="not_allowed",
@@ -223,7 +261,7 @@ def post_order(
 
     def remember(order):
         if idempotency_key:
-            body = json.loads(JsonResponse(order_out(order)).content)
+            body = json.loads(JsonResponse(order_out(order, client=client)).content)
             IdempotencyRecord.objects.create(
                 user=user,
                 key=idempotency_key,
@@ -234,9 +272,19 @@ def post_order(
             )
 
     try:
-        order = place_order(
-            _request_from(payload), actor=user, channel=channel, on_created=remember
-        )
+        if client:
+            proof = payload.phone_verification
+            order = place_app_order(
+                _request_from(payload),
+                actor=user,
+                verification_id=proof.id if proof else None,
+                code=proof.code if proof else "",
+                on_created=remember,
+            )
+        else:
+            order = place_order(
+                _request_from(payload), actor=user, channel=channel, on_created=remember
+            )
     except (Conflict, IntegrityError):
         # A concurrent request with the same key may have won: replay its answer.
         record = (
@@ -247,7 +295,7 @@ def post_order(
         if record is not None:
             return _replay(record, request_hash)
         raise
-    return Status(201, order_out(order))
+    return Status(201, order_out(order, client=client))
 
 
 def _visible_orders(user):
@@ -286,18 +334,35 @@ def get_order(request, number: str):
     order = visible.filter(number=canonical_order_number(number)).only(*ORDER_READ_FIELDS).first()
     if order is None:
         raise NotFound(f"No order {number}.", code="order_not_found", field="number")
-    return order_out(order)
+    return order_out(order, client=_is_app(request.auth))
 
 
 @router.get(
     "/orders",
-    response={200: list[OrderOut], **AUTH_ERRORS, **INPUT_ERRORS},
+    response={200: list[OrderOut], 404: Problem, 409: Problem, **AUTH_ERRORS, **INPUT_ERRORS},
     summary="Orders by customer phone and/or status, a page at a time (newest first)",
     openapi_extra=PAGED_OPENAPI,
 )
 def list_orders(
-    request, response: HttpResponse, filters: Query[OrderFilters], page: Query[PageQuery]
+    request,
+    response: HttpResponse,
+    filters: Query[OrderFilters],
+    page: Query[PageQuery],
+    phone_code: str | None = Header(default=None, alias="Phone-Code", max_length=10),
 ):
+    client = _is_app(request.auth)
+    if client:
+        # Issue 21, 10: the app lists one customer's orders, that customer's phone proved.
+        if not filters.phone:
+            raise DomainError(
+                "The customer app lists the orders of one phone: send phone.",
+                code="filter_required",
+                field="phone",
+                status=422,
+            )
+        prove_orders_phone(
+            filters.phone, filters.verification_id, phone_code or "", field="verification_id"
+        )
     qs = _visible_orders(request.auth)
     if filters.phone:
         ids = find_orders(phone=filters.phone).values("pk")
@@ -308,4 +373,32 @@ def list_orders(
         raise DomainError(
             "Filter by phone or status.", code="filter_required", field="phone", status=422
         )
-    return [order_out(o) for o in page_by_id(qs, request, response, page)]
+    return [order_out(o, client=client) for o in page_by_id(qs, request, response, page)]
+
+
+def _is_app(user) -> bool:
+    return user.role == Role.APP and not has_perm(user, Perm.ORDERS_VIEW)
+
+
+@router.post(
+    "/phone-codes",
+    response={201: PhoneCodeOut, 404: Problem, 429: Problem, **AUTH_ERRORS, **INPUT_ERRORS},
+    summary="Customer app: send a one-time code to the customer's phone (issue 21, 10)",
+)
+def post_phone_code(request, payload: PhoneCodeIn):
+    """The customer app proves a phone before ordering for an existing customer or
+    listing their orders: the code goes by SMS; the answer is the verification's id."""
+    require(request.auth, Perm.ORDERS_CREATE_SELF)
+    phone = normalise_phone(payload.phone)
+    throttle(request, "app_phone_code", key=lambda group, r: phone)
+    verification = request_phone_code(
+        name=payload.name, phone=phone, language=payload.language, door="app"
+    )
+    return Status(
+        201,
+        {
+            "verification_id": verification.pk,
+            "phone_masked": mask_phone(phone),
+            "expires_at": verification.expires_at,
+        },
+    )

@@ -47,6 +47,7 @@ WRITE_MODULES = (
     "orderdesk.flows.disputes",
     "orderdesk.flows.order_not_found",
     "orderdesk.flows.orders",
+    "orderdesk.flows.phone_codes",  # the one-time code, storefront's and the app's (issue 21, 10)
     "orderdesk.telephony.actions",  # calls (issue 16)
     "orderdesk.leads.calls",  # calls on leads (issue 16)
     "orderdesk.flows.calls",  # click-to-call across leads, orders and telephony (issue 16)
@@ -1195,6 +1196,73 @@ def _flows():
     }
 
 
+def _phone_codes():
+    from orderdesk.customers import phone_codes as pc
+    from orderdesk.customers.models import PhoneVerification
+    from orderdesk.flows import orders as fo
+    from orderdesk.flows import phone_codes as fp
+
+    def code(k, phone="9876543210"):
+        """A code the app asked for an existing customer's phone, whose value we know."""
+        k.order(phone)  # the customer exists
+        verification = fp.request_phone_code(name="Asha", phone=phone, door="app")
+        salt = pc.new_salt()
+        PhoneVerification.objects.filter(pk=verification.pk).update(
+            salt=salt, code_hash=pc.code_digest("424242", salt)
+        )
+        return verification
+
+    def app_request(k, phone="9812300002"):
+        return k.request(phone, reason="", consent_confirmed=False, price_confirmed=False)
+
+    return {
+        "flows.phone_codes.request_phone_code": _s(
+            lambda k: (
+                lambda: fp.request_phone_code(name="App User", phone="9812300003", door="app")
+            ),
+            "customer.create",
+            "message.enqueue",
+            "app.code_sent",
+        ),
+        "flows.phone_codes.verify_phone_code": _s(
+            lambda k: (lambda v: lambda: fp.verify_phone_code(v.pk, "424242", door="app"))(code(k)),
+            "app.phone_verified",
+        ),
+        "flows.phone_codes.prove_phone": _s(
+            lambda k: (
+                lambda v: (
+                    lambda: fp.prove_phone(
+                        "+919876543210", v.pk, "424242", door="app", field="phone_verification"
+                    )
+                )
+            )(code(k)),
+            "app.phone_verified",
+        ),
+        "flows.orders.prove_orders_phone": _s(
+            lambda k: (
+                lambda v: (
+                    lambda: fo.prove_orders_phone(
+                        "98765 43210", v.pk, "424242", field="verification_id"
+                    )
+                )
+            )(code(k)),
+            "app.phone_verified",
+        ),
+        "flows.orders.place_app_order": _s(
+            lambda k: (
+                lambda: fo.place_app_order(
+                    app_request(k), actor=k.cast["app"], verification_id=None, code=""
+                )
+            ),
+            "customer.create",
+            "address.create",
+            "slot.book",
+            "order.create",
+            "message.enqueue",
+        ),
+    }
+
+
 def scenarios() -> dict:
     if not SCENARIOS:
         for part in (
@@ -1209,6 +1277,7 @@ def scenarios() -> dict:
             _flows,
             _telephony,
             _storefront,
+            _phone_codes,
         ):
             SCENARIOS.update(part())
     return SCENARIOS

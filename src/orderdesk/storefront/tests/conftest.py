@@ -18,7 +18,7 @@ def _no_fill_time_and_fresh_limits(settings):
 @pytest.fixture
 def sent_code(monkeypatch):
     """Captures the codes request_phone_code makes (the outbox holds them only in the SMS)."""
-    from orderdesk.storefront import rules
+    from orderdesk.customers import phone_codes as rules
 
     codes: list[str] = []
     real = rules.new_code
