@@ -65,9 +65,7 @@ def test_a_change_that_rolls_back_leaves_no_delivery(endpoint, place_order):
 def test_a_cancellation_announces_status_changed_and_cancelled(cast, endpoint, place_order):
     endpoint()
     order = place_order()
-    lifecycle.transition(
-        order, OrderStatus.CANCELLED, actor=cast["ops"], reason="customer_request"
-    )
+    lifecycle.transition(order, OrderStatus.CANCELLED, actor=cast["ops"], reason="customer_request")
     types = list(Delivery.objects.order_by("id").values_list("event_type", flat=True))
     assert types == ["order.created", "order.status_changed", "order.cancelled"]
     cancelled = json.loads(Delivery.objects.get(event_type="order.cancelled").body)
@@ -354,3 +352,17 @@ def test_ops_may_not_replay_and_nothing_changes(client, cast, endpoint, receiver
     assert client.post(reverse("outbound:replay", args=[delivery.pk])).status_code == 403
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.DELIVERED and delivery.replays == 0
+
+
+def test_the_receivers_snippet_in_docs_webhooks_md_verifies_our_signature():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[4] / "docs" / "webhooks.md").read_text()
+    snippet = doc.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec(compile(snippet, "docs/webhooks.md", "exec"), namespace)  # noqa: S102 (our own docs)
+    body = b'{"id":"evt_9","type":"lead.closed"}'
+    header = rules.sign("whsec_doc", body, int(time.time()))
+    assert namespace["verify"]("whsec_doc", body, header)
+    assert not namespace["verify"]("whsec_doc", body + b"x", header)
+    assert not namespace["verify"]("whsec_doc", body, rules.sign("whsec_doc", body, 1))
