@@ -366,3 +366,27 @@ def test_the_receivers_snippet_in_docs_webhooks_md_verifies_our_signature():
     assert namespace["verify"]("whsec_doc", body, header)
     assert not namespace["verify"]("whsec_doc", body + b"x", header)
     assert not namespace["verify"]("whsec_doc", body, rules.sign("whsec_doc", body, 1))
+
+
+def test_a_ticket_opened_and_escalated_and_a_lead_closed_reach_their_subscribers(
+    cast, endpoint, receiver
+):
+    from orderdesk.cx.actions.escalation import escalate_ticket
+    from orderdesk.cx.actions.opening import open_ticket
+    from orderdesk.leads.actions import close_politely, create_lead
+    from orderdesk.testing.factories import make_customer
+
+    endpoint(events=["ticket.opened", "ticket.escalated", "lead.closed"])
+    asha = make_customer()
+    ticket = open_ticket(type="complaint", customer=asha, created_by=cast["cx"], notes="late")
+    escalate_ticket(ticket, actor=cast["cx"], text="Customer waited three days for the pickup")
+    lead, _ = create_lead(customer=asha, source="inbound_call", owner=cast["sales"])
+    close_politely(lead, agent=cast["sales"], notes="Not selling any more, thanked her")
+    sender.deliver_due()
+    got = {body["type"]: body["data"] for body in receiver.accepted.values()}
+    assert set(got) == {"ticket.opened", "ticket.escalated", "lead.closed"}
+    assert got["ticket.escalated"]["ticket"]["id"] == ticket.pk
+    assert got["ticket.escalated"]["ticket"]["status"] == "escalated"
+    assert got["lead.closed"]["lead"]["id"] == lead.pk
+    assert got["lead.closed"]["lead"]["customer"]["phone"] == "+91•••••43210"
+    assert receiver.bad_signatures == 0
