@@ -8,6 +8,7 @@ exactly when the change committed (the outbox, as messaging's N1).
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from orderdesk.accounts.permissions import Perm, require
@@ -129,7 +130,7 @@ def replay_delivery(*, actor, delivery: Delivery) -> Delivery:
             claimed_until=None,
             claim_token="",
             failed_at=None,
-            replays=delivery.replays + 1,
+            replays=F("replays") + 1,
         )
     )
     if updated != 1:
@@ -170,6 +171,7 @@ def on_domain_event(event: DomainEvent) -> None:
             rows.append(
                 Delivery(
                     endpoint=endpoint,
+                    customer_id=getattr(event.obj, "customer_id", None),
                     event_id=event_id,
                     event_type=event_type,
                     body=payloads.body(

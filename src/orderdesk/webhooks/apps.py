@@ -11,9 +11,12 @@ class WebhooksConfig(AppConfig):
         # Registrations wait for ready(): the domain apps announce through core.events,
         # and the messaging sweep (the sender's periodic safety net) drains our outbox too.
         from orderdesk.core import events
+        from orderdesk.customers.privacy import register_privacy_contributor
         from orderdesk.messaging import tasks as messaging_tasks
         from orderdesk.webhooks import actions, tasks
+        from orderdesk.webhooks.privacy import WEBHOOKS_PRIVACY
 
         events.register_listener(actions.on_domain_event)
+        register_privacy_contributor(WEBHOOKS_PRIVACY)
         if tasks.sweep_webhooks not in messaging_tasks.SWEEP_HOOKS:
             messaging_tasks.SWEEP_HOOKS.append(tasks.sweep_webhooks)

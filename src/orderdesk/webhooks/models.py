@@ -62,6 +62,14 @@ class Delivery(models.Model):
     """
 
     endpoint = models.ForeignKey(Endpoint, on_delete=models.CASCADE, related_name="deliveries")
+    # Whose data the body carries (S4: export and erasure find the deliveries by it).
+    customer = models.ForeignKey(
+        "customers.Customer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="webhook_deliveries",
+    )
     event_id = models.CharField(max_length=40, db_index=True)
     event_type = models.CharField(max_length=40)
     body = models.TextField()

@@ -258,9 +258,10 @@ def deliver_batch(c: WebhooksConf | None = None) -> Report:
             Delivery.objects.filter(claim_token=token, status=DeliveryStatus.QUEUED).update(
                 claimed_until=lease_until
             )
+        paused_before = report.paused
         outcome = deliver_one(delivery, token, c, report)
-        if outcome.unreachable:
-            skip.add(delivery.endpoint_id)
+        if outcome.unreachable or report.paused > paused_before:
+            skip.add(delivery.endpoint_id)  # slow, dead or just paused: not again this batch
     return report
 
 

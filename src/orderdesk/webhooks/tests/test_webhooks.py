@@ -390,3 +390,30 @@ def test_a_ticket_opened_and_escalated_and_a_lead_closed_reach_their_subscribers
     assert got["lead.closed"]["lead"]["id"] == lead.pk
     assert got["lead.closed"]["lead"]["customer"]["phone"] == "+91•••••43210"
     assert receiver.bad_signatures == 0
+
+
+def test_s4_erasing_a_customer_blanks_their_webhook_bodies_and_stops_unsent_ones(
+    cast, endpoint, receiver
+):
+    from orderdesk.customers.actions import erase_customer
+    from orderdesk.leads.actions import close_politely, create_lead
+    from orderdesk.testing.factories import make_customer
+
+    endpoint(events=["lead.closed"], allow_personal_data=True)
+    asha = make_customer()
+    lead, _ = create_lead(customer=asha, source="inbound_call", owner=cast["sales"])
+    close_politely(lead, agent=cast["sales"], notes="Not selling any more, thanked her")
+    delivery = Delivery.objects.get()
+    assert delivery.customer == asha and "+919876543210" in delivery.body
+
+    counts = erase_customer(asha, actor=cast["admin"])
+    delivery.refresh_from_db()
+    assert counts["webhook_deliveries"] == 1
+    assert "+919876543210" not in delivery.body and "Asha" not in delivery.body
+    assert json.loads(delivery.body) == {
+        "id": delivery.event_id,
+        "type": "lead.closed",
+        "erased": True,
+    }
+    assert delivery.status == DeliveryStatus.FAILED  # never sent after the erasure
+    assert sender.deliver_due().claimed == 0 and receiver.received == []
