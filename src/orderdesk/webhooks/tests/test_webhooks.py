@@ -121,7 +121,9 @@ def test_an_endpoint_allowed_personal_data_gets_name_and_phone_in_full(
     assert "asha.rao@okaxis" not in json.dumps(body)
 
 
-def test_a_wrong_secret_is_refused_by_the_receiver_and_retried(endpoint, receiver, place_order):
+def test_a_wrong_secret_is_refused_by_the_receiver_and_the_delivery_fails_at_once(
+    endpoint, receiver, place_order
+):
     endpoint()
     receiver.secret = "whsec_not_the_one"
     place_order()
