@@ -195,6 +195,13 @@ CONSOLE: dict[str, Entry] = {
     # handshake's credential is the verify token; a POST's is its X-Hub-Signature-256.
     "GET webhooks:whatsapp": Entry(PUBLIC, "hub.verify_token is the credential (403 otherwise)"),
     "POST webhooks:whatsapp": Entry(PUBLIC, "the HMAC signature is the credential (403 otherwise)"),
+    # Outbound webhooks (issue 20; webhooks/urls.py under /console/webhooks/): admins only.
+    "GET outbound:endpoints": Entry(("admin",)),
+    "POST outbound:endpoints": Entry(("admin",), "registers an integrator's receiver"),
+    "GET outbound:endpoint": Entry(("admin",), "shows the signing secret"),
+    "POST outbound:resume": Entry(("admin",)),
+    "POST outbound:rotate_secret": Entry(("admin",)),
+    "POST outbound:replay": Entry(("admin",)),
     # S3: the audit log.
     "GET console:audit_log": Entry(("supervisor", "admin")),
     # S2: the audited "show full number" (the call, the callback, the pickup).

@@ -47,6 +47,7 @@ class Perm(StrEnum):
     CALLS_MAKE = "calls.make"  # click-to-call through the telephony provider (issue 16)
     CALLS_LISTEN = "calls.listen"  # play a call recording (audited); agents: their own calls
     CALLS_ALL = "calls.all"  # every agent's calls and recordings; the wallboard
+    WEBHOOKS_MANAGE = "webhooks.manage"  # register integrators' endpoints, replay (issue 20)
     OWN_WORK = "kpis.own_work"  # an agent's own scorecard, audits and M8 errors (issue 15, 14)
 
 
@@ -114,6 +115,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.AUDIT_LOG_VIEW,
             Perm.CUSTOMER_DATA_RIGHTS,
             Perm.LEADS_IMPORT,
+            Perm.WEBHOOKS_MANAGE,
         }
     ),
     Role.APP: frozenset({Perm.CATALOG_VIEW, Perm.ORDERS_CREATE_SELF}),

@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "orderdesk.orders",
     "orderdesk.cx",
     "orderdesk.kpis",
+    "orderdesk.webhooks",  # outbound webhooks to integrators (issue 20)
     "orderdesk.storefront",  # the customer's own door: /sell and the tracking link /t/
     "orderdesk.api",
     "orderdesk.seed",  # its `orderdesk seed` command (the seed sits above every domain app)
@@ -484,6 +485,20 @@ ORDERDESK = {
         "SWEEP_SECONDS": envint("MESSAGING_SWEEP_SECONDS", 30),
         # IST "HH:MM-HH:MM"; empty (the default) means the contact policy in force (D9, admin-editable).
         "CALLING_HOURS": env("MESSAGING_CALLING_HOURS", ""),
+    },
+    # Outbound webhooks (docs/webhooks.md). Private, loopback and link-local receivers are
+    # refused (SSRF) except in the demo profile, or with WEBHOOKS_ALLOW_PRIVATE_URLS=1.
+    "WEBHOOKS": {
+        "ALLOW_PRIVATE_URLS": envbool("WEBHOOKS_ALLOW_PRIVATE_URLS", DEMO),
+        "TIMEOUT_SECONDS": float(env("WEBHOOKS_TIMEOUT_SECONDS", "5")),
+        "MAX_ATTEMPTS": envint("WEBHOOKS_MAX_ATTEMPTS", 8),
+        "RETRY_BASE_SECONDS": envint("WEBHOOKS_RETRY_BASE_SECONDS", 30),
+        "RETRY_MAX_SECONDS": envint("WEBHOOKS_RETRY_MAX_SECONDS", 3600),
+        "PAUSE_AFTER_FAILURES": envint("WEBHOOKS_PAUSE_AFTER_FAILURES", 20),
+        "LEASE_SECONDS": envint("WEBHOOKS_LEASE_SECONDS", 120),
+        "BATCH_SIZE": envint("WEBHOOKS_BATCH_SIZE", 50),
+        "TASK_TIME_BUDGET_SECONDS": envint("WEBHOOKS_TASK_TIME_BUDGET_SECONDS", 20),
+        "TOLERANCE_SECONDS": envint("WEBHOOKS_TOLERANCE_SECONDS", 300),
     },
     # Throttles (core/throttle.py, issue 21): "<count>/<s|m|h|d>" per client address (per user
     # for phone reveals). The tests relax them (conftest.py) and test each limit on its own.

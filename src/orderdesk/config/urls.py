@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("console/messages/", include("orderdesk.messaging.urls")),
+    path("console/webhooks/", include("orderdesk.webhooks.urls")),  # outbound (issue 20)
     path("webhooks/", include("orderdesk.messaging.webhook_urls")),
     path("telephony/", include("orderdesk.telephony.urls")),
     path("console/", include("orderdesk.console.urls")),

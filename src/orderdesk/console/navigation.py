@@ -50,6 +50,7 @@ NAV_LINKS: tuple[NavLink, ...] = (
     NavLink("Audit log", "console:audit_log", Perm.AUDIT_LOG_VIEW),  # S3
     NavLink("Back office", "console:admin_home", Perm.SETTINGS_MANAGE),
     NavLink("Customer data", "console:customer_privacy", Perm.CUSTOMER_DATA_RIGHTS),  # S4
+    NavLink("Webhooks", "outbound:endpoints", Perm.WEBHOOKS_MANAGE),  # issue 20
     NavLink("Django admin", "admin:index", Perm.SETTINGS_MANAGE),
 )
 

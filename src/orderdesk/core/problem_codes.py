@@ -670,6 +670,43 @@ _CODES = (
         "leads",
         "The notes are longer than allowed (2,000 characters): keep them to what was said and decided.",
     ),
+    ProblemCode(
+        "webhook_url_scheme",
+        (422,),
+        "webhooks",
+        "Only http:// and https:// URLs can receive webhooks.",
+    ),
+    ProblemCode(
+        "webhook_url_private",
+        (422,),
+        "webhooks",
+        "The receiver's host resolves to a private, loopback, link-local or reserved address (SSRF): use a public address.",
+    ),
+    ProblemCode(
+        "webhook_url_invalid",
+        (422,),
+        "webhooks",
+        "The receiver's URL is not valid: no host, a user name or password in it, or a host that does not resolve.",
+    ),
+    ProblemCode(
+        "webhook_unknown_event",
+        (422,),
+        "webhooks",
+        "An event the endpoint asks for is not one orderdesk sends (docs/webhooks.md lists them).",
+    ),
+    ProblemCode("webhook_no_events", (422,), "webhooks", "Choose at least one event to send."),
+    ProblemCode(
+        "webhook_endpoint_not_paused",
+        (409,),
+        "webhooks",
+        "The endpoint is not paused: nothing to resume.",
+    ),
+    ProblemCode(
+        "webhook_delivery_in_flight",
+        (409,),
+        "webhooks",
+        "The delivery is still queued: it will be sent without a replay.",
+    ),
 )
 
 PROBLEM_CODES: dict[str, ProblemCode] = {p.code: p for p in _CODES}

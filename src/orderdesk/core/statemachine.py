@@ -33,7 +33,7 @@ from typing import Any, Generic, TypeVar
 
 from django.db import models, transaction
 
-from orderdesk.core import audit
+from orderdesk.core import audit, events
 from orderdesk.core.errors import Conflict, DomainError
 
 M = TypeVar("M", bound=models.Model)
@@ -164,6 +164,8 @@ def perform(
         )
     for effect in move.after:
         effect(change)
+    # Upper apps hear of the move in the same transaction (webhooks: core.events).
+    events.announce(f"{machine.name}.transition", obj, frm=frm, to=to, data=dict(change.data))
     return change
 
 

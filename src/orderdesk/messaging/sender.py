@@ -34,10 +34,10 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
-from orderdesk.core import audit
+from orderdesk.core import audit, outbox
 from orderdesk.messaging import rules, selectors
 from orderdesk.messaging.choices import Channel, MessageStatus
 from orderdesk.messaging.conf import MessagingConf, conf
@@ -91,29 +91,7 @@ class SendReport:
 
 
 def due_messages(now: dt.datetime):
-    return Message.objects.filter(status__in=rules.SENDABLE, next_attempt_at__lte=now).filter(
-        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-    )
-
-
-#: PostgreSQL: the whole claim in one statement (no transaction block): pick up to ``limit``
-#: due, unleased rows in send order, skipping rows another sender has locked, and lease them.
-#: ``FOR UPDATE`` re-checks the inner WHERE against a row changed since the statement's
-#: snapshot; the outer WHERE repeats the due-and-unleased test as the other path does.
-_CLAIM_SQL = """
-UPDATE {table} SET claim_token = %(token)s, claimed_until = %(until)s
-WHERE id IN (
-    SELECT id FROM {table}
-    WHERE status = ANY(%(sendable)s) AND next_attempt_at <= %(now)s
-      AND (claimed_until IS NULL OR claimed_until < %(now)s)
-    ORDER BY next_attempt_at, id
-    LIMIT %(limit)s
-    FOR UPDATE SKIP LOCKED
-)
-AND status = ANY(%(sendable)s) AND next_attempt_at <= %(now)s
-AND (claimed_until IS NULL OR claimed_until < %(now)s)
-RETURNING id
-"""
+    return outbox.due(Message, now, rules.SENDABLE)
 
 
 @contextlib.contextmanager
@@ -147,30 +125,16 @@ def _async_commits():
 
 
 def _claim_ids(token: str, now: dt.datetime, *, limit: int, lease_seconds: int) -> list[int]:
-    until = now + dt.timedelta(seconds=lease_seconds)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                _CLAIM_SQL.format(table=connection.ops.quote_name(Message._meta.db_table)),
-                {
-                    "token": token,
-                    "until": until,
-                    "now": now,
-                    "limit": limit,
-                    "sendable": [str(s) for s in rules.SENDABLE],
-                },
-            )
-            return [row[0] for row in cursor.fetchall()]
-    # SQLite (no SKIP LOCKED): the IMMEDIATE transaction serialises claimers and the
-    # conditional UPDATE decides.
-    with transaction.atomic():
-        candidates = due_messages(now).order_by("next_attempt_at", "id")
-        if connection.features.has_select_for_update_skip_locked:
-            candidates = candidates.select_for_update(skip_locked=True)
-        ids = list(candidates.values_list("id", flat=True)[:limit])
-        if ids:
-            due_messages(now).filter(id__in=ids).update(claim_token=token, claimed_until=until)
-    return ids
+    # The claim every outbox shares (core.outbox: SKIP LOCKED on PostgreSQL, a conditional
+    # UPDATE in an IMMEDIATE transaction on SQLite).
+    return outbox.claim_ids(
+        Message,
+        token=token,
+        now=now,
+        limit=limit,
+        lease_seconds=lease_seconds,
+        statuses=rules.SENDABLE,
+    )
 
 
 def claim_batch(*, limit: int, lease_seconds: int) -> tuple[str, list[Message]]:

@@ -22,7 +22,7 @@ from orderdesk.accounts.permissions import Perm, has_perm, require
 from orderdesk.catalog.actions import active_variant, book_slot, price_for
 from orderdesk.catalog.models import Quote
 from orderdesk.catalog.selectors import open_slots, served_city_id, serviceability
-from orderdesk.core import audit
+from orderdesk.core import audit, events
 from orderdesk.core.errors import (
     Conflict,
     DomainError,
@@ -337,6 +337,7 @@ def _create_order_row(
             "lead": req.lead_id,
         },
     )
+    events.announce("order.created", order)
     enqueue_message(
         customer=customer,
         kind="order_confirmation",

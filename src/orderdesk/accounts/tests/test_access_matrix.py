@@ -574,6 +574,23 @@ CONSOLE_REQUESTS: dict[str, Callable] = {
         reverse("console:whatsapp_new_lead"),
         {"phone": w.whatsapp_thread.from_phone, "name": "Neha Verma"},
     ),
+    "GET outbound:endpoints": lambda w, r: Req(reverse("outbound:endpoints")),
+    "POST outbound:endpoints": lambda w, r: form(
+        reverse("outbound:endpoints"),
+        {"name": "ERP", "url": "https://93.184.215.14/hooks", "events": ["order.paid"]},
+    ),
+    "GET outbound:endpoint": lambda w, r: Req(
+        reverse("outbound:endpoint", args=[w.webhook_endpoint.pk])
+    ),
+    "POST outbound:resume": lambda w, r: form(
+        reverse("outbound:resume", args=[w.webhook_endpoint.pk])
+    ),
+    "POST outbound:rotate_secret": lambda w, r: form(
+        reverse("outbound:rotate_secret", args=[w.webhook_endpoint.pk])
+    ),
+    "POST outbound:replay": lambda w, r: form(
+        reverse("outbound:replay", args=[w.webhook_delivery.pk])
+    ),
     "GET webhooks:whatsapp": lambda w, r: Req(
         reverse("webhooks:whatsapp"),
         query={
@@ -988,6 +1005,28 @@ def build_world() -> SimpleNamespace:
     failed_message = Message.objects.filter(order=order_own).first()
     Message.objects.filter(pk=failed_message.pk).update(status=MessageStatus.FAILED)
 
+    # Outbound webhooks (issue 20): a paused endpoint with one delivered event.
+    from orderdesk.webhooks.models import Delivery, Endpoint
+
+    webhook_endpoint = Endpoint.objects.create(
+        name="ERP",
+        url="https://93.184.215.14/hooks",
+        events=["order.created"],
+        owner=users["admin"],
+        paused_at=timezone.now(),
+        paused_reason="20 failed tries in a row",
+    )
+    webhook_delivery = Delivery.objects.create(
+        endpoint=webhook_endpoint,
+        event_id="evt_world",
+        event_type="order.created",
+        body="{}",
+        status="delivered",
+        attempts=1,
+        next_attempt_at=timezone.now(),
+        delivered_at=timezone.now(),
+    )
+
     return SimpleNamespace(
         password=PASSWORD,
         catalog=catalog,
@@ -1018,6 +1057,8 @@ def build_world() -> SimpleNamespace:
         pending_code=pending_code,
         inspected_token=tracking_token(order_inspected.number),
         failed_message=failed_message,
+        webhook_endpoint=webhook_endpoint,
+        webhook_delivery=webhook_delivery,
         whatsapp_thread=whatsapp_thread,
         erin=erin,
         import_job=import_job,

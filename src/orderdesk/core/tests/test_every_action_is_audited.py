@@ -52,6 +52,7 @@ WRITE_MODULES = (
     "orderdesk.leads.calls",  # calls on leads (issue 16)
     "orderdesk.flows.calls",  # click-to-call across leads, orders and telephony (issue 16)
     "orderdesk.storefront.actions",  # the customer's own door (issue 19)
+    "orderdesk.webhooks.actions",  # outbound webhooks (issue 20)
 )
 
 NOT_WRITES: dict[str, str] = {
@@ -89,6 +90,9 @@ NOT_WRITES: dict[str, str] = {
     "customers.actions.register_erasure_hook": "registers a hook at start-up",
     "messaging.actions.consent_from_preferences": "a hook inside customers.update_preferences: "
     "its ledger row is that call's customer.update_preferences event (whatsapp_opt_in before/after)",
+    "webhooks.actions.check_url": "a check: refuses or returns the URL, writes nothing",
+    "webhooks.actions.on_domain_event": "the core.events listener: writes outbox rows inside "
+    "the change's transaction, whose own action writes the audit event (order.create, ...)",
     "messaging.actions.erase_whatsapp_data": "a hook inside the erasure: its counts are in that "
     "call's customer.erase / customer.anonymise event",
     # Telephony: what people do is audited (call.start, presence.set, the recording's listening
@@ -851,6 +855,57 @@ def _messaging():
     }
 
 
+def _webhooks():
+    from orderdesk.webhooks import actions as wa
+    from orderdesk.webhooks.models import Delivery, Endpoint
+
+    def endpoint(k, **fields):
+        return Endpoint.objects.create(
+            name="ERP",
+            url="https://93.184.215.14/hooks",
+            events=["order.created"],
+            owner=k.cast["admin"],
+            **fields,
+        )
+
+    def paused(k):
+        found = endpoint(k, paused_at=T0, paused_reason="down")
+        return lambda: wa.resume_endpoint(actor=k.cast["admin"], endpoint=found)
+
+    def delivered(k):
+        delivery = Delivery.objects.create(
+            endpoint=endpoint(k),
+            event_id="evt_audit",
+            event_type="order.created",
+            body="{}",
+            status="delivered",
+            next_attempt_at=T0,
+        )
+        return lambda: wa.replay_delivery(actor=k.cast["admin"], delivery=delivery)
+
+    return {
+        "webhooks.actions.register_endpoint": _s(
+            lambda k: (
+                lambda: wa.register_endpoint(
+                    actor=k.cast["admin"],
+                    name="ERP",
+                    url="https://93.184.215.14/hooks",
+                    events=["order.paid"],
+                )
+            ),
+            "webhook_endpoint.create",
+        ),
+        "webhooks.actions.resume_endpoint": _s(paused, "webhook_endpoint.resume"),
+        "webhooks.actions.rotate_secret": _s(
+            lambda k: (
+                lambda found: lambda: wa.rotate_secret(actor=k.cast["admin"], endpoint=found)
+            )(endpoint(k)),
+            "webhook_endpoint.rotate_secret",
+        ),
+        "webhooks.actions.replay_delivery": _s(delivered, "webhook_delivery.replay"),
+    }
+
+
 def _telephony():
     from django.core.files.base import ContentFile
     from django.test import override_settings
@@ -1278,6 +1333,7 @@ def scenarios() -> dict:
             _telephony,
             _storefront,
             _phone_codes,
+            _webhooks,
         ):
             SCENARIOS.update(part())
     return SCENARIOS

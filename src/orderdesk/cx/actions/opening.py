@@ -7,7 +7,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from orderdesk.core import audit
+from orderdesk.core import audit, events
 from orderdesk.core.errors import ValidationFailed
 from orderdesk.cx import rules
 from orderdesk.cx.actions._blocks import _is_cx, _person, _view
@@ -117,4 +117,5 @@ def open_ticket(
         },
         actor=created_by,
     )
+    events.announce("ticket.opened", ticket)
     return ticket
