@@ -86,6 +86,9 @@ API: dict[str, Entry] = {
     "POST /api/v1/orders/{number}/transitions": Entry(("ops", "vendor", "cx")),
     "POST /api/v1/orders/{number}/price-acceptance": Entry(("ops", "vendor", "cx")),
     "GET /api/v1/orders/{number}/history": Entry(("ops", "vendor", "cx")),
+    "POST /api/v1/orders/{number}/customer-phone": Entry(
+        ("vendor",), "issue 15, 10: the assigned vendor reaches the customer; audited"
+    ),
     # CX tickets (C1-C3); supervisors read the queues and work escalated tickets.
     "POST /api/v1/tickets": Entry(("cx",)),
     "GET /api/v1/tickets": Entry(("cx", "supervisor")),
@@ -142,6 +145,7 @@ CONSOLE: dict[str, Entry] = {
         ("sales",), "issue 15: a new lead after an inbound call on a closed lead"
     ),
     "GET console:training_card": Entry(STAFF),
+    "GET console:order_training_card": Entry(STAFF, "issue 15, 13: SOP 001 §10's card"),
     # Desk tools.
     "GET console:quote_models": Entry(STAFF),
     "GET console:quote_questions": Entry(STAFF),

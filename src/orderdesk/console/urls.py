@@ -38,6 +38,7 @@ urlpatterns = [
     path("admin-home/", views.admin_home, name="admin_home"),
     # The manual order wizard (M1-M6).
     path("orders/new/", order_views.order_wizard, name="order_wizard"),
+    path("orders/training-card/", order_views.order_training_card, name="order_training_card"),
     path("orders/<str:number>/created/", order_views.order_created, name="order_created"),
     path("orders/<str:number>/", order_pages.order_view, name="order_view"),
     # M8 accountability.

@@ -331,6 +331,13 @@ _CODES = (
         "orders",
         "Read out the estimate and tick when the customer agrees (final price depends on inspection).",
     ),
+    ProblemCode(
+        "price_confirmation_invalid",
+        (422,),
+        "orders",
+        "The time the customer agreed to the estimate is in the future, has no time zone, or is "
+        "too old: read the estimate out again (M4).",
+    ),
     ProblemCode("quote_expired", (422,), "orders", "That quote has expired; get a new one."),
     ProblemCode("quote_unknown", (422,), "orders", "That quote does not exist."),
     ProblemCode(
@@ -338,6 +345,12 @@ _CODES = (
         (403,),
         "orders",
         "Your role may not give that reason for this move.",
+    ),
+    ProblemCode(
+        "reason_not_high_end",
+        (422,),
+        "orders",
+        "high_end_assisted is a reason only for a model the catalog marks high-end (M1).",
     ),
     ProblemCode(
         "reason_required",

@@ -10,6 +10,7 @@ door (console, API, storefront, seed) calls the flow.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 
@@ -30,6 +31,7 @@ from orderdesk.core.errors import (
     Forbidden,
     ValidationFailed,
 )
+from orderdesk.core.masking import mask_tail, mask_upi
 from orderdesk.core.money import format_inr
 from orderdesk.customers.actions import add_address, get_or_create_customer
 from orderdesk.customers.validators import PINCODE_RE
@@ -43,7 +45,7 @@ from orderdesk.orders.models import (
     Order,
     OrderEvent,
 )
-from orderdesk.orders.selectors import agent_error_count
+from orderdesk.orders.selectors import agent_error_count, describe_devices
 
 
 @dataclass
@@ -74,6 +76,9 @@ class OrderRequest:
     consent_confirmed: bool = False
     consent_statement: str = ""
     price_confirmed: bool = False
+    # M4: when the agent confirmed the estimate step (the wizard's signed stamp, or the
+    # API's field); None = now (the API call itself is the confirmation).
+    price_confirmed_at: dt.datetime | None = None
     # X1 override (supervisor only):
     override_reason: str = ""
 
@@ -146,6 +151,11 @@ def gate_problems(req: OrderRequest, *, agent: bool, variant) -> list[FieldError
                     "Read out the estimate and tick when the customer agrees (final price depends on inspection).",
                 )
             )
+        elif message := rules.price_confirmation_problem(req.price_confirmed_at, timezone.now()):
+            problems.append(FieldError("price_confirmed_at", "price_confirmation_invalid", message))
+        high_end = variant.model.high_end if variant is not None else None
+        if message := rules.reason_problem(req.reason, high_end=high_end):
+            problems.append(FieldError("reason", "reason_not_high_end", message))
         message = rules.consent_problem(req.consent_confirmed, req.consent_statement)
         if message:
             problems.append(FieldError("consent", "consent_missing", message))
@@ -306,7 +316,7 @@ def _create_order_row(
         ifsc=(req.ifsc or "").upper() if req.payment_method == PaymentMethod.BANK else "",
         consent_statement=req.consent_statement[:300] if is_agent else "",
         consent_at=now if is_agent else None,
-        price_confirmed_at=now if is_agent else None,
+        price_confirmed_at=(req.price_confirmed_at or now) if is_agent else None,
         guard_key=uuid.uuid4().hex if req.override_reason else "",
         duplicate_override_reason=req.override_reason[:300],
     )
@@ -394,17 +404,33 @@ def _record_duplicate_attempt(customer_id, device_model_id, existing, channel, a
         )
 
 
+def payment_mode_text(order: Order) -> tuple[str, str]:
+    """How the customer will be paid, in English and Hindi, with the account masked
+    (``UPI as•••••@okaxis`` / ``bank transfer to account ••••••1234``)."""
+    if order.payment_method == PaymentMethod.UPI:
+        to = mask_upi(order.upi_id)
+        return f"UPI to {to}", f"UPI ({to}) पर"
+    to = mask_tail(order.bank_account_number)
+    return f"bank transfer to account {to}", f"बैंक ट्रांसफ़र, खाता {to} में"
+
+
 def confirmation_context(order: Order) -> dict:
-    """M6: what the confirmation tells the customer: the number and the next steps."""
+    """M6 and issue 15 item 10 (SOP 002 §4.6): the written confirmation carries the details
+    the agent confirmed on the call: device(s), estimate, pickup address and slot window,
+    payment mode and the order number (the templates of messaging migration 0006)."""
     slot = order.slot
+    payment_en, payment_hi = payment_mode_text(order)
     return {
         "customer_name": order.customer.name,
         "order_number": order.display_number,
-        "device": str(order.variant),
-        "estimated_price": format_inr(order.estimated_price),
+        "device": describe_devices(order),
+        "estimated_price": format_inr(order.estimated_price).lstrip("₹"),
         "pickup_date": slot.date.strftime("%d %b %Y") if slot else "",
         "pickup_window": slot.window if slot else "",
         "pickup_city": order.address.city,
+        "pickup_address": str(order.address),
+        "payment_mode": payment_en,
+        "payment_mode_hi": payment_hi,
     }
 
 

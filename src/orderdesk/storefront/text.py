@@ -84,6 +84,8 @@ EN = {
     "bot": "Please take a moment to fill in the form, then send it again.",
     "skip": "Skip to the main content",
     "step": "Step",
+    "grievance_title": "Grievance officer",
+    "grievance_note": "Complaints are acknowledged within 48 hours and resolved within one month.",
 }
 
 HI = {
@@ -164,6 +166,8 @@ HI = {
     "bot": "कृपया फ़ॉर्म भरने में थोड़ा समय लें, फिर दोबारा भेजें।",
     "skip": "मुख्य सामग्री पर जाएँ",
     "step": "चरण",
+    "grievance_title": "शिकायत अधिकारी",
+    "grievance_note": "शिकायत मिलने की पुष्टि 48 घंटे में और उसका समाधान एक महीने में किया जाता है।",
 }
 
 # Order statuses as the customer reads them.

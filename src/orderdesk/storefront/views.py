@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 
+from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -69,7 +70,12 @@ def _save(request) -> None:
 def _page(request, template: str, context: dict, *, status: int = 200, lang: str | None = None):
     lang = lang or _lang(request)
     t = text_for(lang)
-    context = {"t": t, "lang": lang, "other_lang": "en" if lang == "hi" else "hi"} | context
+    context = {
+        "t": t,
+        "lang": lang,
+        "other_lang": "en" if lang == "hi" else "hi",
+        "grievance": settings.ORDERDESK["GRIEVANCE_OFFICER"],
+    } | context
     return TemplateResponse(request, f"storefront/{template}", context, status=status)
 
 
@@ -85,7 +91,6 @@ def _errors(exc: DomainError, lang: str) -> dict[str, str]:
 
 
 def _bot(request, form: str) -> bool:
-    from django.conf import settings
 
     return looks_like_a_bot(
         honeypot=request.POST.get(HONEYPOT, ""),
@@ -101,7 +106,6 @@ def _shown(request, form: str) -> None:
 
 
 def _limited(request, group: str, rate_key: str, key) -> bool:
-    from django.conf import settings
 
     rate = settings.ORDERDESK["STOREFRONT"][rate_key]
     return is_ratelimited(request, group=group, key=key, rate=rate, increment=True)

@@ -205,6 +205,9 @@ API_REQUESTS: dict[str, Callable] = {
     "GET /api/v1/orders/{number}/history": lambda w, r: Req(
         f"/api/v1/orders/{w.order_own.number}/history"
     ),
+    "POST /api/v1/orders/{number}/customer-phone": lambda w, r: Req(
+        f"/api/v1/orders/{w.order_own.number}/customer-phone", {"purpose": "at the gate"}
+    ),
     "POST /api/v1/tickets": lambda w, r: Req(
         "/api/v1/tickets",
         {"type": "inquiry", "customer": {"phone": "9876543210"}, "notes": "Where is my pickup?"},
@@ -359,6 +362,7 @@ CONSOLE_REQUESTS: dict[str, Callable] = {
         reverse("console:lead_another_device", args=[w.closed_lead.pk])
     ),
     "GET console:training_card": lambda w, r: Req(reverse("console:training_card")),
+    "GET console:order_training_card": lambda w, r: Req(reverse("console:order_training_card")),
     "GET console:quote_models": lambda w, r: Req(
         reverse("console:quote_models"), query={"q": "iph"}
     ),

@@ -73,6 +73,7 @@ NOT_WRITES: dict[str, str] = {
     "leads.actions.check_lead_may_order": "a check (returns the lead or raises)",
     "orders.actions.gate_problems": "a check (M2/M3 pre-checks)",
     "orders.actions.confirmation_context": "builds a message's context",
+    "orders.actions.payment_mode_text": "words for a message (a read)",
     "orders.lifecycle.actor_role": "a read",
     "orders.lifecycle.history": "a read",
     "orders.lifecycle.allowed_for": "a read",
