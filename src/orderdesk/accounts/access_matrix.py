@@ -98,6 +98,7 @@ API: dict[str, Entry] = {
     ),
     "POST /api/v1/csat": Entry(PUBLIC, "the signed one-time survey token is the credential"),
     "POST /api/v1/csat/replies": Entry(("cx",)),
+    "POST /api/v1/feedback/replies": Entry(("cx",), "issue 15, 12: relayed pickup feedback"),
     "GET /api/v1/orders/{number}/messages": Entry(("sales", "cx", "ops", "supervisor")),
     "GET /api/v1/kpis": Entry(("supervisor",), "SPEC §7"),
 }
@@ -252,6 +253,8 @@ CONSOLE: dict[str, Entry] = {
     "POST storefront:review": Entry(PUBLIC, "create_order, channel web; rate-limited per IP"),
     "GET storefront:done": Entry(PUBLIC, "the number of the order placed in this session"),
     "GET storefront:track": Entry(PUBLIC, "the signed tracking token is the credential"),
+    "GET storefront:feedback": Entry(PUBLIC, "issue 15, 12: the signed feedback link"),
+    "POST storefront:feedback": Entry(PUBLIC, "issue 15, 12: the signed feedback link"),
     "POST storefront:track_reschedule": Entry(PUBLIC, "as the order's customer (O3)"),
     "POST storefront:track_cancel": Entry(PUBLIC, "as the order's customer (O1)"),
     "POST storefront:track_price": Entry(PUBLIC, "as the order's customer (O4)"),

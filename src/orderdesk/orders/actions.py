@@ -11,10 +11,12 @@ door (console, API, storefront, seed) calls the flow.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -29,10 +31,12 @@ from orderdesk.core.errors import (
     DomainError,
     FieldError,
     Forbidden,
+    NotFound,
     ValidationFailed,
 )
 from orderdesk.core.masking import mask_tail, mask_upi
 from orderdesk.core.money import format_inr
+from orderdesk.core.phones import normalise_phone
 from orderdesk.customers.actions import add_address, get_or_create_customer
 from orderdesk.customers.validators import PINCODE_RE
 from orderdesk.messaging.actions import enqueue_message
@@ -44,6 +48,7 @@ from orderdesk.orders.models import (
     DuplicateAttempt,
     Order,
     OrderEvent,
+    PickupFeedback,
 )
 from orderdesk.orders.selectors import agent_error_count, describe_devices
 
@@ -493,3 +498,122 @@ def restore_agent(*, agent, restored_by, reason: str) -> AgentRestoration:
         after={"agent": agent.pk, "reason": restoration.reason},
     )
     return restoration
+
+
+# --- Issue 15, item 12: post-fulfilment feedback ----------------------------------------------
+
+FEEDBACK_SALT = "orderdesk.orders.feedback"
+
+
+def feedback_token(feedback: PickupFeedback) -> str:
+    """The one-time link's token: the feedback id and its random nonce, signed."""
+    return signing.Signer(salt=FEEDBACK_SALT).sign(f"{feedback.pk}.{feedback.nonce}")
+
+
+def feedback_url(feedback: PickupFeedback) -> str:
+    """The link in the feedback request (the storefront's ``/f/<token>/`` page)."""
+    base = settings.ORDERDESK["CX"]["PUBLIC_URL"].rstrip("/")
+    return f"{base}/f/{feedback_token(feedback)}/"
+
+
+def open_feedback(order: Order, *, now=None) -> PickupFeedback:
+    """The order's one feedback request (a reply code and a link), made once when it completes."""
+    now = now or timezone.now()
+    existing = PickupFeedback.objects.filter(order=order).first()
+    if existing is not None:
+        return existing
+    for _ in range(10):
+        code = "".join(secrets.choice(rules.ALPHABET) for _ in range(rules.FEEDBACK_CODE_LENGTH))
+        if not PickupFeedback.objects.filter(reply_code=code).exists():
+            break
+    else:  # pragma: no cover - 29^6 codes
+        raise Conflict("Could not allot a feedback reply code; try again.", code="conflict")
+    return PickupFeedback.objects.create(
+        order=order,
+        nonce=secrets.token_hex(16),
+        reply_code=code,
+        sent_at=now,
+        expires_at=now + dt.timedelta(days=rules.FEEDBACK_VALID_DAYS),
+    )
+
+
+def feedback_for_token(token: str) -> PickupFeedback:
+    """The feedback a link names, or 404 ``feedback_link_invalid`` for a forged token."""
+    try:
+        pk, nonce = signing.Signer(salt=FEEDBACK_SALT).unsign(token).split(".", 1)
+        return PickupFeedback.objects.select_related("order__customer").get(pk=int(pk), nonce=nonce)
+    except (signing.BadSignature, ValueError, PickupFeedback.DoesNotExist):
+        raise NotFound(
+            "This feedback link is not valid.", code="feedback_link_invalid", field="token"
+        ) from None
+
+
+@transaction.atomic
+def answer_feedback(
+    feedback: PickupFeedback, *, score, via: str, comment: str = "", now=None
+) -> PickupFeedback:
+    """Store the customer's answer, once. Refusals (422 ``feedback_score_invalid``, 409
+    ``feedback_expired`` / ``feedback_already_answered``) write nothing. The answer adds a
+    ``feedback`` event to the order's history (which the KPI roll-up reads)."""
+    now = now or timezone.now()
+    if not rules.valid_feedback_score(score):
+        raise ValidationFailed(
+            "The rating is a whole number from 1 to 5.",
+            code="feedback_score_invalid",
+            field="score",
+        )
+    if feedback.expires_at <= now and feedback.score is None:
+        raise Conflict("This feedback request has expired.", code="feedback_expired", field="token")
+    updated = PickupFeedback.objects.filter(pk=feedback.pk, score__isnull=True).update(
+        score=score, comment=(comment or "").strip()[:500], answered_at=now, answered_via=via
+    )
+    if updated != 1:
+        raise Conflict(
+            "This order's feedback was already given: thank you, one answer per order is kept.",
+            code="feedback_already_answered",
+            field="score",
+        )
+    feedback.refresh_from_db()
+    OrderEvent.objects.create(
+        order=feedback.order,
+        actor=None,
+        kind="feedback",
+        note=f"customer feedback {score}/5 by {via}",
+        data={"score": score, "via": via},
+    )
+    audit.record(
+        "order.feedback",
+        feedback.order,
+        after={"score": score, "via": via, "comment": bool(feedback.comment)},
+        actor=None,
+    )
+    return feedback
+
+
+def answer_feedback_by_token(token: str, *, score, comment: str = "") -> PickupFeedback:
+    return answer_feedback(feedback_for_token(token), score=score, via="link", comment=comment)
+
+
+def answer_feedback_by_reply(*, phone: str, text: str) -> PickupFeedback:
+    """The customer's SMS/WhatsApp reply ("4 K7M2QX"), relayed by the gateway or an agent;
+    the code must belong to feedback requested from that phone."""
+    parsed = rules.parse_feedback_reply(text)
+    if parsed is None:
+        raise ValidationFailed(
+            "A reply is the rating (1-5) and the code, e.g. '4 K7M2QX'.",
+            code="feedback_reply_unreadable",
+            field="text",
+        )
+    score, code = parsed
+    feedback = (
+        PickupFeedback.objects.select_related("order__customer")
+        .filter(reply_code=code, order__customer__phone=normalise_phone(phone))
+        .first()
+    )
+    if feedback is None:
+        raise NotFound(
+            "No feedback request with that code was sent to this phone.",
+            code="feedback_code_unknown",
+            field="text",
+        )
+    return answer_feedback(feedback, score=score, via="reply")

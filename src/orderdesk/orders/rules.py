@@ -290,3 +290,29 @@ def manual_order_training_card(
         "rules": MANUAL_ORDER_RULES,
         "goal": MANUAL_ORDER_GOAL,
     }
+
+
+# --- Issue 15, item 12: the post-fulfilment feedback -------------------------------------------
+
+FEEDBACK_SCORES = (1, 2, 3, 4, 5)
+FEEDBACK_SATISFIED_MIN = 4  # 4 or 5 counts as satisfied (as CSAT, docs/kpis.md)
+FEEDBACK_VALID_DAYS = 14
+FEEDBACK_CODE_LENGTH = 6  # from ALPHABET: no look-alikes, survives being read or typed
+
+_FEEDBACK_REPLY = re.compile(
+    r"^\s*([1-5])\s*[\s,.:;-]\s*([A-Za-z0-9]{6})\s*$|^\s*([A-Za-z0-9]{6})\s*[\s,.:;-]\s*([1-5])\s*$"
+)
+
+
+def parse_feedback_reply(text: str) -> tuple[int, str] | None:
+    """ "4 K7M2QX" or "K7M2QX 4" -> (4, "K7M2QX"); anything else -> None."""
+    match = _FEEDBACK_REPLY.match(text or "")
+    if not match:
+        return None
+    if match.group(1):
+        return int(match.group(1)), match.group(2).upper()
+    return int(match.group(4)), match.group(3).upper()
+
+
+def valid_feedback_score(score) -> bool:
+    return isinstance(score, int) and not isinstance(score, bool) and score in FEEDBACK_SCORES

@@ -21,7 +21,7 @@ from orderdesk.core.errors import Conflict, DomainError, Forbidden, NotFound, Va
 from orderdesk.core.masking import mask_tail, mask_upi
 from orderdesk.flows.contact_reveal import reveal_customer_phone
 from orderdesk.flows.orders import place_order
-from orderdesk.orders.actions import OrderRequest
+from orderdesk.orders.actions import OrderRequest, answer_feedback_by_reply
 from orderdesk.orders.choices import Channel, OrderStatus
 from orderdesk.orders.models import IdempotencyRecord, Order
 from orderdesk.orders.rules import canonical_order_number, order_number_problem
@@ -366,4 +366,40 @@ def reveal_order_customer_phone(request, number: str, payload: RevealIn):
         "order_number": order.display_number,
         "customer_name": order.customer.name,
         "customer_phone": phone,
+    }
+
+
+class FeedbackReplyIn(InputSchema):
+    phone: str = Field(min_length=1, max_length=20, description="the phone the reply came from")
+    text: str = Field(min_length=1, max_length=160, description='e.g. "4 K7M2QX"')
+
+
+class FeedbackOut(Schema):
+    order_number: str
+    score: int | None
+    answered_at: dt.datetime | None
+    answered_via: str
+
+
+@router.post(
+    "/feedback/replies",
+    response={200: FeedbackOut, 404: Problem, 409: Problem, **AUTH_ERRORS, **INPUT_ERRORS},
+    summary="Relay a customer's reply to the pickup feedback request ('4 K7M2QX')",
+    description=(
+        "Issue 15, item 12: the feedback request sent when an order completes is answered by a "
+        "reply with the rating (1-5) and its code, relayed here by CX (or the SMS gateway's "
+        "relay account), or by the link in the message. The code must belong to a request "
+        "sent to that phone (404 `feedback_code_unknown`); one answer per order (409 "
+        "`feedback_already_answered`), within 14 days (409 `feedback_expired`); 422 "
+        "`feedback_reply_unreadable`."
+    ),
+)
+def answer_feedback_reply(request, payload: FeedbackReplyIn):
+    require(request.auth, Perm.TICKETS_WORK)
+    feedback = answer_feedback_by_reply(phone=payload.phone, text=payload.text)
+    return {
+        "order_number": feedback.order.display_number,
+        "score": feedback.score,
+        "answered_at": feedback.answered_at,
+        "answered_via": feedback.answered_via,
     }
