@@ -38,7 +38,8 @@ TEMPLATES = (
         "Hi {{ customer_name }}, your order {{ order_number }} is confirmed. "
         "Device: {{ device }}. Estimated price: Rs {{ estimated_price }} (final price after "
         "inspection at pickup). Pickup: {{ pickup_address }}, on {{ pickup_date }}, "
-        "{{ pickup_window }}. Payment: {{ payment_mode }}, paid at pickup. "
+        "{{ pickup_window }}. Payment: {{ payment_mode }}. Next steps: we assign a pickup "
+        "partner, who inspects your device at pickup, and you are paid instantly. "
         "Keep the order number {{ order_number }} for any query. "
         "Track or change your pickup: {{ tracking_url }}",
     ),
@@ -48,7 +49,8 @@ TEMPLATES = (
         "नमस्ते {{ customer_name }}, आपका ऑर्डर {{ order_number }} कन्फ़र्म हो गया है। "
         "डिवाइस: {{ device }}। अनुमानित कीमत: ₹{{ estimated_price }} (अंतिम कीमत पिकअप पर जाँच के बाद)। "
         "पिकअप: {{ pickup_address }}, {{ pickup_date }} को {{ pickup_window }} के बीच। "
-        "भुगतान: {{ payment_mode_hi }}, पिकअप पर। "
+        "भुगतान: {{ payment_mode_hi }}। आगे क्या होगा: हम एक पिकअप पार्टनर असाइन करेंगे, पिकअप के "
+        "समय वह आपके डिवाइस की जाँच करेगा, और आपको तुरंत भुगतान मिलेगा। "
         "किसी भी सवाल के लिए ऑर्डर नंबर {{ order_number }} संभाल कर रखें। "
         "अपना ऑर्डर देखें या बदलें: {{ tracking_url }}",
     ),
