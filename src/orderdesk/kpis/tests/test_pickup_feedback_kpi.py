@@ -8,6 +8,7 @@ import pytest
 
 from orderdesk.kpis import rollup
 from orderdesk.kpis.definitions import Scope, compute_all, compute_all_rollup
+from orderdesk.kpis.drilldown import rows_for
 from orderdesk.kpis.tests.conftest import D1, D2, at
 from orderdesk.orders.actions import answer_feedback, open_feedback
 
@@ -27,6 +28,11 @@ def test_feedback_answers_show_in_the_kpi_for_the_agent_and_the_floor(world):
     sita = figures(compute_all(Scope(D1, D2, agent_id=world.sita.pk)))["pickup_feedback_pct"]
     assert sita == (1, 1, 100.0)
     assert figures(compute_all(Scope(D2, D2)))["pickup_feedback_pct"][:2] == (0, 1)
+    # the drill-down lists the rows behind each figure
+    rows = rows_for("feedback_answers", Scope(D1, D2))
+    assert sorted(o.order_id for _, qs in rows for o in qs) == sorted([world.o1.pk, world.o3.pk])
+    satisfied = rows_for("feedback_satisfied", Scope(D1, D2))
+    assert [o.order_id for _, qs in satisfied for o in qs] == [world.o3.pk]
 
 
 def test_feedback_rollup_equals_raw_and_a_later_answer_is_picked_up(world):
