@@ -69,11 +69,16 @@ def test_agent_creates_an_order_from_a_lead_and_reads_out_the_number(cast, catal
     expect(summary).to_contain_text("UPI")
     assert Order.objects.count() == 0  # nothing written before the final click
     page.get_by_label("The customer said yes, place the order").check()
+    # Issue 15, 11: nothing is pre-filled; the agent types the customer's own words.
+    expect(page.get_by_label("Their words, typed as they said them")).to_have_value("")
+    page.get_by_label("Their words, typed as they said them").fill("Haan, order kar do")
     page.get_by_role("button", name="Create order").click()
 
     number_on_screen = page.get_by_test_id("order-number").inner_text()
     order = Order.objects.get()
     assert number_on_screen == order.display_number
+    assert order.consent_statement == "Haan, order kar do"
+    assert order.price_confirmed_at < order.consent_at  # the estimate step's time
     page.screenshot(path=SCREENSHOTS / "order-created.png", full_page=True)
 
     # The lead now shows Create Order, and the outbox holds the confirmation.

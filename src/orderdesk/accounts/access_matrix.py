@@ -90,6 +90,9 @@ API: dict[str, Entry] = {
     "POST /api/v1/orders/{number}/transitions": Entry(("ops", "vendor", "cx")),
     "POST /api/v1/orders/{number}/price-acceptance": Entry(("ops", "vendor", "cx")),
     "GET /api/v1/orders/{number}/history": Entry(("ops", "vendor", "cx")),
+    "POST /api/v1/orders/{number}/customer-phone": Entry(
+        ("vendor",), "issue 15, 10: the assigned vendor reaches the customer; audited"
+    ),
     # CX tickets (C1-C3); supervisors read the queues and work escalated tickets.
     "POST /api/v1/tickets": Entry(("cx",)),
     "GET /api/v1/tickets": Entry(("cx", "supervisor")),
@@ -99,6 +102,7 @@ API: dict[str, Entry] = {
     ),
     "POST /api/v1/csat": Entry(PUBLIC, "the signed one-time survey token is the credential"),
     "POST /api/v1/csat/replies": Entry(("cx",)),
+    "POST /api/v1/feedback/replies": Entry(("cx",), "issue 15, 12: relayed pickup feedback"),
     "GET /api/v1/orders/{number}/messages": Entry(("sales", "cx", "ops", "supervisor")),
     "GET /api/v1/kpis": Entry(("supervisor",), "SPEC §7"),
 }
@@ -157,6 +161,7 @@ CONSOLE: dict[str, Entry] = {
     "GET console:customer_detail": Entry(("sales", "cx", "supervisor")),
     "POST console:customer_start_lead": Entry(("sales",)),
     "GET console:training_card": Entry(STAFF),
+    "GET console:order_training_card": Entry(STAFF, "issue 15, 13: SOP 001 §10's card"),
     # Desk tools.
     "GET console:quote_models": Entry(STAFF),
     "GET console:quote_questions": Entry(STAFF),
@@ -275,6 +280,8 @@ CONSOLE: dict[str, Entry] = {
     "POST storefront:review": Entry(PUBLIC, "create_order, channel web; rate-limited per IP"),
     "GET storefront:done": Entry(PUBLIC, "the number of the order placed in this session"),
     "GET storefront:track": Entry(PUBLIC, "the signed tracking token is the credential"),
+    "GET storefront:feedback": Entry(PUBLIC, "issue 15, 12: the signed feedback link"),
+    "POST storefront:feedback": Entry(PUBLIC, "issue 15, 12: the signed feedback link"),
     "POST storefront:track_reschedule": Entry(PUBLIC, "as the order's customer (O3)"),
     "POST storefront:track_cancel": Entry(PUBLIC, "as the order's customer (O1)"),
     "POST storefront:track_price": Entry(PUBLIC, "as the order's customer (O4)"),

@@ -31,6 +31,30 @@ def price_for(variant: Variant, answers: Mapping[str, str]) -> int:
     return rules.estimate_price(variant.base_price, chosen, device_type.floor_price)
 
 
+def price_range(variant: Variant) -> tuple[int, int]:
+    """M5 (issue 15, item 11): the lowest and highest price the variant can fetch at
+    inspection: its worst and its best answer to every condition question. The review step
+    reads it back beside the estimate, so the customer hears how far inspection can move it."""
+    device_type = variant.model.device_type
+    table = adjustment_table(device_type)
+    worst, best = [], []
+
+    def effect(adj: rules.Adjustment) -> float:
+        return variant.base_price * adj.percent / 100 + adj.flat
+
+    for options in table.values():
+        if not options:
+            continue
+        ranked = sorted(options.values(), key=effect)
+        worst.append(ranked[0])
+        best.append(ranked[-1])
+    floor = device_type.floor_price
+    return (
+        rules.estimate_price(variant.base_price, worst, floor),
+        rules.estimate_price(variant.base_price, best, floor),
+    )
+
+
 def active_variant(variant_id: int) -> Variant:
     variant = (
         Variant.objects.select_related("model__device_type", "model__brand")

@@ -445,6 +445,18 @@ ORDERDESK = {
         "DROPPED_QUOTE_SWEEP_SECONDS": envint("STOREFRONT_DROPPED_QUOTE_SWEEP_SECONDS", 300),
     },
     "SLOT_DAYS_AHEAD": envint("SLOT_DAYS_AHEAD", 7),
+    # Consumer Protection (E-Commerce) Rules 2020, rule 4(4): the grievance officer's name,
+    # designation and contact, shown on every customer page (storefront footer) and in
+    # docs/compliance.md. Operations appoint the officer and set these in production.
+    "GRIEVANCE_OFFICER": {
+        "name": env("GRIEVANCE_OFFICER_NAME", "Grievance Officer"),
+        "designation": env("GRIEVANCE_OFFICER_DESIGNATION", "Grievance Officer, Customer Care"),
+        "email": env("GRIEVANCE_OFFICER_EMAIL", "grievance@orderdesk.example"),
+        "phone": env("GRIEVANCE_OFFICER_PHONE", "+91 80 4000 0000"),
+        "address": env(
+            "GRIEVANCE_OFFICER_ADDRESS", "Customer Care, 2nd Floor, 80 Feet Road, Bengaluru 560034"
+        ),
+    },
     # O4: an inspected price above ABOVE x or below BELOW x the estimate is refused
     # (409 price_outside_band) until the inspector confirms it with a reason: a typo such
     # as Rs 99,99,999 for a Rs 25,150 laptop must not reach the customer's SMS.

@@ -242,6 +242,11 @@ def _cells(kind: str, obj) -> dict:
             "link": reverse("console:cx_ticket", args=[obj.ticket_id]),
             "cols": [f"Ticket {obj.ticket_id}", str(obj.score), str(obj.agent or "—")],
         }
+    if kind == "feedback":  # issue 15, 12: an answer to the pickup feedback request
+        return {
+            "link": reverse("console:ops_order", args=[obj.order.number]),
+            "cols": [obj.order.number, str(obj.score), str(obj.order.created_by or "—")],
+        }
     if kind == "event":
         return {
             "link": reverse("console:ops_order", args=[obj.order.number]),

@@ -44,6 +44,7 @@ NAV_LINKS: tuple[NavLink, ...] = (
     NavLink("Audits", "console:kpi_audits", Perm.AUDITS_RUN),
     NavLink("My work", "console:my_work", Perm.OWN_WORK),  # own scorecard and audits
     NavLink("Training card", "console:training_card", Perm.CONSOLE),  # every staff role
+    NavLink("Manual order card", "console:order_training_card", Perm.CONSOLE),  # SOP 001 §10
     NavLink("Agent errors", "console:agent_errors", Perm.AUDITS_RUN),
     NavLink("Lead imports", "console:import_list", Perm.LEADS_IMPORT),
     NavLink("Exports", "console:export_page", Perm.DATA_EXPORT),

@@ -8,15 +8,19 @@ which checks everything again. Nothing is written before the final click.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 
+from django.conf import settings
+from django.core import signing
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
 
 from orderdesk.accounts.permissions import Perm, has_perm, requires
-from orderdesk.catalog.actions import active_variant, price_for
+from orderdesk.catalog.actions import active_variant, price_for, price_range
 from orderdesk.catalog.selectors import questionnaire, search_models, serviceability
 from orderdesk.core.errors import DomainError
 from orderdesk.core.money import format_inr
@@ -49,7 +53,32 @@ CARRIED = (
     "lead_id", "customer_name", "customer_phone", "reason", "variant_id", "accessories",
     "price_confirmed", "line1", "line2", "landmark", "city", "pincode", "slot_id",
     "payment_method", "upi_id", "account_number", "ifsc", "special_instructions",
+    "price_confirmation",
 )  # fmt: skip
+
+# M4 (issue 15, item 11): the estimate step, once passed, stamps the time the customer agreed
+# and the price they agreed to, signed so the browser carries it without being able to change
+# it. The order's price_confirmed_at is that time, not the final click's.
+PRICE_CONFIRMATION_SALT = "orderdesk.console.wizard.price_confirmation"
+
+
+def stamp_price_confirmation(price: int, *, at: dt.datetime | None = None) -> str:
+    at = at or timezone.now()
+    return signing.dumps({"at": at.isoformat(), "price": price}, salt=PRICE_CONFIRMATION_SALT)
+
+
+def read_price_confirmation(token: str, price: int | None) -> dt.datetime | None:
+    """The time of a stamp the server made for this price; None when absent, forged, or
+    made for another price (the condition changed after the customer agreed)."""
+    if not token:
+        return None
+    try:
+        data = signing.loads(token, salt=PRICE_CONFIRMATION_SALT)
+    except signing.BadSignature:
+        return None
+    if data.get("price") != price:
+        return None
+    return dt.datetime.fromisoformat(data["at"])
 
 
 class Wizard:
@@ -120,7 +149,12 @@ class Wizard:
             consent_confirmed=consent_confirmed,
             consent_statement=consent_statement,
             price_confirmed=v["price_confirmed"] == "yes",
+            price_confirmed_at=self.confirmed_at(),
         )
+
+    def confirmed_at(self) -> dt.datetime | None:
+        """When the customer agreed to this estimate (the estimate step's stamp)."""
+        return read_price_confirmation(self.values["price_confirmation"], self.price())
 
 
 ADDRESS_FIELDS = ("line1", "line2", "landmark", "city", "pincode")
@@ -232,6 +266,10 @@ def check_step(step: str, wizard: Wizard) -> None:
     if needs_device and wizard.variant is None:
         wizard.error("variant_id", "Choose the model and variant the customer has.")
         return
+    if step == "device":  # M1: high_end_assisted only for a high-end model
+        message = rules.reason_problem(v["reason"], high_end=wizard.variant.model.high_end)
+        if message:
+            wizard.error("variant_id", message)
     if step == "condition":
         try:
             price_for(wizard.variant, wizard.answers)
@@ -292,6 +330,12 @@ def order_wizard(request):
     if request.method == "POST" and not blocked:
         if action == "back":
             step = STEPS[max(STEPS.index(step) - 1, 0)]
+        elif step == "review" and wizard.confirmed_at() is None:
+            wizard.error(
+                "price_confirmed",
+                "The customer has not agreed to this estimate: go back to the estimated price, "
+                "read it out again and confirm it.",
+            )
         elif step == "review":
             consent = data.get("consent_confirmed") == "yes"
             statement = (data.get("consent_statement") or "").strip()
@@ -310,6 +354,8 @@ def order_wizard(request):
         elif action != "search":
             check_step(step, wizard)
             if not wizard.errors:
+                if step == "estimate":
+                    wizard.values["price_confirmation"] = stamp_price_confirmation(wizard.price())
                 step = STEPS[STEPS.index(step) + 1]
     if created is not None:
         return redirect(reverse("console:order_created", args=[created.number]))
@@ -339,6 +385,10 @@ def order_wizard(request):
         else None,
         "slots": open_slot_choices(wizard) if step in ("slot", "review") else [],
         "price_script": rules.PRICE_SCRIPT,
+        "consent_typed": (data.get("consent_statement") or "").strip()
+        if request.method == "POST" and step == "review"
+        else "",
+        "price_range": price_range(variant) if step == "review" and variant else None,
         "consent_wording": rules.CONSENT_WORDING,
     }
     if step in EARLY_STEPS[:5]:
@@ -425,3 +475,19 @@ def order_created(request, number: str):
     )
     context = {"order": order, "may_work_leads": has_perm(request.user, Perm.LEADS_WORK)}
     return TemplateResponse(request, "console/orders/created.html", context)
+
+
+@require_GET
+@requires(Perm.CONSOLE)
+def order_training_card(request):
+    """SOP 001 §10 (issue 15, item 13): the manual-order card, built from
+    ``orders.rules.manual_order_training_card`` with the settings in force, and the wizard's
+    own steps: what the code enforces is what the card says."""
+    card = rules.manual_order_training_card(
+        reasons=CreationReason.choices,
+        error_threshold=settings.ORDERDESK["AGENT_ERROR_THRESHOLD"],
+        error_window_days=settings.ORDERDESK["AGENT_ERROR_WINDOW_DAYS"],
+        price_confirmation_minutes=rules.PRICE_CONFIRMATION_MAX_AGE_MINUTES,
+    )
+    context = {"card": card, "steps": [STEP_TITLES[s] for s in STEPS]}
+    return TemplateResponse(request, "console/orders/training_card.html", context)

@@ -40,6 +40,7 @@ urlpatterns = [
     # The manual order wizard (M1-M6).
     path("orders/new/", order_views.order_wizard, name="order_wizard"),
     path("orders/new/check/", order_views.order_wizard_check, name="order_wizard_check"),
+    path("orders/training-card/", order_views.order_training_card, name="order_training_card"),
     path("orders/<str:number>/created/", order_views.order_created, name="order_created"),
     path("orders/<str:number>/", order_pages.order_view, name="order_view"),
     # M8 accountability.

@@ -35,6 +35,18 @@ SENTENCES: dict[str, str] = {
     "slot_unavailable": "That pickup slot is full: choose another.",
     "duplicate_open_order": "The customer already has an open order for this device.",
     "agent_restricted": "Manual orders are paused for you until a supervisor restores them.",
+    # Manual order gates (M1-M4), as the manual-order training card lists them
+    "reason_required": "Choose why you are creating the order for the customer.",
+    "reason_not_high_end": "High-end assistance is only for a high-end model: choose the real reason.",
+    "pincode_not_serviceable": "We do not pick up at that pincode yet.",
+    "device_not_serviceable": "We do not pick up that kind of device at that pincode.",
+    "model_not_in_catalog": "That model is not in the catalog.",
+    "price_not_confirmed": "Read out the estimate and tick when the customer agrees.",
+    "price_confirmation_invalid": "The customer's agreement to the estimate is too old: read it out again.",
+    "address_incomplete": "The pickup address needs the house and street, a landmark and the city.",
+    "pincode_city_mismatch": "That pincode is in another city: check the address.",
+    "payment_invalid": "Check the UPI ID, or the account number and IFSC.",
+    "consent_missing": "No consent in the customer's own words: do not create the order.",
     # Customer data (S4)
     "already_erased": "This customer's personal data has already been erased.",
     "erasure_order_open": "The customer has an open order: erase after it is closed.",

@@ -364,6 +364,36 @@ _CODES = (
         "orders",
         "Read out the estimate and tick when the customer agrees (final price depends on inspection).",
     ),
+    ProblemCode(
+        "feedback_already_answered",
+        (409,),
+        "orders",
+        "This order's feedback was already given: one answer per order is kept.",
+    ),
+    ProblemCode(
+        "feedback_code_unknown",
+        (404,),
+        "orders",
+        "No feedback request with that code was sent to this phone.",
+    ),
+    ProblemCode("feedback_expired", (409,), "orders", "This feedback request has expired."),
+    ProblemCode("feedback_link_invalid", (404,), "orders", "This feedback link is not valid."),
+    ProblemCode(
+        "feedback_reply_unreadable",
+        (422,),
+        "orders",
+        "A reply is the rating (1-5) and the code, e.g. '4 K7M2QX'.",
+    ),
+    ProblemCode(
+        "feedback_score_invalid", (422,), "orders", "The rating is a whole number from 1 to 5."
+    ),
+    ProblemCode(
+        "price_confirmation_invalid",
+        (422,),
+        "orders",
+        "The time the customer agreed to the estimate is in the future, has no time zone, or is "
+        "too old: read the estimate out again (M4).",
+    ),
     ProblemCode("quote_expired", (422,), "orders", "That quote has expired; get a new one."),
     ProblemCode("quote_unknown", (422,), "orders", "That quote does not exist."),
     ProblemCode(
@@ -371,6 +401,12 @@ _CODES = (
         (403,),
         "orders",
         "Your role may not give that reason for this move.",
+    ),
+    ProblemCode(
+        "reason_not_high_end",
+        (422,),
+        "orders",
+        "high_end_assisted is a reason only for a model the catalog marks high-end (M1).",
     ),
     ProblemCode(
         "reason_required",

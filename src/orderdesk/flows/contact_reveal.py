@@ -7,7 +7,9 @@ answer reads leads, orders and tickets.
 - sales: a lead of the customer the agent owns, or an order the agent created;
 - CX: a ticket of the customer assigned to the agent;
 - ops: an order of the customer still in progress (ops work every open order);
-- supervisor: any customer, with a written reason (kept in the audit event).
+- supervisor: any customer, with a written reason (kept in the audit event);
+- vendor (API client, issue 15 item 10): the customer of an open order assigned to the
+  vendor: masked until the assignment, revealed on request to reach the customer at pickup.
 
 Refused: 403 ``not_working_customer`` (nothing written). Every reveal is audited
 (``customer.reveal_phone``, with the work that justified it). The per-user rate limit and
@@ -48,6 +50,13 @@ def work_naming(customer: Customer, user) -> str | None:
         return f"ticket {ticket.pk}" if ticket else None
     if user.role == Role.OPS:
         order = Order.objects.filter(customer=customer).exclude(status__in=CLOSED_STATUSES).first()
+        return f"order {order.number}" if order else None
+    if user.role == Role.VENDOR and user.vendor_id:
+        order = (
+            Order.objects.filter(customer=customer, vendor_id=user.vendor_id)
+            .exclude(status__in=CLOSED_STATUSES)
+            .first()
+        )
         return f"order {order.number}" if order else None
     return None
 

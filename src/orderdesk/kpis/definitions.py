@@ -41,13 +41,14 @@ from orderdesk.leads.choices import Direction, DispositionKey
 from orderdesk.leads.models import ContactAttempt, Lead
 from orderdesk.orders.choices import Channel as OrderChannel
 from orderdesk.orders.choices import OrderStatus
-from orderdesk.orders.models import AgentError, DuplicateAttempt, Order, OrderEvent
+from orderdesk.orders.models import AgentError, DuplicateAttempt, Order, OrderEvent, PickupFeedback
 from orderdesk.telephony.choices import CallDirection, CallStatus, ContextKind
 from orderdesk.telephony.models import Call, MissedCallback
 from orderdesk.telephony.rules import TERMINAL
 
 ASSISTED_WINDOW = dt.timedelta(hours=48)  # SPEC §7 agent fairness: "within 48 h"
 CSAT_SATISFIED_MIN = 4  # a 4 or 5 out of 5 counts as satisfied
+FEEDBACK_SATISFIED_MIN = 4  # the same for the pickup feedback (orders.rules)
 
 
 @dataclass(frozen=True)
@@ -353,6 +354,25 @@ def csat_answers(scope: Scope) -> int:
 
 def csat_satisfied(scope: Scope) -> int:
     return _count(_csat_answers(scope).filter(score__gte=CSAT_SATISFIED_MIN))
+
+
+def _feedback_answers(scope: Scope) -> QuerySet[PickupFeedback]:
+    """Issue 15, item 12: answers to the feedback request, by the day they came, for the agent
+    who created the order (the customer's own orders have none) and the order's city."""
+    return PickupFeedback.objects.filter(
+        scope.window("answered_at"),
+        scope.people("order__created_by"),
+        scope.order_city("order__"),
+        score__isnull=False,
+    )
+
+
+def feedback_answers(scope: Scope) -> int:
+    return _count(_feedback_answers(scope))
+
+
+def feedback_satisfied(scope: Scope) -> int:
+    return _count(_feedback_answers(scope).filter(score__gte=FEEDBACK_SATISFIED_MIN))
 
 
 def _opened_tickets(scope: Scope) -> QuerySet[Ticket]:
@@ -745,6 +765,19 @@ KPIS: tuple[Kpi, ...] = (
         "(1-5 scale). Per agent: who resolved the ticket; per team: that agent's team when the "
         "customer rated.",
         "SPEC §7, C3; study notes",
+    ),
+    Kpi(
+        "pickup_feedback_pct",
+        "Pickup feedback",
+        "percent",
+        "feedback answers scoring 4 or 5",
+        feedback_satisfied,
+        "feedback answers",
+        feedback_answers,
+        "Answers to the feedback request sent when an order completes (by reply code or link), "
+        "received in the range, scoring 4 or 5 ÷ all such answers (1-5 scale). Per agent: who "
+        "created the order (the customer's own orders count for the floor and the city).",
+        "Issue 15 item 12; SOP 004 (feedback)",
     ),
     Kpi(
         "sla_breach_pct",

@@ -118,6 +118,10 @@ ROWS = {
         ("ticket", lambda s: d._resolved_tickets(s).filter(fcr=True))
     ],
     "csat_answers": [("survey", d._csat_answers)],
+    "feedback_answers": [("feedback", d._feedback_answers)],
+    "feedback_satisfied": [
+        ("feedback", lambda s: d._feedback_answers(s).filter(score__gte=d.FEEDBACK_SATISFIED_MIN)),
+    ],
     "csat_satisfied": [
         ("survey", lambda s: d._csat_answers(s).filter(score__gte=d.CSAT_SATISFIED_MIN))
     ],
@@ -181,6 +185,7 @@ _RELATED = {
     "duplicate": ("customer", "existing_order", "actor"),
     "ticket": ("customer", "order", "assignee"),
     "survey": ("ticket", "agent"),
+    "feedback": ("order__created_by",),
     "event": ("order",),
     "error": ("agent", "order"),
     "agent": ("team",),

@@ -63,6 +63,7 @@ logger = logging.getLogger(__name__)
 
 ASSISTED_WINDOW = dt.timedelta(hours=48)  # same as definitions.ASSISTED_WINDOW
 CSAT_SATISFIED_MIN = 4
+FEEDBACK_SATISFIED_MIN = 4  # definitions.FEEDBACK_SATISFIED_MIN
 SCAN_OVERLAP = dt.timedelta(minutes=5)  # re-scan a little of the past: late commits
 SCAN_SLACK = dt.timedelta(minutes=1)  # clock skew between app servers and the database
 ID_OVERLAP = 500  # likewise for id high-water marks (ids are allotted before commit)
@@ -107,6 +108,8 @@ MEASURES_OF: dict[str, tuple[str, ...]] = {
     "tickets_resolved_first_contact": ("tickets_fcr",),
     "csat_answers": ("csat_answers",),
     "csat_satisfied": ("csat_satisfied",),
+    "feedback_answers": ("fb_answers",),
+    "feedback_satisfied": ("fb_satisfied",),
     "tickets_opened": ("tickets_opened",),
     "tickets_breached": ("tickets_breached",),
     "pickups_ended": ("pickups_ended",),
@@ -357,14 +360,32 @@ def order_facts(ids: Iterable[int], lookups: _Lookups | None = None) -> dict[str
             "order_id", flat=True
         )
     )
-    for oid, created_at, channel, agent_id, duplicate_of, city in Order.objects.filter(
-        pk__in=ids
-    ).values_list(
-        "id", "created_at", "channel", "created_by_id", "duplicate_of_id", "address__city"
+    for (
+        oid,
+        created_at,
+        channel,
+        agent_id,
+        duplicate_of,
+        city,
+        fb_at,
+        fb_score,
+    ) in Order.objects.filter(pk__in=ids).values_list(
+        "id",
+        "created_at",
+        "channel",
+        "created_by_id",
+        "duplicate_of_id",
+        "address__city",
+        "feedback__answered_at",
+        "feedback__score",
     ):
         facts = out[f"order:{oid}"]
         city = city or ""
         day = ist_day(created_at)
+        if fb_at is not None and fb_score is not None:  # issue 15, 12: its answer's day
+            _count(facts, "fb_answers", agent_id, ist_day(fb_at), city)
+            if fb_score >= FEEDBACK_SATISFIED_MIN:
+                _count(facts, "fb_satisfied", agent_id, ist_day(fb_at), city)
         _count(facts, "orders", agent_id, day, city)
         if channel == OrderChannel.AGENT:
             _count(facts, "orders_agent", agent_id, day, city)

@@ -10,10 +10,13 @@ door (console, API, storefront, seed) calls the flow.
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
 import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -28,9 +31,12 @@ from orderdesk.core.errors import (
     DomainError,
     FieldError,
     Forbidden,
+    NotFound,
     ValidationFailed,
 )
+from orderdesk.core.masking import mask_tail, mask_upi
 from orderdesk.core.money import format_inr
+from orderdesk.core.phones import normalise_phone
 from orderdesk.customers.actions import add_address, get_or_create_customer
 from orderdesk.customers.validators import PINCODE_RE
 from orderdesk.messaging.actions import enqueue_message
@@ -42,8 +48,9 @@ from orderdesk.orders.models import (
     DuplicateAttempt,
     Order,
     OrderEvent,
+    PickupFeedback,
 )
-from orderdesk.orders.selectors import agent_error_count
+from orderdesk.orders.selectors import agent_error_count, describe_devices
 
 
 @dataclass
@@ -74,6 +81,9 @@ class OrderRequest:
     consent_confirmed: bool = False
     consent_statement: str = ""
     price_confirmed: bool = False
+    # M4: when the agent confirmed the estimate step (the wizard's signed stamp, or the
+    # API's field); None = now (the API call itself is the confirmation).
+    price_confirmed_at: dt.datetime | None = None
     # X1 override (supervisor only):
     override_reason: str = ""
 
@@ -146,6 +156,11 @@ def gate_problems(req: OrderRequest, *, agent: bool, variant) -> list[FieldError
                     "Read out the estimate and tick when the customer agrees (final price depends on inspection).",
                 )
             )
+        elif message := rules.price_confirmation_problem(req.price_confirmed_at, timezone.now()):
+            problems.append(FieldError("price_confirmed_at", "price_confirmation_invalid", message))
+        high_end = variant.model.high_end if variant is not None else None
+        if message := rules.reason_problem(req.reason, high_end=high_end):
+            problems.append(FieldError("reason", "reason_not_high_end", message))
         message = rules.consent_problem(req.consent_confirmed, req.consent_statement)
         if message:
             problems.append(FieldError("consent", "consent_missing", message))
@@ -306,7 +321,7 @@ def _create_order_row(
         ifsc=(req.ifsc or "").upper() if req.payment_method == PaymentMethod.BANK else "",
         consent_statement=req.consent_statement[:300] if is_agent else "",
         consent_at=now if is_agent else None,
-        price_confirmed_at=now if is_agent else None,
+        price_confirmed_at=(req.price_confirmed_at or now) if is_agent else None,
         guard_key=uuid.uuid4().hex if req.override_reason else "",
         duplicate_override_reason=req.override_reason[:300],
     )
@@ -395,17 +410,33 @@ def _record_duplicate_attempt(customer_id, device_model_id, existing, channel, a
         )
 
 
+def payment_mode_text(order: Order) -> tuple[str, str]:
+    """How the customer will be paid, in English and Hindi, with the account masked
+    (``UPI as•••••@okaxis`` / ``bank transfer to account ••••••1234``)."""
+    if order.payment_method == PaymentMethod.UPI:
+        to = mask_upi(order.upi_id)
+        return f"UPI to {to}", f"UPI ({to}) पर"
+    to = mask_tail(order.bank_account_number)
+    return f"bank transfer to account {to}", f"बैंक ट्रांसफ़र, खाता {to} में"
+
+
 def confirmation_context(order: Order) -> dict:
-    """M6: what the confirmation tells the customer: the number and the next steps."""
+    """M6 and issue 15 item 10 (SOP 002 §4.6): the written confirmation carries the details
+    the agent confirmed on the call: device(s), estimate, pickup address and slot window,
+    payment mode and the order number (the templates of messaging migration 0006)."""
     slot = order.slot
+    payment_en, payment_hi = payment_mode_text(order)
     return {
         "customer_name": order.customer.name,
         "order_number": order.display_number,
-        "device": str(order.variant),
-        "estimated_price": format_inr(order.estimated_price),
+        "device": describe_devices(order),
+        "estimated_price": format_inr(order.estimated_price).lstrip("₹"),
         "pickup_date": slot.date.strftime("%d %b %Y") if slot else "",
         "pickup_window": slot.window if slot else "",
         "pickup_city": order.address.city,
+        "pickup_address": str(order.address),
+        "payment_mode": payment_en,
+        "payment_mode_hi": payment_hi,
     }
 
 
@@ -468,3 +499,122 @@ def restore_agent(*, agent, restored_by, reason: str) -> AgentRestoration:
         after={"agent": agent.pk, "reason": restoration.reason},
     )
     return restoration
+
+
+# --- Issue 15, item 12: post-fulfilment feedback ----------------------------------------------
+
+FEEDBACK_SALT = "orderdesk.orders.feedback"
+
+
+def feedback_token(feedback: PickupFeedback) -> str:
+    """The one-time link's token: the feedback id and its random nonce, signed."""
+    return signing.Signer(salt=FEEDBACK_SALT).sign(f"{feedback.pk}.{feedback.nonce}")
+
+
+def feedback_url(feedback: PickupFeedback) -> str:
+    """The link in the feedback request (the storefront's ``/f/<token>/`` page)."""
+    base = settings.ORDERDESK["CX"]["PUBLIC_URL"].rstrip("/")
+    return f"{base}/f/{feedback_token(feedback)}/"
+
+
+def open_feedback(order: Order, *, now=None) -> PickupFeedback:
+    """The order's one feedback request (a reply code and a link), made once when it completes."""
+    now = now or timezone.now()
+    existing = PickupFeedback.objects.filter(order=order).first()
+    if existing is not None:
+        return existing
+    for _ in range(10):
+        code = "".join(secrets.choice(rules.ALPHABET) for _ in range(rules.FEEDBACK_CODE_LENGTH))
+        if not PickupFeedback.objects.filter(reply_code=code).exists():
+            break
+    else:  # pragma: no cover - 29^6 codes
+        raise Conflict("Could not allot a feedback reply code; try again.", code="conflict")
+    return PickupFeedback.objects.create(
+        order=order,
+        nonce=secrets.token_hex(16),
+        reply_code=code,
+        sent_at=now,
+        expires_at=now + dt.timedelta(days=rules.FEEDBACK_VALID_DAYS),
+    )
+
+
+def feedback_for_token(token: str) -> PickupFeedback:
+    """The feedback a link names, or 404 ``feedback_link_invalid`` for a forged token."""
+    try:
+        pk, nonce = signing.Signer(salt=FEEDBACK_SALT).unsign(token).split(".", 1)
+        return PickupFeedback.objects.select_related("order__customer").get(pk=int(pk), nonce=nonce)
+    except (signing.BadSignature, ValueError, PickupFeedback.DoesNotExist):
+        raise NotFound(
+            "This feedback link is not valid.", code="feedback_link_invalid", field="token"
+        ) from None
+
+
+@transaction.atomic
+def answer_feedback(
+    feedback: PickupFeedback, *, score, via: str, comment: str = "", now=None
+) -> PickupFeedback:
+    """Store the customer's answer, once. Refusals (422 ``feedback_score_invalid``, 409
+    ``feedback_expired`` / ``feedback_already_answered``) write nothing. The answer adds a
+    ``feedback`` event to the order's history (which the KPI roll-up reads)."""
+    now = now or timezone.now()
+    if not rules.valid_feedback_score(score):
+        raise ValidationFailed(
+            "The rating is a whole number from 1 to 5.",
+            code="feedback_score_invalid",
+            field="score",
+        )
+    if feedback.expires_at <= now and feedback.score is None:
+        raise Conflict("This feedback request has expired.", code="feedback_expired", field="token")
+    updated = PickupFeedback.objects.filter(pk=feedback.pk, score__isnull=True).update(
+        score=score, comment=(comment or "").strip()[:500], answered_at=now, answered_via=via
+    )
+    if updated != 1:
+        raise Conflict(
+            "This order's feedback was already given: thank you, one answer per order is kept.",
+            code="feedback_already_answered",
+            field="score",
+        )
+    feedback.refresh_from_db()
+    OrderEvent.objects.create(
+        order=feedback.order,
+        actor=None,
+        kind="feedback",
+        note=f"customer feedback {score}/5 by {via}",
+        data={"score": score, "via": via},
+    )
+    audit.record(
+        "order.feedback",
+        feedback.order,
+        after={"score": score, "via": via, "comment": bool(feedback.comment)},
+        actor=None,
+    )
+    return feedback
+
+
+def answer_feedback_by_token(token: str, *, score, comment: str = "") -> PickupFeedback:
+    return answer_feedback(feedback_for_token(token), score=score, via="link", comment=comment)
+
+
+def answer_feedback_by_reply(*, phone: str, text: str) -> PickupFeedback:
+    """The customer's SMS/WhatsApp reply ("4 K7M2QX"), relayed by the gateway or an agent;
+    the code must belong to feedback requested from that phone."""
+    parsed = rules.parse_feedback_reply(text)
+    if parsed is None:
+        raise ValidationFailed(
+            "A reply is the rating (1-5) and the code, e.g. '4 K7M2QX'.",
+            code="feedback_reply_unreadable",
+            field="text",
+        )
+    score, code = parsed
+    feedback = (
+        PickupFeedback.objects.select_related("order__customer")
+        .filter(reply_code=code, order__customer__phone=normalise_phone(phone))
+        .first()
+    )
+    if feedback is None:
+        raise NotFound(
+            "No feedback request with that code was sent to this phone.",
+            code="feedback_code_unknown",
+            field="text",
+        )
+    return answer_feedback(feedback, score=score, via="reply")

@@ -36,7 +36,7 @@ from orderdesk.core.statemachine import Change, Effect, named
 from orderdesk.core.timeutil import today_ist
 from orderdesk.messaging.actions import enqueue_message
 from orderdesk.orders import rules
-from orderdesk.orders.actions import confirmation_context
+from orderdesk.orders.actions import confirmation_context, feedback_url, open_feedback
 from orderdesk.orders.choices import (
     OPEN_STATUSES,
     PICKUP_FAILURE_TOLD,
@@ -263,6 +263,9 @@ def message_context(kind: str, order: Order, extra: dict) -> dict:
         }
     elif kind == "order_confirmation":
         context = confirmation_context(order)
+    elif kind == "feedback_request":  # issue 15, item 12: answered by reply code or link
+        feedback = open_feedback(order)
+        context |= {"reply_code": feedback.reply_code, "feedback_url": feedback_url(feedback)}
     return context
 
 

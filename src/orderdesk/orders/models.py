@@ -254,3 +254,39 @@ class AgentRestoration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agent} restored by {self.restored_by}"
+
+
+class PickupFeedback(models.Model):
+    """Issue 15, item 12: the customer's answer to the feedback request sent when the order
+    completes (1-5), stored once, like CSAT (C3): by the signed link (``nonce`` is in the
+    token) or by replying with the score and ``reply_code`` ("4 K7M2QX"). The KPI "Pickup
+    feedback" counts the answers by the day they came, for the agent who created the order
+    and the order's city. The answer is written by a conditional UPDATE on ``score IS NULL``.
+    """
+
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="feedback")
+    nonce = models.CharField(max_length=32, unique=True)
+    reply_code = models.CharField(max_length=8, unique=True)
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.CharField(max_length=500, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_via = models.CharField(max_length=10, blank=True, help_text="link or reply")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="feedback_score_1_to_5",
+                condition=Q(score__isnull=True) | Q(score__gte=1, score__lte=5),
+            ),
+            models.CheckConstraint(
+                name="feedback_answer_complete",
+                condition=Q(score__isnull=True, answered_at__isnull=True)
+                | Q(score__isnull=False, answered_at__isnull=False),
+            ),
+        ]
+        indexes = [models.Index(fields=["answered_at"], name="orders_feedback_answered")]
+
+    def __str__(self) -> str:
+        return f"Feedback {self.order_id}: {self.score or '—'}"

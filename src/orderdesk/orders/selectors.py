@@ -17,6 +17,20 @@ from orderdesk.orders.models import AgentError, AgentRestoration, Order, OrderEv
 from orderdesk.orders.rules import agent_is_restricted, canonical_order_number, order_number_problem
 
 
+def describe_devices(order: Order) -> str:
+    """Issue 15, item 10: the device(s) of an order, as the customer is told them.
+
+    The one place an order's devices are put into words (the written confirmation, the
+    vendor's view): brand and model once, then the variant ("Apple iPhone 13 128 GB"),
+    with the accessories the agent recorded. With several devices per order this lists
+    every item.
+    """
+    text = str(order.variant)
+    if order.accessories.strip():
+        text += f" (with {order.accessories.strip()})"
+    return text
+
+
 def find_orders(*, number: str | None = None, phone: str | None = None) -> QuerySet[Order]:
     """D6: orders by order number (as typed on a call) or by the customer's phone (any format).
 

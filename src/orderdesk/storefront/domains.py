@@ -24,6 +24,7 @@ from orderdesk.leads.choices import LeadSource
 from orderdesk.leads.models import Lead
 from orderdesk.messaging.actions import enqueue_message
 from orderdesk.messaging.links import read_tracking_token, tracking_token
+from orderdesk.orders import actions as order_actions
 from orderdesk.orders import lifecycle
 from orderdesk.orders import rules as order_rules
 from orderdesk.orders import transitions as order_table
@@ -68,6 +69,7 @@ __all__ = [
     "mask_upi",
     "normalise_phone",
     "open_slots",
+    "order_actions",
     "order_rules",
     "order_table",
     "phone_codes",

@@ -84,6 +84,14 @@ EN = {
     "bot": "Please take a moment to fill in the form, then send it again.",
     "skip": "Skip to the main content",
     "step": "Step",
+    "grievance_title": "Grievance officer",
+    "grievance_note": "Complaints are acknowledged within 48 hours and resolved within one month.",
+    "feedback_title": "How was your pickup?",
+    "feedback_legend": "Your rating, from 1 (poor) to 5 (great)",
+    "feedback_comment": "Anything to tell us? (optional)",
+    "feedback_send": "Send my rating",
+    "feedback_thanks": "Thank you: your rating is recorded.",
+    "feedback_order": "Order",
 }
 
 HI = {
@@ -164,6 +172,14 @@ HI = {
     "bot": "कृपया फ़ॉर्म भरने में थोड़ा समय लें, फिर दोबारा भेजें।",
     "skip": "मुख्य सामग्री पर जाएँ",
     "step": "चरण",
+    "grievance_title": "शिकायत अधिकारी",
+    "grievance_note": "शिकायत मिलने की पुष्टि 48 घंटे में और उसका समाधान एक महीने में किया जाता है।",
+    "feedback_title": "आपका पिकअप कैसा रहा?",
+    "feedback_legend": "आपकी रेटिंग, 1 (खराब) से 5 (बहुत अच्छी) तक",
+    "feedback_comment": "कुछ बताना चाहें? (वैकल्पिक)",
+    "feedback_send": "रेटिंग भेजें",
+    "feedback_thanks": "धन्यवाद: आपकी रेटिंग दर्ज हो गई है।",
+    "feedback_order": "ऑर्डर",
 }
 
 # Order statuses as the customer reads them.
@@ -182,6 +198,7 @@ STATUS = {
         "price_accepted": "Inspected price accepted",
         "vendor_reassigned": "Pickup partner changed",
         "delay_reported": "Pickup running late",
+        "feedback": "Your rating received",
     },
     "hi": {
         "created": "ऑर्डर दिया गया",
@@ -197,6 +214,7 @@ STATUS = {
         "price_accepted": "जाँच की क़ीमत स्वीकार की गई",
         "vendor_reassigned": "पिकअप पार्टनर बदला गया",
         "delay_reported": "पिकअप में देरी",
+        "feedback": "आपकी रेटिंग मिली",
     },
 }
 

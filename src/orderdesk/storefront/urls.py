@@ -17,4 +17,5 @@ urlpatterns = [
     path("t/<str:token>/reschedule/", views.track_reschedule, name="track_reschedule"),
     path("t/<str:token>/cancel/", views.track_cancel, name="track_cancel"),
     path("t/<str:token>/price/", views.track_price, name="track_price"),
+    path("f/<str:token>/", views.feedback, name="feedback"),  # issue 15, item 12
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 
+from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -36,6 +37,7 @@ from orderdesk.storefront.domains import (
     mask_tail,
     mask_upi,
     normalise_phone,
+    order_actions,
     order_rules,
     questionnaire,
     read_tracking_token,
@@ -69,7 +71,12 @@ def _save(request) -> None:
 def _page(request, template: str, context: dict, *, status: int = 200, lang: str | None = None):
     lang = lang or _lang(request)
     t = text_for(lang)
-    context = {"t": t, "lang": lang, "other_lang": "en" if lang == "hi" else "hi"} | context
+    context = {
+        "t": t,
+        "lang": lang,
+        "other_lang": "en" if lang == "hi" else "hi",
+        "grievance": settings.ORDERDESK["GRIEVANCE_OFFICER"],
+    } | context
     return TemplateResponse(request, f"storefront/{template}", context, status=status)
 
 
@@ -85,8 +92,6 @@ def _errors(exc: DomainError, lang: str) -> dict[str, str]:
 
 
 def _bot(request, form: str) -> bool:
-    from django.conf import settings
-
     return looks_like_a_bot(
         honeypot=request.POST.get(HONEYPOT, ""),
         shown_at=_state(request).get(f"shown:{form}"),
@@ -101,7 +106,6 @@ def _shown(request, form: str) -> None:
 
 
 def _limited(request, group: str, rate_key: str, key) -> bool:
-    from django.conf import settings
 
     rate = settings.ORDERDESK["STOREFRONT"][rate_key]
     return is_ratelimited(request, group=group, key=key, rate=rate, increment=True)
@@ -601,3 +605,40 @@ def track_price(request, token: str):
 
 def _no_decision():
     raise ValidationFailed("Choose accept or refuse.", code="required", field="decision")
+
+
+# --- Issue 15, item 12: the feedback link of the request sent when an order completes ----------
+
+
+@require_http_methods(["GET", "POST"])
+def feedback(request, token: str):
+    """The customer rates the pickup (1-5, a comment if they like): once, by the signed link.
+    A forged link is 404; a second answer or an expired request is refused, nothing written."""
+    try:
+        record = order_actions.feedback_for_token(token)
+    except DomainError:
+        return _invalid(request)
+    lang = _lang(request, default="hi" if record.order.customer.language == "hi" else "en")
+    context = {
+        "number": order_rules.display_order_number(record.order.number),
+        "feedback": record,
+        "scores": order_rules.FEEDBACK_SCORES,
+    }
+    if request.method == "POST":
+        raw = request.POST.get("score", "")
+        try:
+            order_actions.answer_feedback_by_token(
+                token,
+                score=int(raw) if raw.isdigit() else None,
+                comment=request.POST.get("comment", ""),
+            )
+        except DomainError as exc:
+            return _page(
+                request,
+                "feedback.html",
+                context | {"errors": _errors(exc, lang)},
+                status=exc.status,
+                lang=lang,
+            )
+        record.refresh_from_db()
+    return _page(request, "feedback.html", context | {"feedback": record}, lang=lang)

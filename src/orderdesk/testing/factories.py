@@ -158,3 +158,19 @@ def agent_order_request(catalog: dict, **changes):
     }
     values.update(changes)
     return OrderRequest(**values)
+
+
+def confirmation_ctx(order_number: str = "OD-7K4M-9QXR") -> dict:
+    """Every variable the order confirmation's templates use (issue 15, item 10: the device,
+    estimate, address, slot and payment mode), for tests that enqueue one by hand."""
+    return {
+        "order_number": order_number,
+        "device": "Apple iPhone 15 128 GB",
+        "estimated_price": "45,000",
+        "pickup_date": "12 Mar 2025",
+        "pickup_window": "10:00-13:00",
+        "pickup_city": "Bengaluru",
+        "pickup_address": "14, 3rd Cross, near Forum Mall, Bengaluru, 560034",
+        "payment_mode": "UPI to as•••••@okaxis",
+        "payment_mode_hi": "UPI (as•••••@okaxis) पर",
+    }

@@ -220,6 +220,9 @@ API_REQUESTS: dict[str, Callable] = {
     "GET /api/v1/orders/{number}/history": lambda w, r: Req(
         f"/api/v1/orders/{w.order_own.number}/history"
     ),
+    "POST /api/v1/orders/{number}/customer-phone": lambda w, r: Req(
+        f"/api/v1/orders/{w.order_own.number}/customer-phone", {"purpose": "at the gate"}
+    ),
     "POST /api/v1/tickets": lambda w, r: Req(
         "/api/v1/tickets",
         {"type": "inquiry", "customer": {"phone": "9876543210"}, "notes": "Where is my pickup?"},
@@ -231,6 +234,10 @@ API_REQUESTS: dict[str, Callable] = {
     "POST /api/v1/csat": lambda w, r: Req("/api/v1/csat", {"token": w.csat_token, "score": 5}),
     "POST /api/v1/csat/replies": lambda w, r: Req(
         "/api/v1/csat/replies", {"phone": w.survey_phone, "text": f"4 {w.survey.reply_code}"}
+    ),
+    "POST /api/v1/feedback/replies": lambda w, r: Req(
+        "/api/v1/feedback/replies",
+        {"phone": w.feedback_phone, "text": f"5 {w.feedback.reply_code}"},
     ),
     "GET /api/v1/orders/{number}/messages": lambda w, r: Req(
         f"/api/v1/orders/{w.order_own.number}/messages"
@@ -414,6 +421,7 @@ CONSOLE_REQUESTS: dict[str, Callable] = {
         {"source": "inbound_call"},
     ),
     "GET console:training_card": lambda w, r: Req(reverse("console:training_card")),
+    "GET console:order_training_card": lambda w, r: Req(reverse("console:order_training_card")),
     "GET console:quote_models": lambda w, r: Req(
         reverse("console:quote_models"), query={"q": "iph"}
     ),
@@ -540,6 +548,12 @@ CONSOLE_REQUESTS: dict[str, Callable] = {
     ),
     "GET storefront:done": lambda w, r: Req(reverse("storefront:done")),
     "GET storefront:track": lambda w, r: Req(reverse("storefront:track", args=[w.track_token])),
+    "GET storefront:feedback": lambda w, r: Req(
+        reverse("storefront:feedback", args=[w.feedback_token])
+    ),
+    "POST storefront:feedback": lambda w, r: form(
+        reverse("storefront:feedback", args=[w.feedback_token]), {"score": "5"}
+    ),
     "POST storefront:track_reschedule": lambda w, r: form(
         reverse("storefront:track_reschedule", args=[w.track_token]),
         {"slot_id": w.catalog["evening"].pk},
@@ -820,7 +834,7 @@ def _token_for(user) -> str:
     return raw
 
 
-def build_world() -> SimpleNamespace:
+def build_world() -> SimpleNamespace:  # noqa: PLR0915 (one world, every cell's objects)
     from orderdesk.catalog.models import PickupSlot, Vendor
     from orderdesk.core.timeutil import IST, today_ist
     from orderdesk.customers.actions import get_or_create_customer
@@ -1002,6 +1016,11 @@ def build_world() -> SimpleNamespace:
         verified_at=timezone.now(),
     )
 
+    # Issue 15, 12: the feedback request of an order (answered by reply code or link).
+    from orderdesk.orders.actions import feedback_token, open_feedback
+
+    feedback = open_feedback(order_app)
+
     failed_message = Message.objects.filter(order=order_own).first()
     Message.objects.filter(pk=failed_message.pk).update(status=MessageStatus.FAILED)
 
@@ -1049,6 +1068,9 @@ def build_world() -> SimpleNamespace:
         survey=survey,
         survey_phone=meena.phone,
         csat_token=cx.csat_token(survey),
+        feedback=feedback,
+        feedback_phone=order_app.customer.phone,
+        feedback_token=feedback_token(feedback),
         track_token=tracking_token(order_own.number),
         web_quote_id=str(web_quote.quote_id),
         web_quote_pk=web_quote.pk,

@@ -17,13 +17,14 @@ from orderdesk.accounts.choices import Role
 from orderdesk.accounts.permissions import Perm, has_perm, require
 from orderdesk.api.paging import PAGED_OPENAPI, PageQuery, page_by_id
 from orderdesk.api.schemas import AUTH_ERRORS, INPUT_ERRORS, InputSchema, Problem
-from orderdesk.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from orderdesk.core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from orderdesk.core.masking import mask_tail, mask_upi
 from orderdesk.core.phones import mask_phone, normalise_phone
 from orderdesk.core.throttle import throttle
+from orderdesk.flows.contact_reveal import reveal_customer_phone
 from orderdesk.flows.orders import place_app_order, place_order, prove_orders_phone
 from orderdesk.flows.phone_codes import request_phone_code
-from orderdesk.orders.actions import OrderRequest
+from orderdesk.orders.actions import OrderRequest, answer_feedback_by_reply
 from orderdesk.orders.choices import Channel, OrderStatus
 from orderdesk.orders.models import IdempotencyRecord, Order
 from orderdesk.orders.rules import canonical_order_number, order_number_problem
@@ -94,6 +95,11 @@ class OrderIn(InputSchema):
     reason: str = Field(default="", max_length=40, description="M1 reason; required for agents")
     consent: ConsentIn | None = None
     price_confirmed: bool = False
+    price_confirmed_at: dt.datetime | None = Field(
+        default=None,
+        description="M4: when the customer agreed to the estimate on the call (ISO 8601 with a "
+        "time zone; not in the future, at most 120 minutes ago). Default: the time of this request.",
+    )
     override_reason: str = Field(
         default="", max_length=300, description="X1 override, supervisors only"
     )
@@ -126,6 +132,9 @@ class OrderOut(Schema):
     customer_phone_masked: str
     pickup_city: str
     pickup_pincode: str
+    pickup_address: str = Field(description="house and street, then the area (line1, line2)")
+    pickup_landmark: str = Field(description="how the vendor finds the door")
+    special_instructions: str
     slot: SlotOut | None
     vendor: str | None
     payment_method: str
@@ -151,6 +160,7 @@ ORDER_READ_FIELDS = (
     "upi_id", "bank_account_number", "created_at", "vendor_id", "created_by_id",
     "variant__name", "variant__model__name", "variant__model__brand__name",
     "customer__name", "customer__phone", "address__city", "address__pincode",
+    "address__line1", "address__line2", "address__landmark", "special_instructions",
     "slot__date", "slot__window_start", "slot__window_end", "vendor__name", "created_by__username",
 )  # fmt: skip
 
@@ -173,6 +183,9 @@ def order_out(order: Order, *, client: bool = False) -> dict:
         "customer_phone_masked": order.customer.masked_phone,
         "pickup_city": order.address.city,
         "pickup_pincode": order.address.pincode,
+        "pickup_address": ", ".join(p for p in (order.address.line1, order.address.line2) if p),
+        "pickup_landmark": order.address.landmark,
+        "special_instructions": order.special_instructions,
         "slot": {"id": slot.id, "date": slot.date, "window": slot.window} if slot else None,
         "vendor": order.vendor.name if order.vendor_id else None,
         "payment_method": order.payment_method,
@@ -216,6 +229,7 @@ def _request_from(payload: OrderIn) -> OrderRequest:
         consent_confirmed=bool(payload.consent and payload.consent.confirmed),
         consent_statement=payload.consent.statement if payload.consent else "",
         price_confirmed=payload.price_confirmed,
+        price_confirmed_at=payload.price_confirmed_at,
         override_reason=payload.override_reason,
     )
 
@@ -402,3 +416,83 @@ def post_phone_code(request, payload: PhoneCodeIn):
             "expires_at": verification.expires_at,
         },
     )
+
+
+class RevealIn(InputSchema):
+    purpose: str = Field(default="", max_length=200, description="why (kept in the audit event)")
+
+
+class RevealOut(Schema):
+    order_number: str
+    customer_name: str
+    customer_phone: str
+
+
+@router.post(
+    "/orders/{number}/customer-phone",
+    response={200: RevealOut, 404: Problem, **AUTH_ERRORS, **INPUT_ERRORS},
+    summary="A vendor reaches the customer of an assigned pickup: the full phone, audited",
+    description=(
+        "Issue 15, item 10: the customer's phone is masked in every order read; the vendor the "
+        "order is assigned to gets the full number here while the order is open, and every "
+        "reveal is audited (`customer.reveal_phone`). Another vendor's order answers 404 "
+        "`order_not_found`; a closed order 403 `not_working_customer`; other roles 403 "
+        "(staff reveal in the console)."
+    ),
+)
+def reveal_order_customer_phone(request, number: str, payload: RevealIn):
+    user = request.auth
+    if user.role != Role.VENDOR:
+        raise Forbidden(
+            "Only the vendor assigned to the pickup reveals the customer's phone here; staff "
+            "reveal it in the console.",
+            code="forbidden",
+        )
+    require(user, Perm.ORDERS_VENDOR)
+    order = _visible_orders(user).filter(number=canonical_order_number(number)).first()
+    if order is None:
+        raise NotFound(f"No order {number}.", code="order_not_found", field="number")
+    phone = reveal_customer_phone(
+        order.customer, actor=user, purpose=payload.purpose or f"pickup {order.display_number}"
+    )
+    return {
+        "order_number": order.display_number,
+        "customer_name": order.customer.name,
+        "customer_phone": phone,
+    }
+
+
+class FeedbackReplyIn(InputSchema):
+    phone: str = Field(min_length=1, max_length=20, description="the phone the reply came from")
+    text: str = Field(min_length=1, max_length=160, description='e.g. "4 K7M2QX"')
+
+
+class FeedbackOut(Schema):
+    order_number: str
+    score: int | None
+    answered_at: dt.datetime | None
+    answered_via: str
+
+
+@router.post(
+    "/feedback/replies",
+    response={200: FeedbackOut, 404: Problem, 409: Problem, **AUTH_ERRORS, **INPUT_ERRORS},
+    summary="Relay a customer's reply to the pickup feedback request ('4 K7M2QX')",
+    description=(
+        "Issue 15, item 12: the feedback request sent when an order completes is answered by a "
+        "reply with the rating (1-5) and its code, relayed here by CX (or the SMS gateway's "
+        "relay account), or by the link in the message. The code must belong to a request "
+        "sent to that phone (404 `feedback_code_unknown`); one answer per order (409 "
+        "`feedback_already_answered`), within 14 days (409 `feedback_expired`); 422 "
+        "`feedback_reply_unreadable`."
+    ),
+)
+def answer_feedback_reply(request, payload: FeedbackReplyIn):
+    require(request.auth, Perm.TICKETS_WORK)
+    feedback = answer_feedback_by_reply(phone=payload.phone, text=payload.text)
+    return {
+        "order_number": feedback.order.display_number,
+        "score": feedback.score,
+        "answered_at": feedback.answered_at,
+        "answered_via": feedback.answered_via,
+    }

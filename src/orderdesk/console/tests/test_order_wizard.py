@@ -1,10 +1,13 @@
 """The manual order wizard (SOP §5 steps 1-7): every step gated, nothing written before the final click."""
 
+import datetime as dt
 import re
 
 import pytest
+import time_machine
+from django.utils import timezone
 
-from orderdesk.catalog.models import PickupSlot
+from orderdesk.catalog.models import DeviceModel, PickupSlot, Variant
 from orderdesk.customers.actions import add_address, get_or_create_customer
 from orderdesk.leads.actions import create_lead
 from orderdesk.leads.models import ContactAttempt
@@ -52,6 +55,7 @@ def walk(client, lead, catalog, **overrides):
         response = client.post(URL, {**carried, "step": step, "action": "next"})
         if response.status_code != 200:
             return response, carried
+        carried.update(stamp_of(response))
     return response, carried
 
 
@@ -458,3 +462,120 @@ def test_a_new_callers_pincode_on_step_one_waits_for_the_device(cast, catalog, c
     assert refused.status_code == 422
     assert "We do not pick up laptops at 560034." in refused.content.decode()
     assert counts() == (0, 0, 0)
+
+
+# --- issue 15, item 11: consent evidence that would hold up in a dispute (M4, M9) ---------
+
+
+def stamp_of(response) -> dict:
+    """The estimate step's signed price confirmation, carried as the browser carries it."""
+    found = re.search(r'name="price_confirmation" value="([^"]+)"', response.content.decode())
+    return {"price_confirmation": found.group(1)} if found else {}
+
+
+def create(client, carried, **extra):
+    return client.post(
+        URL,
+        {
+            **carried,
+            "step": "review",
+            "action": "create",
+            "consent_confirmed": "yes",
+            "consent_statement": "Haan ji, order kar dijiye",
+            **extra,
+        },
+    )
+
+
+def test_m4_consent_words_are_typed_not_prefilled(cast, catalog, lead, client):
+    client.force_login(cast["sales"])
+    response, _ = walk(client, lead, catalog)
+    html = response.content.decode()
+    field = re.search(r'<input id="consent_statement"[^>]*>', html).group(0)
+    assert 'value=""' in field, field
+    assert "Yes, please place the order" not in field
+
+
+def test_m4_the_customers_typed_words_are_the_consent_on_record(cast, catalog, lead, client):
+    client.force_login(cast["sales"])
+    _, carried = walk(client, lead, catalog)
+    assert create(client, carried).status_code == 302
+    assert Order.objects.get().consent_statement == "Haan ji, order kar dijiye"
+
+
+def test_m4_price_confirmation_time_is_when_the_estimate_step_was_confirmed(
+    cast, catalog, lead, client
+):
+    client.force_login(cast["sales"])
+    agreed = timezone.now().replace(microsecond=0)
+    with time_machine.travel(agreed, tick=False):
+        _, carried = walk(client, lead, catalog)
+    with time_machine.travel(agreed + dt.timedelta(minutes=7), tick=False):
+        assert create(client, carried).status_code == 302
+    order = Order.objects.get()
+    assert order.price_confirmed_at == agreed
+    assert order.consent_at == agreed + dt.timedelta(minutes=7)
+
+
+@pytest.mark.parametrize("stamp", ["", "forged:value", None])
+def test_m4_no_order_without_the_estimate_steps_own_confirmation(
+    cast, catalog, lead, client, stamp
+):
+    client.force_login(cast["sales"])
+    _, carried = walk(client, lead, catalog)
+    if stamp is None:  # the condition changed after the customer agreed: another price
+        carried = {**carried, "answer_screen": "cracked"}
+    else:
+        carried = {**carried, "price_confirmation": stamp}
+    response = create(client, carried)
+    assert response.status_code == 422
+    assert "has not agreed to this estimate" in response.content.decode()
+    assert counts() == (0, 0, 0)
+
+
+def test_m1_high_end_assisted_is_refused_for_a_model_that_is_not_high_end(
+    cast, catalog, lead, client
+):
+    redmi = DeviceModel.objects.create(
+        brand=catalog["v128"].model.brand,
+        device_type=catalog["v128"].model.device_type,
+        name="Budget 5",
+        high_end=False,
+    )
+    budget = Variant.objects.create(model=redmi, name="64 GB", base_price=8000)
+    client.force_login(cast["sales"])
+    response, _ = walk(
+        client,
+        lead,
+        catalog,
+        reason={"reason": "high_end_assisted"},
+        device={"variant_id": budget.pk},
+    )
+    assert response.status_code == 422
+    assert 'data-step="device"' in response.content.decode()
+    assert "not a high-end device" in response.content.decode()
+    # the same rule at the final gate (the API and every other channel)
+    response, carried = walk(client, lead, catalog, reason={"reason": "not_comfortable_with_app"})
+    carried = {**carried, "reason": "high_end_assisted", "variant_id": budget.pk}
+    assert create(client, carried).status_code == 422
+    assert counts() == (0, 0, 0)
+
+
+def test_m5_review_reads_back_the_price_range_and_special_instructions(cast, catalog, lead, client):
+    client.force_login(cast["sales"])
+    response, _ = walk(
+        client,
+        lead,
+        catalog,
+        pickup={
+            "line1": "14, 3rd Cross",
+            "landmark": "Opposite Forum Mall",
+            "city": "Bengaluru",
+            "pincode": "560034",
+            "special_instructions": "Call before coming, dog at home",
+        },
+    )
+    html = response.content.decode()
+    price = re.search(r'data-testid="review-price">([^<]+)<', html).group(1)
+    assert "₹45,000" in price and "between ₹28,000 and ₹50,000" in price
+    assert "Call before coming, dog at home" in html

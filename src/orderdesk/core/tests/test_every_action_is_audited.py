@@ -24,6 +24,7 @@ import pytest
 import time_machine
 
 from orderdesk.core.models import AuditEvent
+from orderdesk.testing.factories import confirmation_ctx
 
 WRITE_MODULES = (
     "orderdesk.accounts.actions",
@@ -78,6 +79,14 @@ NOT_WRITES: dict[str, str] = {
     "leads.actions.check_lead_may_order": "a check (returns the lead or raises)",
     "orders.actions.gate_problems": "a check (M2/M3 pre-checks)",
     "orders.actions.confirmation_context": "builds a message's context",
+    "orders.actions.payment_mode_text": "words for a message (a read)",
+    "orders.actions.feedback_token": "signs a token",
+    "orders.actions.feedback_url": "builds a URL",
+    "orders.actions.feedback_for_token": "a read (the feedback a link names)",
+    "catalog.actions.price_range": "a read (the variant's lowest and highest price)",
+    # open_feedback writes the request row inside the completing transition, which is
+    # audited as order.transition (tested in orders/tests/test_pickup_feedback.py).
+    "orders.actions.open_feedback": "part of the audited completion (order.transition)",
     "orders.lifecycle.actor_role": "a read",
     "orders.lifecycle.history": "a read",
     "orders.lifecycle.allowed_for": "a read",
@@ -490,6 +499,30 @@ def _orders():
             "message.enqueue",
         ),
         "orders.actions.record_agent_error": _s(error, "agent_error.record"),
+        # issue 15, 12: the customer's answer to the pickup feedback request
+        "orders.actions.answer_feedback": _s(
+            on(
+                Kit.order,
+                lambda k, o: oa.answer_feedback(oa.open_feedback(o), score=5, via="reply"),
+            ),
+            "order.feedback",
+        ),
+        "orders.actions.answer_feedback_by_reply": _s(
+            lambda k: (
+                lambda o, f: (
+                    lambda: oa.answer_feedback_by_reply(
+                        phone=o.customer.phone, text=f"4 {f.reply_code}"
+                    )
+                )
+            )(*(lambda o: (o, oa.open_feedback(o)))(k.order())),
+            "order.feedback",
+        ),
+        "orders.actions.answer_feedback_by_token": _s(
+            lambda k: (
+                lambda f: lambda: oa.answer_feedback_by_token(oa.feedback_token(f), score=3)
+            )(oa.open_feedback(k.order())),
+            "order.feedback",
+        ),
         "orders.actions.restore_agent": _s(restore, "agent.restore"),
         "orders.lifecycle.transition": _s(
             on(Kit.order, lambda k, o: lc.transition(o, "vendor_assigned", actor=ops(k))),
@@ -798,7 +831,7 @@ def _messaging():
 
     def retry(k):
         message = ma.enqueue_message(
-            customer=k.customer(), kind="order_confirmation", context={"order_number": "OD1"}
+            customer=k.customer(), kind="order_confirmation", context=confirmation_ctx("OD1")
         )[0]
         Message.objects.filter(pk=message.pk).update(status=MessageStatus.FAILED)
         return lambda: ma.retry_message(Message.objects.get(pk=message.pk))
@@ -830,7 +863,7 @@ def _messaging():
             lambda k: (
                 lambda cu: (
                     lambda: ma.enqueue_message(
-                        customer=cu, kind="order_confirmation", context={"order_number": "OD1"}
+                        customer=cu, kind="order_confirmation", context=confirmation_ctx("OD1")
                     )
                 )
             )(k.customer()),

@@ -36,6 +36,7 @@ EXPECTED_ALL = {
     "fcr_pct": (3, 4, 75.0),
     # answers 5, 2, 4 in range (T4's 1 was before; T6 never answered)
     "csat_pct": (2, 3, 66.7),
+    "pickup_feedback_pct": (0, 0, None),  # issue 15, 12: no feedback in this world
     # opened in range T1, T2, T3, T5, T6; T2 (resolution) and T5 (first response) breached
     "sla_breach_pct": (2, 5, 40.0),
     # O1 and O3 inspected, O7's pickup failed

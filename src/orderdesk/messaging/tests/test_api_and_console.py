@@ -10,7 +10,7 @@ from orderdesk.messaging import sender
 from orderdesk.messaging.actions import enqueue_message
 from orderdesk.messaging.choices import MessageStatus
 from orderdesk.messaging.models import Message
-from orderdesk.testing.factories import PASSWORD
+from orderdesk.testing.factories import PASSWORD, confirmation_ctx
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def order_messages(messaging_conf, customer):
         rows = enqueue_message(
             customer=asha,
             kind="order_confirmation",
-            context={"order_number": "OD-7K4M-9QXR"},
+            context=confirmation_ctx("OD-7K4M-9QXR"),
             order="OD7K4M9QXR",
         )
     sender.deliver_due()
@@ -67,7 +67,7 @@ def test_ops_see_failed_messages_with_the_error_and_retry_them(
     gateway.refuse = True
     with transaction.atomic():
         [sms] = enqueue_message(
-            customer=customer(), kind="order_confirmation", context={"order_number": "OD1"}
+            customer=customer(), kind="order_confirmation", context=confirmation_ctx("OD1")
         )
     sender.deliver_due()
     ops = console(cast["ops"])
@@ -86,7 +86,7 @@ def test_ops_see_failed_messages_with_the_error_and_retry_them(
 def test_other_roles_cannot_see_or_retry_failed_messages(cast, messaging_conf, customer):
     with transaction.atomic():
         [sms] = enqueue_message(
-            customer=customer(), kind="order_confirmation", context={"order_number": "OD1"}
+            customer=customer(), kind="order_confirmation", context=confirmation_ctx("OD1")
         )
     Message.objects.filter(pk=sms.pk).update(status=MessageStatus.FAILED)
     sales = console(cast["sales"])

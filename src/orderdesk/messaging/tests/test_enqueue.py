@@ -13,8 +13,9 @@ from orderdesk.core.timeutil import IST
 from orderdesk.messaging.actions import enqueue_message
 from orderdesk.messaging.choices import MessageStatus
 from orderdesk.messaging.models import Message
+from orderdesk.testing.factories import confirmation_ctx
 
-ORDER_CTX = {"order_number": "OD-7K4M-9QXR"}
+ORDER_CTX = confirmation_ctx("OD-7K4M-9QXR")
 
 
 def at_ist(hour, minute=0):
@@ -50,7 +51,7 @@ def test_n1_the_sender_is_woken_once_per_transaction_after_commit(
     with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
         for n in range(3):
             enqueue_message(
-                customer=asha, kind="order_confirmation", context={"order_number": f"OD{n}"}
+                customer=asha, kind="order_confirmation", context=confirmation_ctx(f"OD{n}")
             )
         assert DBTaskResult.objects.count() == 0  # nothing before commit
     assert len(callbacks) == 1

@@ -23,6 +23,7 @@ from django.utils import timezone
 from orderdesk.messaging.actions import enqueue_message
 from orderdesk.messaging.choices import MessageStatus
 from orderdesk.messaging.models import Message, MessageKind
+from orderdesk.testing.factories import confirmation_ctx
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -102,12 +103,12 @@ def test_n1_sender_killed_mid_batch_and_restarted_delivers_every_committed_messa
                 enqueue_message(
                     customer=asha,
                     kind="order_confirmation",
-                    context={"order_number": f"ODCOMMIT{batch}-{n}"},
+                    context=confirmation_ctx(f"ODCOMMIT{batch}-{n}"),
                 )
     with pytest.raises(RuntimeError), transaction.atomic():
         for n in range(20):
             enqueue_message(
-                customer=asha, kind="order_confirmation", context={"order_number": f"ODROLLBACK{n}"}
+                customer=asha, kind="order_confirmation", context=confirmation_ctx(f"ODROLLBACK{n}")
             )
         raise RuntimeError("the caller's change failed")
     committed = set(Message.objects.values_list("provider_key", flat=True))

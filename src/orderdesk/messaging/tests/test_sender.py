@@ -14,8 +14,9 @@ from orderdesk.messaging import rules, sender
 from orderdesk.messaging.actions import enqueue_message, retry_message
 from orderdesk.messaging.choices import MessageStatus
 from orderdesk.messaging.models import Message
+from orderdesk.testing.factories import confirmation_ctx
 
-CTX = {"order_number": "OD-7K4M-9QXR"}
+CTX = confirmation_ctx("OD-7K4M-9QXR")
 
 
 def enqueue(customer, n=1, kind="order_confirmation", **kw):
@@ -23,7 +24,7 @@ def enqueue(customer, n=1, kind="order_confirmation", **kw):
     with transaction.atomic():
         for i in range(n):
             rows += enqueue_message(
-                customer=customer, kind=kind, context={"order_number": f"OD{i}"}, **kw
+                customer=customer, kind=kind, context=confirmation_ctx(f"OD{i}"), **kw
             )
     return rows
 

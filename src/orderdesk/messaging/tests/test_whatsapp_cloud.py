@@ -22,7 +22,7 @@ from orderdesk.messaging.providers import (
     WhatsAppCloudProvider,
 )
 from orderdesk.messaging.simulator import Simulator, serve
-from orderdesk.testing.factories import make_user
+from orderdesk.testing.factories import confirmation_ctx, make_user
 
 SECRET = "sim-app-secret"
 TOKEN = "sim-access-token"
@@ -195,7 +195,7 @@ def test_a_number_without_whatsapp_ends_failed_with_the_error(db, cloud, sim, cu
         [message] = enqueue_message(
             customer=ravi,
             kind="order_confirmation",
-            context={"order_number": "OD7K4M9QXR"},
+            context=confirmation_ctx("OD7K4M9QXR"),
             channels=["whatsapp"],
         )
     sender.deliver_due()
@@ -242,7 +242,7 @@ def test_an_sms_carries_its_templates_dlt_id_and_our_entity_id(
         [sms] = enqueue_message(
             customer=asha,
             kind="order_confirmation",
-            context={"order_number": "OD7K4M9QXR"},
+            context=confirmation_ctx("OD7K4M9QXR"),
             channels=["sms"],
         )
     assert sms.dlt_template_id == "1107160000000012345"
@@ -261,7 +261,7 @@ def test_a_whatsapp_message_through_the_http_gateway_carries_no_dlt_fields(
         [wa] = enqueue_message(
             customer=asha,
             kind="order_confirmation",
-            context={"order_number": "OD7K4M9QXR"},
+            context=confirmation_ctx("OD7K4M9QXR"),
             channels=["whatsapp"],
         )
     with time_machine.travel(dt.datetime.now(dt.UTC), tick=True):

@@ -12,6 +12,7 @@ from orderdesk.messaging import rules, whatsapp
 from orderdesk.messaging.actions import enqueue_message
 from orderdesk.messaging.choices import DeliveryStatus, MessageStatus
 from orderdesk.messaging.models import Message
+from orderdesk.testing.factories import confirmation_ctx
 
 RECEIPTS = [
     DeliveryStatus.SENT,
@@ -29,7 +30,7 @@ def sent_message(db, customer):
         [message] = enqueue_message(
             customer=asha,
             kind="order_confirmation",
-            context={"order_number": "OD7K4M9QXR"},
+            context=confirmation_ctx("OD7K4M9QXR"),
             channels=["whatsapp"],
         )
     Message.objects.filter(pk=message.pk).update(

@@ -19,7 +19,7 @@ from orderdesk.messaging.actions import (
 )
 from orderdesk.messaging.choices import ConsentSource, MessageStatus
 from orderdesk.messaging.models import InboundMessage, Message, MessageTemplate, WhatsAppConsent
-from orderdesk.testing.factories import make_user
+from orderdesk.testing.factories import confirmation_ctx, make_user
 
 T0 = dt.datetime(2026, 3, 2, 6, 30, tzinfo=dt.UTC)  # 12:00 IST
 
@@ -185,7 +185,7 @@ def test_through_the_cloud_api_free_text_kinds_wait_for_the_window(asha, messagi
             [message] = enqueue_message(
                 customer=asha,
                 kind="order_confirmation",
-                context={"order_number": "OD7K4M9QXR"},
+                context=confirmation_ctx("OD7K4M9QXR"),
                 channels=["whatsapp"],
             )
         sender.deliver_due()
@@ -230,7 +230,7 @@ def test_an_opt_out_cancels_the_whatsapp_messages_still_waiting(asha):
         rows = enqueue_message(
             customer=asha,
             kind="order_confirmation",
-            context={"order_number": "OD7K4M9QXR"},
+            context=confirmation_ctx("OD7K4M9QXR"),
             channels=["whatsapp", "sms"],
         )
     record_whatsapp_consent(asha, opted_in=False, source=ConsentSource.CUSTOMER_KEYWORD, now=T0)
