@@ -42,8 +42,32 @@ from orderdesk.orders.models import (
     DuplicateAttempt,
     Order,
     OrderEvent,
+    OrderItem,
 )
 from orderdesk.orders.selectors import agent_error_count
+
+
+@dataclass
+class ItemRequest:
+    """One device of an order: a quote, or a variant with answers; how many (issue 15 item 4)."""
+
+    quote_id: uuid.UUID | str | None = None
+    variant_id: int | None = None
+    answers: dict = field(default_factory=dict)
+    quantity: int = 1
+
+
+@dataclass
+class ResolvedItem:
+    variant: object
+    answers: dict
+    unit_price: int
+    quantity: int
+    quote: object = None
+
+    @property
+    def estimated_price(self) -> int:
+        return self.unit_price * self.quantity
 
 
 @dataclass
@@ -76,6 +100,15 @@ class OrderRequest:
     price_confirmed: bool = False
     # X1 override (supervisor only):
     override_reason: str = ""
+    # Issue 15 item 4: the devices. Empty: one item from quote_id / variant_id / answers.
+    items: list[ItemRequest] = field(default_factory=list)
+
+    def item_requests(self) -> list[ItemRequest]:
+        if self.items:
+            return list(self.items)
+        return [
+            ItemRequest(quote_id=self.quote_id, variant_id=self.variant_id, answers=self.answers)
+        ]
 
 
 def check_agent_allowed(agent) -> None:
@@ -89,7 +122,48 @@ def check_agent_allowed(agent) -> None:
         )
 
 
-def _resolve_device(req: OrderRequest) -> tuple:
+def resolve_items(req: OrderRequest) -> list[ResolvedItem]:
+    """M2/M3 B for every item: its variant, answers and the server's price; bounded counts.
+
+    A problem names the item: ``items[1].variant_id`` (0-based, as the request lists them);
+    a request without ``items`` keeps the old field names (``variant_id``, ``quote_id``).
+    """
+    requests = req.item_requests()
+    if len(requests) > rules.MAX_ITEMS_PER_ORDER:
+        raise ValidationFailed(
+            f"One pickup carries at most {rules.MAX_ITEMS_PER_ORDER} device lines.",
+            code="too_many_items",
+            field="items",
+        )
+    resolved = []
+    for index, item in enumerate(requests):
+        prefix = f"items[{index}]." if req.items else ""
+        quantity = item.quantity
+        if (
+            isinstance(quantity, bool)
+            or not isinstance(quantity, int)
+            or not 1 <= quantity <= rules.MAX_ITEM_QUANTITY
+        ):
+            raise ValidationFailed(
+                f"The quantity is a whole number from 1 to {rules.MAX_ITEM_QUANTITY}.",
+                code="quantity_invalid",
+                field=f"{prefix}quantity",
+            )
+        try:
+            variant, answers, price, quote = _resolve_device(item)
+        except DomainError as exc:
+            if prefix:
+                exc.errors = [
+                    FieldError(prefix + (e.field or "variant_id"), e.code, e.message)
+                    for e in exc.errors
+                ]
+                exc.field = exc.errors[0].field
+            raise
+        resolved.append(ResolvedItem(variant, answers, price, quantity, quote))
+    return resolved
+
+
+def _resolve_device(req) -> tuple:
     """M2/M3 B: the variant and answers, from a quote or given directly; the server's price."""
     if req.quote_id:
         quote = (
@@ -122,8 +196,11 @@ def _resolve_device(req: OrderRequest) -> tuple:
     return variant, answers, price, quote
 
 
-def gate_problems(req: OrderRequest, *, agent: bool, variant) -> list[FieldError]:
+def gate_problems(req: OrderRequest, *, agent: bool, variant, more_variants=()) -> list[FieldError]:
     """M1-M5: every check that needs no write, collected so the agent sees all at once.
+
+    ``variant`` is the first item's; ``more_variants`` the other items' (each device
+    type must be picked up at the pincode).
 
     The console wizard asks the same function at each step (filtering the fields of
     that step), so a step cannot pass what ``create_order`` would refuse.
@@ -165,6 +242,13 @@ def gate_problems(req: OrderRequest, *, agent: bool, variant) -> list[FieldError
         )
     else:
         check = serviceability(pincode, variant.model.device_type.key, with_slots=False)
+        for other in more_variants:
+            if not check.serviceable:
+                break
+            if other.model.device_type_id != variant.model.device_type_id:
+                other_check = serviceability(pincode, other.model.device_type.key, with_slots=False)
+                if not other_check.serviceable:
+                    check, variant = other_check, other
         if not check.serviceable:
             message = (
                 f"We do not pick up at {pincode} yet."
@@ -221,8 +305,10 @@ def create_order(req: OrderRequest, *, actor, channel: str, lead=None, on_create
         check_agent_allowed(actor)
     if req.lead_id and (lead is None or lead.pk != req.lead_id):
         raise ValueError("create_order: pass the checked lead (flows.orders.place_order does)")
-    variant, answers, price, quote = _resolve_device(req)
-    problems = gate_problems(req, agent=is_agent, variant=variant)
+    items = resolve_items(req)
+    problems = gate_problems(
+        req, agent=is_agent, variant=items[0].variant, more_variants=[i.variant for i in items[1:]]
+    )
     if problems:
         raise ValidationFailed.collect(
             problems, f"The order cannot be created yet: {problems[0].message}"
@@ -236,30 +322,33 @@ def create_order(req: OrderRequest, *, actor, channel: str, lead=None, on_create
 
     try:
         return _create_order_row(
-            req,
-            actor=actor,
-            channel=channel,
-            lead=lead,
-            variant=variant,
-            answers=answers,
-            price=price,
-            quote=quote,
-            on_created=on_created,
+            req, actor=actor, channel=channel, lead=lead, items=items, on_created=on_created
         )
     except _DuplicateOpenOrder as dup:
-        _record_duplicate_attempt(dup.customer_id, variant.model_id, dup.existing, channel, actor)
+        _record_duplicate_attempt(
+            dup.customer_id, dup.device_model_id, dup.existing, channel, actor
+        )
+        device = items[dup.index].variant.model
         raise Conflict(
-            f"This customer already has open order {dup.existing.display_number} for this device.",
+            f"This customer already has open order {dup.existing.display_number} for "
+            f"{device} (X1): "
+            "add the device to that order, or book two identical devices with a quantity.",
             code="duplicate_open_order",
-            field="customer.phone",
-            extra={"number": dup.existing.number, "existing_order": dup.existing.number},
+            field=f"items[{dup.index}].variant_id" if req.items else "customer.phone",
+            extra={
+                "number": dup.existing.number,
+                "existing_order": dup.existing.number,
+                "item": dup.index,
+            },
         ) from None
 
 
 class _DuplicateOpenOrder(Exception):
-    def __init__(self, customer_id: int, existing: Order):
+    def __init__(self, customer_id: int, existing: Order, device_model_id: int, index: int = 0):
         self.customer_id = customer_id
         self.existing = existing
+        self.device_model_id = device_model_id
+        self.index = index
 
 
 def _may_override(actor) -> bool:
@@ -267,9 +356,7 @@ def _may_override(actor) -> bool:
 
 
 @transaction.atomic
-def _create_order_row(
-    req, *, actor, channel, lead, variant, answers, price, quote, on_created=None
-) -> Order:
+def _create_order_row(req, *, actor, channel, lead, items, on_created=None) -> Order:
     customer, _ = get_or_create_customer(
         name=req.customer_name, phone=req.customer_phone, email=req.customer_email
     )
@@ -287,6 +374,9 @@ def _create_order_row(
     )
     now = timezone.now()
     is_agent = channel == Channel.AGENT
+    first = items[0]
+    variant, answers, quote = first.variant, first.answers, first.quote
+    price = sum(item.estimated_price for item in items)
     order = Order(
         customer=customer,
         channel=channel,
@@ -313,6 +403,7 @@ def _create_order_row(
     if lead is not None:
         order.source_lead = lead
     _insert_with_fresh_number(order, customer_id=customer.pk)
+    _insert_items(order, items)
     slot = book_slot(req.slot_id)
     Order.objects.filter(pk=order.pk).update(slot=slot)
     order.slot = slot
@@ -323,7 +414,19 @@ def _create_order_row(
         to_status=order.status,
         note=f"{channel} order"
         + (f", duplicate guard overridden: {req.override_reason}" if req.override_reason else ""),
-        data={"estimated_price": price, "reason": order.reason},
+        data={
+            "estimated_price": price,
+            "reason": order.reason,
+            # "devices", not "items": templates read event.data.items as the dict's pairs
+            "devices": [
+                {
+                    "variant": i.variant.pk,
+                    "quantity": i.quantity,
+                    "estimated_price": i.estimated_price,
+                }
+                for i in items
+            ],
+        },
     )
     audit.record(
         "order.create",
@@ -369,12 +472,58 @@ def _insert_with_fresh_number(order: Order, *, customer_id: int) -> None:
                 .first()
             )
             if existing is not None:
-                raise _DuplicateOpenOrder(customer_id, existing) from exc
+                raise _DuplicateOpenOrder(customer_id, existing, order.device_model_id) from exc
             if not Order.objects.filter(number=order.number).exists():
                 raise
     raise DomainError(
         "Could not allot an order number; try again.", code="number_allocation_failed", status=503
     )
+
+
+def _insert_items(order: Order, items: list[ResolvedItem]) -> None:
+    """Issue 15 item 4: the order's device lines, each under its own X1 guard (the partial
+    unique index ``one_open_item_per_customer_device``: a model already on another open
+    order of the customer is refused, and the whole order with it)."""
+    seen_models: set[int] = set()
+    for index, item in enumerate(items):
+        model_id = item.variant.model_id
+        row = OrderItem(
+            order=order,
+            position=index + 1,
+            customer_id=order.customer_id,
+            device_model_id=model_id,
+            variant=item.variant,
+            quantity=item.quantity,
+            answers=item.answers,
+            quote=item.quote,
+            unit_price=item.unit_price,
+            estimated_price=item.estimated_price,
+            guard_key=rules.item_guard_key(
+                order.guard_key,
+                order_number=order.number,
+                position=index + 1,
+                repeat=model_id in seen_models,
+            ),
+        )
+        seen_models.add(model_id)
+        try:
+            with transaction.atomic():
+                row.save(force_insert=True)
+        except IntegrityError as exc:
+            existing = (
+                OrderItem.objects.filter(
+                    customer_id=order.customer_id,
+                    device_model_id=model_id,
+                    guard_key=row.guard_key,
+                    is_open=True,
+                )
+                .exclude(order=order)
+                .select_related("order")
+                .first()
+            )
+            if existing is None:
+                raise
+            raise _DuplicateOpenOrder(order.customer_id, existing.order, model_id, index) from exc
 
 
 def _record_duplicate_attempt(customer_id, device_model_id, existing, channel, actor) -> None:
@@ -400,7 +549,7 @@ def confirmation_context(order: Order) -> dict:
     return {
         "customer_name": order.customer.name,
         "order_number": order.display_number,
-        "device": str(order.variant),
+        "device": rules.devices_label(order.items.select_related("variant__model__brand")),
         "estimated_price": format_inr(order.estimated_price),
         "pickup_date": slot.date.strftime("%d %b %Y") if slot else "",
         "pickup_window": slot.window if slot else "",

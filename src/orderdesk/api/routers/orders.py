@@ -9,6 +9,7 @@ import uuid
 from typing import Literal
 
 from django.db import IntegrityError
+from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from ninja import Header, Query, Router, Schema, Status
 from pydantic import EmailStr, Field
@@ -20,13 +21,22 @@ from orderdesk.api.schemas import AUTH_ERRORS, INPUT_ERRORS, InputSchema, Proble
 from orderdesk.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from orderdesk.core.masking import mask_tail, mask_upi
 from orderdesk.flows.orders import place_order
-from orderdesk.orders.actions import OrderRequest
+from orderdesk.orders.actions import ItemRequest, OrderRequest
 from orderdesk.orders.choices import Channel, OrderStatus
-from orderdesk.orders.models import IdempotencyRecord, Order
-from orderdesk.orders.rules import canonical_order_number, order_number_problem
+from orderdesk.orders.models import IdempotencyRecord, Order, OrderItem
+from orderdesk.orders.rules import (
+    MAX_ITEM_QUANTITY,
+    MAX_ITEMS_PER_ORDER,
+    canonical_order_number,
+    devices_label,
+    order_number_problem,
+)
 from orderdesk.orders.selectors import find_orders
 
 router = Router(tags=["orders"])
+
+# Issue 15 item 4: an order's devices, read with it (one query for a page of orders).
+ORDER_ITEMS = Prefetch("items", queryset=OrderItem.objects.select_related("variant__model__brand"))
 
 
 class CustomerIn(InputSchema):
@@ -58,10 +68,32 @@ class ConsentIn(InputSchema):
     )
 
 
-class OrderIn(InputSchema):
+class OrderItemIn(InputSchema):
     quote_id: uuid.UUID | None = None
     variant_id: int | None = None
     answers: dict[str, str] = Field(default_factory=dict)
+    quantity: int = Field(
+        default=1,
+        description=f"identical devices on this line, 1 to {MAX_ITEM_QUANTITY} (issue 15)",
+    )
+
+
+class OrderIn(InputSchema):
+    quote_id: uuid.UUID | None = Field(
+        default=None, description="one device: a quote (or give items for several)"
+    )
+    variant_id: int | None = Field(
+        default=None, description="one device: a variant with answers (or give items)"
+    )
+    answers: dict[str, str] = Field(default_factory=dict)
+    items: list[OrderItemIn] = Field(
+        default_factory=list,
+        max_length=MAX_ITEMS_PER_ORDER,
+        description="the devices of one pickup (issue 15): each a quote, or a variant with "
+        "answers, and a quantity. Leave it out for one device: quote_id / variant_id / "
+        "answers at the top level are then the one item. X1 applies to every item; "
+        "problems name the item (items[1].variant_id).",
+    )
     accessories: str = Field(default="", max_length=200)
     customer: CustomerIn
     pickup: PickupIn
@@ -83,6 +115,17 @@ class SlotOut(Schema):
     window: str
 
 
+class OrderItemOut(Schema):
+    position: int
+    device: str
+    variant_id: int
+    quantity: int
+    estimated_price: int
+    outcome: str
+    accepted_quantity: int | None
+    final_price: int | None
+
+
 class OrderOut(Schema):
     number: str
     display_number: str
@@ -93,6 +136,7 @@ class OrderOut(Schema):
     currency: str = "INR"
     device: str
     variant_id: int
+    items: list[OrderItemOut]
     customer_name: str
     customer_phone_masked: str
     pickup_city: str
@@ -122,6 +166,7 @@ ORDER_READ_FIELDS = (
 
 def order_out(order: Order) -> dict:
     slot = order.slot
+    items = list(order.items.all())
     return {
         "number": order.number,
         "display_number": order.display_number,
@@ -130,8 +175,21 @@ def order_out(order: Order) -> dict:
         "estimated_price": order.estimated_price,
         "final_price": order.final_price,
         "currency": "INR",
-        "device": str(order.variant),
+        "device": devices_label(items),
         "variant_id": order.variant_id,
+        "items": [
+            {
+                "position": item.position,
+                "device": str(item.variant),
+                "variant_id": item.variant_id,
+                "quantity": item.quantity,
+                "estimated_price": item.estimated_price,
+                "outcome": item.outcome,
+                "accepted_quantity": item.accepted_quantity,
+                "final_price": item.final_price,
+            }
+            for item in items
+        ],
         "customer_name": order.customer.name,
         "customer_phone_masked": order.customer.masked_phone,
         "pickup_city": order.address.city,
@@ -172,6 +230,15 @@ def _request_from(payload: OrderIn) -> OrderRequest:
         quote_id=payload.quote_id,
         variant_id=payload.variant_id,
         answers=payload.answers,
+        items=[
+            ItemRequest(
+                quote_id=item.quote_id,
+                variant_id=item.variant_id,
+                answers=item.answers,
+                quantity=item.quantity,
+            )
+            for item in payload.items
+        ],
         accessories=payload.accessories,
         special_instructions=payload.special_instructions,
         lead_id=payload.lead_id,
@@ -254,7 +321,7 @@ def _visible_orders(user):
     """S1 object-level rules: staff see all orders; the app its own; a vendor its own pickups."""
     qs = Order.objects.select_related(
         "customer", "address", "slot", "vendor", "variant__model__brand", "created_by"
-    )
+    ).prefetch_related(ORDER_ITEMS)
     if has_perm(user, Perm.ORDERS_VIEW):
         return qs
     if user.role == Role.VENDOR and has_perm(user, Perm.ORDERS_VENDOR):
