@@ -19,7 +19,7 @@ from orderdesk.orders import lifecycle
 from orderdesk.orders.actions import ItemRequest, confirmation_context, create_order
 from orderdesk.orders.choices import OrderStatus
 from orderdesk.orders.models import DuplicateAttempt, Order, OrderItem
-from orderdesk.orders.tests.test_lifecycle_support import drive, new_order  # noqa: F401
+from orderdesk.orders.tests.test_lifecycle_support import drive, new_order  # noqa: F401, F811
 
 S = OrderStatus
 JSON = "application/json"
@@ -317,7 +317,7 @@ def test_o4_the_price_band_applies_per_item(cast, catalog, galaxy, order_request
     assert done.final_price == 65000 and lifecycle.awaits_price_acceptance(done)
 
 
-def test_a_single_device_order_is_inspected_as_before(cast, new_order):
+def test_a_single_device_order_is_inspected_as_before(cast, new_order):  # noqa: F811
     order = drive(new_order(), S.INSPECTED, actor=cast["ops"])
     item = order.items.get()
     assert (item.outcome, item.final_price) == ("accepted", order.final_price)
@@ -326,7 +326,7 @@ def test_a_single_device_order_is_inspected_as_before(cast, new_order):
 # --- the data migration ---------------------------------------------------------------
 
 
-def test_existing_orders_become_one_item_each(cast, catalog, new_order):
+def test_existing_orders_become_one_item_each(cast, catalog, new_order):  # noqa: F811
     order = drive(new_order(), S.INSPECTED, actor=cast["ops"])
     OrderItem.objects.all().delete()  # as before migration 0004
     migration = importlib.import_module("orderdesk.orders.migrations.0004_order_items")
