@@ -19,7 +19,7 @@ from orderdesk.orders import lifecycle
 from orderdesk.orders.actions import ItemRequest, confirmation_context, create_order
 from orderdesk.orders.choices import OrderStatus
 from orderdesk.orders.models import DuplicateAttempt, Order, OrderItem
-from orderdesk.orders.tests.test_lifecycle_support import drive, new_order  # noqa: F401, F811
+from orderdesk.orders.tests.test_lifecycle_support import drive, new_order  # noqa: F401
 
 S = OrderStatus
 JSON = "application/json"
