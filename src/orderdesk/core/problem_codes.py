@@ -645,6 +645,18 @@ _CODES = (
         "Every device is returned: cancel the order instead (device_mismatch or price_not_accepted).",
     ),
     ProblemCode(
+        "order_closed",
+        (409,),
+        "orders",
+        "The order is closed: X1 does not stand in the way of a new order.",
+    ),
+    ProblemCode(
+        "override_exists",
+        (409,),
+        "orders",
+        "A supervisor's X1 override for this customer and device is already waiting to be used.",
+    ),
+    ProblemCode(
         "final_price_mismatch",
         (422,),
         "orders",

@@ -17,7 +17,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from orderdesk.accounts.choices import Role
 from orderdesk.accounts.permissions import Perm, has_perm, require
 from orderdesk.catalog.actions import active_variant, book_slot, price_for
 from orderdesk.catalog.models import Quote
@@ -40,6 +39,7 @@ from orderdesk.orders.models import (
     AgentError,
     AgentRestoration,
     DuplicateAttempt,
+    DuplicateOverride,
     Order,
     OrderEvent,
     OrderItem,
@@ -352,7 +352,7 @@ class _DuplicateOpenOrder(Exception):
 
 
 def _may_override(actor) -> bool:
-    return getattr(actor, "role", None) == Role.SUPERVISOR
+    return has_perm(actor, Perm.ORDERS_OVERRIDE_DUPLICATE)
 
 
 @transaction.atomic
@@ -453,26 +453,15 @@ def _create_order_row(req, *, actor, channel, lead, items, on_created=None) -> O
 
 
 def _insert_with_fresh_number(order: Order, *, customer_id: int) -> None:
-    """Insert, drawing a new number on the (rare) number collision; a duplicate open order is final."""
+    """Insert, drawing a new number on the (rare) number collision."""
     for _ in range(5):
         order.number = rules.new_order_number()
         try:
             with transaction.atomic():
                 order.save(force_insert=True)
             return
-        except IntegrityError as exc:
-            existing = (
-                Order.objects.filter(
-                    customer_id=customer_id,
-                    device_model=order.device_model,
-                    guard_key=order.guard_key,
-                    status__in=OPEN_STATUSES,
-                )
-                .exclude(pk=order.pk or 0)
-                .first()
-            )
-            if existing is not None:
-                raise _DuplicateOpenOrder(customer_id, existing, order.device_model_id) from exc
+        except IntegrityError:
+            # X1 is the items' index (``_insert_items``); here only a number can collide
             if not Order.objects.filter(number=order.number).exists():
                 raise
     raise DomainError(
@@ -509,21 +498,102 @@ def _insert_items(order: Order, items: list[ResolvedItem]) -> None:
         try:
             with transaction.atomic():
                 row.save(force_insert=True)
+            continue
         except IntegrityError as exc:
-            existing = (
-                OrderItem.objects.filter(
-                    customer_id=order.customer_id,
-                    device_model_id=model_id,
-                    guard_key=row.guard_key,
-                    is_open=True,
-                )
-                .exclude(order=order)
-                .select_related("order")
-                .first()
+            clash = exc
+        # X1's clash: a supervisor's override granted ahead for this model is used (and spent)
+        override = (
+            DuplicateOverride.objects.select_for_update()
+            .filter(customer_id=order.customer_id, device_model_id=model_id, used_by__isnull=True)
+            .order_by("pk")
+            .first()
+        )
+        if override is not None:
+            row.guard_key = override.guard_key
+            try:
+                with transaction.atomic():
+                    row.save(force_insert=True)
+                override.used_by = order
+                override.save(update_fields=["used_by"])
+                continue
+            except IntegrityError:
+                row.guard_key = ""
+        existing = (
+            OrderItem.objects.filter(
+                customer_id=order.customer_id,
+                device_model_id=model_id,
+                guard_key=row.guard_key,
+                is_open=True,
             )
-            if existing is None:
-                raise
-            raise _DuplicateOpenOrder(order.customer_id, existing.order, model_id, index) from exc
+            .exclude(order=order)
+            .select_related("order")
+            .first()
+        )
+        if existing is None:
+            raise clash
+        raise _DuplicateOpenOrder(order.customer_id, existing.order, model_id, index) from clash
+
+
+@transaction.atomic
+def grant_duplicate_override(*, order: Order, position: int, reason: str, granted_by):
+    """X1's supervisor override, reachable from the console and the API (issue 15 item 4):
+    the customer may open one more order holding the device of ``order``'s item ``position``
+    (e.g. a second identical phone found after booking). Refused: 403 to anyone but a
+    supervisor; 422 without a reason or for an unknown item; 409 when the order is closed
+    or an override for that device is already waiting. Audited; on the order's history."""
+    if not _may_override(granted_by):
+        raise Forbidden("Only a supervisor may override the duplicate guard.", code="forbidden")
+    reason = (reason or "").strip()
+    if len(reason) < 10:
+        raise ValidationFailed(
+            "Say why the customer may hold two open orders for this device (X1).",
+            code="reason_required",
+            field="reason",
+        )
+    item = OrderItem.objects.filter(order=order, position=position).first()
+    if item is None:
+        raise ValidationFailed(
+            f"Order {order.display_number} has no item {position}.",
+            code="item_unknown",
+            field="position",
+        )
+    if order.status not in OPEN_STATUSES:
+        raise Conflict(
+            "That order is closed: X1 does not stand in the way of a new order.",
+            code="order_closed",
+            field="number",
+        )
+    waiting = DuplicateOverride.objects.select_for_update().filter(
+        customer_id=order.customer_id, device_model_id=item.device_model_id, used_by__isnull=True
+    )
+    if waiting.exists():
+        raise Conflict(
+            "An override for this device is already waiting to be used.",
+            code="override_exists",
+            field="position",
+        )
+    override = DuplicateOverride.objects.create(
+        customer_id=order.customer_id,
+        device_model_id=item.device_model_id,
+        for_order=order,
+        reason=reason[:300],
+        granted_by=granted_by,
+        guard_key=uuid.uuid4().hex,
+    )
+    OrderEvent.objects.create(
+        order=order,
+        actor=granted_by,
+        kind="duplicate_override",
+        note=reason[:500],
+        data={"device": str(item.variant), "position": position},
+    )
+    audit.record(
+        "order.duplicate_override",
+        override,
+        actor=granted_by,
+        after={"order": order.number, "device_model": item.device_model_id, "reason": reason},
+    )
+    return override
 
 
 def _record_duplicate_attempt(customer_id, device_model_id, existing, channel, actor) -> None:

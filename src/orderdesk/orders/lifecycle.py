@@ -294,35 +294,24 @@ def transition(
             # pickup_failed re-opens them, and the item index may refuse that).
             OrderItem.objects.filter(order=locked).update(is_open=locked.status in OPEN_STATUSES)
     except IntegrityError:
-        # Leaving pickup_failed re-opens the order: the partial unique index (X1)
-        # refuses it while the customer has another open order for the device.
-        other = (
-            Order.objects.filter(
-                customer_id=locked.customer_id,
-                device_model_id=locked.device_model_id,
-                guard_key=locked.guard_key,
-                status__in=OPEN_STATUSES,
-            )
-            .exclude(pk=locked.pk)
-            .first()
-        )
-        if other is None:
-            mine = OrderItem.objects.filter(order=locked)
-            clash = (
-                OrderItem.objects.filter(is_open=True, customer_id=locked.customer_id)
-                .filter(
-                    Exists(
-                        mine.filter(
-                            device_model_id=OuterRef("device_model_id"),
-                            guard_key=OuterRef("guard_key"),
-                        )
+        # Leaving pickup_failed re-opens the order's items: the items' partial unique
+        # index (X1) refuses it while the customer has another open order for a device.
+        mine = OrderItem.objects.filter(order=locked)
+        clash = (
+            OrderItem.objects.filter(is_open=True, customer_id=locked.customer_id)
+            .filter(
+                Exists(
+                    mine.filter(
+                        device_model_id=OuterRef("device_model_id"),
+                        guard_key=OuterRef("guard_key"),
                     )
                 )
-                .exclude(order=locked)
-                .select_related("order")
-                .first()
             )
-            other = clash.order if clash is not None else None
+            .exclude(order=locked)
+            .select_related("order")
+            .first()
+        )
+        other = clash.order if clash is not None else None
         if other is None:
             raise
         raise Conflict(

@@ -29,9 +29,10 @@ class Order(TimeStampedModel):
     carries its own X1 guard (``one_open_item_per_customer_device``).
 
     ``status`` changes only through ``orders.lifecycle.transition`` (one table, O1).
-    X1/X2: the partial unique index ``one_open_order_per_customer_device`` lets a
-    customer hold at most one open order per device model; a supervisor's
-    override gives the new order a unique ``guard_key`` so it stands beside the first.
+    X1/X2: the partial unique index ``one_open_item_per_customer_device`` (on the
+    items) lets a customer hold each device model on at most one open order; a
+    supervisor's override gives the new order's items a unique ``guard_key`` so they
+    stand beside the first.
     """
 
     number = models.CharField(
@@ -124,11 +125,6 @@ class Order(TimeStampedModel):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["customer", "device_model", "guard_key"],
-                condition=Q(status__in=OPEN_STATUSES),
-                name="one_open_order_per_customer_device",
-            ),
             models.CheckConstraint(
                 name="order_payment_details_present",
                 condition=(Q(payment_method=PaymentMethod.UPI) & ~Q(upi_id=""))
@@ -230,6 +226,32 @@ class OrderItem(models.Model):
         if self.accepted_quantity is None:
             return self.estimated_price
         return self.unit_price * self.accepted_quantity
+
+
+class DuplicateOverride(models.Model):
+    """X1's supervisor override, granted ahead (issue 15 item 4): the customer may open one
+    more order holding ``device_model`` while ``for_order`` holds it. The next order that
+    clashes on that model uses it (its item takes ``guard_key``) and it is spent."""
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    device_model = models.ForeignKey(
+        "catalog.DeviceModel", on_delete=models.PROTECT, related_name="+"
+    )
+    for_order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="duplicate_overrides"
+    )
+    reason = models.CharField(max_length=300)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+    guard_key = models.CharField(max_length=64, unique=True)
+    used_by = models.ForeignKey(
+        Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"X1 override for {self.device_model} ({'spent' if self.used_by_id else 'open'})"
 
 
 class OrderEvent(models.Model):

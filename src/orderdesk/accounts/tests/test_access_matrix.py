@@ -205,6 +205,10 @@ API_REQUESTS: dict[str, Callable] = {
     "GET /api/v1/orders/{number}/history": lambda w, r: Req(
         f"/api/v1/orders/{w.order_own.number}/history"
     ),
+    "POST /api/v1/orders/{number}/duplicate-overrides": lambda w, r: Req(
+        f"/api/v1/orders/{w.order_own.number}/duplicate-overrides",
+        {"position": 1, "reason": "a second identical phone found after booking"},
+    ),
     "POST /api/v1/tickets": lambda w, r: Req(
         "/api/v1/tickets",
         {"type": "inquiry", "customer": {"phone": "9876543210"}, "notes": "Where is my pickup?"},
@@ -534,6 +538,10 @@ CONSOLE_REQUESTS: dict[str, Callable] = {
     "POST console:reveal_phone": lambda w, r: form(
         reverse("console:reveal_phone", args=[w.asha.pk]),
         {"purpose": "calling back about the pickup"},
+    ),
+    "POST console:order_duplicate_override": lambda w, r: form(
+        reverse("console:order_duplicate_override", args=[w.order_own.number]),
+        {"position": "1", "reason": "a second identical phone found after booking"},
     ),
     "POST console:reveal_payment": lambda w, r: form(
         reverse("console:reveal_payment", args=[w.order_own.number])

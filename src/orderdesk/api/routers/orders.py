@@ -21,7 +21,7 @@ from orderdesk.api.schemas import AUTH_ERRORS, INPUT_ERRORS, InputSchema, Proble
 from orderdesk.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from orderdesk.core.masking import mask_tail, mask_upi
 from orderdesk.flows.orders import place_order
-from orderdesk.orders.actions import ItemRequest, OrderRequest
+from orderdesk.orders.actions import ItemRequest, OrderRequest, grant_duplicate_override
 from orderdesk.orders.choices import Channel, OrderStatus
 from orderdesk.orders.models import IdempotencyRecord, Order, OrderItem
 from orderdesk.orders.rules import (
@@ -376,3 +376,49 @@ def list_orders(
             "Filter by phone or status.", code="filter_required", field="phone", status=422
         )
     return [order_out(o) for o in page_by_id(qs, request, response, page)]
+
+
+class DuplicateOverrideIn(InputSchema):
+    position: int = Field(default=1, ge=1, description="the item whose device may be ordered again")
+    reason: str = Field(min_length=1, max_length=300, description="why (at least 10 characters)")
+
+
+class DuplicateOverrideOut(Schema):
+    order: str
+    device: str
+    reason: str
+    granted_by: str
+    granted_at: dt.datetime
+
+
+@router.post(
+    "/orders/{number}/duplicate-overrides",
+    response={201: DuplicateOverrideOut, 404: Problem, 409: Problem, **AUTH_ERRORS, **INPUT_ERRORS},
+    summary="X1 override (supervisors): the customer may open one more order for this device",
+    description=(
+        "Issue 15 item 4. The customer of order `number` may open one more order holding the "
+        "device of its item `position` while this one is open (e.g. a second identical phone "
+        "found after booking). The next order that clashes on that device uses the override "
+        "and spends it. Supervisors only (403 otherwise); 422 `reason_required`, "
+        "`item_unknown`; 409 `order_closed`, `override_exists`."
+    ),
+)
+def post_duplicate_override(request, number: str, payload: DuplicateOverrideIn):
+    user = request.auth
+    require(user, Perm.ORDERS_OVERRIDE_DUPLICATE)
+    order = Order.objects.filter(number=canonical_order_number(number)).first()
+    if order is None:
+        raise NotFound(f"No order {number}.", code="order_not_found", field="number")
+    override = grant_duplicate_override(
+        order=order, position=payload.position, reason=payload.reason, granted_by=user
+    )
+    return Status(
+        201,
+        {
+            "order": order.number,
+            "device": str(override.device_model),
+            "reason": override.reason,
+            "granted_by": user.username,
+            "granted_at": override.granted_at,
+        },
+    )

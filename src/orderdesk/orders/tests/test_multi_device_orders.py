@@ -329,7 +329,9 @@ def test_a_single_device_order_is_inspected_as_before(cast, new_order):  # noqa:
 def test_existing_orders_become_one_item_each(cast, catalog, new_order):  # noqa: F811
     order = drive(new_order(), S.INSPECTED, actor=cast["ops"])
     OrderItem.objects.all().delete()  # as before migration 0004
-    migration = importlib.import_module("orderdesk.orders.migrations.0004_order_items")
+    migration = importlib.import_module(
+        "orderdesk.orders.migrations.0004_order_items_and_x1_per_item"
+    )
     migration.one_item_per_order(django_apps, None)
     item = OrderItem.objects.get()
     assert (item.order_id, item.variant_id, item.answers, item.estimated_price) == (

@@ -2,6 +2,7 @@
 becomes one item (its variant, answers, estimate and, once inspected, its final price)."""
 
 import django.db.models.deletion
+from django.conf import settings
 from django.db import migrations, models
 
 OPEN_STATUSES = ("created", "vendor_assigned", "pickup_scheduled", "out_for_pickup", "inspected", "paid")
@@ -44,6 +45,7 @@ class Migration(migrations.Migration):
         ("catalog", "0002_condition_texts_in_hindi"),
         ("customers", "0002_retentionstate"),
         ("orders", "0003_order_updated_at_idx"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -150,4 +152,44 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(one_item_per_order, migrations.RunPython.noop),
+        # X1 is now the items' index (one_open_item_per_customer_device), and a
+        # supervisor's override can be granted ahead (DuplicateOverride).
+        migrations.CreateModel(
+            name='DuplicateOverride',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('reason', models.CharField(max_length=300)),
+                ('granted_at', models.DateTimeField(auto_now_add=True)),
+                ('guard_key', models.CharField(max_length=64, unique=True)),
+            ],
+        ),
+        migrations.RemoveConstraint(
+            model_name='order',
+            name='one_open_order_per_customer_device',
+        ),
+        migrations.AddField(
+            model_name='duplicateoverride',
+            name='customer',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='customers.customer'),
+        ),
+        migrations.AddField(
+            model_name='duplicateoverride',
+            name='device_model',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.devicemodel'),
+        ),
+        migrations.AddField(
+            model_name='duplicateoverride',
+            name='for_order',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='duplicate_overrides', to='orders.order'),
+        ),
+        migrations.AddField(
+            model_name='duplicateoverride',
+            name='granted_by',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+        ),
+        migrations.AddField(
+            model_name='duplicateoverride',
+            name='used_by',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='orders.order'),
+        ),
     ]
