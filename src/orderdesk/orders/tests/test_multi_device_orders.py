@@ -429,3 +429,40 @@ def test_openapi_documents_items(api):
     assert "items" in order_in and "Leave it out for one device" in order_in["items"]["description"]
     transition_in = schema["components"]["schemas"]["TransitionIn"]["properties"]
     assert "items" in transition_in
+
+
+# --- X1's supervisor override, granted ahead (console and API) ------------------------
+
+
+def test_x1_supervisor_override_from_the_api_lets_one_more_order_through(
+    api, cast, catalog, order_request
+):
+    first = create_order(order_request(), actor=cast["sales"], channel="agent")
+    url = f"/api/v1/orders/{first.number}/duplicate-overrides"
+    body = {"position": 1, "reason": "a second identical iPhone found after booking"}
+    assert api(cast["sales"]).post(url, body, content_type=JSON).status_code == 403
+    short = api(cast["supervisor"]).post(url, body | {"reason": "ok"}, content_type=JSON)
+    assert short.status_code == 422 and short.json()["code"] == "reason_required"
+    granted = api(cast["supervisor"]).post(url, body, content_type=JSON)
+    assert granted.status_code == 201, granted.content
+    again = api(cast["supervisor"]).post(url, body, content_type=JSON)
+    assert again.status_code == 409 and again.json()["code"] == "override_exists"
+    second = create_order(order_request(), actor=cast["sales"], channel="agent")
+    assert second.pk != first.pk and second.items.get().guard_key
+    with pytest.raises(Conflict):  # spent: a third is refused
+        create_order(order_request(), actor=cast["sales"], channel="agent")
+    assert first.events.filter(kind="duplicate_override").exists()
+
+
+def test_x1_supervisor_override_from_the_console(client, cast, catalog, order_request):
+    first = create_order(order_request(), actor=cast["sales"], channel="agent")
+    client.force_login(cast["supervisor"])
+    page = client.get(f"/console/orders/{first.number}/")
+    assert 'data-testid="duplicate-override"' in page.content.decode()
+    response = client.post(
+        f"/console/orders/{first.number}/duplicate-override/",
+        {"position": "1", "reason": "customer brought a second identical phone"},
+    )
+    assert response.status_code == 302
+    second = create_order(order_request(), actor=cast["sales"], channel="agent")
+    assert second.pk != first.pk
