@@ -466,3 +466,28 @@ def test_x1_supervisor_override_from_the_console(client, cast, catalog, order_re
     assert response.status_code == 302
     second = create_order(order_request(), actor=cast["sales"], channel="agent")
     assert second.pk != first.pk
+
+
+def test_the_orders_export_lists_every_device(cast, catalog, galaxy, order_request):
+    from orderdesk.orders.exports import HEADER, order_rows
+
+    create_order(
+        order_request(items=two_phones(catalog, galaxy, quantity=2)),
+        actor=cast["sales"],
+        channel="agent",
+    )
+    (row,) = list(order_rows(Order.objects.all()))
+    assert row[HEADER.index("device")] == (
+        "2 x Apple iPhone 15 128 GB; Samsung Galaxy S23 8/128 GB"
+    )
+    assert row[HEADER.index("estimated_price")] == 120000
+
+
+def test_the_customers_data_export_holds_the_order_items(cast, catalog, galaxy, order_request):
+    from orderdesk.orders.privacy import records
+
+    order = create_order(
+        order_request(items=two_phones(catalog, galaxy)), actor=cast["sales"], channel="agent"
+    )
+    held = records(order.customer)
+    assert sorted(held["order_items"].values_list("position", flat=True)) == [1, 2]
