@@ -13,7 +13,7 @@ from orderdesk.catalog.models import PickupSlot
 from orderdesk.core.errors import NotFound, ValidationFailed
 from orderdesk.core.phones import normalise_phone
 from orderdesk.orders.choices import OPEN_STATUSES, OrderStatus
-from orderdesk.orders.models import AgentError, AgentRestoration, Order, OrderEvent
+from orderdesk.orders.models import AgentError, AgentRestoration, Order, OrderEvent, OrderItem
 from orderdesk.orders.rules import agent_is_restricted, canonical_order_number, order_number_problem
 
 
@@ -109,11 +109,15 @@ class CityGroup:
     slots: list[SlotGroup] = field(default_factory=list)
 
 
+# Issue 15 item 4: an order's devices, read with it (one query for a page of orders).
+ORDER_ITEMS = Prefetch("items", queryset=OrderItem.objects.select_related("variant__model__brand"))
+
+
 def orders_with_details() -> QuerySet[Order]:
     """Orders with what the ops pages show of them (customer, address, slot, vendor, device)."""
     return Order.objects.select_related(
         "customer", "address", "slot__city", "vendor", "variant__model__brand"
-    )
+    ).prefetch_related(ORDER_ITEMS)
 
 
 def order_with_details(number: str) -> Order | None:
