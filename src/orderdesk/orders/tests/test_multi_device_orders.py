@@ -491,3 +491,19 @@ def test_the_customers_data_export_holds_the_order_items(cast, catalog, galaxy, 
     )
     held = records(order.customer)
     assert sorted(held["order_items"].values_list("position", flat=True)) == [1, 2]
+
+
+def test_d8_closes_the_leads_of_every_device_ordered(cast, catalog, galaxy, order_request):
+    from orderdesk.customers.actions import get_or_create_customer
+    from orderdesk.flows.orders import place_order
+    from orderdesk.leads.actions import create_lead
+
+    customer, _ = get_or_create_customer(name="Asha Rao", phone="9876543210")
+    galaxy_lead, _ = create_lead(
+        customer=customer, source="app_quote", variant=galaxy, owner=cast["sales2"]
+    )
+    place_order(
+        order_request(items=two_phones(catalog, galaxy)), actor=cast["sales"], channel="agent"
+    )
+    galaxy_lead.refresh_from_db()
+    assert galaxy_lead.closed_for_sales and galaxy_lead.status == "already_ordered"
