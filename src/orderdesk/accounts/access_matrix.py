@@ -93,6 +93,8 @@ API: dict[str, Entry] = {
     "POST /api/v1/orders/{number}/customer-phone": Entry(
         ("vendor",), "issue 15, 10: the assigned vendor reaches the customer; audited"
     ),
+    # Issue 15 item 4: X1's supervisor override, granted ahead of the next order.
+    "POST /api/v1/orders/{number}/duplicate-overrides": Entry(("supervisor",)),
     # CX tickets (C1-C3); supervisors read the queues and work escalated tickets.
     "POST /api/v1/tickets": Entry(("cx",)),
     "GET /api/v1/tickets": Entry(("cx", "supervisor")),
@@ -130,6 +132,9 @@ CONSOLE: dict[str, Entry] = {
     "GET console:order_created": Entry(("sales", "cx", "ops", "supervisor")),
     "GET console:order_view": Entry(
         ("sales", "cx", "ops", "supervisor"), "read-only; a supervisor audits orders here"
+    ),
+    "POST console:order_duplicate_override": Entry(
+        ("supervisor",), "X1's supervisor override (issue 15 item 4)"
     ),
     "GET console:agent_errors": Entry(("ops", "supervisor")),
     "GET console:my_work": Entry(

@@ -28,6 +28,7 @@ class Perm(StrEnum):
     ORDERS_CREATE_MANUAL = "orders.create_manual"  # agent-assisted orders (M1-M5)
     ORDERS_CREATE_SELF = "orders.create_self"  # the customer's own order through the app
     ORDERS_VIEW = "orders.view"
+    ORDERS_OVERRIDE_DUPLICATE = "orders.override_duplicate"  # X1's supervisor override (issue 15)
     ORDERS_OPERATE = "orders.operate"  # vendor, slot, pickup, inspection, payment, cancellation
     ORDERS_VENDOR = "orders.vendor"  # a vendor's own pickups
     TICKETS_WORK = "tickets.work"
@@ -91,6 +92,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         _EVERY_AGENT
         | {
             Perm.ORDERS_VIEW,
+            Perm.ORDERS_OVERRIDE_DUPLICATE,
             Perm.CONTACT_REVEAL,  # with a written reason (flows.contact_reveal)
             Perm.ESCALATIONS,
             Perm.WHATSAPP_INBOX,

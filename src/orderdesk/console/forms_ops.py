@@ -20,7 +20,7 @@ from orderdesk.core.timeutil import today_ist
 from orderdesk.orders import effects
 from orderdesk.orders import transitions as table
 from orderdesk.orders.choices import OrderStatus, PaymentMethod
-from orderdesk.orders.models import Order
+from orderdesk.orders.models import ItemOutcome, Order
 
 REASON_LABELS = dict(table.CancellationReason.choices) | dict(table.PickupFailureReason.choices)
 
@@ -84,6 +84,8 @@ class MoveForm(OrderForm):
                     min_value=0,
                     help_text=f"Estimate: {format_inr(order.estimated_price)}",
                 )
+            elif name == "items":
+                self._item_fields(order)
             elif name == "reference":
                 self.fields["reference"] = forms.CharField(
                     label="Payment reference",
@@ -117,6 +119,67 @@ class MoveForm(OrderForm):
                     *map(format_inr, effects.band_limits(order.estimated_price))
                 ),
             )
+
+    def _item_fields(self, order: Order) -> None:
+        """Issue 15 item 4: an order of several devices is inspected device by device: each
+        accepted (with its price, and how many of a line of identical devices) or returned.
+        The order's final price is then their sum (the field may be left empty)."""
+        self.item_lines = list(order.items.select_related("variant__model__brand"))
+        if len(self.item_lines) == 1 and self.item_lines[0].quantity == 1:
+            self.item_lines = []  # one device: the final price is its price, as before
+            return
+        self.fields["final_price"].required = False
+        self.fields["final_price"].help_text = (
+            f"Estimate: {format_inr(order.estimated_price)}. Leave empty: the sum of the "
+            "accepted devices' prices."
+        )
+        for line in self.item_lines:
+            p = line.position
+            self.fields[f"item_{p}_outcome"] = forms.ChoiceField(
+                label=f"Device {p}: {line} (estimate {format_inr(line.estimated_price)})",
+                choices=[
+                    (ItemOutcome.ACCEPTED, "Accepted"),
+                    (ItemOutcome.RETURNED, "Returned to the customer"),
+                ],
+            )
+            self.fields[f"item_{p}_price"] = forms.IntegerField(
+                label=f"Device {p}: final price (₹)", min_value=0, required=False
+            )
+            if line.quantity > 1:
+                self.fields[f"item_{p}_quantity"] = forms.IntegerField(
+                    label=f"Device {p}: how many accepted",
+                    min_value=1,
+                    max_value=line.quantity,
+                    required=False,
+                    initial=line.quantity,
+                )
+
+    def clean(self):
+        data = super().clean()
+        if not getattr(self, "item_lines", None):
+            return data
+        items, total = [], 0
+        for line in self.item_lines:
+            p = line.position
+            outcome = data.pop(f"item_{p}_outcome", None)
+            price = data.pop(f"item_{p}_price", None)
+            quantity = data.pop(f"item_{p}_quantity", None)
+            if outcome is None:
+                continue
+            entry = {"position": p, "outcome": outcome}
+            if outcome == ItemOutcome.ACCEPTED:
+                if price is None:
+                    self.add_error(None, f"Device {p}: give its final price, or mark it returned.")
+                    continue
+                entry["final_price"] = price
+                total += price
+                if quantity is not None:
+                    entry["accepted_quantity"] = quantity
+            items.append(entry)
+        data["items"] = items
+        if data.get("final_price") is None:
+            data["final_price"] = total
+        return data
 
 
 # --- the non-moving actions (transitions.ACTIONS) ------------------------------------

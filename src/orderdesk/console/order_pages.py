@@ -8,14 +8,17 @@ where the reader can act on it.
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from orderdesk.accounts.permissions import Perm, has_perm, requires
 from orderdesk.console.sidebar import customer_sidebar
+from orderdesk.core.errors import DomainError
 from orderdesk.core.masking import mask_tail, mask_upi
 from orderdesk.orders import lifecycle
+from orderdesk.orders.actions import grant_duplicate_override
 from orderdesk.orders.choices import PaymentMethod
 from orderdesk.orders.models import Order
 from orderdesk.orders.rules import canonical_order_number
@@ -48,9 +51,35 @@ def order_view(request, number: str):
     context = {
         "order": order,
         "can_operate": has_perm(request.user, Perm.ORDERS_OPERATE),
+        "can_override": has_perm(request.user, Perm.ORDERS_OVERRIDE_DUPLICATE) and order.is_open,
         "sidebar": customer_sidebar(
             request.user, order.customer, order_id=order.pk, offer_reveal=True
         ),
     }
     context |= order_facts(order)
     return TemplateResponse(request, "console/orders/view.html", context)
+
+
+@require_POST
+@requires(Perm.CONSOLE)
+@requires(Perm.ORDERS_OVERRIDE_DUPLICATE)
+def order_duplicate_override(request, number: str):
+    """X1's supervisor override from the console (issue 15 item 4): the customer may open one
+    more order for the device of item ``position``; the next clashing order spends it."""
+    order = get_object_or_404(Order, number=canonical_order_number(number))
+    position = request.POST.get("position", "")
+    try:
+        grant_duplicate_override(
+            order=order,
+            position=int(position) if position.isdigit() else 0,
+            reason=request.POST.get("reason", ""),
+            granted_by=request.user,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("console:order_view", number=order.number)
+    messages.success(
+        request,
+        "Override granted: the customer may open one more order for this device (X1).",
+    )
+    return redirect("console:order_view", number=order.number)

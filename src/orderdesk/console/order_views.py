@@ -9,6 +9,7 @@ which checks everything again. Nothing is written before the final click.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, replace
 
 from django.conf import settings
@@ -32,7 +33,7 @@ from orderdesk.flows.orders import place_order
 from orderdesk.leads.models import Lead
 from orderdesk.leads.rules import ORDER_BLOCK_MESSAGES, order_creation_blocked
 from orderdesk.orders import rules
-from orderdesk.orders.actions import OrderRequest, gate_problems
+from orderdesk.orders.actions import ItemRequest, OrderRequest, gate_problems
 from orderdesk.orders.choices import CreationReason, PaymentMethod
 from orderdesk.orders.models import Order
 from orderdesk.orders.selectors import open_order_for_device
@@ -53,6 +54,7 @@ CARRIED = (
     "lead_id", "customer_name", "customer_phone", "reason", "variant_id", "accessories",
     "price_confirmed", "line1", "line2", "landmark", "city", "pincode", "slot_id",
     "payment_method", "upi_id", "account_number", "ifsc", "special_instructions",
+    "quantity", "more_devices",
     "price_confirmation",
 )  # fmt: skip
 
@@ -81,6 +83,32 @@ def read_price_confirmation(token: str, price: int | None) -> dt.datetime | None
     return dt.datetime.fromisoformat(data["at"])
 
 
+def _parse_more_devices(raw: str) -> list[dict]:
+    """Issue 15 item 4: the devices already added to this pickup, carried as JSON
+    (``[{"variant_id", "answers", "quantity"}]``); anything malformed is dropped, and
+    ``create_order`` checks every device again."""
+    try:
+        value = json.loads(raw) if raw else []
+    except ValueError:
+        return []
+    devices = []
+    for entry in value if isinstance(value, list) else []:
+        if (
+            isinstance(entry, dict)
+            and isinstance(entry.get("variant_id"), int)
+            and isinstance(entry.get("answers"), dict)
+            and isinstance(entry.get("quantity"), int)
+        ):
+            devices.append(
+                {
+                    "variant_id": entry["variant_id"],
+                    "answers": {str(k): str(v) for k, v in entry["answers"].items()},
+                    "quantity": entry["quantity"],
+                }
+            )
+    return devices[: rules.MAX_ITEMS_PER_ORDER - 1]
+
+
 class Wizard:
     """The values gathered so far, read from the request, and what they resolve to."""
 
@@ -89,6 +117,7 @@ class Wizard:
         self.answers = {
             k[len("answer_") :]: v for k, v in data.items() if k.startswith("answer_") and v
         }
+        self.more_devices = _parse_more_devices(self.values["more_devices"])
         self.lead = lead
         if lead is not None:
             self.values["lead_id"] = str(lead.pk)
@@ -116,14 +145,63 @@ class Wizard:
         except DomainError:
             return None
 
+    @property
+    def quantity(self) -> int:
+        q = self.values["quantity"]
+        return int(q) if q.isdigit() else 1
+
+    def add_device(self) -> None:
+        """ "Add another device": the device just described joins the pickup's list, and
+        the device step starts afresh for the next one."""
+        self.more_devices.append(
+            {
+                "variant_id": int(self.values["variant_id"]),
+                "answers": dict(self.answers),
+                "quantity": self.quantity,
+            }
+        )
+        self.values["more_devices"] = json.dumps(self.more_devices)
+        self.values["variant_id"] = ""
+        self.values["quantity"] = ""
+        self.answers = {}
+
+    def remove_device(self, index: int) -> None:
+        if 0 <= index < len(self.more_devices):
+            del self.more_devices[index]
+            self.values["more_devices"] = json.dumps(self.more_devices) if self.more_devices else ""
+
+    def devices(self) -> list[dict]:
+        """The devices added before the current one, each with its variant and estimate."""
+        rows = []
+        for entry in self.more_devices:
+            try:
+                variant = active_variant(entry["variant_id"])
+                unit = price_for(variant, entry["answers"])
+            except DomainError:
+                variant, unit = None, None
+            rows.append(
+                entry
+                | {
+                    "variant": variant,
+                    "estimate": unit * entry["quantity"] if unit is not None else None,
+                }
+            )
+        return rows
+
     def price(self) -> int | None:
+        """The estimate of the whole pickup: every device added, and the current one."""
         variant = self.variant
         if variant is None:
             return None
         try:
-            return price_for(variant, self.answers)
+            total = price_for(variant, self.answers) * self.quantity
         except DomainError:
             return None
+        for row in self.devices():
+            if row["estimate"] is None:
+                return None
+            total += row["estimate"]
+        return total
 
     def request(self, *, consent_confirmed: bool, consent_statement: str) -> OrderRequest:
         v = self.values
@@ -142,6 +220,7 @@ class Wizard:
             ifsc=v["ifsc"].upper(),
             variant_id=int(v["variant_id"]) if v["variant_id"].isdigit() else None,
             answers=self.answers,
+            items=self.item_requests(),
             accessories=v["accessories"],
             special_instructions=v["special_instructions"],
             lead_id=int(v["lead_id"]) if v["lead_id"].isdigit() else None,
@@ -155,6 +234,24 @@ class Wizard:
     def confirmed_at(self) -> dt.datetime | None:
         """When the customer agreed to this estimate (the estimate step's stamp)."""
         return read_price_confirmation(self.values["price_confirmation"], self.price())
+
+    def item_requests(self) -> list[ItemRequest]:
+        """No list for one device (the single-device request, as before); else every device."""
+        if not self.more_devices and self.quantity == 1:
+            return []
+        v = self.values
+        current = ItemRequest(
+            variant_id=int(v["variant_id"]) if v["variant_id"].isdigit() else None,
+            answers=self.answers,
+            quantity=self.quantity,
+        )
+        return [
+            ItemRequest(variant_id=d["variant_id"], answers=d["answers"], quantity=d["quantity"])
+            for d in self.more_devices
+        ] + [current]
+
+    def other_variants(self) -> list:
+        return [row["variant"] for row in self.devices() if row["variant"] is not None]
 
 
 ADDRESS_FIELDS = ("line1", "line2", "landmark", "city", "pincode")
@@ -266,6 +363,11 @@ def check_step(step: str, wizard: Wizard) -> None:
     if needs_device and wizard.variant is None:
         wizard.error("variant_id", "Choose the model and variant the customer has.")
         return
+    if step == "device" and not 1 <= wizard.quantity <= rules.MAX_ITEM_QUANTITY:
+        wizard.error(
+            "quantity",
+            f"How many identical devices: a whole number from 1 to {rules.MAX_ITEM_QUANTITY}.",
+        )
     if step == "device":  # M1: high_end_assisted only for a high-end model
         message = rules.reason_problem(v["reason"], high_end=wizard.variant.model.high_end)
         if message:
@@ -282,7 +384,9 @@ def check_step(step: str, wizard: Wizard) -> None:
             # step 1 before the device is known: the pincode (asked early) is the early
             # check's; the gates' serviceability needs the device, so they are not asked it
             request = replace(request, pincode="")
-        for problem in gate_problems(request, agent=True, variant=wizard.variant):
+        for problem in gate_problems(
+            request, agent=True, variant=wizard.variant, more_variants=wizard.other_variants()
+        ):
             if problem.field in STEP_GATE_FIELDS[step]:
                 wizard.error(problem.field.split(".", 1)[-1], problem.message)
 
@@ -292,6 +396,23 @@ def open_slot_choices(wizard: Wizard):
     if variant is None or not PINCODE_RE.match(wizard.values["pincode"]):
         return []
     return serviceability(wizard.values["pincode"], variant.model.device_type.key).slots
+
+
+def _device_action(action: str, step: str, wizard: Wizard) -> str:
+    """Issue 15 item 4: "Add another device" (this device is described; the next one starts at
+    the device step) and "Remove". Returns the step to show."""
+    if action == "add_device" and step == "condition":
+        check_step(step, wizard)
+        if wizard.errors:
+            return step
+        if len(wizard.more_devices) + 1 >= rules.MAX_ITEMS_PER_ORDER:
+            wizard.error("form", f"One pickup carries at most {rules.MAX_ITEMS_PER_ORDER} devices.")
+            return step
+        wizard.add_device()
+        return "device"
+    if action.startswith("remove_device_") and action[14:].isdigit():
+        wizard.remove_device(int(action[14:]))
+    return step
 
 
 def _start_from_customer(wizard: Wizard, customer_id: str) -> None:
@@ -330,6 +451,8 @@ def order_wizard(request):
     if request.method == "POST" and not blocked:
         if action == "back":
             step = STEPS[max(STEPS.index(step) - 1, 0)]
+        elif action == "add_device" or action.startswith("remove_device_"):
+            step = _device_action(action, step, wizard)
         elif step == "review" and wizard.confirmed_at() is None:
             wizard.error(
                 "price_confirmed",
@@ -375,6 +498,8 @@ def order_wizard(request):
         "reasons": CreationReason.choices,
         "payment_methods": PaymentMethod.choices,
         "variant": variant,
+        "devices": wizard.devices(),
+        "quantity": wizard.quantity,
         "models": search_models(data.get("q", ""), limit=12)
         if step == "device" and data.get("q")
         else [],

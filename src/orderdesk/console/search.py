@@ -25,6 +25,7 @@ from orderdesk.cx.models import Ticket
 from orderdesk.leads.models import Lead
 from orderdesk.orders.models import Order
 from orderdesk.orders.rules import canonical_order_number, order_number_problem
+from orderdesk.orders.selectors import ORDER_ITEMS
 
 NAME_MIN_LETTERS = 3
 LIMIT = 20
@@ -107,7 +108,11 @@ def _customer_hit(role: str, customer: Customer, *, typed_phone: str = "") -> Cu
     hit = CustomerHit(customer, mask_phone(customer.phone))
     for lead in Lead.objects.filter(customer=customer).order_by("-created_at")[:5]:
         hit.leads.append((lead, _lead_links(role, lead)))
-    orders = Order.objects.filter(customer=customer).select_related("variant__model__brand")
+    orders = (
+        Order.objects.filter(customer=customer)
+        .select_related("variant__model__brand")
+        .prefetch_related(ORDER_ITEMS)
+    )
     for order in orders.order_by("-created_at")[:5]:
         hit.orders.append((order, order_links(role, order)))
     for ticket in Ticket.objects.filter(customer=customer).order_by("-created_at")[:5]:

@@ -43,6 +43,11 @@ urlpatterns = [
     path("orders/training-card/", order_views.order_training_card, name="order_training_card"),
     path("orders/<str:number>/created/", order_views.order_created, name="order_created"),
     path("orders/<str:number>/", order_pages.order_view, name="order_view"),
+    path(
+        "orders/<str:number>/duplicate-override/",
+        order_pages.order_duplicate_override,
+        name="order_duplicate_override",
+    ),
     # M8 accountability.
     path("agents/errors/", agent_views.agent_errors, name="agent_errors"),
     path("my-work/", agent_views.my_work, name="my_work"),  # issue 15 (14): own scorecard

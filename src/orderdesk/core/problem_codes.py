@@ -700,6 +700,50 @@ _CODES = (
         "orders",
         "The inspected price is far from the estimate (outside the configured band): check the figure, or confirm it with a reason.",
     ),
+    # Issue 15 item 4: several devices in one pickup.
+    ProblemCode(
+        "quantity_invalid",
+        (422,),
+        "orders",
+        "A device line's quantity is a whole number from 1 to 5 (at inspection: 1 to the line's quantity).",
+    ),
+    ProblemCode("too_many_items", (422,), "orders", "One pickup carries at most 10 device lines."),
+    ProblemCode(
+        "items_required",
+        (422,),
+        "orders",
+        "The order carries several devices: record each one's outcome at inspection (items).",
+    ),
+    ProblemCode(
+        "items_invalid", (422,), "orders", "items is a list of {position, outcome, final_price}."
+    ),
+    ProblemCode("item_unknown", (422,), "orders", "No item of the order has that position."),
+    ProblemCode("item_repeated", (422,), "orders", "An item's outcome was given twice."),
+    ProblemCode("outcome_invalid", (422,), "orders", "An item's outcome is accepted or returned."),
+    ProblemCode(
+        "all_items_returned",
+        (422,),
+        "orders",
+        "Every device is returned: cancel the order instead (device_mismatch or price_not_accepted).",
+    ),
+    ProblemCode(
+        "order_closed",
+        (409,),
+        "orders",
+        "The order is closed: X1 does not stand in the way of a new order.",
+    ),
+    ProblemCode(
+        "override_exists",
+        (409,),
+        "orders",
+        "A supervisor's X1 override for this customer and device is already waiting to be used.",
+    ),
+    ProblemCode(
+        "final_price_mismatch",
+        (422,),
+        "orders",
+        "The final price is not the sum of the accepted devices' prices.",
+    ),
     ProblemCode(
         "notes_too_long",
         (422,),

@@ -10,6 +10,7 @@ import datetime as dt
 import random
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from orderdesk.accounts.permissions import Perm, require
@@ -21,7 +22,7 @@ from orderdesk.kpis.rules import CHECKLISTS, audit_score, sample_weight
 from orderdesk.leads.models import ContactAttempt
 from orderdesk.orders.actions import record_agent_error
 from orderdesk.orders.choices import Channel
-from orderdesk.orders.models import AgentError, Order
+from orderdesk.orders.models import AgentError, Order, OrderItem
 
 MAX_SAMPLE = 50
 CANDIDATE_POOL = 2000  # the most recent candidates a draw chooses from
@@ -64,6 +65,12 @@ def draw_audit_sample(
             )
             .exclude(audits__status=AuditStatus.OPEN)
             .select_related("created_by", "device_model")
+            # issue 15 item 4: a pickup weighs as high-end when any of its devices is
+            .annotate(
+                any_high_end=Exists(
+                    OrderItem.objects.filter(order=OuterRef("pk"), device_model__high_end=True)
+                )
+            )
             .order_by("-created_at")[:CANDIDATE_POOL]
         )
         candidates = list(qs)
@@ -72,7 +79,7 @@ def draw_audit_sample(
                 agent_joined=o.created_by.date_joined,
                 now=now,
                 value=o.estimated_price,
-                high_end=o.device_model.high_end,
+                high_end=o.device_model.high_end or o.any_high_end,
             )
             for o in candidates
         ]

@@ -38,7 +38,7 @@ from orderdesk.core.timeutil import IST
 from orderdesk.customers.models import Address, Customer
 from orderdesk.cx.models import CsatSurvey, Ticket
 from orderdesk.leads.models import ContactAttempt, Disposition, Lead
-from orderdesk.orders.models import AgentError, DuplicateAttempt, Order, OrderEvent
+from orderdesk.orders.models import AgentError, DuplicateAttempt, Order, OrderEvent, OrderItem
 from orderdesk.telephony.models import Call, MissedCallback
 
 CHUNK = 20000
@@ -232,6 +232,7 @@ def generate(sizes: Sizes, *, progress=None) -> dict:  # noqa: C901, PLR0915 (th
         ), ended
 
     order_no = w.new_id(Order)
+    item_rng = random.Random(sizes.seed + 2)  # issue 15: items drawn apart, the rest as before
 
     def order(customer, address, when, *, channel, agent, lead=None, status=None):
         nonlocal order_no
@@ -251,7 +252,7 @@ def generate(sizes: Sizes, *, progress=None) -> dict:  # noqa: C901, PLR0915 (th
             device_model_id=variant.model_id,
             variant_id=variant.pk,
             answers={},
-            estimated_price=18000,
+            estimated_price=18000 * (lines := 1 + (item_rng.random() < 0.2)),
             address_id=address,
             payment_method="upi",
             upi_id="gen@okaxis",
@@ -262,6 +263,22 @@ def generate(sizes: Sizes, *, progress=None) -> dict:  # noqa: C901, PLR0915 (th
             updated_at=when,
         )
         counts["orders"] += 1
+        for position in range(1, lines + 1):  # issue 15: a fifth of the pickups carry two devices
+            w.add(
+                OrderItem,
+                order_id=oid,
+                position=position,
+                customer_id=customer,
+                device_model_id=variant.model_id,
+                variant_id=variant.pk,
+                quantity=1,
+                answers={},
+                unit_price=18000,
+                estimated_price=18000,
+                outcome="pending",
+                guard_key=f"g{order_no}" if position == 1 else f"g{order_no}/{position}",
+                is_open=status not in ("cancelled", "pickup_failed", "completed"),
+            )
         if status in ("inspected", "paid", "completed") or status == "pickup_failed":
             visit = when + dt.timedelta(hours=rng.randint(12, 120))
             if status == "pickup_failed" or rng.random() < 0.1:
@@ -469,6 +486,7 @@ def generate(sizes: Sizes, *, progress=None) -> dict:  # noqa: C901, PLR0915 (th
             Address,
             Lead,
             Order,
+            OrderItem,
             ContactAttempt,
             OrderEvent,
             Ticket,

@@ -20,7 +20,6 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from orderdesk.accounts.choices import Role
 from orderdesk.accounts.permissions import Perm, has_perm, require
 from orderdesk.catalog.actions import active_variant, book_slot, price_for
 from orderdesk.catalog.models import Quote
@@ -46,11 +45,36 @@ from orderdesk.orders.models import (
     AgentError,
     AgentRestoration,
     DuplicateAttempt,
+    DuplicateOverride,
     Order,
     OrderEvent,
+    OrderItem,
     PickupFeedback,
 )
 from orderdesk.orders.selectors import agent_error_count, describe_devices
+
+
+@dataclass
+class ItemRequest:
+    """One device of an order: a quote, or a variant with answers; how many (issue 15 item 4)."""
+
+    quote_id: uuid.UUID | str | None = None
+    variant_id: int | None = None
+    answers: dict = field(default_factory=dict)
+    quantity: int = 1
+
+
+@dataclass
+class ResolvedItem:
+    variant: object
+    answers: dict
+    unit_price: int
+    quantity: int
+    quote: object = None
+
+    @property
+    def estimated_price(self) -> int:
+        return self.unit_price * self.quantity
 
 
 @dataclass
@@ -86,6 +110,15 @@ class OrderRequest:
     price_confirmed_at: dt.datetime | None = None
     # X1 override (supervisor only):
     override_reason: str = ""
+    # Issue 15 item 4: the devices. Empty: one item from quote_id / variant_id / answers.
+    items: list[ItemRequest] = field(default_factory=list)
+
+    def item_requests(self) -> list[ItemRequest]:
+        if self.items:
+            return list(self.items)
+        return [
+            ItemRequest(quote_id=self.quote_id, variant_id=self.variant_id, answers=self.answers)
+        ]
 
 
 def check_agent_allowed(agent) -> None:
@@ -99,7 +132,48 @@ def check_agent_allowed(agent) -> None:
         )
 
 
-def _resolve_device(req: OrderRequest) -> tuple:
+def resolve_items(req: OrderRequest) -> list[ResolvedItem]:
+    """M2/M3 B for every item: its variant, answers and the server's price; bounded counts.
+
+    A problem names the item: ``items[1].variant_id`` (0-based, as the request lists them);
+    a request without ``items`` keeps the old field names (``variant_id``, ``quote_id``).
+    """
+    requests = req.item_requests()
+    if len(requests) > rules.MAX_ITEMS_PER_ORDER:
+        raise ValidationFailed(
+            f"One pickup carries at most {rules.MAX_ITEMS_PER_ORDER} device lines.",
+            code="too_many_items",
+            field="items",
+        )
+    resolved = []
+    for index, item in enumerate(requests):
+        prefix = f"items[{index}]." if req.items else ""
+        quantity = item.quantity
+        if (
+            isinstance(quantity, bool)
+            or not isinstance(quantity, int)
+            or not 1 <= quantity <= rules.MAX_ITEM_QUANTITY
+        ):
+            raise ValidationFailed(
+                f"The quantity is a whole number from 1 to {rules.MAX_ITEM_QUANTITY}.",
+                code="quantity_invalid",
+                field=f"{prefix}quantity",
+            )
+        try:
+            variant, answers, price, quote = _resolve_device(item)
+        except DomainError as exc:
+            if prefix:
+                exc.errors = [
+                    FieldError(prefix + (e.field or "variant_id"), e.code, e.message)
+                    for e in exc.errors
+                ]
+                exc.field = exc.errors[0].field
+            raise
+        resolved.append(ResolvedItem(variant, answers, price, quantity, quote))
+    return resolved
+
+
+def _resolve_device(req) -> tuple:
     """M2/M3 B: the variant and answers, from a quote or given directly; the server's price."""
     if req.quote_id:
         quote = (
@@ -132,8 +206,11 @@ def _resolve_device(req: OrderRequest) -> tuple:
     return variant, answers, price, quote
 
 
-def gate_problems(req: OrderRequest, *, agent: bool, variant) -> list[FieldError]:
+def gate_problems(req: OrderRequest, *, agent: bool, variant, more_variants=()) -> list[FieldError]:
     """M1-M5: every check that needs no write, collected so the agent sees all at once.
+
+    ``variant`` is the first item's; ``more_variants`` the other items' (each device
+    type must be picked up at the pincode).
 
     The console wizard asks the same function at each step (filtering the fields of
     that step), so a step cannot pass what ``create_order`` would refuse.
@@ -180,6 +257,13 @@ def gate_problems(req: OrderRequest, *, agent: bool, variant) -> list[FieldError
         )
     else:
         check = serviceability(pincode, variant.model.device_type.key, with_slots=False)
+        for other in more_variants:
+            if not check.serviceable:
+                break
+            if other.model.device_type_id != variant.model.device_type_id:
+                other_check = serviceability(pincode, other.model.device_type.key, with_slots=False)
+                if not other_check.serviceable:
+                    check, variant = other_check, other
         if not check.serviceable:
             message = (
                 f"We do not pick up at {pincode} yet."
@@ -236,8 +320,10 @@ def create_order(req: OrderRequest, *, actor, channel: str, lead=None, on_create
         check_agent_allowed(actor)
     if req.lead_id and (lead is None or lead.pk != req.lead_id):
         raise ValueError("create_order: pass the checked lead (flows.orders.place_order does)")
-    variant, answers, price, quote = _resolve_device(req)
-    problems = gate_problems(req, agent=is_agent, variant=variant)
+    items = resolve_items(req)
+    problems = gate_problems(
+        req, agent=is_agent, variant=items[0].variant, more_variants=[i.variant for i in items[1:]]
+    )
     if problems:
         raise ValidationFailed.collect(
             problems, f"The order cannot be created yet: {problems[0].message}"
@@ -251,40 +337,41 @@ def create_order(req: OrderRequest, *, actor, channel: str, lead=None, on_create
 
     try:
         return _create_order_row(
-            req,
-            actor=actor,
-            channel=channel,
-            lead=lead,
-            variant=variant,
-            answers=answers,
-            price=price,
-            quote=quote,
-            on_created=on_created,
+            req, actor=actor, channel=channel, lead=lead, items=items, on_created=on_created
         )
     except _DuplicateOpenOrder as dup:
-        _record_duplicate_attempt(dup.customer_id, variant.model_id, dup.existing, channel, actor)
+        _record_duplicate_attempt(
+            dup.customer_id, dup.device_model_id, dup.existing, channel, actor
+        )
+        device = items[dup.index].variant.model
         raise Conflict(
-            f"This customer already has open order {dup.existing.display_number} for this device.",
+            f"This customer already has open order {dup.existing.display_number} for "
+            f"{device} (X1): "
+            "add the device to that order, or book two identical devices with a quantity.",
             code="duplicate_open_order",
-            field="customer.phone",
-            extra={"number": dup.existing.number, "existing_order": dup.existing.number},
+            field=f"items[{dup.index}].variant_id" if req.items else "customer.phone",
+            extra={
+                "number": dup.existing.number,
+                "existing_order": dup.existing.number,
+                "item": dup.index,
+            },
         ) from None
 
 
 class _DuplicateOpenOrder(Exception):
-    def __init__(self, customer_id: int, existing: Order):
+    def __init__(self, customer_id: int, existing: Order, device_model_id: int, index: int = 0):
         self.customer_id = customer_id
         self.existing = existing
+        self.device_model_id = device_model_id
+        self.index = index
 
 
 def _may_override(actor) -> bool:
-    return getattr(actor, "role", None) == Role.SUPERVISOR
+    return has_perm(actor, Perm.ORDERS_OVERRIDE_DUPLICATE)
 
 
 @transaction.atomic
-def _create_order_row(
-    req, *, actor, channel, lead, variant, answers, price, quote, on_created=None
-) -> Order:
+def _create_order_row(req, *, actor, channel, lead, items, on_created=None) -> Order:
     customer, _ = get_or_create_customer(
         name=req.customer_name, phone=req.customer_phone, email=req.customer_email
     )
@@ -302,6 +389,9 @@ def _create_order_row(
     )
     now = timezone.now()
     is_agent = channel == Channel.AGENT
+    first = items[0]
+    variant, answers, quote = first.variant, first.answers, first.quote
+    price = sum(item.estimated_price for item in items)
     order = Order(
         customer=customer,
         channel=channel,
@@ -328,6 +418,7 @@ def _create_order_row(
     if lead is not None:
         order.source_lead = lead
     _insert_with_fresh_number(order, customer_id=customer.pk)
+    _insert_items(order, items)
     slot = book_slot(req.slot_id)
     Order.objects.filter(pk=order.pk).update(slot=slot)
     order.slot = slot
@@ -338,7 +429,19 @@ def _create_order_row(
         to_status=order.status,
         note=f"{channel} order"
         + (f", duplicate guard overridden: {req.override_reason}" if req.override_reason else ""),
-        data={"estimated_price": price, "reason": order.reason},
+        data={
+            "estimated_price": price,
+            "reason": order.reason,
+            # "devices", not "items": templates read event.data.items as the dict's pairs
+            "devices": [
+                {
+                    "variant": i.variant.pk,
+                    "quantity": i.quantity,
+                    "estimated_price": i.estimated_price,
+                }
+                for i in items
+            ],
+        },
     )
     audit.record(
         "order.create",
@@ -366,31 +469,147 @@ def _create_order_row(
 
 
 def _insert_with_fresh_number(order: Order, *, customer_id: int) -> None:
-    """Insert, drawing a new number on the (rare) number collision; a duplicate open order is final."""
+    """Insert, drawing a new number on the (rare) number collision."""
     for _ in range(5):
         order.number = rules.new_order_number()
         try:
             with transaction.atomic():
                 order.save(force_insert=True)
             return
-        except IntegrityError as exc:
-            existing = (
-                Order.objects.filter(
-                    customer_id=customer_id,
-                    device_model=order.device_model,
-                    guard_key=order.guard_key,
-                    status__in=OPEN_STATUSES,
-                )
-                .exclude(pk=order.pk or 0)
-                .first()
-            )
-            if existing is not None:
-                raise _DuplicateOpenOrder(customer_id, existing) from exc
+        except IntegrityError:
+            # X1 is the items' index (``_insert_items``); here only a number can collide
             if not Order.objects.filter(number=order.number).exists():
                 raise
     raise DomainError(
         "Could not allot an order number; try again.", code="number_allocation_failed", status=503
     )
+
+
+def _insert_items(order: Order, items: list[ResolvedItem]) -> None:
+    """Issue 15 item 4: the order's device lines, each under its own X1 guard (the partial
+    unique index ``one_open_item_per_customer_device``: a model already on another open
+    order of the customer is refused, and the whole order with it)."""
+    seen_models: set[int] = set()
+    for index, item in enumerate(items):
+        model_id = item.variant.model_id
+        row = OrderItem(
+            order=order,
+            position=index + 1,
+            customer_id=order.customer_id,
+            device_model_id=model_id,
+            variant=item.variant,
+            quantity=item.quantity,
+            answers=item.answers,
+            quote=item.quote,
+            unit_price=item.unit_price,
+            estimated_price=item.estimated_price,
+            guard_key=rules.item_guard_key(
+                order.guard_key,
+                order_number=order.number,
+                position=index + 1,
+                repeat=model_id in seen_models,
+            ),
+        )
+        seen_models.add(model_id)
+        try:
+            with transaction.atomic():
+                row.save(force_insert=True)
+            continue
+        except IntegrityError as exc:
+            clash = exc
+        # X1's clash: a supervisor's override granted ahead for this model is used (and spent)
+        override = (
+            DuplicateOverride.objects.select_for_update()
+            .filter(customer_id=order.customer_id, device_model_id=model_id, used_by__isnull=True)
+            .order_by("pk")
+            .first()
+        )
+        if override is not None:
+            row.guard_key = override.guard_key
+            try:
+                with transaction.atomic():
+                    row.save(force_insert=True)
+                override.used_by = order
+                override.save(update_fields=["used_by"])
+                continue
+            except IntegrityError:
+                row.guard_key = ""
+        existing = (
+            OrderItem.objects.filter(
+                customer_id=order.customer_id,
+                device_model_id=model_id,
+                guard_key=row.guard_key,
+                is_open=True,
+            )
+            .exclude(order=order)
+            .select_related("order")
+            .first()
+        )
+        if existing is None:
+            raise clash
+        raise _DuplicateOpenOrder(order.customer_id, existing.order, model_id, index) from clash
+
+
+@transaction.atomic
+def grant_duplicate_override(*, order: Order, position: int, reason: str, granted_by):
+    """X1's supervisor override, reachable from the console and the API (issue 15 item 4):
+    the customer may open one more order holding the device of ``order``'s item ``position``
+    (e.g. a second identical phone found after booking). Refused: 403 to anyone but a
+    supervisor; 422 without a reason or for an unknown item; 409 when the order is closed
+    or an override for that device is already waiting. Audited; on the order's history."""
+    if not _may_override(granted_by):
+        raise Forbidden("Only a supervisor may override the duplicate guard.", code="forbidden")
+    reason = (reason or "").strip()
+    if len(reason) < 10:
+        raise ValidationFailed(
+            "Say why the customer may hold two open orders for this device (X1).",
+            code="reason_required",
+            field="reason",
+        )
+    item = OrderItem.objects.filter(order=order, position=position).first()
+    if item is None:
+        raise ValidationFailed(
+            f"Order {order.display_number} has no item {position}.",
+            code="item_unknown",
+            field="position",
+        )
+    if order.status not in OPEN_STATUSES:
+        raise Conflict(
+            "That order is closed: X1 does not stand in the way of a new order.",
+            code="order_closed",
+            field="number",
+        )
+    waiting = DuplicateOverride.objects.select_for_update().filter(
+        customer_id=order.customer_id, device_model_id=item.device_model_id, used_by__isnull=True
+    )
+    if waiting.exists():
+        raise Conflict(
+            "An override for this device is already waiting to be used.",
+            code="override_exists",
+            field="position",
+        )
+    override = DuplicateOverride.objects.create(
+        customer_id=order.customer_id,
+        device_model_id=item.device_model_id,
+        for_order=order,
+        reason=reason[:300],
+        granted_by=granted_by,
+        guard_key=uuid.uuid4().hex,
+    )
+    OrderEvent.objects.create(
+        order=order,
+        actor=granted_by,
+        kind="duplicate_override",
+        note=reason[:500],
+        data={"device": str(item.variant), "position": position},
+    )
+    audit.record(
+        "order.duplicate_override",
+        override,
+        actor=granted_by,
+        after={"order": order.number, "device_model": item.device_model_id, "reason": reason},
+    )
+    return override
 
 
 def _record_duplicate_attempt(customer_id, device_model_id, existing, channel, actor) -> None:

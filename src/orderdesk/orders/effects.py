@@ -29,7 +29,7 @@ from django.db.models import Count, Q
 
 from orderdesk.catalog import actions as catalog
 from orderdesk.catalog.models import PickupSlot, ServedPincode, Vendor
-from orderdesk.core.errors import Conflict, ValidationFailed
+from orderdesk.core.errors import Conflict, FieldError, ValidationFailed
 from orderdesk.core.masking import mask_tail, mask_upi
 from orderdesk.core.money import format_inr
 from orderdesk.core.statemachine import Change, Effect, named
@@ -44,7 +44,7 @@ from orderdesk.orders.choices import (
     OrderStatus,
     PaymentMethod,
 )
-from orderdesk.orders.models import Order, OrderEvent
+from orderdesk.orders.models import ItemOutcome, Order, OrderEvent, OrderItem
 
 S = OrderStatus
 
@@ -198,12 +198,21 @@ def price_accepted(order: Order) -> bool:
     ).exists()
 
 
+def inspected_estimate(order: Order) -> int:
+    """O4 with several devices: the estimate of what the inspection accepted (a returned
+    item's estimate drops out, so returning one device is not a price change)."""
+    items = list(order.items.all())
+    if not items:  # a row written without items (bulk generators of old): the order's own
+        return order.estimated_price
+    return sum(item.accepted_estimate for item in items)
+
+
 def awaits_price_acceptance(order: Order) -> bool:
-    """O4: the order is inspected at a price that differs from the estimate, and the
-    customer's acceptance is not on record yet (payment waits for it)."""
+    """O4: the order is inspected at a price that differs from the estimate of the
+    accepted devices, and the customer's acceptance is not on record yet (payment waits)."""
     return (
         order.status == S.INSPECTED
-        and rules.price_needs_acceptance(order.estimated_price, order.final_price)
+        and rules.price_needs_acceptance(inspected_estimate(order), order.final_price)
         and not price_accepted(order)
     )
 
@@ -292,7 +301,7 @@ def price_acceptance_recorded(change: Change) -> None:
     if awaits_price_acceptance(order):
         raise Conflict(
             f"The inspected price {format_inr(order.final_price)} differs from the estimate "
-            f"{format_inr(order.estimated_price)}: record the customer's acceptance first, "
+            f"{format_inr(inspected_estimate(order))}: record the customer's acceptance first, "
             "or cancel with reason price_not_accepted (no penalty).",
             code="price_acceptance_required",
             field="to",
@@ -330,27 +339,183 @@ def release_slot(change: Change) -> None:
 
 
 def record_inspected_price(change: Change) -> None:
-    """O4: record the inspected price; one far outside the band around the estimate needs a
-    second confirmation with a reason (``price_outside_band``) before any message goes out."""
+    """O4: record the inspected price, per item (issue 15 item 4); a price far outside the
+    band around an item's estimate needs a second confirmation with a reason
+    (``price_outside_band``) before any message goes out.
+
+    ``items`` (a list of ``{"position", "outcome": accepted|returned, "final_price",
+    "accepted_quantity"}``) says what happened to each device; an order of one line may
+    leave it out (the line is accepted whole at ``final_price``). ``final_price`` is the
+    order's: the sum of the accepted items' prices.
+    """
     order, given = change.obj, change.context["given"]
     band_reason = (change.context.get("price_band_reason") or "").strip()
-    if outside_price_band(order.estimated_price, given["final_price"]):
-        if len(band_reason) < 5:
+    lines = list(order.items.select_related("variant__model__brand").order_by("position"))
+    if not lines:
+        raise ValidationFailed(
+            "This order has no devices recorded; it cannot be inspected.",
+            code="items_required",
+            field="items",
+        )
+    outcomes = item_outcomes(lines, given.get("items"), given["final_price"])
+    total = 0
+    for index, (line, outcome) in enumerate(zip(lines, outcomes, strict=True)):
+        line.outcome, line.accepted_quantity, line.final_price = outcome
+        if line.accepted_quantity == 0:
+            continue
+        total += line.final_price
+        if outside_price_band(line.accepted_estimate, line.final_price) and len(band_reason) < 5:
             raise Conflict(
-                f"{format_inr(given['final_price'])} is far from the estimate "
-                f"{format_inr(order.estimated_price)}: check the figure, or confirm it "
+                f"{format_inr(line.final_price)}{f' for {line}' if len(lines) > 1 else ''} "
+                f"is far from the estimate {format_inr(line.accepted_estimate)}: check the "
+                "figure, or confirm it "
                 "with a reason (what makes the device worth this much more or less).",
                 code="price_outside_band",
-                field="final_price",
-                extra={"estimated_price": order.estimated_price},
+                field=f"items[{index}].final_price" if given.get("items") else "final_price",
+                extra={"estimated_price": line.accepted_estimate},
             )
+    if total != given["final_price"]:
+        raise ValidationFailed(
+            f"The final price {format_inr(given['final_price'])} is not the sum of the accepted "
+            f"devices' prices ({format_inr(total)}).",
+            code="final_price_mismatch",
+            field="final_price",
+        )
+    if any(
+        outside_price_band(line.accepted_estimate, line.final_price)
+        for line in lines
+        if line.accepted_quantity
+    ):
         change.data["price_band_reason"] = band_reason[:500]
-    order.final_price = given["final_price"]
+    for line in lines:
+        line.save(update_fields=["outcome", "accepted_quantity", "final_price"])
+    order.final_price = total
+    estimate = sum(line.accepted_estimate for line in lines)
     change.data["final_price"] = order.final_price
-    change.data["estimated_price"] = order.estimated_price
-    change.data["needs_acceptance"] = rules.price_needs_acceptance(
-        order.estimated_price, order.final_price
-    )
+    change.data["estimated_price"] = estimate
+    if len(lines) > 1 or lines[0].quantity > 1:
+        change.data["devices"] = [  # not "items": templates read data.items as pairs
+            {
+                "position": line.position,
+                "device": str(line.variant),
+                "outcome": line.outcome,
+                "accepted_quantity": line.accepted_quantity,
+                "final_price": line.final_price,
+            }
+            for line in lines
+        ]
+    change.data["needs_acceptance"] = rules.price_needs_acceptance(estimate, order.final_price)
+
+
+def item_outcomes(lines: list[OrderItem], given, final_price: int) -> list[tuple]:
+    """Issue 15 item 4: ``(outcome, accepted_quantity, final_price)`` for every line, from the
+    inspection's ``items``; 422 naming ``items[i].<field>`` for anything missing or wrong."""
+    if given in (None, "", []):
+        if len(lines) == 1:
+            return [(ItemOutcome.ACCEPTED, lines[0].quantity, final_price)]
+        raise ValidationFailed(
+            f"This pickup carries {len(lines)} devices: record each one's outcome "
+            "(items: accepted with its price, or returned).",
+            code="items_required",
+            field="items",
+        )
+    if not isinstance(given, list) or not all(isinstance(g, dict) for g in given):
+        raise ValidationFailed(
+            "items is a list of {position, outcome, final_price}.",
+            code="items_invalid",
+            field="items",
+        )
+    by_position: dict[int, tuple[int, dict]] = {}
+    problems: list[FieldError] = []
+    for index, entry in enumerate(given):
+        position = entry.get("position")
+        if (
+            isinstance(position, bool)
+            or not isinstance(position, int)
+            or not (1 <= position <= len(lines))
+        ):
+            problems.append(
+                FieldError(
+                    f"items[{index}].position",
+                    "item_unknown",
+                    f"position is the item's number in the order, 1 to {len(lines)}.",
+                )
+            )
+        elif position in by_position:
+            problems.append(
+                FieldError(f"items[{index}].position", "item_repeated", "Each item once.")
+            )
+        else:
+            by_position[position] = (index, entry)
+    missing = [line.position for line in lines if line.position not in by_position]
+    if missing and not problems:
+        problems.append(
+            FieldError(
+                "items",
+                "items_required",
+                f"Record the outcome of every device: item(s) {', '.join(map(str, missing))} missing.",
+            )
+        )
+    result = []
+    for line in lines:
+        if line.position not in by_position:
+            continue
+        index, entry = by_position[line.position]
+        outcome, price = entry.get("outcome"), entry.get("final_price")
+        quantity = entry.get("accepted_quantity")
+        where = f"items[{index}]."
+        if outcome not in (ItemOutcome.ACCEPTED, ItemOutcome.RETURNED):
+            problems.append(
+                FieldError(f"{where}outcome", "outcome_invalid", "outcome is accepted or returned.")
+            )
+            continue
+        if outcome == ItemOutcome.RETURNED:
+            if price not in (None, 0):
+                problems.append(
+                    FieldError(
+                        f"{where}final_price",
+                        "input_not_allowed",
+                        "A returned device has no price.",
+                    )
+                )
+            result.append((ItemOutcome.RETURNED, 0, 0))
+            continue
+        if quantity is None:
+            quantity = line.quantity
+        if (
+            isinstance(quantity, bool)
+            or not isinstance(quantity, int)
+            or not (1 <= quantity <= line.quantity)
+        ):
+            problems.append(
+                FieldError(
+                    f"{where}accepted_quantity",
+                    "quantity_invalid",
+                    f"accepted_quantity is 1 to {line.quantity} (return the line instead of 0).",
+                )
+            )
+            continue
+        if isinstance(price, bool) or not isinstance(price, int) or price < 0:
+            problems.append(
+                FieldError(
+                    f"{where}final_price",
+                    "price_invalid",
+                    "An accepted device's price is whole rupees, 0 or more.",
+                )
+            )
+            continue
+        kind = ItemOutcome.ACCEPTED if quantity == line.quantity else ItemOutcome.PARTLY_ACCEPTED
+        result.append((kind, quantity, price))
+    if problems:
+        raise ValidationFailed.collect(problems)
+    if all(q == 0 for _, q, _ in result):
+        raise ValidationFailed(
+            "Every device is returned: cancel the order instead (device_mismatch or "
+            "price_not_accepted).",
+            code="all_items_returned",
+            field="items",
+        )
+    return result
 
 
 def record_payment(change: Change) -> None:

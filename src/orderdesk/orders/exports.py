@@ -12,7 +12,7 @@ from orderdesk.core.exports import CHUNK, ExportFilters, ist_text
 from orderdesk.core.masking import mask_tail, mask_upi
 from orderdesk.core.phones import mask_phone
 from orderdesk.orders.choices import OrderStatus
-from orderdesk.orders.models import Order
+from orderdesk.orders.models import Order, OrderItem
 
 STATUSES = OrderStatus.values
 HEADER = [
@@ -75,8 +75,43 @@ def orders_for_export(filters: ExportFilters) -> QuerySet[Order]:
     return qs.order_by("created_at", "pk")
 
 
+def _devices(order_ids: list[int]) -> dict[int, str]:
+    """Issue 15 item 4: every device of each order with more than one (``A; 2 x B``)."""
+    lines: dict[int, list[str]] = {}
+    several: set[int] = set()
+    rows = (
+        OrderItem.objects.filter(order_id__in=order_ids)
+        .order_by("order_id", "position")
+        .values_list(
+            "order_id",
+            "quantity",
+            "device_model__brand__name",
+            "device_model__name",
+            "variant__name",
+        )
+    )
+    for order_id, quantity, brand, model, variant in rows:
+        label = f"{model_display(brand, model)} {variant}"
+        lines.setdefault(order_id, []).append(f"{quantity} x {label}" if quantity > 1 else label)
+        if quantity > 1 or len(lines[order_id]) > 1:
+            several.add(order_id)
+    return {pk: "; ".join(lines[pk]) for pk in several}
+
+
 def order_rows(qs: QuerySet[Order]) -> Iterator[list]:
-    for row in qs.values_list(*_COLUMNS).iterator(chunk_size=CHUNK):
+    batch: list[tuple] = []
+    for row in qs.values_list(*_COLUMNS, "pk").iterator(chunk_size=CHUNK):
+        batch.append(row)
+        if len(batch) >= CHUNK:
+            yield from _rows(batch)
+            batch = []
+    yield from _rows(batch)
+
+
+def _rows(batch: list[tuple]) -> Iterator[list]:
+    devices = _devices([row[-1] for row in batch]) if batch else {}
+    for row in batch:
+        pk, row = row[-1], row[:-1]
         (number, created, channel, status, name, phone, brand, model, variant) = row[:9]
         (estimated, final, method, upi, account, ifsc, reference) = row[9:16]
         (creator, team, city, pincode, vendor, cancellation) = row[16:]
@@ -87,7 +122,7 @@ def order_rows(qs: QuerySet[Order]) -> Iterator[list]:
             status,
             name,
             mask_phone(phone),
-            f"{model_display(brand, model)} {variant}",
+            devices.get(pk) or f"{model_display(brand, model)} {variant}",
             estimated,
             "" if final is None else final,
             method,

@@ -33,6 +33,7 @@ whatever was (a slot booked before a later refusal is given back by the rollback
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 
 from orderdesk.accounts.choices import Role
@@ -52,12 +53,13 @@ from orderdesk.orders.choices import OPEN_STATUSES, CancellationReason, OrderSta
 from orderdesk.orders.effects import (
     awaits_price_acceptance,
     chosen_vendor,
+    inspected_estimate,
     move_slot,
     price_accepted,
     tell_customer,
     vendors_covering,
 )
-from orderdesk.orders.models import Order, OrderEvent
+from orderdesk.orders.models import Order, OrderEvent, OrderItem
 from orderdesk.orders.transitions import ActorRole
 
 S = OrderStatus
@@ -281,21 +283,35 @@ def transition(
                 actor=actor,
                 context={"role": role, "given": given, "price_band_reason": price_band_reason},
                 # what the history row and the audit event carry; the effects add theirs
-                data={k: v for k, v in given.items() if v not in (None, "") and k != "notes"},
+                # (an inspection's ``items`` is recorded by its effect, as ``devices``)
+                data={
+                    k: v
+                    for k, v in given.items()
+                    if v not in (None, "") and k not in ("notes", "items")
+                },
             )
+            # X1 per item: the items' guard follows the order's status (leaving
+            # pickup_failed re-opens them, and the item index may refuse that).
+            OrderItem.objects.filter(order=locked).update(is_open=locked.status in OPEN_STATUSES)
     except IntegrityError:
-        # Leaving pickup_failed re-opens the order: the partial unique index (X1)
-        # refuses it while the customer has another open order for the device.
-        other = (
-            Order.objects.filter(
-                customer_id=locked.customer_id,
-                device_model_id=locked.device_model_id,
-                guard_key=locked.guard_key,
-                status__in=OPEN_STATUSES,
+        # Leaving pickup_failed re-opens the order's items: the items' partial unique
+        # index (X1) refuses it while the customer has another open order for a device.
+        mine = OrderItem.objects.filter(order=locked)
+        clash = (
+            OrderItem.objects.filter(is_open=True, customer_id=locked.customer_id)
+            .filter(
+                Exists(
+                    mine.filter(
+                        device_model_id=OuterRef("device_model_id"),
+                        guard_key=OuterRef("guard_key"),
+                    )
+                )
             )
-            .exclude(pk=locked.pk)
+            .exclude(order=locked)
+            .select_related("order")
             .first()
         )
+        other = clash.order if clash is not None else None
         if other is None:
             raise
         raise Conflict(
@@ -509,29 +525,60 @@ def amend_device(
     consent_confirmed: bool,
     consent_statement: str,
     notes: str = "",
+    position: int = 1,
 ) -> Order:
-    """O3: a change of device or condition re-quotes from the catalog and needs fresh consent (M4)."""
+    """O3: a change of device or condition re-quotes from the catalog and needs fresh consent (M4).
+
+    ``position`` names the item amended (issue 15 item 4: 1 is the first device); the
+    order's estimate stays the sum of its items'.
+    """
     locked, _ = _begin(order, "amend_device", actor)
+    item = OrderItem.objects.filter(order=locked, position=position).first()
+    if item is None:
+        raise ValidationFailed(
+            f"This order has no item {position}.", code="item_unknown", field="position"
+        )
     message = rules.consent_problem(consent_confirmed, consent_statement)
     if message:
         raise ValidationFailed(message, code="consent_missing", field="consent")
     variant = active_variant(variant_id)
-    if variant.model.device_type_id != locked.variant.model.device_type_id:
+    if variant.model.device_type_id != item.variant.model.device_type_id:
         raise ValidationFailed(
             "A different kind of device is a new order: cancel this one and create another.",
             code="device_type_changed",
             field="variant_id",
         )
-    price = price_for(variant, answers)
+    unit_price = price_for(variant, answers)
     before = {
-        "variant": locked.variant_id,
-        "answers": locked.answers,
+        "variant": item.variant_id,
+        "answers": item.answers,
         "estimated_price": locked.estimated_price,
     }
-    locked.variant = variant
-    locked.device_model = variant.model
-    locked.answers = dict(answers)
-    locked.quote = None
+    item.variant = variant
+    item.device_model = variant.model
+    item.answers = dict(answers)
+    item.quote = None
+    item.unit_price = unit_price
+    item.estimated_price = unit_price * item.quantity
+    repeat = (
+        OrderItem.objects.filter(order=locked, device_model=variant.model, position__lt=position)
+        .exclude(pk=item.pk)
+        .exists()
+    )
+    item.guard_key = rules.item_guard_key(
+        locked.guard_key, order_number=locked.number, position=position, repeat=repeat
+    )
+    if position == 1:
+        locked.variant = variant
+        locked.device_model = variant.model
+        locked.answers = dict(answers)
+        locked.quote = None
+    price = (
+        OrderItem.objects.filter(order=locked)
+        .exclude(pk=item.pk)
+        .aggregate(t=Sum("estimated_price"))["t"]
+        or 0
+    ) + item.estimated_price
     locked.estimated_price = price
     now = timezone.now()
     locked.consent_statement = consent_statement.strip()[:300]
@@ -539,6 +586,7 @@ def amend_device(
     locked.price_confirmed_at = now
     try:
         with transaction.atomic():
+            item.save()
             locked.save()
     except IntegrityError:
         raise Conflict(
@@ -546,7 +594,9 @@ def amend_device(
             code="duplicate_open_order",
             field="variant_id",
         ) from None
-    after = {"variant": variant.pk, "answers": locked.answers, "estimated_price": price}
+    after = {"variant": variant.pk, "answers": item.answers, "estimated_price": price}
+    if position != 1:
+        before["position"] = after["position"] = position
     event = _record(
         locked,
         actor=actor,
@@ -564,7 +614,7 @@ def amend_device(
 def accept_final_price(order: Order | int, *, actor, notes: str = "") -> Order:
     """O4: record the customer's acceptance of an inspected price that differs from the estimate."""
     locked, _ = _begin(order, "accept_final_price", actor)
-    if not rules.price_needs_acceptance(locked.estimated_price, locked.final_price):
+    if not rules.price_needs_acceptance(inspected_estimate(locked), locked.final_price):
         raise Conflict(
             "The inspected price equals the estimate: there is nothing to accept.",
             code="acceptance_not_needed",

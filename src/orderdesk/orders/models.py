@@ -20,12 +20,19 @@ from orderdesk.orders.rules import display_order_number
 
 
 class Order(TimeStampedModel):
-    """One device a customer sells us, from booking to payment.
+    """One pickup a customer sells us devices in, from booking to payment (issue 15 item 4).
+
+    The devices are the order's ``items`` (``OrderItem``); ``estimated_price`` is their
+    sum and ``final_price`` the sum of the accepted items' inspected prices. The
+    ``device_model``/``variant``/``answers`` fields here repeat the first item, so
+    readers that name "the device" of an order keep a sensible answer; every item
+    carries its own X1 guard (``one_open_item_per_customer_device``).
 
     ``status`` changes only through ``orders.lifecycle.transition`` (one table, O1).
-    X1/X2: the partial unique index ``one_open_order_per_customer_device`` lets a
-    customer hold at most one open order per device model; a supervisor's
-    override gives the new order a unique ``guard_key`` so it stands beside the first.
+    X1/X2: the partial unique index ``one_open_item_per_customer_device`` (on the
+    items) lets a customer hold each device model on at most one open order; a
+    supervisor's override gives the new order's items a unique ``guard_key`` so they
+    stand beside the first.
     """
 
     number = models.CharField(
@@ -58,7 +65,7 @@ class Order(TimeStampedModel):
         max_length=20, choices=OrderStatus.choices, default=OrderStatus.CREATED, db_index=True
     )
 
-    # The device (one per order) and the server's estimate.
+    # The first item's device (every item is an ``OrderItem``) and the order's totals.
     device_model = models.ForeignKey(
         "catalog.DeviceModel", on_delete=models.PROTECT, related_name="orders"
     )
@@ -68,9 +75,13 @@ class Order(TimeStampedModel):
     quote = models.ForeignKey(
         "catalog.Quote", null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
     )
-    estimated_price = models.PositiveIntegerField(help_text="rupees, computed by the server (M3)")
+    estimated_price = models.PositiveIntegerField(
+        help_text="rupees, computed by the server (M3): the sum of the items' estimates"
+    )
     final_price = models.PositiveIntegerField(
-        null=True, blank=True, help_text="rupees, set at inspection (O4)"
+        null=True,
+        blank=True,
+        help_text="rupees, set at inspection (O4): the sum of the accepted items' prices",
     )
 
     # Pickup.
@@ -114,11 +125,6 @@ class Order(TimeStampedModel):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["customer", "device_model", "guard_key"],
-                condition=Q(status__in=OPEN_STATUSES),
-                name="one_open_order_per_customer_device",
-            ),
             models.CheckConstraint(
                 name="order_payment_details_present",
                 condition=(Q(payment_method=PaymentMethod.UPI) & ~Q(upi_id=""))
@@ -147,6 +153,105 @@ class Order(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+
+class ItemOutcome(models.TextChoices):
+    """What the inspection decided for one item (issue 15 item 4)."""
+
+    PENDING = "pending", "Not inspected yet"
+    ACCEPTED = "accepted", "Accepted"
+    PARTLY_ACCEPTED = "partly_accepted", "Partly accepted"  # some of its quantity returned
+    RETURNED = "returned", "Returned to the customer"
+
+
+class OrderItem(models.Model):
+    """One device line of an order: its variant, quantity, answers, estimate and inspection.
+
+    X1 per item: the partial unique index ``one_open_item_per_customer_device`` lets a
+    customer hold a device model on at most one open order. ``customer`` and ``is_open``
+    repeat the order's so the database can keep the guard; ``orders.lifecycle`` keeps
+    ``is_open`` in step with the order's status (and a returned item leaves the set).
+    ``guard_key`` is the order's (a supervisor's override) for the first item of a model
+    in the order; a later item of the same model in the same order gets a key of its own,
+    since one pickup carrying it twice is not a duplicate order.
+    """
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(help_text="1, 2, … in the order")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
+    device_model = models.ForeignKey(
+        "catalog.DeviceModel", on_delete=models.PROTECT, related_name="order_items"
+    )
+    variant = models.ForeignKey(
+        "catalog.Variant", on_delete=models.PROTECT, related_name="order_items"
+    )
+    quantity = models.PositiveSmallIntegerField(default=1)
+    answers = models.JSONField(help_text="condition answers {question_key: option_key}")
+    quote = models.ForeignKey(
+        "catalog.Quote", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    unit_price = models.PositiveIntegerField(help_text="rupees per device, computed by the server")
+    estimated_price = models.PositiveIntegerField(help_text="unit_price x quantity (M3)")
+    outcome = models.CharField(
+        max_length=20, choices=ItemOutcome.choices, default=ItemOutcome.PENDING
+    )
+    accepted_quantity = models.PositiveSmallIntegerField(null=True, blank=True)
+    final_price = models.PositiveIntegerField(
+        null=True, blank=True, help_text="rupees for the accepted devices, set at inspection"
+    )
+    guard_key = models.CharField(max_length=64, blank=True, default="")
+    is_open = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["order_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "device_model", "guard_key"],
+                condition=Q(is_open=True),
+                name="one_open_item_per_customer_device",
+            ),
+            models.UniqueConstraint(fields=["order", "position"], name="order_item_position"),
+            models.CheckConstraint(
+                name="order_item_quantity_bounded",
+                condition=Q(quantity__gte=1) & Q(quantity__lte=5),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.variant}" if self.quantity > 1 else str(self.variant)
+
+    @property
+    def accepted_estimate(self) -> int:
+        """The estimate of the devices accepted at inspection (O4 compares against it)."""
+        if self.accepted_quantity is None:
+            return self.estimated_price
+        return self.unit_price * self.accepted_quantity
+
+
+class DuplicateOverride(models.Model):
+    """X1's supervisor override, granted ahead (issue 15 item 4): the customer may open one
+    more order holding ``device_model`` while ``for_order`` holds it. The next order that
+    clashes on that model uses it (its item takes ``guard_key``) and it is spent."""
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    device_model = models.ForeignKey(
+        "catalog.DeviceModel", on_delete=models.PROTECT, related_name="+"
+    )
+    for_order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="duplicate_overrides"
+    )
+    reason = models.CharField(max_length=300)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+    guard_key = models.CharField(max_length=64, unique=True)
+    used_by = models.ForeignKey(
+        Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"X1 override for {self.device_model} ({'spent' if self.used_by_id else 'open'})"
 
 
 class OrderEvent(models.Model):

@@ -13,7 +13,14 @@ from orderdesk.core import audit
 from orderdesk.core.errors import Conflict
 from orderdesk.customers.privacy import ANONYMISED, PrivacyContributor, conf
 from orderdesk.orders.choices import OPEN_STATUSES, OrderStatus
-from orderdesk.orders.models import AgentError, IdempotencyRecord, Order, OrderEvent
+from orderdesk.orders.models import (
+    AgentError,
+    DuplicateOverride,
+    IdempotencyRecord,
+    Order,
+    OrderEvent,
+    OrderItem,
+)
 
 
 def paid_since(since: dt.datetime) -> Q:
@@ -34,6 +41,9 @@ def records(customer) -> dict:
         "order_events": OrderEvent.objects.filter(order__in=orders),
         "order_errors": AgentError.objects.filter(order__in=orders),
         "order_requests": IdempotencyRecord.objects.filter(order__in=orders),
+        # issue 15 item 4: the devices of each order, and X1 overrides granted for the customer
+        "order_items": OrderItem.objects.filter(order__in=orders),
+        "duplicate_overrides": DuplicateOverride.objects.filter(customer=customer),
     }
 
 
@@ -67,6 +77,7 @@ def anonymise(records) -> dict[str, int]:
     counts["order_events"] = events
     counts["order_errors"] = records["order_errors"].update(notes="")
     counts["order_requests"] = records["order_requests"].delete()[0]  # replayable responses
+    counts["duplicate_overrides"] = records["duplicate_overrides"].update(reason="")
     return counts
 
 

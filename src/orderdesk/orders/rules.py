@@ -76,6 +76,25 @@ def display_order_number(number: str) -> str:
     return f"{ORDER_PREFIX}-{body[:4]}-{body[4:]}"
 
 
+# --- Issue 15 item 4: several devices in one pickup -----------------------------
+
+MAX_ITEMS_PER_ORDER = 10
+MAX_ITEM_QUANTITY = 5
+
+
+def devices_label(items) -> str:
+    """``2 x Apple iPhone 13 128 GB, Samsung Galaxy S21 8/128 GB``: every item of an order."""
+    return ", ".join(str(item) for item in items)
+
+
+def item_guard_key(order_guard_key: str, *, order_number: str, position: int, repeat: bool) -> str:
+    """X1 per item: the order's guard key for the first item of a model in the order;
+    a later item of the same model in the same order stands beside it with its own key."""
+    if not repeat:
+        return order_guard_key
+    return f"{order_guard_key or order_number}/{position}"
+
+
 # --- M1-M5: the gates an agent's order must pass -------------------------------
 
 UPI_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-_]{1,255}@[A-Za-z][A-Za-z0-9]{1,63}$")

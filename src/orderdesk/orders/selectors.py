@@ -13,8 +13,13 @@ from orderdesk.catalog.models import PickupSlot
 from orderdesk.core.errors import NotFound, ValidationFailed
 from orderdesk.core.phones import normalise_phone
 from orderdesk.orders.choices import OPEN_STATUSES, OrderStatus
-from orderdesk.orders.models import AgentError, AgentRestoration, Order, OrderEvent
-from orderdesk.orders.rules import agent_is_restricted, canonical_order_number, order_number_problem
+from orderdesk.orders.models import AgentError, AgentRestoration, Order, OrderEvent, OrderItem
+from orderdesk.orders.rules import (
+    agent_is_restricted,
+    canonical_order_number,
+    devices_label,
+    order_number_problem,
+)
 
 
 def describe_devices(order: Order) -> str:
@@ -25,7 +30,8 @@ def describe_devices(order: Order) -> str:
     with the accessories the agent recorded. With several devices per order this lists
     every item.
     """
-    text = str(order.variant)
+    items = list(order.items.select_related("variant__model__brand"))
+    text = devices_label(items) if items else str(order.variant)  # an order kept without items
     if order.accessories.strip():
         text += f" (with {order.accessories.strip()})"
     return text
@@ -136,11 +142,15 @@ class CityGroup:
     slots: list[SlotGroup] = field(default_factory=list)
 
 
+# Issue 15 item 4: an order's devices, read with it (one query for a page of orders).
+ORDER_ITEMS = Prefetch("items", queryset=OrderItem.objects.select_related("variant__model__brand"))
+
+
 def orders_with_details() -> QuerySet[Order]:
     """Orders with what the ops pages show of them (customer, address, slot, vendor, device)."""
     return Order.objects.select_related(
         "customer", "address", "slot__city", "vendor", "variant__model__brand"
-    )
+    ).prefetch_related(ORDER_ITEMS)
 
 
 def order_with_details(number: str) -> Order | None:

@@ -112,7 +112,9 @@ INPUTS: dict[str, str] = {
     "notes": "free text: why, what was found; required with reason 'other'",
     "vendor_id": "the vendor to assign (default: the least-loaded vendor covering the pincode, O2)",
     "slot_id": "the pickup slot to book (its place is taken in the same transaction, O2)",
-    "final_price": "the inspected price in whole rupees (O4)",
+    "final_price": "the inspected price in whole rupees (O4): the sum of the accepted items'",
+    "items": "each device's outcome, [{position, outcome: accepted|returned, final_price, "
+    "accepted_quantity}]; required when the order carries more than one line (issue 15)",
     "reference": "the payment reference (UPI transaction id or bank UTR, O4)",
     "duplicate_of": "the number of the order this one duplicates (X4)",
 }
@@ -200,6 +202,7 @@ TRANSITIONS: dict[tuple[OrderStatus, OrderStatus], Move] = {
         roles=frozenset({OPS, VENDOR}),
         label="Record the inspection",
         required=("final_price", "notes"),
+        optional=("items",),
         effects=(record_inspected_price,),
         after=(notify_customer("inspection_price"),),
     ),

@@ -223,6 +223,10 @@ API_REQUESTS: dict[str, Callable] = {
     "POST /api/v1/orders/{number}/customer-phone": lambda w, r: Req(
         f"/api/v1/orders/{w.order_own.number}/customer-phone", {"purpose": "at the gate"}
     ),
+    "POST /api/v1/orders/{number}/duplicate-overrides": lambda w, r: Req(
+        f"/api/v1/orders/{w.order_own.number}/duplicate-overrides",
+        {"position": 1, "reason": "a second identical phone found after booking"},
+    ),
     "POST /api/v1/tickets": lambda w, r: Req(
         "/api/v1/tickets",
         {"type": "inquiry", "customer": {"phone": "9876543210"}, "notes": "Where is my pickup?"},
@@ -622,6 +626,10 @@ CONSOLE_REQUESTS: dict[str, Callable] = {
         {"purpose": "calling back about the pickup"},
     ),
     "POST console:reveal_text": lambda w, r: _reveal_text(w, r),
+    "POST console:order_duplicate_override": lambda w, r: form(
+        reverse("console:order_duplicate_override", args=[w.order_own.number]),
+        {"position": "1", "reason": "a second identical phone found after booking"},
+    ),
     "POST console:reveal_payment": lambda w, r: form(
         reverse("console:reveal_payment", args=[w.order_own.number])
     ),

@@ -15,6 +15,7 @@ probing them: the read and the write give the same answer.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Router, Schema
 from pydantic import Field
@@ -35,6 +36,17 @@ router = Router(tags=["order lifecycle"])
 REFUSALS = {404: Problem, 409: Problem, **AUTH_ERRORS, **INPUT_ERRORS}
 
 
+class ItemInspectionIn(InputSchema):
+    position: int = Field(description="the item's number in the order (items[].position)")
+    outcome: Literal["accepted", "returned"]
+    final_price: int | None = Field(
+        default=None, ge=0, description="accepted: the inspected price of the accepted devices"
+    )
+    accepted_quantity: int | None = Field(
+        default=None, ge=1, description="accepted: how many of the line's devices (default all)"
+    )
+
+
 class TransitionIn(InputSchema):
     to: OrderStatus = Field(description="the status to move to (see docs/orders-lifecycle.md)")
     reason: str | None = Field(
@@ -50,6 +62,11 @@ class TransitionIn(InputSchema):
     )
     final_price: int | None = Field(
         default=None, ge=0, description="inspected: the final price in whole rupees (O4)"
+    )
+    items: list[ItemInspectionIn] | None = Field(
+        default=None,
+        description="inspected (issue 15): each device's outcome; required when the order "
+        "carries more than one line, and final_price is then the sum of the accepted prices",
     )
     price_band_reason: str | None = Field(
         default=None,
@@ -132,7 +149,8 @@ def _out(order: Order, user) -> dict:
     summary="Move an order along its life (O1): vendor, pickup, inspection, payment, cancellation",
     description=(
         "One move of the transition table (docs/orders-lifecycle.md). Inspection adds "
-        "`final_price` and `notes` (what was found); payment adds `reference`; cancelling and "
+        "`final_price` and `notes` (what was found), and for an order of several devices "
+        "`items` (each accepted with its price, or returned); payment adds `reference`; cancelling and "
         "a failed pickup add a `reason` from their lists. 409 `illegal_transition` names "
         "`from` and `to`; 403 when your role may not make the move; another vendor's order "
         "is 404, unchanged."

@@ -9,6 +9,7 @@ import uuid
 from typing import Literal
 
 from django.db import IntegrityError
+from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from ninja import Header, Query, Router, Schema, Status
 from pydantic import EmailStr, Field
@@ -24,13 +25,27 @@ from orderdesk.core.throttle import throttle
 from orderdesk.flows.contact_reveal import reveal_customer_phone
 from orderdesk.flows.orders import place_app_order, place_order, prove_orders_phone
 from orderdesk.flows.phone_codes import request_phone_code
-from orderdesk.orders.actions import OrderRequest, answer_feedback_by_reply
+from orderdesk.orders.actions import (
+    ItemRequest,
+    OrderRequest,
+    answer_feedback_by_reply,
+    grant_duplicate_override,
+)
 from orderdesk.orders.choices import Channel, OrderStatus
-from orderdesk.orders.models import IdempotencyRecord, Order
-from orderdesk.orders.rules import canonical_order_number, order_number_problem
+from orderdesk.orders.models import IdempotencyRecord, Order, OrderItem
+from orderdesk.orders.rules import (
+    MAX_ITEM_QUANTITY,
+    MAX_ITEMS_PER_ORDER,
+    canonical_order_number,
+    devices_label,
+    order_number_problem,
+)
 from orderdesk.orders.selectors import find_orders
 
 router = Router(tags=["orders"])
+
+# Issue 15 item 4: an order's devices, read with it (one query for a page of orders).
+ORDER_ITEMS = Prefetch("items", queryset=OrderItem.objects.select_related("variant__model__brand"))
 
 
 class CustomerIn(InputSchema):
@@ -81,10 +96,32 @@ class PhoneCodeOut(Schema):
     expires_at: dt.datetime
 
 
-class OrderIn(InputSchema):
+class OrderItemIn(InputSchema):
     quote_id: uuid.UUID | None = None
     variant_id: int | None = None
     answers: dict[str, str] = Field(default_factory=dict)
+    quantity: int = Field(
+        default=1,
+        description=f"identical devices on this line, 1 to {MAX_ITEM_QUANTITY} (issue 15)",
+    )
+
+
+class OrderIn(InputSchema):
+    quote_id: uuid.UUID | None = Field(
+        default=None, description="one device: a quote (or give items for several)"
+    )
+    variant_id: int | None = Field(
+        default=None, description="one device: a variant with answers (or give items)"
+    )
+    answers: dict[str, str] = Field(default_factory=dict)
+    items: list[OrderItemIn] = Field(
+        default_factory=list,
+        max_length=MAX_ITEMS_PER_ORDER,
+        description="the devices of one pickup (issue 15): each a quote, or a variant with "
+        "answers, and a quantity. Leave it out for one device: quote_id / variant_id / "
+        "answers at the top level are then the one item. X1 applies to every item; "
+        "problems name the item (items[1].variant_id).",
+    )
     accessories: str = Field(default="", max_length=200)
     customer: CustomerIn
     pickup: PickupIn
@@ -116,6 +153,17 @@ class SlotOut(Schema):
     window: str
 
 
+class OrderItemOut(Schema):
+    position: int
+    device: str
+    variant_id: int
+    quantity: int
+    estimated_price: int
+    outcome: str
+    accepted_quantity: int | None
+    final_price: int | None
+
+
 class OrderOut(Schema):
     number: str
     display_number: str
@@ -126,6 +174,7 @@ class OrderOut(Schema):
     currency: str = "INR"
     device: str
     variant_id: int
+    items: list[OrderItemOut]
     customer_name: str | None = Field(
         description="null for the customer app: a leaked app token must not read names"
     )
@@ -169,6 +218,7 @@ def order_out(order: Order, *, client: bool = False) -> dict:
     """The order's answer. ``client`` (the customer app): no stored customer name (issue 21,
     10: the app's token can leak; the phone stays masked as for everyone)."""
     slot = order.slot
+    items = list(order.items.all())
     return {
         "number": order.number,
         "display_number": order.display_number,
@@ -177,8 +227,21 @@ def order_out(order: Order, *, client: bool = False) -> dict:
         "estimated_price": order.estimated_price,
         "final_price": order.final_price,
         "currency": "INR",
-        "device": str(order.variant),
+        "device": devices_label(items),
         "variant_id": order.variant_id,
+        "items": [
+            {
+                "position": item.position,
+                "device": str(item.variant),
+                "variant_id": item.variant_id,
+                "quantity": item.quantity,
+                "estimated_price": item.estimated_price,
+                "outcome": item.outcome,
+                "accepted_quantity": item.accepted_quantity,
+                "final_price": item.final_price,
+            }
+            for item in items
+        ],
         "customer_name": None if client else order.customer.name,
         "customer_phone_masked": order.customer.masked_phone,
         "pickup_city": order.address.city,
@@ -222,6 +285,15 @@ def _request_from(payload: OrderIn) -> OrderRequest:
         quote_id=payload.quote_id,
         variant_id=payload.variant_id,
         answers=payload.answers,
+        items=[
+            ItemRequest(
+                quote_id=item.quote_id,
+                variant_id=item.variant_id,
+                answers=item.answers,
+                quantity=item.quantity,
+            )
+            for item in payload.items
+        ],
         accessories=payload.accessories,
         special_instructions=payload.special_instructions,
         lead_id=payload.lead_id,
@@ -316,7 +388,7 @@ def _visible_orders(user):
     """S1 object-level rules: staff see all orders; the app its own; a vendor its own pickups."""
     qs = Order.objects.select_related(
         "customer", "address", "slot", "vendor", "variant__model__brand", "created_by"
-    )
+    ).prefetch_related(ORDER_ITEMS)
     if has_perm(user, Perm.ORDERS_VIEW):
         return qs
     if user.role == Role.VENDOR and has_perm(user, Perm.ORDERS_VENDOR):
@@ -496,3 +568,49 @@ def answer_feedback_reply(request, payload: FeedbackReplyIn):
         "answered_at": feedback.answered_at,
         "answered_via": feedback.answered_via,
     }
+
+
+class DuplicateOverrideIn(InputSchema):
+    position: int = Field(default=1, ge=1, description="the item whose device may be ordered again")
+    reason: str = Field(min_length=1, max_length=300, description="why (at least 10 characters)")
+
+
+class DuplicateOverrideOut(Schema):
+    order: str
+    device: str
+    reason: str
+    granted_by: str
+    granted_at: dt.datetime
+
+
+@router.post(
+    "/orders/{number}/duplicate-overrides",
+    response={201: DuplicateOverrideOut, 404: Problem, 409: Problem, **AUTH_ERRORS, **INPUT_ERRORS},
+    summary="X1 override (supervisors): the customer may open one more order for this device",
+    description=(
+        "Issue 15 item 4. The customer of order `number` may open one more order holding the "
+        "device of its item `position` while this one is open (e.g. a second identical phone "
+        "found after booking). The next order that clashes on that device uses the override "
+        "and spends it. Supervisors only (403 otherwise); 422 `reason_required`, "
+        "`item_unknown`; 409 `order_closed`, `override_exists`."
+    ),
+)
+def post_duplicate_override(request, number: str, payload: DuplicateOverrideIn):
+    user = request.auth
+    require(user, Perm.ORDERS_OVERRIDE_DUPLICATE)
+    order = Order.objects.filter(number=canonical_order_number(number)).first()
+    if order is None:
+        raise NotFound(f"No order {number}.", code="order_not_found", field="number")
+    override = grant_duplicate_override(
+        order=order, position=payload.position, reason=payload.reason, granted_by=user
+    )
+    return Status(
+        201,
+        {
+            "order": order.number,
+            "device": str(override.device_model),
+            "reason": override.reason,
+            "granted_by": user.username,
+            "granted_at": override.granted_at,
+        },
+    )

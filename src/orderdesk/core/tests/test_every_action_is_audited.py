@@ -78,6 +78,7 @@ NOT_WRITES: dict[str, str] = {
     "customers.actions.check_data_rights": "a check (raises or returns)",
     "leads.actions.check_lead_may_order": "a check (returns the lead or raises)",
     "orders.actions.gate_problems": "a check (M2/M3 pre-checks)",
+    "orders.actions.resolve_items": "resolves the request's devices and prices (reads only)",
     "orders.actions.confirmation_context": "builds a message's context",
     "orders.actions.payment_mode_text": "words for a message (a read)",
     "orders.actions.feedback_token": "signs a token",
@@ -524,6 +525,18 @@ def _orders():
             "order.feedback",
         ),
         "orders.actions.restore_agent": _s(restore, "agent.restore"),
+        "orders.actions.grant_duplicate_override": _s(
+            on(
+                Kit.order,
+                lambda k, o: oa.grant_duplicate_override(
+                    order=o,
+                    position=1,
+                    reason="a second identical phone found after booking",
+                    granted_by=k.cast["supervisor"],
+                ),
+            ),
+            "order.duplicate_override",
+        ),
         "orders.lifecycle.transition": _s(
             on(Kit.order, lambda k, o: lc.transition(o, "vendor_assigned", actor=ops(k))),
             "order.transition",

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0003_order_updated_at_idx'),
+        ('orders', '0004_order_items_and_x1_per_item'),
     ]
 
     operations = [
