@@ -128,6 +128,9 @@ def _paths(world) -> dict[str, str]:
         "console:kpi_audit": reverse("console:kpi_audit", args=[audit.pk]),
         "console:wallboard": reverse("console:wallboard"),
         "console:callbacks": reverse("console:callbacks"),
+        "console:customer_detail": reverse("console:customer_detail", args=[order.customer_id]),
+        "console:lead_handover": reverse("console:lead_handover", args=[lead.pk]),
+        "console:order_training_card": reverse("console:order_training_card"),
     }
 
 

@@ -98,6 +98,7 @@ def test_15_1_inbound_caller_on_a_closed_lead_is_answered_and_sells_a_second_dev
     page.get_by_role("button", name="Next").click()
     expect(page.get_by_test_id("review-summary")).to_contain_text("MacBook Air M2")
     page.get_by_label("The customer said yes, place the order").check()
+    page.get_by_label("Their words, typed as they said them").fill("Haan, laptop bhi le jao")
     page.get_by_role("button", name="Create order").click()
 
     expect(page.get_by_test_id("order-number")).to_be_visible()

@@ -145,6 +145,7 @@ def test_a_new_caller_found_by_header_search_gets_an_order_and_its_page(
     expect(summary).to_contain_text("16:00-19:00")
     expect(summary).to_contain_text("UPI to farah@okicici")
     page.get_by_label("The customer said yes, place the order").check()
+    page.get_by_label("Their words, typed as they said them").fill("Yes, book it")
     page.get_by_role("button", name="Create order").click()
 
     order = Order.objects.get()

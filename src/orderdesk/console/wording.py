@@ -14,6 +14,10 @@ SENTENCES: dict[str, str] = {
     "outside_calling_hours": "It is outside calling hours: call back in the calling window.",
     "sales_contact_closed": "This lead is closed for sales: no more sales calls.",
     "followup_limit": "This lead already has its one follow-up for this request.",
+    "followup_spent": (
+        "The one gentle follow-up on this lead is spent: no more sales calls. The customer can "
+        "still call in."
+    ),
     "followup_not_due": "The follow-up is not due yet.",
     "followup_needs_permission": "Ask the customer's permission before setting a follow-up.",
     "followup_in_past": "The follow-up time has already passed: choose a later time.",

@@ -38,7 +38,14 @@ from orderdesk.core.timeutil import IST
 from orderdesk.customers.models import Address, Customer
 from orderdesk.cx.models import CsatSurvey, Ticket
 from orderdesk.leads.models import ContactAttempt, Disposition, Lead
-from orderdesk.orders.models import AgentError, DuplicateAttempt, Order, OrderEvent, OrderItem
+from orderdesk.orders.models import (
+    AgentError,
+    DuplicateAttempt,
+    Order,
+    OrderEvent,
+    OrderItem,
+    PickupFeedback,
+)
 from orderdesk.telephony.models import Call, MissedCallback
 
 CHUNK = 20000
@@ -288,6 +295,22 @@ def generate(sizes: Sizes, *, progress=None) -> dict:  # noqa: C901, PLR0915 (th
                 visit += dt.timedelta(days=1)
             if status != "pickup_failed":
                 w.add(OrderEvent, order_id=oid, kind="transition", to_status="inspected", at=visit)
+            if status == "completed" and item_rng.random() < 0.6:  # issue 15 item 12
+                sent = visit + dt.timedelta(hours=6)
+                answered = item_rng.random() < 0.7
+                w.add(
+                    PickupFeedback,
+                    order_id=oid,
+                    nonce=f"genfb{oid}",
+                    reply_code=f"F{oid % 10_000_000:07d}",
+                    sent_at=sent,
+                    expires_at=sent + dt.timedelta(days=14),
+                    score=item_rng.randint(1, 5) if answered else None,
+                    answered_at=sent + dt.timedelta(hours=item_rng.randint(1, 48))
+                    if answered
+                    else None,
+                    answered_via="reply" if answered else "",
+                )
         if rng.random() < 0.25:
             ticket(customer, oid, when + dt.timedelta(hours=rng.randint(1, 200)))
         if channel == "agent" and rng.random() < 0.06:
@@ -491,6 +514,7 @@ def generate(sizes: Sizes, *, progress=None) -> dict:  # noqa: C901, PLR0915 (th
             OrderEvent,
             Ticket,
             CsatSurvey,
+            PickupFeedback,
             AgentError,
             DuplicateAttempt,
             Call,

@@ -346,7 +346,7 @@ def create_order(req: OrderRequest, *, actor, channel: str, lead=None, on_create
         device = items[dup.index].variant.model
         raise Conflict(
             f"This customer already has open order {dup.existing.display_number} for "
-            f"{device} (X1): "
+            f"{device}: "
             "add the device to that order, or book two identical devices with a quantity.",
             code="duplicate_open_order",
             field=f"items[{dup.index}].variant_id" if req.items else "customer.phone",

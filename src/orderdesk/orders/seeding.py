@@ -211,7 +211,14 @@ def seed_orders(
                 upi_id=f"{first}{rng.randint(10, 99)}@okaxis",
                 variant_id=variant.pk,
                 answers=_answers(variant, rng),
-                reason=rng.choice(CreationReason.values),
+                # M1: high_end_assisted only for a model the catalog marks high-end
+                reason=rng.choice(
+                    [
+                        r
+                        for r in CreationReason.values
+                        if variant.model.high_end or r != CreationReason.HIGH_END_ASSISTED
+                    ]
+                ),
                 consent_confirmed=True,
                 consent_statement="Yes, please place the order",
                 price_confirmed=True,

@@ -363,7 +363,7 @@ def test_the_early_check_is_advisory_the_final_create_still_refuses_a_duplicate(
     )
     assert response.status_code == 422
     html = response.content.decode()
-    assert f"already has open order {other.display_number} for this device" in html
+    assert f"already has open order {other.display_number} for Apple iPhone 15" in html
     assert f'href="/console/orders/{other.number}/"' in html  # the existing order, linked
     assert "customer.phone" not in html  # words, not field paths
     assert list(Order.objects.values_list("pk", flat=True)) == [other.pk]

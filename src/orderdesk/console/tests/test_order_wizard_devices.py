@@ -8,7 +8,7 @@ import re
 import pytest
 
 from orderdesk.catalog.models import Brand, DeviceModel, Variant
-from orderdesk.console.tests.test_order_wizard import URL, lead  # noqa: F401 (fixture)
+from orderdesk.console.tests.test_order_wizard import URL, lead, stamp_of  # noqa: F401 (fixture)
 from orderdesk.orders.models import Order
 
 PICKUP = {
@@ -54,7 +54,8 @@ def test_add_another_device_makes_one_order_with_both_phones(cast, catalog, gala
     assert "₹75,000" in estimate.content.decode()  # ₹45,000 + ₹30,000, read out as one figure
     carried |= answers | {"price_confirmed": "yes"} | PICKUP
     for step in ("estimate", "pickup"):
-        client.post(URL, {**carried, "step": step, "action": "next"})
+        passed = client.post(URL, {**carried, "step": step, "action": "next"})
+        carried |= stamp_of(passed)  # M4: the estimate step's signed confirmation
     carried["slot_id"] = catalog["morning"].pk
     client.post(URL, {**carried, "step": "slot", "action": "next"})
     carried |= {"payment_method": "upi", "upi_id": "asha.rao@okaxis"}

@@ -379,9 +379,11 @@ def test_api_order_with_items_and_without(api, cast, catalog, galaxy, api_order_
     assert single.json()["device"] == "Apple iPhone 15 128 GB"
 
 
-def test_api_x1_per_item_names_the_item(api, cast, catalog, galaxy, api_order_body):
-    client = api(cast["app"])
-    assert client.post("/api/v1/orders", api_order_body(), content_type=JSON).status_code == 201
+def test_api_x1_per_item_names_the_item(api, cast, catalog, galaxy, api_order_body, agent_fields):
+    # a sales agent: the customer app is not told another order's item (issue 21, 10)
+    client = api(cast["sales"])
+    first = api_order_body(**agent_fields)
+    assert client.post("/api/v1/orders", first, content_type=JSON).status_code == 201
     body = api_order_body(
         variant_id=None,
         answers={},
@@ -389,6 +391,7 @@ def test_api_x1_per_item_names_the_item(api, cast, catalog, galaxy, api_order_bo
             {"variant_id": galaxy.pk, "answers": FLAWLESS},
             {"variant_id": catalog["v256"].pk, "answers": FLAWLESS},
         ],
+        **agent_fields,
     )
     refused = client.post("/api/v1/orders", body, content_type=JSON)
     assert refused.status_code == 409

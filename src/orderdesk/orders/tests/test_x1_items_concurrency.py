@@ -10,6 +10,13 @@ from orderdesk.orders.models import Order, OrderItem
 from orderdesk.orders.tests.test_x2_concurrency import race
 
 FLAWLESS = {"screen": "flawless", "body": "good"}
+# Sales agents race here: the customer app is not told another order's number or item
+# (issue 21, 10), and the refusal's item is what this test reads.
+AGENT_FIELDS = {
+    "reason": "customer_requested_help",
+    "consent": {"confirmed": True, "statement": "Yes, please place the order"},
+    "price_confirmed": True,
+}
 
 
 def run_item_rounds(cast, catalog, api_token, api_order_body, *, threads, rounds):
@@ -25,7 +32,7 @@ def run_item_rounds(cast, catalog, api_token, api_order_body, *, threads, rounds
         )
         for i in range(threads)
     ]
-    token = api_token(cast["app"])
+    token = api_token(cast["sales"])
     for round_no in range(rounds):
         phone = f"96{round_no:08d}"
         plan = []
@@ -38,6 +45,7 @@ def run_item_rounds(cast, catalog, api_token, api_order_body, *, threads, rounds
                     {"variant_id": firsts[i].pk, "answers": FLAWLESS},
                     {"variant_id": catalog["v128"].pk, "answers": FLAWLESS},
                 ],
+                **AGENT_FIELDS,
             )
             plan.append((body, None))
         results = race([token], plan)

@@ -68,12 +68,19 @@ def run_rounds(cast, catalog, api_token, api_order_body, agent_fields, *, thread
         created = {r[1]["number"] for r in results if r[0] == 201}
         statuses = {r[0] for r in results}
         assert len(created) == 1, f"round {round_no}: {len(created)} orders created: {results[:3]}"
-        assert statuses <= {201, 409}, (
+        assert statuses <= {201, 403, 409}, (
             f"round {round_no}: unexpected statuses {statuses}: {[r for r in results if r[0] not in (201, 409)][:2]}"
         )
-        for status, body in results:
-            if status == 409:
+        for i, (status, body) in enumerate(results):
+            app = i % 4 == 0
+            if status == 409 and app:
+                # the app never proved this phone: it is not told the order (issue 21, 10)
+                assert body["code"] == "duplicate_open_order" and "number" not in body
+            elif status == 409:
                 assert body["code"] == "duplicate_open_order" and body["number"] in created
+            elif status == 403:
+                # the app came after the customer existed: their phone must be proved first
+                assert app and body["code"] == "phone_verification_required", body
         assert Order.objects.filter(customer__phone=f"+91{phone}").count() == 1
 
 
