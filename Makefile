@@ -88,11 +88,12 @@ CLOCK_DB_URL ?=
 # timed Event.wait hangs without it).
 CLOCK_MARKS ?= not browser
 # Deselected: tests that time real sockets, subprocesses or timers across processes (a hanging
-# gateway's timeout, the simulators' timed webhooks, a fresh worker process, the database-down
+# gateway's or webhook receiver's timeout, the simulators' timed webhooks, a fresh worker process, the database-down
 # door check); under faketime those clocks disagree between processes. They depend on no date
 # and run in every other step.
 CLOCK_SHIFT_DESELECT = \
 	--deselect src/orderdesk/messaging/tests/test_sender.py::test_n2_a_hanging_gateway_times_out_and_is_retried \
+	--deselect src/orderdesk/webhooks/tests/test_webhooks.py::test_a_hanging_receiver_is_cut_off_by_the_timeout_and_does_not_hold_up_the_others \
 	--deselect src/orderdesk/messaging/tests/test_whatsapp_cloud.py::test_the_simulator_posts_signed_receipts_on_a_timer_and_fails_listed_numbers \
 	--deselect src/orderdesk/telephony/tests/test_simulator.py::test_simulator_speaks_exotels_api_over_http \
 	--deselect src/orderdesk/telephony/tests/test_simulator.py::test_simulator_rings_an_inbound_call_to_the_agents_phone \
