@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from orderdesk.accounts.permissions import Perm, require
@@ -128,26 +128,28 @@ def hand_over_to_cx(
             raise NotFound(
                 "That order is not this customer's.", code="order_not_found", field="order_number"
             )
-    if (
-        type == TicketType.ORDER_NOT_FOUND
-        and Ticket.objects.filter(
+    try:
+        with transaction.atomic():
+            return open_ticket(
+                type=type,
+                customer=lead.customer,
+                lead=lead,
+                order=order,
+                order_number=order_number,
+                notes=f"Handed over by sales from lead #{lead.pk}: {notes}",
+                created_by=created_by,
+            )
+    except IntegrityError:
+        # one_active_order_not_found_per_lead (cx.Ticket) decides, also between two agents
+        if not Ticket.objects.filter(
             lead=lead, type=TicketType.ORDER_NOT_FOUND, status__in=ACTIVE_STATUSES
-        ).exists()
-    ):
+        ).exists():
+            raise
         raise Conflict(
             "An 'order not found' case is already open with CX for this lead.",
             code="ticket_already_open",
             field="type",
-        )
-    return open_ticket(
-        type=type,
-        customer=lead.customer,
-        lead=lead,
-        order=order,
-        order_number=order_number,
-        notes=f"Handed over by sales from lead #{lead.pk}: {notes}",
-        created_by=created_by,
-    )
+        ) from None
 
 
 def record_ticket_action(

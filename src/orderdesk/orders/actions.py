@@ -579,23 +579,22 @@ def grant_duplicate_override(*, order: Order, position: int, reason: str, grante
             code="order_closed",
             field="number",
         )
-    waiting = DuplicateOverride.objects.select_for_update().filter(
-        customer_id=order.customer_id, device_model_id=item.device_model_id, used_by__isnull=True
-    )
-    if waiting.exists():
+    try:
+        with transaction.atomic():  # one_waiting_override_per_customer_device decides
+            override = DuplicateOverride.objects.create(
+                customer_id=order.customer_id,
+                device_model_id=item.device_model_id,
+                for_order=order,
+                reason=reason[:300],
+                granted_by=granted_by,
+                guard_key=uuid.uuid4().hex,
+            )
+    except IntegrityError:
         raise Conflict(
             "An override for this device is already waiting to be used.",
             code="override_exists",
             field="position",
-        )
-    override = DuplicateOverride.objects.create(
-        customer_id=order.customer_id,
-        device_model_id=item.device_model_id,
-        for_order=order,
-        reason=reason[:300],
-        granted_by=granted_by,
-        guard_key=uuid.uuid4().hex,
-    )
+        ) from None
     OrderEvent.objects.create(
         order=order,
         actor=granted_by,

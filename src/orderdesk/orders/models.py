@@ -250,6 +250,17 @@ class DuplicateOverride(models.Model):
         Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    class Meta:
+        constraints = [
+            # one override waiting per customer and device: two supervisors granting at once
+            # make one (override_exists for the other)
+            models.UniqueConstraint(
+                fields=["customer", "device_model"],
+                condition=Q(used_by__isnull=True),
+                name="one_waiting_override_per_customer_device",
+            )
+        ]
+
     def __str__(self) -> str:
         return f"X1 override for {self.device_model} ({'spent' if self.used_by_id else 'open'})"
 

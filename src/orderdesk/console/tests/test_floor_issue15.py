@@ -209,6 +209,18 @@ def test_15_8_a_bad_handover_names_the_field_and_opens_nothing(client_for, lead,
     assert not Ticket.objects.exists()
 
 
+def test_15_8_a_second_order_not_found_handover_is_refused_and_opens_nothing(client_for, lead):
+    """One open "order not found" case per lead: the database's constraint decides
+    (one_active_order_not_found_per_lead), and the refusal leaves the first case alone."""
+    client = client_for("sales")
+    data = {"type": "order_not_found", "notes": "Customer says they ordered on the app"}
+    assert client.post(f"/console/leads/{lead.pk}/handover/", data).status_code == 302
+    before = AuditEvent.objects.count()
+    again = client.post(f"/console/leads/{lead.pk}/handover/", data)
+    assert again.status_code == 409, again.content
+    assert Ticket.objects.count() == 1 and AuditEvent.objects.count() == before
+
+
 def test_15_8_cx_reads_a_leads_contact_history_read_only(cast, client_for, lead):
     actions.log_contact(
         lead,

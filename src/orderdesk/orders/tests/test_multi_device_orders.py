@@ -11,6 +11,7 @@ import importlib
 
 import pytest
 from django.apps import apps as django_apps
+from django.db import IntegrityError, transaction
 
 from orderdesk.catalog.models import Brand, DeviceModel, PickupSlot, Variant
 from orderdesk.core.errors import Conflict, DomainError, ValidationFailed
@@ -18,7 +19,7 @@ from orderdesk.messaging.models import Message
 from orderdesk.orders import lifecycle
 from orderdesk.orders.actions import ItemRequest, confirmation_context, create_order
 from orderdesk.orders.choices import OrderStatus
-from orderdesk.orders.models import DuplicateAttempt, Order, OrderItem
+from orderdesk.orders.models import DuplicateAttempt, DuplicateOverride, Order, OrderItem
 from orderdesk.orders.tests.test_lifecycle_support import drive, new_order  # noqa: F401
 
 S = OrderStatus
@@ -446,10 +447,13 @@ def test_x1_supervisor_override_from_the_api_lets_one_more_order_through(
     assert api(cast["sales"]).post(url, body, content_type=JSON).status_code == 403
     short = api(cast["supervisor"]).post(url, body | {"reason": "ok"}, content_type=JSON)
     assert short.status_code == 422 and short.json()["code"] == "reason_required"
+    assert not DuplicateOverride.objects.exists()  # the refusals left nothing
     granted = api(cast["supervisor"]).post(url, body, content_type=JSON)
     assert granted.status_code == 201, granted.content
+    events = first.events.count()
     again = api(cast["supervisor"]).post(url, body, content_type=JSON)
     assert again.status_code == 409 and again.json()["code"] == "override_exists"
+    assert DuplicateOverride.objects.count() == 1 and first.events.count() == events
     second = create_order(order_request(), actor=cast["sales"], channel="agent")
     assert second.pk != first.pk and second.items.get().guard_key
     with pytest.raises(Conflict):  # spent: a third is refused
@@ -510,3 +514,23 @@ def test_d8_closes_the_leads_of_every_device_ordered(cast, catalog, galaxy, orde
     )
     galaxy_lead.refresh_from_db()
     assert galaxy_lead.closed_for_sales and galaxy_lead.status == "already_ordered"
+
+
+def test_x1_one_waiting_override_per_customer_and_device_is_a_database_constraint(
+    cast, catalog, order_request
+):
+    """Two supervisors granting at once cannot both win: the database refuses the second
+    waiting override (the action turns that into 409 override_exists)."""
+    first = create_order(order_request(), actor=cast["sales"], channel="agent")
+    item = first.items.get()
+    fields = {
+        "customer_id": first.customer_id,
+        "device_model_id": item.device_model_id,
+        "for_order": first,
+        "reason": "a second identical phone",
+        "granted_by": cast["supervisor"],
+    }
+    DuplicateOverride.objects.create(guard_key="a", **fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DuplicateOverride.objects.create(guard_key="b", **fields)
+    assert DuplicateOverride.objects.count() == 1
