@@ -64,6 +64,11 @@ FOLLOW_UP_FIELDS = {"follow_up", "follow_up.at", "follow_up.permission"}
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
+def _form_status(exc: DomainError) -> int:
+    """A refused form is shown again with the refusal's own status (422 for anything else)."""
+    return exc.status if exc.status in (400, 403, 404, 409, 422) else 422
+
+
 def _field_errors(exc: DomainError, shown: set[str]) -> dict[str, list[str]]:
     """{field: [messages]} with template-friendly keys (``follow_up.at`` → ``follow_up_at``)."""
     return {key.replace(".", "_"): value for key, value in errors_by_field(exc, shown).items()}
@@ -434,7 +439,7 @@ def lead_close(request, lead_id: int):
         context = _lead_page_context(request, lead)
         context["close_errors"] = errors_by_field(exc, {"notes"})
         context["close_notes"] = notes
-        status = exc.status if exc.status in (400, 403, 404, 409, 422) else 422
+        status = _form_status(exc)
         return TemplateResponse(request, "console/leads/detail.html", context, status=status)
     return _done(request, lead, "Lead closed politely: no more sales contact on it.")
 
@@ -488,7 +493,7 @@ def lead_handover(request, lead_id: int):
             order_number=form["order_number"],
         )
     except DomainError as exc:
-        status = exc.status if exc.status in (400, 404, 409, 422) else 422
+        status = _form_status(exc)
         return _handover_page(
             request, lead, form=form, errors=errors_by_field(exc, HANDOVER_FIELDS), status=status
         )
@@ -599,7 +604,7 @@ def log_contact(request, lead_id: int):
             lead,
             form=form,
             errors=_field_errors(exc, CALL_FIELDS),
-            status=exc.status if exc.status in (400, 404, 409, 422) else 422,
+            status=_form_status(exc),
         )
     # An answered inbound call that left the lead as it was: back to the page's next steps.
     query = None if result.lead_changed else {"inbound": "1", "answered": result.contact.pk}
@@ -657,7 +662,7 @@ def schedule_follow_up(request, lead_id: int):
             request,
             "console/leads/detail.html",
             context,
-            status=exc.status if exc.status in (400, 404, 409, 422) else 422,
+            status=_form_status(exc),
         )
     due = follow_up.due_at.astimezone(IST)
     return _done(request, lead, f"Follow-up set for {due:%a %d %b %H:%M} IST (D3).")

@@ -29,6 +29,7 @@ from orderdesk.cx.models import Ticket
 from orderdesk.flows.disputes import act_on_price_dispute
 from orderdesk.flows.order_not_found import act_on_order_not_found
 from orderdesk.leads.models import Lead
+from orderdesk.leads.rules import notes_problem
 from orderdesk.orders.selectors import order_by_number
 
 
@@ -102,7 +103,8 @@ def hand_over_to_cx(
     The agent must work leads (``leads.work``; the lead was already checked as theirs, unowned,
     or answered inbound by the view). The type is one of ``HANDOVER_TYPES``
     (``handover_type`` 422 on ``type``); notes say what the customer said (``notes_required``);
-    a price dispute needs the order (M9, ``order_by_number``); one open "order not found" case
+    the order is checked by ``open_ticket`` (M9: a price dispute needs it; it must be this
+    customer's: ``order_customer_mismatch``); one open "order not found" case
     per lead (``ticket_already_open`` 409). The ticket is unassigned: CX's queue picks it up.
     A refusal leaves nothing behind.
     """
@@ -114,27 +116,15 @@ def hand_over_to_cx(
             field="type",
         )
     notes = (notes or "").strip()
-    if len(notes.split()) < 3:
-        raise ValidationFailed(
-            "Say what the customer told you, so CX does not ask again (at least a few words).",
-            code="notes_required",
-            field="notes",
-        )
-    order_number = (order_number or "").strip()
-    order = None
-    if order_number and type != TicketType.ORDER_NOT_FOUND:
-        order = order_by_number(order_number, field="order_number")
-        if order.customer_id != lead.customer_id:
-            raise NotFound(
-                "That order is not this customer's.", code="order_not_found", field="order_number"
-            )
+    problem = notes_problem(notes, disposition_label="a hand-over to CX")
+    if problem:  # D1's rule for notes: what the customer said, so CX does not ask again
+        raise ValidationFailed(problem, code="notes_required", field="notes")
     try:
         with transaction.atomic():
             return open_ticket(
                 type=type,
                 customer=lead.customer,
                 lead=lead,
-                order=order,
                 order_number=order_number,
                 notes=f"Handed over by sales from lead #{lead.pk}: {notes}",
                 created_by=created_by,

@@ -15,7 +15,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -25,9 +24,10 @@ from orderdesk.accounts.permissions import Perm, require
 from orderdesk.catalog.rules import model_display
 from orderdesk.core import audit
 from orderdesk.core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from orderdesk.core.money import format_inr
 from orderdesk.core.statemachine import Change, Machine, Move, perform
 from orderdesk.customers.models import Customer
-from orderdesk.leads import rules, suggester
+from orderdesk.leads import rules, selectors, suggester
 from orderdesk.leads.choices import (
     Channel,
     ClosedReason,
@@ -48,6 +48,7 @@ from orderdesk.leads.models import (
     Notification,
 )
 from orderdesk.messaging.actions import enqueue_message
+from orderdesk.messaging.links import public_url
 from orderdesk.telephony import actions as telephony
 from orderdesk.telephony.choices import ContextKind
 from orderdesk.telephony.conf import conf as telephony_conf
@@ -204,13 +205,6 @@ def _episode_follow_up(lead: Lead) -> FollowUp | None:
     if not lead.episode:
         return None
     return FollowUp.objects.filter(lead=lead, episode=lead.episode).first()
-
-
-def _episode_follow_up_done(lead: Lead) -> bool:
-    """D4: the last episode's follow-up has been made (on time or late)."""
-    if not lead.episode:
-        return False
-    return FollowUp.objects.filter(lead=lead, episode=lead.episode, done_at__isnull=False).exists()
 
 
 def _follow_up_facts(fu: FollowUp | None) -> rules.FollowUpFacts | None:
@@ -471,9 +465,7 @@ def _log_contact(
     row = Disposition.objects.filter(key=disposition).first()
     policy = current_policy(now)
     episode_fu = _episode_follow_up(lead) if lead.status == LeadStatus.WILL_PLACE_ORDER else None
-    spent = direction == Direction.OUTBOUND and rules.follow_up_spent(
-        lead_status=lead.status, episode_follow_up_done=_episode_follow_up_done(lead)
-    )
+    spent = direction == Direction.OUTBOUND and selectors.follow_up_spent(lead)
     facts = rules.ContactFacts(
         lead_status=lead.status,
         closed_for_sales=lead.closed_for_sales,
@@ -659,19 +651,6 @@ def _log_contact(
     )
 
 
-def _rupees(amount: int) -> str:
-    """₹ with Indian digit grouping: 125000 → ₹1,25,000."""
-    digits = str(int(amount))
-    head, tail = digits[:-3], digits[-3:]
-    groups = []
-    while len(head) > 2:
-        groups.insert(0, head[-2:])
-        head = head[:-2]
-    if head:
-        groups.insert(0, head)
-    return "₹" + ",".join([*groups, tail]) if groups else "₹" + tail
-
-
 def quote_context(lead: Lead) -> dict | None:
     """Issue 15 item 6: what the Waiting for Quote message says, or None when the lead names
     no device (there is nothing to quote; the agent is told so). The estimate is the
@@ -682,12 +661,12 @@ def quote_context(lead: Lead) -> dict | None:
     model = variant.model
     device = f"{model_display(model.brand.name, model.name)} {variant.name}".strip()
     if lead.quote_id:
-        estimate = _rupees(lead.quote.estimated_price)
+        estimate = format_inr(lead.quote.estimated_price)
         estimate_en, estimate_hi = f"about {estimate}", f"लगभग {estimate}"
     else:
-        estimate = _rupees(variant.base_price)
+        estimate = format_inr(variant.base_price)
         estimate_en, estimate_hi = f"up to {estimate}", f"{estimate} तक"
-    base = _public_url()
+    base = public_url()
     return {
         "device": device,
         "estimate": estimate_en,
@@ -696,18 +675,12 @@ def quote_context(lead: Lead) -> dict | None:
     }
 
 
-def _public_url() -> str:
-    """The customer-facing site's address (``ORDERDESK["CX"]["PUBLIC_URL"]``, as the tracking
-    links use)."""
-    return settings.ORDERDESK["CX"]["PUBLIC_URL"].rstrip("/")
-
-
 def _send_quote(lead: Lead, contact: ContactAttempt) -> list:
     """Issue 15 item 6: Waiting for Quote sends the quote the script promises ("I'll send you
     the quote now"), through the outbox, in the customer's language (``lead_quote``). One per
     contact (the dedupe key), in the contact's transaction."""
     context = quote_context(lead)
-    if context is None or not contact.connected:
+    if context is None:  # Waiting for Quote is a connected disposition (D1 groups)
         return []
     return enqueue_message(
         customer=lead.customer,

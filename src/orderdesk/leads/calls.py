@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from orderdesk.core.errors import DomainError
-from orderdesk.leads import actions, rules
+from orderdesk.leads import actions, rules, selectors
 from orderdesk.leads.choices import (
     OPEN_LEAD_STATUSES,
     Channel,
@@ -59,9 +59,7 @@ def dial_refusal(lead: Lead, *, now: dt.datetime) -> rules.Refusal | None:
     if lead.status == LeadStatus.WILL_PLACE_ORDER:
         follow_up = actions._follow_up_facts(actions._episode_follow_up(lead))
         return rules.follow_up_contact_refusal(follow_up, DispositionKey.NO_ANSWER, now, policy)
-    if rules.follow_up_spent(
-        lead_status=lead.status, episode_follow_up_done=actions._episode_follow_up_done(lead)
-    ):
+    if selectors.follow_up_spent(lead):
         return rules.FOLLOW_UP_SPENT
     return None
 

@@ -15,7 +15,7 @@ from orderdesk.accounts.permissions import Perm, has_perm, require
 from orderdesk.core.errors import Forbidden, NotFound
 from orderdesk.customers.selectors import search_customers
 from orderdesk.leads import rules
-from orderdesk.leads.choices import Direction, DispositionGroup, FollowUpStatus
+from orderdesk.leads.choices import Direction, DispositionGroup, FollowUpStatus, LeadStatus
 from orderdesk.leads.models import (
     ContactAttempt,
     ContactPolicy,
@@ -44,11 +44,10 @@ def may_read_lead_history(user) -> bool:
 def follow_up_spent(lead: Lead) -> bool:
     """D4 (issue 15 item 6): the lead's one gentle follow-up has been made and the lead has left
     that Will Place Order episode: outbound sales contact on it is refused (``followup_spent``)."""
-    done = (
-        bool(lead.episode)
-        and FollowUp.objects.filter(lead=lead, episode=lead.episode, done_at__isnull=False).exists()
-    )
-    return rules.follow_up_spent(lead_status=lead.status, episode_follow_up_done=done)
+    if lead.status == LeadStatus.WILL_PLACE_ORDER or not lead.episode:
+        return False  # still in the episode, or never in one: no query needed
+    done = FollowUp.objects.filter(lead=lead, episode=lead.episode, done_at__isnull=False)
+    return rules.follow_up_spent(lead_status=lead.status, episode_follow_up_done=done.exists())
 
 
 def lead_for(user, lead_id: int, *, write: bool = False, direction: str = "outbound") -> Lead:

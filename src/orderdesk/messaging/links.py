@@ -24,10 +24,15 @@ def tracking_token(order_number: str) -> str:
     return signing.dumps({"o": str(order_number)}, salt=SALT, compress=True)
 
 
+def public_url() -> str:
+    """The customer-facing site's address (``ORDERDESK["CX"]["PUBLIC_URL"]``), no trailing
+    slash: every link a message carries starts here."""
+    return settings.ORDERDESK["CX"]["PUBLIC_URL"].rstrip("/")
+
+
 def tracking_url(order_number: str) -> str:
     """The absolute link a customer opens (``PUBLIC_URL`` + ``/t/<token>/``)."""
-    base = settings.ORDERDESK["CX"]["PUBLIC_URL"].rstrip("/")
-    return f"{base}/t/{tracking_token(order_number)}/"
+    return f"{public_url()}/t/{tracking_token(order_number)}/"
 
 
 def read_tracking_token(token: str) -> str | None:

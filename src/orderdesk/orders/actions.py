@@ -39,6 +39,7 @@ from orderdesk.core.phones import normalise_phone
 from orderdesk.customers.actions import add_address, get_or_create_customer
 from orderdesk.customers.validators import PINCODE_RE
 from orderdesk.messaging.actions import enqueue_message
+from orderdesk.messaging.links import public_url
 from orderdesk.orders import rules
 from orderdesk.orders.choices import OPEN_STATUSES, Channel, CreationReason, PaymentMethod
 from orderdesk.orders.models import (
@@ -731,8 +732,7 @@ def feedback_token(feedback: PickupFeedback) -> str:
 
 def feedback_url(feedback: PickupFeedback) -> str:
     """The link in the feedback request (the storefront's ``/f/<token>/`` page)."""
-    base = settings.ORDERDESK["CX"]["PUBLIC_URL"].rstrip("/")
-    return f"{base}/f/{feedback_token(feedback)}/"
+    return f"{public_url()}/f/{feedback_token(feedback)}/"
 
 
 def open_feedback(order: Order, *, now=None) -> PickupFeedback:
