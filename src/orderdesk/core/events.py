@@ -44,11 +44,6 @@ def register_listener(listener: Listener) -> None:
         _listeners.append(listener)
 
 
-def unregister_listener(listener: Listener) -> None:
-    if listener in _listeners:
-        _listeners.remove(listener)
-
-
 def announce(name: str, obj: models.Model, **data: Any) -> None:
     """Tell every listener, inside the caller's transaction (refused outside one)."""
     if not _listeners:

@@ -2,7 +2,8 @@
 
 S2 by default: the customer's name is reduced to initials and the phone masked
 (``+91•••••43210``); e-mail is never sent. An endpoint with ``allow_personal_data`` gets
-the name and phone in full. Payment details (UPI id, bank account) are never sent,
+the name and phone in full. Payment details (UPI id, bank account, the payment's reference)
+are never sent,
 whatever the endpoint is allowed: an integrator has no use for them.
 """
 
@@ -47,7 +48,6 @@ def order_data(order, *, personal: bool, previous_status: str = "") -> dict:
             "estimated_price": order.estimated_price,
             "final_price": order.final_price,
             "payment_method": order.payment_method,
-            "payment_reference": order.payment_reference,
             "cancellation_reason": order.cancellation_reason,
             "created_at": _iso(order.created_at),
             "customer": _customer(order.customer, personal=personal),

@@ -8,13 +8,13 @@ erased customer leaves orderdesk afterwards. The rows stay (the console's histor
 
 from __future__ import annotations
 
-import json
-
+from django.db.models import F, TextField, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from orderdesk.customers.privacy import PrivacyContributor
 from orderdesk.webhooks.choices import DeliveryStatus
-from orderdesk.webhooks.models import Delivery
+from orderdesk.webhooks.models import Attempt, Delivery
 
 
 def records(customer) -> dict:
@@ -23,6 +23,9 @@ def records(customer) -> dict:
 
 def anonymise(records) -> dict[str, int]:
     rows = records["webhook_deliveries"]
+    # a receiver's answer can echo the body: the errors go with it
+    Attempt.objects.filter(delivery__in=rows).update(error="")
+    rows.update(last_error="")
     rows.filter(status=DeliveryStatus.QUEUED).update(
         status=DeliveryStatus.FAILED,
         failed_at=timezone.now(),
@@ -30,10 +33,17 @@ def anonymise(records) -> dict[str, int]:
         claim_token="",
         claimed_until=None,
     )
-    count = 0
-    for pk, event_id, event_type in rows.values_list("pk", "event_id", "event_type"):
-        body = json.dumps({"id": event_id, "type": event_type, "erased": True})
-        count += Delivery.objects.filter(pk=pk).update(body=body)
+    # one UPDATE: the body keeps only the event's id and type (both plain tokens we made)
+    count = rows.update(
+        body=Concat(
+            Value('{"id": "'),
+            F("event_id"),
+            Value('", "type": "'),
+            F("event_type"),
+            Value('", "erased": true}'),
+            output_field=TextField(),
+        )
+    )
     return {"webhook_deliveries": count}
 
 

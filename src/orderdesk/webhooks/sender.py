@@ -192,7 +192,10 @@ def deliver_one(delivery: Delivery, token: str, c: WebhooksConf, report: Report)
             report.delivered += 1
         else:
             report.lost += 1
-        Endpoint.objects.filter(pk=endpoint.pk).update(consecutive_failures=0)
+        # only when there is a run to reset: no write on the endpoint's row per success
+        Endpoint.objects.filter(pk=endpoint.pk, consecutive_failures__gt=0).update(
+            consecutive_failures=0
+        )
         return outcome
     tries = delivery.attempts + 1
     if outcome.retryable and tries < c.max_attempts:

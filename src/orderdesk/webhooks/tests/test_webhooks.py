@@ -10,7 +10,7 @@ from django.core import mail
 from django.db import transaction
 from django.urls import reverse
 
-from orderdesk.core.errors import Forbidden, ValidationFailed
+from orderdesk.core.errors import Conflict, Forbidden, ValidationFailed
 from orderdesk.core.models import AuditEvent
 from orderdesk.orders import lifecycle
 from orderdesk.orders.choices import OrderStatus
@@ -106,6 +106,7 @@ def test_deliveries_reach_the_receiver_signed_with_the_event_id_and_masked(
     assert customer["phone"] == "+91•••••43210" and customer["name"] == "A. R."
     assert "+919876543210" not in json.dumps(body) and "Asha" not in json.dumps(body)
     assert "asha.rao@okaxis" not in delivery.body  # payment details are never sent
+    assert "payment_reference" not in body["data"]["order"]  # nor the payment's reference
     assert Attempt.objects.get(delivery=delivery).status_code == 200
 
 
@@ -338,11 +339,22 @@ def test_a_queued_delivery_is_not_replayed(cast, endpoint, place_order):
     endpoint()
     place_order()
     delivery = Delivery.objects.get()
-    with pytest.raises(Exception) as refused:
+    before = Delivery.objects.values().get(pk=delivery.pk)
+    with pytest.raises(Conflict) as refused:
         actions.replay_delivery(actor=cast["admin"], delivery=delivery)
     assert refused.value.code == rules.NOT_REPLAYABLE
-    delivery.refresh_from_db()
-    assert delivery.replays == 0
+    assert Delivery.objects.values().get(pk=delivery.pk) == before  # nothing changed
+    assert not AuditEvent.objects.filter(action="webhook_delivery.replay").exists()
+
+
+def test_an_active_endpoint_is_not_resumed_and_nothing_changes(cast, endpoint):
+    active = endpoint()
+    before = Endpoint.objects.values().get(pk=active.pk)
+    with pytest.raises(Conflict) as refused:
+        actions.resume_endpoint(actor=cast["admin"], endpoint=active)
+    assert refused.value.code == rules.NOT_PAUSED
+    assert Endpoint.objects.values().get(pk=active.pk) == before
+    assert not AuditEvent.objects.filter(action="webhook_endpoint.resume").exists()
 
 
 def test_ops_may_not_replay_and_nothing_changes(client, cast, endpoint, receiver, place_order):

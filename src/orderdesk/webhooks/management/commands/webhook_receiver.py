@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from orderdesk.webhooks.conf import conf
 from orderdesk.webhooks.receiver import Receiver
 
 
@@ -14,6 +15,6 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8025)
 
     def handle(self, *args, secret: str, host: str, port: int, **options):
-        receiver = Receiver(secret)
+        receiver = Receiver(secret, tolerance=conf().tolerance_seconds)
         self.stdout.write(f"webhook receiver on http://{host}:{port}/hooks")
         receiver.serve_forever(host, port)
