@@ -22,6 +22,7 @@ from orderdesk.orders.actions import grant_duplicate_override
 from orderdesk.orders.choices import PaymentMethod
 from orderdesk.orders.models import Order
 from orderdesk.orders.rules import canonical_order_number
+from orderdesk.orders.selectors import ORDER_ITEMS
 from orderdesk.orders.transitions import CancellationReason
 
 
@@ -45,7 +46,7 @@ def order_view(request, number: str):
     order = get_object_or_404(
         Order.objects.select_related(
             "customer", "variant__model__brand", "address", "slot", "vendor", "created_by"
-        ),
+        ).prefetch_related(ORDER_ITEMS),
         number=canonical_order_number(number),
     )
     context = {

@@ -36,7 +36,7 @@ from orderdesk.orders import rules
 from orderdesk.orders.actions import ItemRequest, OrderRequest, gate_problems
 from orderdesk.orders.choices import CreationReason, PaymentMethod
 from orderdesk.orders.models import Order
-from orderdesk.orders.selectors import open_order_for_device
+from orderdesk.orders.selectors import ORDER_ITEMS, open_order_for_device
 
 STEPS = ("reason", "device", "condition", "estimate", "pickup", "slot", "payment", "review")
 STEP_TITLES = {
@@ -126,6 +126,11 @@ class Wizard:
         self.errors: dict[str, list[str]] = {}
         self.prefilled_address = None
         self.duplicate: Order | None = None
+        # what the variant and the added devices resolve to, kept per value: a step reads
+        # them many times (price, stamp, gates, page), the catalog once
+        self._variant_memo: tuple[str, object] | None = None
+        self._devices_memo: tuple[str, list[dict]] | None = None
+        self._early_memo: tuple[tuple, object] | None = None
 
     def error(self, field: str, message: str) -> None:
         self.errors.setdefault(field, []).append(message)
@@ -138,12 +143,24 @@ class Wizard:
 
     @property
     def variant(self):
-        if not self.values["variant_id"].isdigit():
-            return None
-        try:
-            return active_variant(int(self.values["variant_id"]))
-        except DomainError:
-            return None
+        key = self.values["variant_id"]
+        if self._variant_memo is None or self._variant_memo[0] != key:
+            found = None
+            if key.isdigit():
+                try:
+                    found = active_variant(int(key))
+                except DomainError:
+                    found = None
+            self._variant_memo = (key, found)
+        return self._variant_memo[1]
+
+    def early(self) -> EarlyCheck:
+        """The early check for the values as they stand (asked once per request)."""
+        v = self.values
+        key = (v["variant_id"], v["customer_phone"], v["pincode"])
+        if self._early_memo is None or self._early_memo[0] != key:
+            self._early_memo = (key, early_check(self))
+        return self._early_memo[1]
 
     @property
     def quantity(self) -> int:
@@ -172,6 +189,12 @@ class Wizard:
 
     def devices(self) -> list[dict]:
         """The devices added before the current one, each with its variant and estimate."""
+        key = self.values["more_devices"]
+        if self._devices_memo is None or self._devices_memo[0] != key:
+            self._devices_memo = (key, self._resolve_devices())
+        return self._devices_memo[1]
+
+    def _resolve_devices(self) -> list[dict]:
         rows = []
         for entry in self.more_devices:
             try:
@@ -351,7 +374,7 @@ def check_step(step: str, wizard: Wizard) -> None:
         except DomainError as exc:
             wizard.error("customer_phone", exc.message)
     if step in EARLY_STEPS:
-        check = early_check(wizard)
+        check = wizard.early()
         if check.duplicate is not None:
             wizard.duplicate = check.duplicate
             wizard.error("form", duplicate_message(check.duplicate))
@@ -369,7 +392,8 @@ def check_step(step: str, wizard: Wizard) -> None:
             f"How many identical devices: a whole number from 1 to {rules.MAX_ITEM_QUANTITY}.",
         )
     if step == "device":  # M1: high_end_assisted only for a high-end model
-        message = rules.reason_problem(v["reason"], high_end=wizard.variant.model.high_end)
+        pickup = (wizard.variant, *wizard.other_variants())
+        message = rules.reason_problem(v["reason"], high_end=any(d.model.high_end for d in pickup))
         if message:
             wizard.error("variant_id", message)
     if step == "condition":
@@ -517,7 +541,7 @@ def order_wizard(request):
         "consent_wording": rules.CONSENT_WORDING,
     }
     if step in EARLY_STEPS[:5]:
-        context["early"] = early_check(wizard)
+        context["early"] = wizard.early()
     if step == "slot":
         context["slot_grid"] = slot_grid(context["slots"])
     if step == "review" and variant is not None:
@@ -554,9 +578,7 @@ def order_wizard_check(request):
         else None
     )
     wizard = Wizard(data, lead=lead)
-    return TemplateResponse(
-        request, "console/orders/_early_check.html", {"early": early_check(wizard)}
-    )
+    return TemplateResponse(request, "console/orders/_early_check.html", {"early": wizard.early()})
 
 
 @dataclass
@@ -595,7 +617,9 @@ def condition_readback(questions, answers: dict) -> list[tuple[str, str]]:
 def order_created(request, number: str):
     """M6: the number shown large, in groups, for reading aloud, with the next steps."""
     order = get_object_or_404(
-        Order.objects.select_related("customer", "slot", "variant__model__brand", "address"),
+        Order.objects.select_related(
+            "customer", "slot", "variant__model__brand", "address"
+        ).prefetch_related(ORDER_ITEMS),
         number=number,
     )
     context = {"order": order, "may_work_leads": has_perm(request.user, Perm.LEADS_WORK)}

@@ -236,7 +236,12 @@ def gate_problems(req: OrderRequest, *, agent: bool, variant, more_variants=()) 
             )
         elif message := rules.price_confirmation_problem(req.price_confirmed_at, timezone.now()):
             problems.append(FieldError("price_confirmed_at", "price_confirmation_invalid", message))
-        high_end = variant.model.high_end if variant is not None else None
+        # M1: a pickup is high-end when any of its devices is (not only the first listed)
+        high_end = (
+            any(v.model.high_end for v in (variant, *more_variants))
+            if variant is not None
+            else None
+        )
         if message := rules.reason_problem(req.reason, high_end=high_end):
             problems.append(FieldError("reason", "reason_not_high_end", message))
         message = rules.consent_problem(req.consent_confirmed, req.consent_statement)

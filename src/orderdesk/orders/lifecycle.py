@@ -274,6 +274,7 @@ def transition(
     given = {"reason": _clean(reason), "notes": _clean(notes)} | {
         k: _clean(v) for k, v in inputs.items()
     }
+    source = locked.status
     try:
         with transaction.atomic():
             perform(
@@ -291,8 +292,12 @@ def transition(
                 },
             )
             # X1 per item: the items' guard follows the order's status (leaving
-            # pickup_failed re-opens them, and the item index may refuse that).
-            OrderItem.objects.filter(order=locked).update(is_open=locked.status in OPEN_STATUSES)
+            # pickup_failed re-opens them, and the item index may refuse that); only a move
+            # that opens or closes the order touches them.
+            if (source in OPEN_STATUSES) != (locked.status in OPEN_STATUSES):
+                OrderItem.objects.filter(order=locked).update(
+                    is_open=locked.status in OPEN_STATUSES
+                )
     except IntegrityError:
         # Leaving pickup_failed re-opens the order's items: the items' partial unique
         # index (X1) refuses it while the customer has another open order for a device.
@@ -560,8 +565,9 @@ def amend_device(
     item.quote = None
     item.unit_price = unit_price
     item.estimated_price = unit_price * item.quantity
+    # another line of the order already holds this model: this one stands beside it
     repeat = (
-        OrderItem.objects.filter(order=locked, device_model=variant.model, position__lt=position)
+        OrderItem.objects.filter(order=locked, device_model=variant.model)
         .exclude(pk=item.pk)
         .exists()
     )

@@ -170,7 +170,8 @@ class OrderItem(models.Model):
     X1 per item: the partial unique index ``one_open_item_per_customer_device`` lets a
     customer hold a device model on at most one open order. ``customer`` and ``is_open``
     repeat the order's so the database can keep the guard; ``orders.lifecycle`` keeps
-    ``is_open`` in step with the order's status (and a returned item leaves the set).
+    ``is_open`` in step with the order's status (a returned item stays in the set until its
+    order closes: docs/decisions.md).
     ``guard_key`` is the order's (a supervisor's override) for the first item of a model
     in the order; a later item of the same model in the same order gets a key of its own,
     since one pickup carrying it twice is not a duplicate order.

@@ -314,7 +314,6 @@ def manual_order_training_card(
 # --- Issue 15, item 12: the post-fulfilment feedback -------------------------------------------
 
 FEEDBACK_SCORES = (1, 2, 3, 4, 5)
-FEEDBACK_SATISFIED_MIN = 4  # 4 or 5 counts as satisfied (as CSAT, docs/kpis.md)
 FEEDBACK_VALID_DAYS = 14
 FEEDBACK_CODE_LENGTH = 6  # from ALPHABET: no look-alikes, survives being read or typed
 

@@ -13,7 +13,14 @@ from orderdesk.catalog.models import PickupSlot
 from orderdesk.core.errors import NotFound, ValidationFailed
 from orderdesk.core.phones import normalise_phone
 from orderdesk.orders.choices import OPEN_STATUSES, OrderStatus
-from orderdesk.orders.models import AgentError, AgentRestoration, Order, OrderEvent, OrderItem
+from orderdesk.orders.models import (
+    AgentError,
+    AgentRestoration,
+    DuplicateOverride,
+    Order,
+    OrderEvent,
+    OrderItem,
+)
 from orderdesk.orders.rules import (
     agent_is_restricted,
     canonical_order_number,
@@ -56,16 +63,28 @@ def find_orders(*, number: str | None = None, phone: str | None = None) -> Query
 
 
 def open_order_for_device(*, phone: str, device_model_id: int) -> Order | None:
-    """X1, asked early (the wizard's check, advisory): the customer's open order for this
-    device model that a new order would collide with in ``one_open_order_per_customer_device``
-    (a supervisor's override order, with its own ``guard_key``, is not one). None when the
-    phone is not a valid number or the customer has no such order. ``create_order`` still
-    enforces X1/X2 in the database at the final click."""
-    return (
-        find_orders(phone=phone)
-        .filter(device_model_id=device_model_id, guard_key="", status__in=OPEN_STATUSES)
+    """X1, asked early (the wizard's check, advisory): the customer's open order holding this
+    device model on any of its items, that a new order would collide with in
+    ``one_open_item_per_customer_device`` (an override order's items, with their own
+    ``guard_key``, are not; a supervisor's override waiting to be used lets the new order
+    through). None when the phone is not a valid number or nothing collides.
+    ``create_order`` still enforces X1/X2 in the database at the final click."""
+    item = (
+        OrderItem.objects.filter(
+            order__in=find_orders(phone=phone),
+            device_model_id=device_model_id,
+            guard_key="",
+            is_open=True,
+        )
+        .select_related("order")
         .first()
     )
+    if item is None:
+        return None
+    waiting = DuplicateOverride.objects.filter(
+        customer_id=item.customer_id, device_model_id=device_model_id, used_by__isnull=True
+    )
+    return None if waiting.exists() else item.order
 
 
 def agent_error_count(agent, *, now: dt.datetime | None = None) -> int:

@@ -8,10 +8,6 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from orderdesk.customers import phone_codes
-
-CODE_LENGTH = phone_codes.CODE_LENGTH
-
 # --- device search with typo tolerance ------------------------------------------------
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -59,13 +55,6 @@ def rank_devices(query: str, names: dict[int, str], *, limit: int = 20) -> list[
     scored = [s for s in scored if s[0] > 0]
     scored.sort(key=lambda s: (-s[0], s[1]))
     return [pk for _, _, pk in scored[:limit]]
-
-
-# --- one-time codes: customers.phone_codes (issue 21, 10), re-exported -------------------
-
-code_digest = phone_codes.code_digest
-code_matches = phone_codes.code_matches
-new_salt = phone_codes.new_salt
 
 
 # --- bots --------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
+from orderdesk.orders.selectors import ORDER_ITEMS
 from orderdesk.storefront import rules
 from orderdesk.storefront.domains import (
     IST,
@@ -73,6 +74,7 @@ def order_for_tracking(number: str) -> Order | None:
         Order.objects.select_related(
             "customer", "address", "slot", "vendor", "variant__model__brand"
         )
+        .prefetch_related(ORDER_ITEMS)
         .filter(number=number)
         .first()
     )

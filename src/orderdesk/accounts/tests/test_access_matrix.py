@@ -991,8 +991,8 @@ def build_world() -> SimpleNamespace:  # noqa: PLR0915 (one world, every cell's 
 
     # A storefront visitor: a quote, a verified phone (its web quote) and a code waiting.
     from orderdesk.catalog.actions import create_quote
+    from orderdesk.customers import phone_codes
     from orderdesk.storefront import actions as storefront
-    from orderdesk.storefront import rules as storefront_rules
     from orderdesk.storefront.models import PhoneVerification
 
     web_quote_of = create_quote(
@@ -1004,10 +1004,10 @@ def build_world() -> SimpleNamespace:  # noqa: PLR0915 (one world, every cell's 
     web_quote = storefront.record_web_quote(verification=verified, quote=web_quote_of)
     pending = storefront.request_phone_code(name="Web Visitor", phone="9812340088")
     pending_code = "424242"
-    salt = storefront_rules.new_salt()
+    salt = phone_codes.new_salt()
     PhoneVerification.objects.filter(pk=pending.pk).update(
         salt=salt,
-        code_hash=storefront_rules.code_digest(pending_code, salt),
+        code_hash=phone_codes.code_digest(pending_code, salt),
         # The world lives for the whole module; on a loaded machine that is longer than
         # the code's 10 minutes, and the last storefront:verify cells met an expired code.
         expires_at=timezone.now() + dt.timedelta(days=1),
@@ -1017,10 +1017,10 @@ def build_world() -> SimpleNamespace:  # noqa: PLR0915 (one world, every cell's 
     from orderdesk.flows.phone_codes import request_phone_code as app_code
 
     app_proof = app_code(name="Customer", phone="9876543212", door="app")
-    salt = storefront_rules.new_salt()
+    salt = phone_codes.new_salt()
     PhoneVerification.objects.filter(pk=app_proof.pk).update(
         salt=salt,
-        code_hash=storefront_rules.code_digest(APP_CODE, salt),
+        code_hash=phone_codes.code_digest(APP_CODE, salt),
         verified_at=timezone.now(),
     )
 

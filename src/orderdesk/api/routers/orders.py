@@ -9,7 +9,6 @@ import uuid
 from typing import Literal
 
 from django.db import IntegrityError
-from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from ninja import Header, Query, Router, Schema, Status
 from pydantic import EmailStr, Field
@@ -32,7 +31,7 @@ from orderdesk.orders.actions import (
     grant_duplicate_override,
 )
 from orderdesk.orders.choices import Channel, OrderStatus
-from orderdesk.orders.models import IdempotencyRecord, Order, OrderItem
+from orderdesk.orders.models import IdempotencyRecord, Order
 from orderdesk.orders.rules import (
     MAX_ITEM_QUANTITY,
     MAX_ITEMS_PER_ORDER,
@@ -40,12 +39,9 @@ from orderdesk.orders.rules import (
     devices_label,
     order_number_problem,
 )
-from orderdesk.orders.selectors import find_orders
+from orderdesk.orders.selectors import ORDER_ITEMS, find_orders
 
 router = Router(tags=["orders"])
-
-# Issue 15 item 4: an order's devices, read with it (one query for a page of orders).
-ORDER_ITEMS = Prefetch("items", queryset=OrderItem.objects.select_related("variant__model__brand"))
 
 
 class CustomerIn(InputSchema):

@@ -1061,8 +1061,8 @@ def _storefront():
     from django.utils import timezone
 
     from orderdesk.catalog.actions import create_quote
+    from orderdesk.customers import phone_codes as sr
     from orderdesk.storefront import actions as sa
-    from orderdesk.storefront import rules as sr
     from orderdesk.storefront.models import PhoneVerification
 
     def code(k, phone="9812300001"):

@@ -17,9 +17,15 @@ from orderdesk.catalog.models import Brand, DeviceModel, PickupSlot, Variant
 from orderdesk.core.errors import Conflict, DomainError, ValidationFailed
 from orderdesk.messaging.models import Message
 from orderdesk.orders import lifecycle
-from orderdesk.orders.actions import ItemRequest, confirmation_context, create_order
+from orderdesk.orders.actions import (
+    ItemRequest,
+    confirmation_context,
+    create_order,
+    grant_duplicate_override,
+)
 from orderdesk.orders.choices import OrderStatus
 from orderdesk.orders.models import DuplicateAttempt, DuplicateOverride, Order, OrderItem
+from orderdesk.orders.selectors import open_order_for_device
 from orderdesk.orders.tests.test_lifecycle_support import drive, new_order  # noqa: F401
 
 S = OrderStatus
@@ -534,3 +540,65 @@ def test_x1_one_waiting_override_per_customer_and_device_is_a_database_constrain
     with pytest.raises(IntegrityError), transaction.atomic():
         DuplicateOverride.objects.create(guard_key="b", **fields)
     assert DuplicateOverride.objects.count() == 1
+
+
+def test_x1_amending_a_line_to_the_model_another_line_holds_is_allowed(
+    cast, catalog, galaxy, order_request
+):
+    """One pickup may carry a model twice (two lines), so amending the Galaxy line to a
+    second iPhone is not a duplicate of the order's own iPhone line."""
+    order = create_order(
+        order_request(
+            items=[
+                ItemRequest(variant_id=galaxy.pk, answers=FLAWLESS),
+                ItemRequest(variant_id=catalog["v128"].pk, answers=SCRATCHED),
+            ]
+        ),
+        actor=cast["sales"],
+        channel="agent",
+    )
+    lifecycle.amend_device(
+        order,
+        actor=cast["ops"],
+        variant_id=catalog["v256"].pk,
+        answers=SCRATCHED,
+        consent_confirmed=True,
+        consent_statement="Haan, 256 GB wala hai",
+        position=1,
+    )
+    models = list(order.items.order_by("position").values_list("device_model_id", flat=True))
+    assert models == [catalog["iphone"].pk, catalog["iphone"].pk]
+
+
+def test_m1_a_pickup_is_high_end_when_any_device_is_not_only_the_first(
+    cast, catalog, galaxy, order_request
+):
+    """high_end_assisted for [Galaxy, iPhone 15] is the same pickup as [iPhone 15, Galaxy]."""
+    items = [
+        ItemRequest(variant_id=galaxy.pk, answers=FLAWLESS),
+        ItemRequest(variant_id=catalog["v128"].pk, answers=SCRATCHED),
+    ]
+    order = create_order(
+        order_request(reason="high_end_assisted", items=items),
+        actor=cast["sales"],
+        channel="agent",
+    )
+    assert order.reason == "high_end_assisted" and order.items.count() == 2
+
+
+def test_x1_early_check_sees_a_model_on_any_line_and_lets_a_granted_override_through(
+    cast, catalog, galaxy, order_request
+):
+    first = create_order(
+        order_request(items=two_phones(catalog, galaxy)), actor=cast["sales"], channel="agent"
+    )
+    phone = first.customer.phone
+    # the Galaxy is the order's second line: the early check still sees it
+    assert open_order_for_device(phone=phone, device_model_id=galaxy.model_id) == first
+    grant_duplicate_override(
+        order=first, position=2, reason="a second Galaxy found after booking",
+        granted_by=cast["supervisor"],
+    )  # fmt: skip
+    # the override is waiting: the wizard must not refuse what create_order will accept
+    assert open_order_for_device(phone=phone, device_model_id=galaxy.model_id) is None
+    assert open_order_for_device(phone=phone, device_model_id=catalog["iphone"].pk) == first
