@@ -48,6 +48,7 @@ from orderdesk.customers.actions import get_or_create_customer  # noqa: E402
 from orderdesk.messaging.actions import enqueue_message  # noqa: E402
 from orderdesk.messaging.models import Message, MessageKind, SenderState  # noqa: E402
 from orderdesk.messaging.tests.gateway import Gateway  # noqa: E402
+from orderdesk.testing.factories import confirmation_ctx  # noqa: E402
 
 BIN = str(Path(sys.executable).parent / "orderdesk")
 
@@ -169,7 +170,7 @@ def delay(customer, n: int, rate: float) -> tuple[float, float, float]:
                 [m] = enqueue_message(
                     customer=customer,
                     kind="order_confirmation",
-                    context={"order_number": f"ODB{i}"},
+                    context=confirmation_ctx(f"ODB{i}"),
                 )
             committed_at[m.provider_key] = time.time()
             time.sleep(1 / rate)

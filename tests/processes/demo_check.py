@@ -221,10 +221,11 @@ def run(clone: Path, port: int, report: dict) -> None:
         check("gunicorn" in server.lower(), f"served by gunicorn, not {server!r}")
         report["server"] = server
 
+        # a sales agent submits: the duplicate refusal names the order to staff (issue 21, 10)
         token_response = request(
-            port, "POST", "/api/v1/auth/token", {"username": "demo-app", "password": "demo"}
+            port, "POST", "/api/v1/auth/token", {"username": "demo-sales", "password": "demo"}
         )
-        check(token_response.status == 200, f"token for demo-app: {token_response.status}")
+        check(token_response.status == 200, f"token for demo-sales: {token_response.status}")
         token = token_response.json()["token"]
         inputs = order_inputs(port, clone / "var" / "orderdesk.sqlite3")
         body = order_body(
@@ -234,6 +235,7 @@ def run(clone: Path, port: int, report: dict) -> None:
             inputs["slot"],
             inputs["pincode"],
             inputs["city"],
+            agent=True,
         )
 
         log(f"{CLIENTS} identical order submissions at once")

@@ -226,8 +226,27 @@ class PhoneSource:
             return f"{self.prefix}{self.counter:08d}"
 
 
-def order_body(phone: str, variant_id: int, answers: dict, slot: dict, pincode: str, city: str):
-    return {
+# A sales agent's order (M1, M3, M4). Duplicate races use an agent: the customer app must
+# prove an existing customer's phone first (issue 21, 10), so an app request that comes
+# after the winner's commit is 403, not 409.
+AGENT_FIELDS = {
+    "reason": "customer_requested_help",
+    "consent": {"confirmed": True, "statement": "Yes, please place the order"},
+    "price_confirmed": True,
+}
+
+
+def order_body(
+    phone: str,
+    variant_id: int,
+    answers: dict,
+    slot: dict,
+    pincode: str,
+    city: str,
+    *,
+    agent: bool = False,
+):
+    return (AGENT_FIELDS if agent else {}) | {
         "variant_id": variant_id,
         "answers": answers,
         "customer": {"name": "Process Test", "phone": phone},

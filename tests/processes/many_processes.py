@@ -132,7 +132,7 @@ def drive_load(ports: list[int], catalog: dict) -> tuple[dict, list[str]]:
             elif response.status not in expected:
                 failures.append(f"{kind}: unexpected {response.status} {response.body[:300]!r}")
 
-    def place(port: int, phone: str, slot: dict, key: str):
+    def place(port: int, phone: str, slot: dict, key: str, *, agent: bool = False):
         body = order_body(
             phone,
             catalog["variant_id"],
@@ -140,13 +140,15 @@ def drive_load(ports: list[int], catalog: dict) -> tuple[dict, list[str]]:
             slot,
             catalog["pincode"],
             catalog["city"],
+            agent=agent,
         )
+        bearer = agents["demo-sales"] if agent else app[port]
         return request(
             port,
             "POST",
             "/api/v1/orders",
             body,
-            {"Authorization": f"Bearer {app[port]}", "Idempotency-Key": key},
+            {"Authorization": f"Bearer {bearer}", "Idempotency-Key": key},
         )
 
     def unique_order(i: int) -> None:
@@ -165,7 +167,8 @@ def drive_load(ports: list[int], catalog: dict) -> tuple[dict, list[str]]:
 
         def one(port: int) -> None:
             barrier.wait()
-            response = place(port, phone, slots[i % len(slots)], str(uuid.uuid4()))
+            # an agent: an app request after the winner's commit must prove the phone (403)
+            response = place(port, phone, slots[i % len(slots)], str(uuid.uuid4()), agent=True)
             record("duplicate_pair_order", response, {201, 409})
             code = response.json().get("code", "") if response.status != 201 else ""
             with lock:
