@@ -44,7 +44,6 @@ def customer_context(user, customer: Customer) -> dict:
         .select_related("owner", "disposition", "variant__model__brand")
         .order_by("-created_at")[:LIMIT]
     )
-    readable = {lead.pk for lead in leads if _may_open_lead(user, lead)}
     contacts = list(
         ContactAttempt.objects.filter(lead__customer=customer)
         .select_related("agent", "disposition", "lead")
@@ -52,9 +51,11 @@ def customer_context(user, customer: Customer) -> dict:
     )
     return {
         "customer": customer,
-        "leads": [(lead, lead.pk in readable) for lead in leads],
-        # Another agent's notes are theirs: a sales agent sees the outcome, not the words.
-        "contacts": [(c, c.lead_id in readable) for c in contacts],
+        "leads": [(lead, _may_open_lead(user, lead)) for lead in leads],
+        # Another agent's notes are theirs: a sales agent sees the outcome, not the words
+        # (decided per contact from its own lead, not from the leads listed above); notes
+        # that hold a number are masked behind the audited reveal (issue 21, 7).
+        "contacts": [(c, _may_open_lead(user, c.lead)) for c in contacts],
         "orders": list(
             Order.objects.filter(customer=customer)
             .select_related("variant__model__brand", "slot")

@@ -138,6 +138,24 @@ def test_15_7_customer_search_links_to_the_customer_page_with_everything(cast, c
     assert other.pk == lead.pk  # create_lead reused the open no-device lead
 
 
+def test_s2_the_customer_page_masks_a_number_in_contact_notes(cast, client_for, lead):
+    """Issue 21 (7) on the customer page too: notes that hold a phone number are masked, the
+    full text behind the audited reveal, as on the lead page."""
+    actions.log_contact(
+        lead,
+        agent=cast["sales"],
+        channel="call",
+        direction="outbound",
+        connected=True,
+        disposition="waiting_for_quote",
+        notes="Call her husband on 98111 22334 for the quote",
+        now=ist(0, 11),
+    )
+    html = client_for("sales").get(f"/console/customers/{lead.customer_id}/").content.decode()
+    assert "98111 22334" not in html and "22334" in html  # masked, the tail kept
+    assert "/console/text/contact_notes/" in html  # the audited reveal
+
+
 def test_15_7_a_lead_is_created_from_the_customer_page(cast, client_for):
     customer = make_customer(name="Ravi Kumar", phone="+919876500099")
     client = client_for("sales")
