@@ -87,6 +87,8 @@ CLOCK_DB_URL ?=
 # of a sleeping thread (time.sleep fails with EINVAL under FAKETIME_DONT_FAKE_MONOTONIC, and a
 # timed Event.wait hangs without it).
 CLOCK_MARKS ?= not browser
+# scripts/pytest_crash_retry.py: a test whose xdist worker crashed (libfaketime killed one
+# once, without a traceback) runs again alone and must pass; any real failure fails at once.
 # Deselected: tests that time real sockets, subprocesses or timers across processes (a hanging
 # gateway's or webhook receiver's timeout, the simulators' timed webhooks, a fresh worker process, the database-down
 # door check); under faketime those clocks disagree between processes. They depend on no date
@@ -100,7 +102,7 @@ CLOCK_SHIFT_DESELECT = \
 	--deselect src/orderdesk/core/tests/test_periodic_jobs.py::test_a_fresh_worker_on_a_fresh_database_runs_every_registered_job \
 	--deselect src/orderdesk/core/tests/test_database_unavailable.py::test_every_door_answers_503_problem_json_while_the_database_is_unreachable
 test-clock-shifted: install
-	$(if $(CLOCK_DB_URL),DATABASE_URL=$(CLOCK_DB_URL)) FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f '$(CLOCK_SHIFT)' $(BIN)/pytest -q -n 2 --dist loadfile -m "$(CLOCK_MARKS)" $(CLOCK_SHIFT_DESELECT)
+	$(if $(CLOCK_DB_URL),DATABASE_URL=$(CLOCK_DB_URL)) FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f '$(CLOCK_SHIFT)' $(BIN)/python scripts/pytest_crash_retry.py -q -n 2 --dist loadfile -m "$(CLOCK_MARKS)" $(CLOCK_SHIFT_DESELECT)
 
 ## make bench-quick: every script in bench/ at tiny sizes (SQLite and PostgreSQL at $(PG_URL)'s
 ## server; scratch databases named $(BENCH_DB_PREFIX)…); fails if any benchmark fails.

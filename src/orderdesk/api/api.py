@@ -1,5 +1,7 @@
 """The /api/v1 surface (SPEC §11): one router per domain, bearer auth, problem+json errors."""
 
+import copy
+
 from ninja import NinjaAPI
 
 from orderdesk.api import errors
@@ -18,7 +20,26 @@ from orderdesk.api.routers import (
 )
 from orderdesk.core import problem_codes
 
-api = NinjaAPI(
+
+class OrderdeskAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document is built once per process.
+
+    The routes are fixed at import time, so the document cannot change while the process
+    lives; building it walks every operation's schemas (about half a second, seconds on a
+    loaded machine) on each request of /openapi.json or /docs. Callers get their own copy.
+    """
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        key = (path_prefix, tuple(sorted((path_params or {}).items())))
+        cache = self.__dict__.setdefault("_openapi_documents", {})
+        if key not in cache:
+            cache[key] = super().get_openapi_schema(
+                path_prefix=path_prefix, path_params=path_params
+            )
+        return copy.deepcopy(cache[key])
+
+
+api = OrderdeskAPI(
     title="orderdesk API",
     version="1",
     description=(

@@ -86,50 +86,46 @@ def test_seed_writes_one_audit_event_for_the_run_not_one_per_row():
     assert seed_run.after["models"] >= 60
 
 
-@pytest.mark.django_db
-def test_seed_contacts_makes_sure_that_many_contact_attempts_exist():
+def test_seed_contacts_makes_sure_that_many_contact_attempts_exist(demo):
     from orderdesk.leads.models import ContactAttempt, FollowUp, Lead
 
-    seed(customers=600, no_progress=True)
-    output = seed(customers=600, contacts=4000, no_progress=True)
+    seed(customers=300, no_progress=True)
+    output = seed(customers=300, contacts=2000, no_progress=True)
     first = (Lead.objects.count(), ContactAttempt.objects.count(), FollowUp.objects.count())
 
-    again = seed(customers=600, contacts=4000, no_progress=True)
+    again = seed(customers=300, contacts=2000, no_progress=True)
 
-    # 600 customers: more tries per lead; the last lead's history may overshoot a little.
-    assert 4000 <= ContactAttempt.objects.count() < 4000 + 20
+    # 300 customers: more tries per lead; the last lead's history may overshoot a little.
+    assert 2000 <= ContactAttempt.objects.count() < 2000 + 20
     assert "Contact attempts:" in output and "0 created on 0 new leads" in again
     assert (Lead.objects.count(), ContactAttempt.objects.count(), FollowUp.objects.count()) == first
     assert Lead.objects.values("customer").distinct().count() == Lead.objects.count()
 
 
-@pytest.mark.django_db
-def test_seed_customers_creates_that_many_unique_valid_customers():
-    seed()
-    demo = Customer.objects.count()
+def test_seed_customers_creates_that_many_unique_valid_customers(demo):
+    in_demo = Customer.objects.count()
 
-    output = seed(customers=2000, no_progress=True)
+    output = seed(customers=600, no_progress=True)
 
-    assert Customer.objects.count() == demo + 2000
-    phones = [scale_phone(n) for n in range(2000)]
-    assert len(set(phones)) == 2000
+    assert Customer.objects.count() == in_demo + 600
+    phones = [scale_phone(n) for n in range(600)]
+    assert len(set(phones)) == 600
     stored = set(Customer.objects.filter(phone__in=phones).values_list("phone", flat=True))
     assert stored == set(phones)
     for phone in random.Random(1).sample(phones, 200):
         assert normalise_phone(phone) == phone
-    assert Address.objects.filter(customer__phone__in=phones).count() > 400
+    assert Address.objects.filter(customer__phone__in=phones).count() > 120
     assert "rows/s" in output
 
 
-@pytest.mark.django_db
-def test_seed_customers_twice_skips_existing_phones():
-    seed(customers=1500, no_progress=True)
+def test_seed_customers_twice_skips_existing_phones(demo):
+    seed(customers=500, no_progress=True)
     first = counts()
 
-    output = seed(customers=1500, no_progress=True)
+    output = seed(customers=500, no_progress=True)
 
     assert counts() == first
-    assert "0 created, 1500 already there" in output
+    assert "0 created, 500 already there" in output
 
 
 def test_scale_phones_are_one_to_one_and_valid():
