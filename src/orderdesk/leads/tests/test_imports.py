@@ -362,3 +362,166 @@ def test_a_fault_midway_marks_the_job_failed_and_a_rerun_finishes_it(
     again = _import(CAMPAIGN_CSV, name="c.csv", actor=cast["admin"], set_based=set_based)
     assert _counts(again) == (12, 1, 5, 6, 0, 1)  # the rest, nothing twice
     assert Lead.objects.filter(import_job__campaign="c").count() == 3
+
+
+# --- The set-based path (PostgreSQL) gives exactly the row-by-row path's results -----------
+
+
+def _generated_campaign(world, rows=400, seed=17) -> str:
+    """Valid, invalid, duplicate-in-file, existing-customer, do-not-contact and blank-device
+    rows, every phone shape (the fast path's and phonenumbers' own), and blank lines."""
+    import random
+
+    from orderdesk.catalog.models import Variant
+
+    rng = random.Random(seed)
+    devices = [
+        f"{v.model.brand.name} {v.model.name} {v.name}"
+        for v in Variant.objects.filter(active=True, model__active=True).select_related(
+            "model__brand"
+        )
+    ] + ["iPhone 15", "Nokia 3310", "MacBook Air M2", "iphone 15 128gb", ""]
+    existing = ["9812345678", "9811122233"]  # an open lead for a device; do-not-contact
+    shapes = [
+        lambda n: n,
+        lambda n: f"{n[:5]} {n[5:]}",
+        lambda n: f"+91-{n[:5]}-{n[5:]}",
+        lambda n: f"0{n}",
+        lambda n: f"91{n}",
+        lambda n: f"+91{n}",
+        lambda n: f"({n[:3]}) {n[3:6]}.{n[6:]}",  # phonenumbers' path
+        lambda n: f"0091 {n}",
+        lambda n: f"+91 0{n}",
+        lambda n: n[:-2],  # too short
+        lambda n: "1" + n[1:],  # not a mobile
+        lambda n: "",
+    ]
+    numbers = existing + [f"{rng.choice('6789')}{rng.randrange(10**9):09d}" for _ in range(60)]
+    lines = ["Name,Phone,Device,Source"]
+    written: list[str] = []
+    for i in range(rows):
+        if written and rng.random() < 0.15:
+            line = rng.choice(written)  # the same row again
+        elif written and rng.random() < 0.1:
+            name, phone, device, source = rng.choice(written).split(",")
+            line = f"Other {i},{phone},{device},{rng.choice(['', 'referral'])}"
+        elif rng.random() < 0.03:
+            line = ",,,"  # blank: not a row
+        else:
+            name = "" if rng.random() < 0.04 else f"Person {i}"
+            phone = rng.choice(shapes[:8] if rng.random() < 0.85 else shapes)(rng.choice(numbers))
+            device = "" if rng.random() < 0.25 else rng.choice(devices)
+            source = rng.choice(["", "", "", "referral", "Inbound call", "app", "newspaper"])
+            line = f"{name},{phone},{device},{source}"
+            written.append(line)
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def _outcome(job: ImportJob) -> dict:
+    job.refresh_from_db()
+    finish = AuditEvent.objects.get(
+        object_type="leads.importjob", object_id=str(job.pk), action="lead_import.finish"
+    )
+    return {
+        "counts": _counts(job),
+        "report": list(error_report_rows(job)),
+        "customers": list(
+            Customer.objects.order_by("pk").values_list("name", "phone", "do_not_contact")
+        ),
+        "leads": list(
+            Lead.objects.order_by("pk").values_list(
+                "customer__phone",
+                "variant_id",
+                "source",
+                "priority",
+                "status",
+                "owner_id",
+                "closed_for_sales",
+                "import_key",
+                "import_job__campaign",
+            )
+        ),
+        "audit": sorted(
+            AuditEvent.objects.filter(object_type="leads.importjob", object_id=str(job.pk))
+            .values_list("action", flat=True)
+        ),
+        "finish": finish.after,
+        "lead_events": AuditEvent.objects.filter(object_type="leads.lead").count(),
+    }
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("batch_size", [7, 5_000])
+def test_set_based_import_gives_exactly_the_row_by_row_results(world, cast, batch_size):
+    from django.db import transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the set-based path is PostgreSQL's")
+    # A closed lead: its customer has no open lead for the device, so a new campaign row makes one.
+    Lead.objects.create(
+        customer=world["existing"],
+        source=LeadSource.CAMPAIGN,
+        variant=world["v128"],
+        status=LeadStatus.CLOSED,
+        closed_for_sales=True,
+        closed_reason="not_interested",
+    )
+    text = _generated_campaign(world)
+
+    def run(set_based: bool) -> tuple[dict, dict]:
+        job = create_import_job(file_name="generated.csv", data=text.encode(), actor=cast["admin"])
+        first = _outcome(run_import(job, batch_size=batch_size, set_based=set_based))
+        job = create_import_job(file_name="generated.csv", data=text.encode(), actor=cast["admin"])
+        again = _outcome(run_import(job, batch_size=batch_size, set_based=set_based))
+        return first, again
+
+    with transaction.atomic():
+        old, old_again = run(set_based=False)
+        transaction.set_rollback(True)
+    new, new_again = run(set_based=True)
+
+    assert new["counts"][1] > 50 and new["counts"][3] > 10 and new["counts"][5] > 0
+    assert new["report"] == old["report"] and len(new["report"]) > 10
+    assert new == old
+    assert new_again == old_again
+    assert new_again["counts"][1] == new_again["counts"][4] == 0  # a re-run creates nothing
+    assert new_again["customers"] == new["customers"]
+    assert new_again["leads"] == new["leads"]
+
+
+def test_fast_phone_path_agrees_with_normalise_phone():
+    import random
+
+    from orderdesk.core.errors import ValidationFailed
+    from orderdesk.core.phones import fast_indian_mobile, normalise_phone
+
+    rng = random.Random(3)
+    shapes = [
+        lambda n: n,
+        lambda n: f"{n[:5]} {n[5:]}",
+        lambda n: f"+91-{n[:5]}-{n[5:]}",
+        lambda n: f"0{n}",
+        lambda n: f"91{n}",
+        lambda n: f"+91{n}",
+        lambda n: f"9-1-{n}",
+        lambda n: f"+-91{n}",
+        lambda n: f"0091{n}",
+        lambda n: n[:-1],
+        lambda n: "٩" + n[1:],  # an Arabic-Indic digit: not the fast path's
+    ]
+    fast = 0
+    for prefix in range(0, 10_000, 3):  # every 4-digit prefix range the patterns split on
+        number = f"{prefix:04d}{rng.randrange(10**6):06d}"
+        for shape in shapes:
+            text = shape(number)
+            got = fast_indian_mobile(text)
+            if got is None:
+                continue
+            fast += 1
+            try:
+                expected = normalise_phone(text)
+            except ValidationFailed:
+                expected = None
+            assert got == expected, text
+    assert fast > 5_000
