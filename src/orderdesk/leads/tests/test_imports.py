@@ -64,7 +64,9 @@ def _import(
 ) -> ImportJob:
     data = text_or_bytes.encode() if isinstance(text_or_bytes, str) else text_or_bytes
     job = create_import_job(file_name=name, data=data, actor=actor, **kwargs)
-    return run_import(job, batch_size=4, set_based=set_based)  # several batches: duplicates across batches too
+    return run_import(
+        job, batch_size=4, set_based=set_based
+    )  # several batches: duplicates across batches too
 
 
 def _counts(job: ImportJob) -> tuple:
@@ -443,8 +445,9 @@ def _outcome(job: ImportJob) -> dict:
             )
         ),
         "audit": sorted(
-            AuditEvent.objects.filter(object_type="leads.importjob", object_id=str(job.pk))
-            .values_list("action", flat=True)
+            AuditEvent.objects.filter(
+                object_type="leads.importjob", object_id=str(job.pk)
+            ).values_list("action", flat=True)
         ),
         "finish": finish.after,
         "lead_events": AuditEvent.objects.filter(object_type="leads.lead").count(),
