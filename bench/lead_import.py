@@ -94,7 +94,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--existing", type=int, default=100_000)
-    parser.add_argument("--batch-size", type=int, default=5_000)
+    parser.add_argument("--batch-size", type=int, default=20_000)  # imports.BATCH_SIZE
     parser.add_argument("--database-name", default="wt_imp_bench")
     parser.add_argument("--rerun", action="store_true", help="also time a second import")
     args = parser.parse_args()

@@ -8,6 +8,8 @@ refuses it with the field and the rule.
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 
 from orderdesk.core.errors import ValidationFailed
@@ -72,3 +74,73 @@ def display_phone(e164: str) -> str:
         )
     except phonenumbers.NumberParseException:
         return e164
+
+
+# --- The fast path for bulk loads (lead imports) --------------------------------------------
+# ``normalise_phone`` costs ~40 µs a number (parsing, then phonenumbers' type look-up); a
+# million-row campaign list is nearly all written one of a few ways. ``fast_indian_mobile``
+# recognises those shapes with one regex and decides validity with the very patterns
+# phonenumbers' type look-up uses for India (its metadata, in its order), so it returns what
+# ``normalise_phone`` returns or None ("ask ``normalise_phone``"); it never refuses a number.
+
+_FAST_SHAPE = re.compile(r"(?:\+91|91|0)?([6-9][0-9]{9})")
+_FAST_SEPARATORS = str.maketrans("", "", " -")
+
+
+def _desc_pattern(desc, length: int):
+    """phonenumbers' ``_is_number_matching_desc`` for numbers of ``length`` digits: a compiled
+    pattern, or None when the description cannot match such a number."""
+    pattern = getattr(desc, "national_number_pattern", None) if desc is not None else None
+    if not pattern or (desc.possible_length and length not in desc.possible_length):
+        return None
+    return re.compile(pattern)
+
+
+def _indian_mobile_check():
+    """Whether a 10-digit Indian national number's ``number_type`` is in MOBILE_TYPES: the
+    same descriptions tested in the same order as phonenumbers' ``_number_type_helper``."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(DEFAULT_REGION)
+    general = _desc_pattern(metadata.general_desc, 10)
+    specials = [
+        p
+        for name in (
+            "premium_rate",
+            "toll_free",
+            "shared_cost",
+            "voip",
+            "personal_number",
+            "pager",
+            "uan",
+            "voicemail",
+        )
+        if (p := _desc_pattern(getattr(metadata, name), 10)) is not None
+    ]
+    special = re.compile("|".join(f"(?:{p.pattern})" for p in specials)) if specials else None
+    fixed = _desc_pattern(metadata.fixed_line, 10)
+    mobile = _desc_pattern(metadata.mobile, 10)
+    same = bool(metadata.same_mobile_and_fixed_line_pattern)
+
+    def is_mobile(national: str) -> bool:
+        if general is None or general.fullmatch(national) is None:
+            return False
+        if special is not None and special.fullmatch(national) is not None:
+            return False
+        if fixed is not None and fixed.fullmatch(national) is not None:
+            return same or (mobile is not None and mobile.fullmatch(national) is not None)
+        return not same and mobile is not None and mobile.fullmatch(national) is not None
+
+    return is_mobile
+
+
+_is_indian_mobile = _indian_mobile_check()
+
+
+def fast_indian_mobile(text: str) -> str | None:
+    """E.164 for the common ways an Indian mobile is written — ``9876543210``,
+    ``98765 43210``, ``+91-98765-43210``, ``09876543210``, ``919876543210`` — when valid;
+    None for anything else (the caller then asks ``normalise_phone``, which decides)."""
+    match = _FAST_SHAPE.fullmatch(text.translate(_FAST_SEPARATORS))
+    if match is None:
+        return None
+    national = match.group(1)
+    return "+91" + national if _is_indian_mobile(national) else None

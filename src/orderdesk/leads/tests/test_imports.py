@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from orderdesk.core.models import AuditEvent
 from orderdesk.customers.models import Customer
@@ -58,10 +59,14 @@ def world(cast, catalog):
     return {"existing": existing, "open_lead": open_lead, "dnc": dnc, **catalog}
 
 
-def _import(text_or_bytes, *, name="diwali-campaign.csv", actor=None, **kwargs) -> ImportJob:
+def _import(
+    text_or_bytes, *, name="diwali-campaign.csv", actor=None, set_based=None, **kwargs
+) -> ImportJob:
     data = text_or_bytes.encode() if isinstance(text_or_bytes, str) else text_or_bytes
     job = create_import_job(file_name=name, data=data, actor=actor, **kwargs)
-    return run_import(job, batch_size=4)  # several batches: duplicates across batches too
+    return run_import(
+        job, batch_size=4, set_based=set_based
+    )  # several batches: duplicates across batches too
 
 
 def _counts(job: ImportJob) -> tuple:
@@ -327,10 +332,16 @@ def test_a_file_that_is_not_really_xlsx_fails_with_the_reason(world, cast):
     assert finish.after["status"] == "failed"
 
 
-def test_a_fault_midway_marks_the_job_failed_and_a_rerun_finishes_it(world, cast, monkeypatch):
+@pytest.mark.parametrize("store", ["_store_batch", "_store_batch_sql"])
+def test_a_fault_midway_marks_the_job_failed_and_a_rerun_finishes_it(
+    world, cast, monkeypatch, store
+):
     from orderdesk.leads import imports
 
-    real = imports._store_batch
+    if store == "_store_batch_sql" and connection.vendor != "postgresql":
+        pytest.skip("the set-based path is PostgreSQL's")
+    set_based = store == "_store_batch_sql"
+    real = getattr(imports, store)
     calls = []
 
     def flaky(*args):
@@ -339,17 +350,181 @@ def test_a_fault_midway_marks_the_job_failed_and_a_rerun_finishes_it(world, cast
             raise RuntimeError("database went away")
         return real(*args)
 
-    monkeypatch.setattr(imports, "_store_batch", flaky)
+    monkeypatch.setattr(imports, store, flaky)
     job = create_import_job(file_name="c.csv", data=CAMPAIGN_CSV.encode(), actor=cast["admin"])
 
     with pytest.raises(RuntimeError):
-        run_import(job, batch_size=4)
+        run_import(job, batch_size=4, set_based=set_based)
 
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED
     assert job.failure == "The import stopped after RuntimeError; run it again."
     assert _counts(job) == (4, 2, 1, 1, 2, 0)  # the first batch committed; the second did not
-    monkeypatch.setattr(imports, "_store_batch", real)
-    again = _import(CAMPAIGN_CSV, name="c.csv", actor=cast["admin"])
+    monkeypatch.setattr(imports, store, real)
+    again = _import(CAMPAIGN_CSV, name="c.csv", actor=cast["admin"], set_based=set_based)
     assert _counts(again) == (12, 1, 5, 6, 0, 1)  # the rest, nothing twice
     assert Lead.objects.filter(import_job__campaign="c").count() == 3
+
+
+# --- The set-based path (PostgreSQL) gives exactly the row-by-row path's results -----------
+
+
+def _generated_campaign(world, rows=400, seed=17) -> str:
+    """Valid, invalid, duplicate-in-file, existing-customer, do-not-contact and blank-device
+    rows, every phone shape (the fast path's and phonenumbers' own), and blank lines."""
+    import random
+
+    from orderdesk.catalog.models import Variant
+
+    rng = random.Random(seed)
+    devices = [
+        f"{v.model.brand.name} {v.model.name} {v.name}"
+        for v in Variant.objects.filter(active=True, model__active=True).select_related(
+            "model__brand"
+        )
+    ] + ["iPhone 15", "Nokia 3310", "MacBook Air M2", "iphone 15 128gb", ""]
+    existing = ["9812345678", "9811122233"]  # an open lead for a device; do-not-contact
+    shapes = [
+        lambda n: n,
+        lambda n: f"{n[:5]} {n[5:]}",
+        lambda n: f"+91-{n[:5]}-{n[5:]}",
+        lambda n: f"0{n}",
+        lambda n: f"91{n}",
+        lambda n: f"+91{n}",
+        lambda n: f"({n[:3]}) {n[3:6]}.{n[6:]}",  # phonenumbers' path
+        lambda n: f"0091 {n}",
+        lambda n: f"+91 0{n}",
+        lambda n: n[:-2],  # too short
+        lambda n: "1" + n[1:],  # not a mobile
+        lambda n: "",
+    ]
+    numbers = existing + [f"{rng.choice('6789')}{rng.randrange(10**9):09d}" for _ in range(60)]
+    lines = ["Name,Phone,Device,Source"]
+    written: list[str] = []
+    for i in range(rows):
+        if written and rng.random() < 0.15:
+            line = rng.choice(written)  # the same row again
+        elif written and rng.random() < 0.1:
+            name, phone, device, source = rng.choice(written).split(",")
+            line = f"Other {i},{phone},{device},{rng.choice(['', 'referral'])}"
+        elif rng.random() < 0.03:
+            line = ",,,"  # blank: not a row
+        else:
+            name = "" if rng.random() < 0.04 else f"Person {i}"
+            phone = rng.choice(shapes[:8] if rng.random() < 0.85 else shapes)(rng.choice(numbers))
+            device = "" if rng.random() < 0.25 else rng.choice(devices)
+            source = rng.choice(["", "", "", "referral", "Inbound call", "app", "newspaper"])
+            line = f"{name},{phone},{device},{source}"
+            written.append(line)
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def _outcome(job: ImportJob) -> dict:
+    job.refresh_from_db()
+    finish = AuditEvent.objects.get(
+        object_type="leads.importjob", object_id=str(job.pk), action="lead_import.finish"
+    )
+    return {
+        "counts": _counts(job),
+        "report": list(error_report_rows(job)),
+        "customers": list(
+            Customer.objects.order_by("pk").values_list("name", "phone", "do_not_contact")
+        ),
+        "leads": list(
+            Lead.objects.order_by("pk").values_list(
+                "customer__phone",
+                "variant_id",
+                "source",
+                "priority",
+                "status",
+                "owner_id",
+                "closed_for_sales",
+                "import_key",
+                "import_job__campaign",
+            )
+        ),
+        "audit": sorted(
+            AuditEvent.objects.filter(
+                object_type="leads.importjob", object_id=str(job.pk)
+            ).values_list("action", flat=True)
+        ),
+        "finish": finish.after,
+        "lead_events": AuditEvent.objects.filter(object_type="leads.lead").count(),
+    }
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("batch_size", [7, 5_000])
+def test_set_based_import_gives_exactly_the_row_by_row_results(world, cast, batch_size):
+    from django.db import transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the set-based path is PostgreSQL's")
+    # A closed lead: its customer has no open lead for the device, so a new campaign row makes one.
+    Lead.objects.create(
+        customer=world["existing"],
+        source=LeadSource.CAMPAIGN,
+        variant=world["v128"],
+        status=LeadStatus.CLOSED,
+        closed_for_sales=True,
+        closed_reason="not_interested",
+    )
+    text = _generated_campaign(world)
+
+    def run(set_based: bool) -> tuple[dict, dict]:
+        job = create_import_job(file_name="generated.csv", data=text.encode(), actor=cast["admin"])
+        first = _outcome(run_import(job, batch_size=batch_size, set_based=set_based))
+        job = create_import_job(file_name="generated.csv", data=text.encode(), actor=cast["admin"])
+        again = _outcome(run_import(job, batch_size=batch_size, set_based=set_based))
+        return first, again
+
+    with transaction.atomic():
+        old, old_again = run(set_based=False)
+        transaction.set_rollback(True)
+    new, new_again = run(set_based=True)
+
+    assert new["counts"][1] > 50 and new["counts"][3] > 10 and new["counts"][5] > 0
+    assert new["report"] == old["report"] and len(new["report"]) > 10
+    assert new == old
+    assert new_again == old_again
+    assert new_again["counts"][1] == new_again["counts"][4] == 0  # a re-run creates nothing
+    assert new_again["customers"] == new["customers"]
+    assert new_again["leads"] == new["leads"]
+
+
+def test_fast_phone_path_agrees_with_normalise_phone():
+    import random
+
+    from orderdesk.core.errors import ValidationFailed
+    from orderdesk.core.phones import fast_indian_mobile, normalise_phone
+
+    rng = random.Random(3)
+    shapes = [
+        lambda n: n,
+        lambda n: f"{n[:5]} {n[5:]}",
+        lambda n: f"+91-{n[:5]}-{n[5:]}",
+        lambda n: f"0{n}",
+        lambda n: f"91{n}",
+        lambda n: f"+91{n}",
+        lambda n: f"9-1-{n}",
+        lambda n: f"+-91{n}",
+        lambda n: f"0091{n}",
+        lambda n: n[:-1],
+        lambda n: "٩" + n[1:],  # an Arabic-Indic digit: not the fast path's
+    ]
+    fast = 0
+    for prefix in range(0, 10_000, 3):  # every 4-digit prefix range the patterns split on
+        number = f"{prefix:04d}{rng.randrange(10**6):06d}"
+        for shape in shapes:
+            text = shape(number)
+            got = fast_indian_mobile(text)
+            if got is None:
+                continue
+            fast += 1
+            try:
+                expected = normalise_phone(text)
+            except ValidationFailed:
+                expected = None
+            assert got == expected, text
+    assert fast > 5_000
