@@ -439,7 +439,11 @@ def _write_order(req, *, actor, channel, lead, items, on_created=None) -> Order:
     rows = _insert_items(order, items)
     # The lines just written, with their variants (model and brand loaded): what the
     # confirmation, the listeners and the API's answer read, without reading them back.
-    order._prefetched_objects_cache = {"items": rows}
+    # Stored as Django's prefetch stores a relation (``order.items.all()`` answers from it;
+    # any other query on ``order.items`` still goes to the database).
+    lines = order.items.all()
+    lines._result_cache, lines._prefetch_done = rows, True
+    order._prefetched_objects_cache = {"items": lines}
     OrderEvent.objects.create(
         order=order,
         actor=order.created_by,
