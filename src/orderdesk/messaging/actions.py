@@ -259,7 +259,9 @@ def enqueue_message(
                 "kind": message_kind.key,
                 "customer": customer.pk,
                 "order_number": order_number,
-                "messages": [{"id": m.pk, "channel": m.channel, "status": m.status} for m in messages],
+                "messages": [
+                    {"id": m.pk, "channel": m.channel, "status": m.status} for m in messages
+                ],
                 "skipped": skipped,
                 "dedupe_key": dedupe_key,
             },

@@ -18,9 +18,7 @@ MAX_STATEMENTS = 36
 
 
 def _post(client, body, key):
-    return client.post(
-        "/api/v1/orders", body, content_type=JSON, headers={"Idempotency-Key": key}
-    )
+    return client.post("/api/v1/orders", body, content_type=JSON, headers={"Idempotency-Key": key})
 
 
 def test_p1_an_app_order_is_at_most_36_statements_with_one_audit_insert(
