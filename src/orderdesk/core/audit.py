@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 from orderdesk.core.context import (
     current_actor,
@@ -124,14 +124,18 @@ def batched() -> Iterator[None]:
     if _batch.get() is not None:
         yield
         return
-    batch = _Batch()
-    token = _batch.set(batch)
-    try:
-        yield
-    finally:
-        _batch.reset(token)
-    if batch.events:
-        AuditEvent.objects.bulk_create(batch.events)
+    # Part of the caller's transaction (or one of its own), with no savepoint: an exception
+    # that leaves the block marks the whole transaction for rollback, so the block's changes
+    # can never commit without their events, even if a caller catches the exception.
+    with transaction.atomic(savepoint=False):
+        batch = _Batch()
+        token = _batch.set(batch)
+        try:
+            yield
+        finally:
+            _batch.reset(token)
+        if batch.events:
+            AuditEvent.objects.bulk_create(batch.events)
 
 
 # --- S4: the one sanctioned redaction of the append-only trail ---------------------------
@@ -214,7 +218,6 @@ def redact(events, *, reason: str, obj: models.Model, personal_words: Iterable[s
     then closes the row — all in one transaction. Who, what, when and which record stay.
     Call inside the anonymising action's transaction.
     """
-    from django.db import transaction
 
     words = [w for w in personal_words if w and len(w) >= 3]
     with transaction.atomic():
