@@ -126,7 +126,7 @@ def book_slot(slot_id: int) -> PickupSlot:
             code="slot_unavailable",
             field="pickup.slot_id",
         )
-    slot = PickupSlot.objects.get(pk=slot_id)
+    slot = PickupSlot.objects.select_related("city").get(pk=slot_id)  # str(slot) names the city
     audit.record("slot.book", slot, after={"booked": slot.booked, "capacity": slot.capacity})
     return slot
 

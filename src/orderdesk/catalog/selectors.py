@@ -109,6 +109,7 @@ class Serviceability:
     city: str | None = None
     reason: str | None = None  # pincode_not_serviceable / device_not_serviceable
     slots: list[PickupSlot] = field(default_factory=list)
+    city_id: int | None = None  # the served pincode's city (so a caller need not read it again)
 
 
 def serviceability(
@@ -122,10 +123,17 @@ def serviceability(
         return Serviceability(pincode, device_type, False, reason="pincode_not_serviceable")
     if device_type and not served.device_types.filter(key=device_type).exists():
         return Serviceability(
-            pincode, device_type, False, city=served.city.name, reason="device_not_serviceable"
+            pincode,
+            device_type,
+            False,
+            city=served.city.name,
+            reason="device_not_serviceable",
+            city_id=served.city_id,
         )
     slots = list(open_slots(served.city_id)) if with_slots else []
-    return Serviceability(pincode, device_type, True, city=served.city.name, slots=slots)
+    return Serviceability(
+        pincode, device_type, True, city=served.city.name, slots=slots, city_id=served.city_id
+    )
 
 
 def served_city_id(pincode: str) -> int | None:

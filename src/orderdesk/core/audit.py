@@ -11,9 +11,11 @@ before they are stored, whatever the caller passes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
-from django.db import models
+from django.db import connection, models, transaction
 
 from orderdesk.core.context import (
     current_actor,
@@ -66,7 +68,7 @@ def record(
         # The request's log lines name the first object it changed (when its URL named
         # none); the request middleware clears this when the request ends.
         set_current_object(f"{obj._meta.label_lower}:{obj.pk}")
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor=actor if is_user else None,
         # A customer acting through the storefront has no account: "customer:<id>".
         actor_label=actor.get_username() if is_user else getattr(actor, "audit_label", "system"),
@@ -79,6 +81,61 @@ def record(
         before=mask_data(before),
         after=mask_data(after),
     )
+    batch = _batch.get()
+    if batch is not None and batch.defers():
+        batch.events.append(event)
+    else:
+        event.save(force_insert=True)
+    return event
+
+
+class _Batch:
+    def __init__(self) -> None:
+        self.events: list[AuditEvent] = []
+        self.savepoints = _open_savepoints()
+
+    def defers(self) -> bool:
+        # Only at the batch's own savepoint depth: an event recorded inside a nested
+        # savepoint is written at once, so a partial rollback that the caller catches
+        # takes its event with it (a deferred one would outlive the rollback).
+        return _open_savepoints() == self.savepoints
+
+
+def _open_savepoints() -> tuple:
+    return tuple(sid for sid in connection.savepoint_ids if sid)
+
+
+_batch: ContextVar[_Batch | None] = ContextVar("audit_batch", default=None)
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Write the events ``record`` makes inside the block as one multi-row INSERT at its end.
+
+    For a hot path that records several events in one transaction (``create_order``: the
+    customer, address, slot, order and message). Use it inside that transaction.atomic
+    block: the events commit or roll back with the changes, as one-by-one ones do; an
+    exception leaving the block drops the unwritten events (the transaction rolls back).
+    The events keep the order they were recorded in (ascending ids); their ``at`` is the
+    time of the INSERT (``auto_now_add``), the same for all of them. An event recorded in a
+    savepoint opened inside the block is written at once (see ``_Batch.defers``). Nested
+    ``batched()`` blocks join the outer one.
+    """
+    if _batch.get() is not None:
+        yield
+        return
+    # Part of the caller's transaction (or one of its own), with no savepoint: an exception
+    # that leaves the block marks the whole transaction for rollback, so the block's changes
+    # can never commit without their events, even if a caller catches the exception.
+    with transaction.atomic(savepoint=False):
+        batch = _Batch()
+        token = _batch.set(batch)
+        try:
+            yield
+        finally:
+            _batch.reset(token)
+        if batch.events:
+            AuditEvent.objects.bulk_create(batch.events)
 
 
 # --- S4: the one sanctioned redaction of the append-only trail ---------------------------
@@ -161,7 +218,6 @@ def redact(events, *, reason: str, obj: models.Model, personal_words: Iterable[s
     then closes the row — all in one transaction. Who, what, when and which record stay.
     Call inside the anonymising action's transaction.
     """
-    from django.db import transaction
 
     words = [w for w in personal_words if w and len(w) >= 3]
     with transaction.atomic():

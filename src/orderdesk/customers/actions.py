@@ -73,14 +73,18 @@ def get_or_create_customer(
         return existing, False
     if not name:
         raise ValidationFailed("The customer's name is required.", code="required", field="name")
-    try:
-        with transaction.atomic():
-            customer = Customer.objects.create(
-                name=name[:120], phone=e164, email=email or "", **preferences
-            )
-            audit.record("customer.create", customer, after=_audit_view(customer))
-    except IntegrityError:
-        return Customer.objects.get(phone=e164), False
+    # The customer and its audit event commit together (in the caller's transaction, or
+    # in one of their own); only the insert has a savepoint, for the race below. The
+    # event is recorded outside it, so a caller's ``audit.batched()`` can defer it.
+    with transaction.atomic(savepoint=False):
+        try:
+            with transaction.atomic():  # the unique phone may refuse the insert (a race)
+                customer = Customer.objects.create(
+                    name=name[:120], phone=e164, email=email or "", **preferences
+                )
+        except IntegrityError:
+            return Customer.objects.get(phone=e164), False
+        audit.record("customer.create", customer, after=_audit_view(customer))
     return customer, True
 
 
@@ -105,7 +109,6 @@ def update_preferences(customer: Customer, **changes) -> Customer:
     return customer
 
 
-@transaction.atomic
 def add_address(
     customer: Customer,
     *,
@@ -126,20 +129,24 @@ def add_address(
             code="address_incomplete",
             field=errors[0],
         )
-    address = Address.objects.create(
-        customer=customer,
-        line1=line1.strip(),
-        line2=(line2 or "").strip(),
-        landmark=landmark.strip(),
-        city=city.strip(),
-        state=(state or "").strip(),
-        pincode=clean_pincode(pincode),
-    )
-    audit.record(
-        "address.create",
-        address,
-        after={"customer": customer.pk, "city": address.city, "pincode": address.pincode},
-    )
+    pincode = clean_pincode(pincode)
+    # A refusal above writes nothing; the two writes join the caller's transaction (no
+    # savepoint: nothing here is rolled back alone) or open one.
+    with transaction.atomic(savepoint=False):
+        address = Address.objects.create(
+            customer=customer,
+            line1=line1.strip(),
+            line2=(line2 or "").strip(),
+            landmark=landmark.strip(),
+            city=city.strip(),
+            state=(state or "").strip(),
+            pincode=pincode,
+        )
+        audit.record(
+            "address.create",
+            address,
+            after={"customer": customer.pk, "city": address.city, "pincode": address.pincode},
+        )
     return address
 
 

@@ -1063,7 +1063,6 @@ def _order_credit(lead: Lead, actor, order, now: dt.datetime):
     return lead.owner
 
 
-@transaction.atomic
 def record_order_created(order) -> list[Lead]:
     """D7/D8: the hook the order flow calls inside ``create_order``'s transaction.
 
@@ -1082,8 +1081,10 @@ def record_order_created(order) -> list[Lead]:
        notified to ask at the next contact which device it is for (audited).
        (An order whose device is unknown closes every open lead, as before.)
     Returns the leads it changed.
+
+    A customer with no open lead and no source lead (most app and storefront orders) costs
+    one read: nothing else is read or written, and no savepoint is opened.
     """
-    now = timezone.now()
     customer_id = getattr(order, "customer_id", None) or order.customer.pk
     source = getattr(order, "source_lead", None)
     source_pk = source.pk if source is not None else None
@@ -1094,6 +1095,14 @@ def record_order_created(order) -> list[Lead]:
     )
     if source_pk:
         ids.add(source_pk)
+    if not ids:
+        return []
+    return _react_to_order(order, ids, source_pk)
+
+
+@transaction.atomic
+def _react_to_order(order, ids: set[int], source_pk: int | None) -> list[Lead]:
+    now = timezone.now()
     leads = list(Lead.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     ordered_models = _ordered_model_ids(order)
     changed = []

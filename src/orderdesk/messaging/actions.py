@@ -128,7 +128,6 @@ def _check_context(kind: MessageKind, template: MessageTemplate, full: dict) -> 
             )
 
 
-@transaction.atomic
 def enqueue_message(
     *,
     customer,
@@ -224,44 +223,51 @@ def enqueue_message(
             ]
         prepared.append((channel, template.language, to, subject, body, provider_fields))
 
-    messages = []
-    for channel, language, to, subject, body, provider_fields in prepared:
-        try:
-            with transaction.atomic():
-                message = Message.objects.create(
-                    customer=customer,
-                    kind=message_kind,
-                    order=order,
-                    order_number=order_number,
-                    channel=channel,
-                    language=language,
-                    recipient=to,
-                    subject=subject if channel == Channel.EMAIL else "",
-                    body=body,
-                    status=status,
-                    dedupe_key=dedupe_key,
-                    next_attempt_at=due,
-                    **provider_fields,
-                )
-        except IntegrityError:
-            # A concurrent call with the same dedupe key committed first: its row stands.
-            message = Message.objects.get(dedupe_key=dedupe_key, channel=channel)
-        messages.append(message)
+    # The refusals above write nothing, so no savepoint is needed for them: the writes
+    # join the caller's transaction (one is opened when there is none). A failed insert
+    # fails the caller's transaction with them (N1: the order and its message commit
+    # together or not at all).
+    with transaction.atomic(savepoint=False):
+        messages = []
+        for channel, language, to, subject, body, provider_fields in prepared:
+            try:
+                with transaction.atomic():
+                    message = Message.objects.create(
+                        customer=customer,
+                        kind=message_kind,
+                        order=order,
+                        order_number=order_number,
+                        channel=channel,
+                        language=language,
+                        recipient=to,
+                        subject=subject if channel == Channel.EMAIL else "",
+                        body=body,
+                        status=status,
+                        dedupe_key=dedupe_key,
+                        next_attempt_at=due,
+                        **provider_fields,
+                    )
+            except IntegrityError:
+                # A concurrent call with the same dedupe key committed first: its row stands.
+                message = Message.objects.get(dedupe_key=dedupe_key, channel=channel)
+            messages.append(message)
 
-    audit.record(
-        "message.enqueue",
-        messages[0] if messages else customer,
-        after={
-            "kind": message_kind.key,
-            "customer": customer.pk,
-            "order_number": order_number,
-            "messages": [{"id": m.pk, "channel": m.channel, "status": m.status} for m in messages],
-            "skipped": skipped,
-            "dedupe_key": dedupe_key,
-        },
-    )
-    if messages:
-        kick_after_commit(at=due if status == MessageStatus.HELD else None)
+        audit.record(
+            "message.enqueue",
+            messages[0] if messages else customer,
+            after={
+                "kind": message_kind.key,
+                "customer": customer.pk,
+                "order_number": order_number,
+                "messages": [
+                    {"id": m.pk, "channel": m.channel, "status": m.status} for m in messages
+                ],
+                "skipped": skipped,
+                "dedupe_key": dedupe_key,
+            },
+        )
+        if messages:
+            kick_after_commit(at=due if status == MessageStatus.HELD else None)
     return messages
 
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 from orderdesk.accounts.permissions import Perm, has_perm, require
 from orderdesk.catalog.actions import active_variant, book_slot, price_for
 from orderdesk.catalog.models import Quote
-from orderdesk.catalog.selectors import open_slots, served_city_id, serviceability
+from orderdesk.catalog.selectors import open_slots, serviceability
 from orderdesk.core import audit, events
 from orderdesk.core.errors import (
     Conflict,
@@ -291,7 +291,7 @@ def gate_problems(req: OrderRequest, *, agent: bool, variant, more_variants=()) 
             )
         else:
             # O2: only an open slot of the pincode's city: not full, not past.
-            if not open_slots(served_city_id(pincode)).filter(pk=req.slot_id).exists():
+            if not open_slots(check.city_id).filter(pk=req.slot_id).exists():
                 problems.append(
                     FieldError(
                         "pickup.slot_id",
@@ -378,6 +378,15 @@ def _may_override(actor) -> bool:
 
 @transaction.atomic
 def _create_order_row(req, *, actor, channel, lead, items, on_created=None) -> Order:
+    # Issue 17 P1: the order's audit events (customer, address, slot, order, message...)
+    # go in as one multi-row INSERT at the end of the transaction.
+    with audit.batched():
+        return _write_order(
+            req, actor=actor, channel=channel, lead=lead, items=items, on_created=on_created
+        )
+
+
+def _write_order(req, *, actor, channel, lead, items, on_created=None) -> Order:
     customer, _ = get_or_create_customer(
         name=req.customer_name, phone=req.customer_phone, email=req.customer_email
     )
@@ -398,6 +407,8 @@ def _create_order_row(req, *, actor, channel, lead, items, on_created=None) -> O
     first = items[0]
     variant, answers, quote = first.variant, first.answers, first.quote
     price = sum(item.estimated_price for item in items)
+    # O2: the slot's place first, so the order is inserted with its slot (no UPDATE after)
+    slot = book_slot(req.slot_id)
     order = Order(
         customer=customer,
         channel=channel,
@@ -410,6 +421,7 @@ def _create_order_row(req, *, actor, channel, lead, items, on_created=None) -> O
         quote=quote,
         estimated_price=price,
         address=address,
+        slot=slot,
         special_instructions=req.special_instructions[:300],
         payment_method=req.payment_method,
         upi_id=req.upi_id if req.payment_method == PaymentMethod.UPI else "",
@@ -424,10 +436,14 @@ def _create_order_row(req, *, actor, channel, lead, items, on_created=None) -> O
     if lead is not None:
         order.source_lead = lead
     _insert_with_fresh_number(order, customer_id=customer.pk)
-    _insert_items(order, items)
-    slot = book_slot(req.slot_id)
-    Order.objects.filter(pk=order.pk).update(slot=slot)
-    order.slot = slot
+    rows = _insert_items(order, items)
+    # The lines just written, with their variants (model and brand loaded): what the
+    # confirmation, the listeners and the API's answer read, without reading them back.
+    # Stored as Django's prefetch stores a relation (``order.items.all()`` answers from it;
+    # any other query on ``order.items`` still goes to the database).
+    lines = order.items.all()
+    lines._result_cache, lines._prefetch_done = rows, True
+    order._prefetched_objects_cache = {"items": lines}
     OrderEvent.objects.create(
         order=order,
         actor=order.created_by,
@@ -491,11 +507,12 @@ def _insert_with_fresh_number(order: Order, *, customer_id: int) -> None:
     )
 
 
-def _insert_items(order: Order, items: list[ResolvedItem]) -> None:
+def _insert_items(order: Order, items: list[ResolvedItem]) -> list[OrderItem]:
     """Issue 15 item 4: the order's device lines, each under its own X1 guard (the partial
     unique index ``one_open_item_per_customer_device``: a model already on another open
     order of the customer is refused, and the whole order with it)."""
     seen_models: set[int] = set()
+    rows: list[OrderItem] = []
     for index, item in enumerate(items):
         model_id = item.variant.model_id
         row = OrderItem(
@@ -517,6 +534,7 @@ def _insert_items(order: Order, items: list[ResolvedItem]) -> None:
             ),
         )
         seen_models.add(model_id)
+        rows.append(row)
         try:
             with transaction.atomic():
                 row.save(force_insert=True)
@@ -554,6 +572,7 @@ def _insert_items(order: Order, items: list[ResolvedItem]) -> None:
         if existing is None:
             raise clash
         raise _DuplicateOpenOrder(order.customer_id, existing.order, model_id, index) from clash
+    return rows
 
 
 @transaction.atomic

@@ -37,7 +37,10 @@ def describe_devices(order: Order) -> str:
     with the accessories the agent recorded. With several devices per order this lists
     every item.
     """
-    items = list(order.items.select_related("variant__model__brand"))
+    if "items" in getattr(order, "_prefetched_objects_cache", {}):
+        items = list(order.items.all())  # prefetched (ORDER_ITEMS, or just created)
+    else:
+        items = list(order.items.select_related("variant__model__brand"))
     text = devices_label(items) if items else str(order.variant)  # an order kept without items
     if order.accessories.strip():
         text += f" (with {order.accessories.strip()})"

@@ -341,9 +341,12 @@ def post_order(
         if record is not None:
             return _replay(record, request_hash)
 
+    answer = {}  # the order's answer, built once: stored for a replay and returned
+
     def remember(order):
         if idempotency_key:
-            body = json.loads(JsonResponse(order_out(order, client=client)).content)
+            answer["out"] = order_out(order, client=client)
+            body = json.loads(JsonResponse(answer["out"]).content)
             IdempotencyRecord.objects.create(
                 user=user,
                 key=idempotency_key,
@@ -377,7 +380,7 @@ def post_order(
         if record is not None:
             return _replay(record, request_hash)
         raise
-    return Status(201, order_out(order, client=client))
+    return Status(201, answer["out"] if "out" in answer else order_out(order, client=client))
 
 
 def _visible_orders(user):
