@@ -93,8 +93,10 @@ class Lead(TimeStampedModel):
     reason code while CX verifies an order the customer says exists.
     """
 
+    # No index of its own: lead_customer_open_idx (customer, closed_for_sales) leads with it
+    # (issue 17, P6: every index is written for each of a million imported leads).
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.PROTECT, related_name="leads"
+        "customers.Customer", on_delete=models.PROTECT, related_name="leads", db_index=False
     )
     source = models.CharField(max_length=20, choices=LeadSource.choices)
     variant = models.ForeignKey(
@@ -115,6 +117,7 @@ class Lead(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="leads",
         help_text="the sales agent working it; unowned leads go to whoever calls first",
+        db_index=False,  # lead_queue_idx leads with owner
     )
     status = models.CharField(max_length=20, choices=LeadStatus.choices, default=LeadStatus.NEW)
     disposition = models.ForeignKey(
@@ -150,7 +153,9 @@ class Lead(TimeStampedModel):
     ordered_at = models.DateTimeField(null=True, blank=True)
     # Lead imports (``leads.imports``): the row's key — campaign, phone and device — so the
     # same campaign row never makes a second lead, even after the first one was closed.
-    import_key = models.CharField(max_length=32, null=True, blank=True, unique=True)
+    # Unique by a constraint, not unique=True: on PostgreSQL the field option adds a second,
+    # LIKE-pattern index that no query reads (issue 17, P6).
+    import_key = models.CharField(max_length=32, null=True, blank=True)
     import_job = models.ForeignKey(
         "leads.ImportJob",
         null=True,
@@ -192,6 +197,7 @@ class Lead(TimeStampedModel):
             models.Index(fields=["updated_at"], name="lead_updated_at_idx"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["import_key"], name="lead_import_key_unique"),
             models.CheckConstraint(
                 name="lead_closed_matches_status",
                 condition=(
