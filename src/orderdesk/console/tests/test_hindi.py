@@ -1,0 +1,79 @@
+"""Hindi in the console (issue 18): the agent's own language setting, the console's chrome in
+it, the scripts read aloud in the customer's language, customer pages in the customer's."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from orderdesk.core.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_hindi_agents_console_is_hindi_and_an_english_agents_is_not(cast, client_for):
+    cast["sales"].language = "hi"
+    cast["sales"].save(update_fields=["language"])
+    hindi = client_for("sales").get("/console/sales/")
+    english = client_for("sales2").get("/console/sales/")
+    assert hindi.status_code == english.status_code == 200
+    hindi_html, english_html = hindi.content.decode(), english.content.decode()
+    assert '<html lang="hi">' in hindi_html
+    assert "सेल्स डेस्क" in hindi_html and "साइन आउट" in hindi_html  # navigation, header
+    assert '<html lang="en-IN">' in english_html
+    assert "Sales desk" in english_html and "Sign out" in english_html
+    assert "साइन आउट" not in english_html
+
+
+def test_the_api_answers_in_english_for_a_hindi_agent(cast, client_for):
+    cast["sales"].language = "hi"
+    cast["sales"].save(update_fields=["language"])
+    response = client_for("sales").get("/api/v1/orders/NOPE-1")
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert response.json()["title"].isascii()
+
+
+def test_an_agent_sets_their_own_language_audited(cast, client_for):
+    client = client_for("cx")
+    page = client.get("/console/language/")
+    assert page.status_code == 200
+    assert 'name="language" value="hi"' in page.content.decode()
+    response = client.post("/console/language/", {"language": "hi"})
+    assert response.status_code == 302 and response["Location"] == "/console/language/"
+    cast["cx"].refresh_from_db()
+    assert cast["cx"].language == "hi"
+    event = AuditEvent.objects.get(action="user.set_language")
+    assert (event.actor_id, event.object_id) == (cast["cx"].pk, str(cast["cx"].pk))
+    assert (event.before, event.after) == ({"language": "en-in"}, {"language": "hi"})
+    followed = client.get("/console/language/").content.decode()
+    assert "आपकी कंसोल भाषा सेव हो गई है।" in followed  # the message, in the new language
+
+
+def test_an_unknown_language_is_refused_naming_the_field_and_changes_nothing(cast, client_for):
+    response = client_for("sales").post("/console/language/", {"language": "xx"})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert 'id="id_language_error"' in html and "Choose one of the languages listed." in html
+    cast["sales"].refresh_from_db()
+    assert cast["sales"].language == "en-in"
+    assert not AuditEvent.objects.filter(action="user.set_language").exists()
+
+
+def test_a_user_changes_only_their_own_language(cast, client_for):
+    """There is no user in the URL or the form: a posted ``user`` is ignored."""
+    client_for("sales").post(
+        "/console/language/", {"language": "hi", "user": cast["sales2"].pk, "id": cast["cx"].pk}
+    )
+    for name in ("sales", "sales2", "cx"):
+        cast[name].refresh_from_db()
+    assert cast["sales"].language == "hi"
+    assert cast["sales2"].language == cast["cx"].language == "en-in"
+
+
+def test_api_clients_and_signed_out_visitors_have_no_language_page(cast, client_for):
+    assert Client().post("/console/language/", {"language": "hi"}).status_code == 302
+    api = Client()
+    api.force_login(cast["app"])
+    assert api.post("/console/language/", {"language": "hi"}).status_code == 403
+    cast["app"].refresh_from_db()
+    assert cast["app"].language == "en-in"
