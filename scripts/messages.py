@@ -4,8 +4,8 @@
     .venv/bin/python scripts/messages.py --check   # exit 1 if the .po lacks a msgid or a
                                                    # translation, or the .mo is stale
 
-No GNU gettext needed (orderdesk.core.catalog). A msgid the source no longer marks is kept
-(commented as unused) rather than deleted, so a translation is not lost to a typo.
+No GNU gettext needed (orderdesk.core.catalog). A translated msgid the source no longer marks
+is kept (commented as unused) rather than deleted, so a translation is not lost to a typo.
 """
 
 from __future__ import annotations
@@ -68,7 +68,9 @@ def updated_entries(sources: dict) -> list[Entry]:
         if (ctx, msgid) not in known:
             entries.append(Entry(msgid=msgid, msgctxt=ctx))
     header = Entry(msgid="", msgstr=HEADER)
-    return [header] + [e for e in entries if e.msgid != ""]
+    # An unmarked msgid without a translation is dropped; a translated one is kept (unused).
+    kept = [e for e in entries if e.msgid and (e.msgstr or (e.msgctxt, e.msgid) in sources)]
+    return [header, *kept]
 
 
 def main(argv: list[str]) -> int:

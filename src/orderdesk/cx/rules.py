@@ -13,6 +13,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop
+
 from orderdesk.cx.choices import (
     ACTIVE_STATUSES,
     ActionKind,
@@ -341,12 +343,12 @@ def fcr(*, was_reopened: bool, was_escalated: bool, waited_on_customer: bool) ->
 # --- C3: CSAT -------------------------------------------------------------------------------
 
 CSAT_SCORES = (1, 2, 3, 4, 5)
-CSAT_LABELS = {
-    1: "Very dissatisfied",
-    2: "Dissatisfied",
-    3: "Neutral",
-    4: "Satisfied",
-    5: "Very satisfied",
+CSAT_LABELS = {  # the survey page shows them in the customer's language (gettext_noop marks)
+    1: gettext_noop("Very dissatisfied"),
+    2: gettext_noop("Dissatisfied"),
+    3: gettext_noop("Neutral"),
+    4: gettext_noop("Satisfied"),
+    5: gettext_noop("Very satisfied"),
 }
 CSAT_VALID_FOR = dt.timedelta(days=14)
 # Reply codes avoid look-alikes (no 0/O, 1/I/L, U/V) so they survive being read or typed.

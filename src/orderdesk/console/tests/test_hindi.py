@@ -77,3 +77,72 @@ def test_api_clients_and_signed_out_visitors_have_no_language_page(cast, client_
     assert api.post("/console/language/", {"language": "hi"}).status_code == 403
     cast["app"].refresh_from_db()
     assert cast["app"].language == "en-in"
+
+
+@pytest.fixture
+def lead_for(cast):
+    from orderdesk.leads import actions
+    from orderdesk.leads.seeding import ensure_default_settings
+    from orderdesk.testing.factories import make_customer
+
+    ensure_default_settings()
+
+    def make(language: str, phone: str = "+919876543210"):
+        customer = make_customer(name="Asha Rao", phone=phone)
+        customer.language = language
+        customer.save(update_fields=["language"])
+        lead, _ = actions.create_lead(customer=customer, source="app_quote", owner=cast["sales"])
+        return lead
+
+    return make
+
+
+def script_blocks(html: str) -> list[str]:
+    return [
+        part.split("</blockquote>", 1)[0]
+        for part in html.split('<blockquote class="script__say"')[1:]
+    ]
+
+
+def test_a_hindi_agents_lead_page_has_hindi_chrome(cast, client_for, lead_for):
+    cast["sales"].language = "hi"
+    cast["sales"].save(update_fields=["language"])
+    lead = lead_for("en")
+    html = client_for("sales").get(f"/console/leads/{lead.pk}/").content.decode()
+    assert '<html lang="hi">' in html
+    for hindi in ("संपर्क दर्ज करें", "क्या ग्राहक से बात हुई?", "अगली लीड", "क्या कहना है"):
+        assert hindi in html
+    assert "Did you reach the customer?" not in html
+    # The customer speaks English: the scripts the agent reads stay English, marked so.
+    says = script_blocks(html)
+    assert says and all('lang="en"' in say for say in says)
+    assert any("Thanks for confirming." in say for say in says)
+
+
+def test_an_english_agents_lead_page_has_no_hindi_chrome(cast, client_for, lead_for):
+    lead = lead_for("en")
+    html = client_for("sales").get(f"/console/leads/{lead.pk}/").content.decode()
+    assert '<html lang="en-IN">' in html
+    assert "Did you reach the customer?" in html and "Log a contact" in html
+    assert "संपर्क दर्ज करें" not in html
+
+
+def test_a_hindi_customers_script_is_hindi_while_the_agents_chrome_is_english(
+    cast, client_for, lead_for
+):
+    lead = lead_for("hi")
+    html = client_for("sales").get(f"/console/leads/{lead.pk}/").content.decode()
+    assert '<html lang="en-IN">' in html and "Did you reach the customer?" in html
+    says = script_blocks(html)
+    assert says and all('lang="hi"' in say for say in says)
+    assert any("कन्फ़र्म करने के लिए धन्यवाद" in say for say in says)
+    assert not any("Thanks for confirming." in say for say in says)
+
+
+def test_every_agent_selectable_script_has_a_hindi_version():
+    from orderdesk.leads import scripts
+
+    spoken = [d["key"] for d in scripts.DEFAULT_DISPOSITIONS if d["script"]]
+    assert sorted(spoken) == sorted(scripts.SCRIPTS_HI)
+    assert scripts.script_for("no_answer", "", "hi") == ""  # nothing to say stays nothing
+    assert scripts.script_for("not_interested", "Thank you.", "ta") == "Thank you."
