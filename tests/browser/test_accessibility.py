@@ -98,6 +98,7 @@ def _paths(world) -> dict[str, str]:
         "console:supervisor_home": reverse("console:supervisor_home"),
         "console:admin_home": reverse("console:admin_home"),
         "console:password_change": reverse("console:password_change"),
+        "console:language": reverse("console:language"),
         "console:order_wizard": reverse("console:order_wizard"),
         "console:order_created": reverse("console:order_created", args=[order.number]),
         "console:order_view": reverse("console:order_view", args=[order.number]),
