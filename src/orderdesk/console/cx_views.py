@@ -155,7 +155,11 @@ def _ticket_context(request, ticket: Ticket, *, errors=None, form=None) -> dict:
         step: {
             "title": script.title,
             "sop": script.sop,
-            "say": script.say.format(name=name, summary="…", when="…"),
+            # Read aloud: in the customer's language, the rest in the agent's (issue 18).
+            "say": rules.say_for(step, ticket.customer.language).format(
+                name=name, summary="…", when="…"
+            ),
+            "say_language": rules.script_language(ticket.customer.language),
             "source": script.source,
         }
         for step, script in rules.SCRIPTS.items()
@@ -181,7 +185,7 @@ def _ticket_context(request, ticket: Ticket, *, errors=None, form=None) -> dict:
         "form": form or {},
         "order_facts": selectors.order_status_facts(order) if order is not None else None,
         "dispute": (
-            selectors.price_dispute_facts(order)
+            selectors.price_dispute_facts(order, language=ticket.customer.language)
             if order is not None and ticket.type == TicketType.PRICE_DISPUTE
             else None
         ),
