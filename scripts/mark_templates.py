@@ -50,7 +50,8 @@ def mark_text(text: str, state: dict) -> str:
         run = text[i:] if start < 0 else text[i:start]
         if run:
             stripped = run.strip()
-            if stripped and WORDS.search(stripped) and not state["skip"]:
+            both_quotes = '"' in stripped and "'" in stripped  # no literal can hold both
+            if stripped and WORDS.search(stripped) and not state["skip"] and not both_quotes:
                 lead = run[: len(run) - len(run.lstrip())]
                 trail = run[len(run.rstrip()) :]
                 out.append(lead + _translate(" ".join(stripped.split())) + trail)
