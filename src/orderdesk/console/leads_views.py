@@ -621,21 +621,33 @@ def log_contact(request, lead_id: int):
 
 def _logged_message(result) -> str:
     contact = result.contact
-    text = f"Logged: {contact.disposition.label}."
+    text = _("Logged: %(outcome)s.") % {"outcome": contact.disposition.label}
     if result.follow_up:
         due = result.follow_up.due_at.astimezone(IST)
-        text += f" Follow-up {due:%a %d %b %H:%M} IST, with the customer's permission."
+        text += " " + _("Follow-up %(due)s IST, with the customer's permission.") % {
+            "due": f"{due:%a %d %b %H:%M}"
+        }
     if result.order_found:
-        text += f" Order {result.lead.order_number} found: sales stops here; Ops/CX own it (D5)."
+        text += " " + _("Order %(number)s found: sales stops here; Ops/CX own it (D5).") % {
+            "number": result.lead.order_number
+        }
     if result.ticket is not None:
-        text += f" No order found: CX case #{result.ticket.pk} opened. Say: “{scripts.order_not_found_script(result.lead.customer.language)}”"
+        # The words to say follow the customer's language (docs/decisions.md).
+        text += " " + _("No order found: CX case #%(case)s opened. Say: “%(say)s”") % {
+            "case": result.ticket.pk,
+            "say": scripts.order_not_found_script(result.lead.customer.language),
+        }
     if result.cancelled_follow_ups:
-        text += f" {result.cancelled_follow_ups} pending follow-up cancelled."
+        text += " " + _("%(count)s pending follow-up cancelled.") % {
+            "count": result.cancelled_follow_ups
+        }
     if not result.lead_changed:
-        text += (
-            " The customer's call is recorded; the lead is closed for sales and stays so."
+        text += " " + (
+            _("The customer's call is recorded; the lead is closed for sales and stays so.")
             if result.lead.closed_for_sales
-            else " The customer's call is recorded and the lead's owner told; the lead stays theirs."
+            else _(
+                "The customer's call is recorded and the lead's owner told; the lead stays theirs."
+            )
         )
     return text
 

@@ -146,3 +146,33 @@ def test_every_agent_selectable_script_has_a_hindi_version():
     assert sorted(spoken) == sorted(scripts.SCRIPTS_HI)
     assert scripts.script_for("no_answer", "", "hi") == ""  # nothing to say stays nothing
     assert scripts.script_for("not_interested", "Thank you.", "ta") == "Thank you."
+
+
+def test_the_logged_message_is_in_the_agents_language_and_its_script_in_the_customers():
+    """The flash after logging a contact: the agent's words in the agent's language, D6's
+    "please wait" in the customer's."""
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from orderdesk.console.leads_views import _logged_message
+
+    result = SimpleNamespace(
+        contact=SimpleNamespace(disposition=SimpleNamespace(label="Already Placed an Order")),
+        follow_up=None,
+        order_found=False,
+        ticket=SimpleNamespace(pk=7),
+        cancelled_follow_ups=0,
+        lead_changed=True,
+        lead=SimpleNamespace(customer=SimpleNamespace(language="en"), closed_for_sales=False),
+    )
+    with translation.override("hi"):
+        hindi = _logged_message(result)
+    assert hindi.startswith("दर्ज हुआ: Already Placed an Order।")
+    assert "CX केस #7" in hindi and "I can't see the order yet." in hindi
+    with translation.override("en-in"):
+        english = _logged_message(result)
+    assert english.startswith("Logged: Already Placed an Order. No order found: CX case #7")
+    result.lead.customer.language = "hi"
+    with translation.override("en-in"):
+        assert "मुझे अभी ऑर्डर दिख नहीं रहा है" in _logged_message(result)
