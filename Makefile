@@ -6,7 +6,7 @@ PORT   ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install demo test-demo test-backup lint-containers serve test test-pg test-pg-races test-browser test-schemathesis test-processes test-deploy test-clock-shifted bench bench-quick lint format lock check-deploy clean
+.PHONY: install demo test-demo test-backup lint-containers serve test test-pg test-pg-races test-browser test-schemathesis test-processes test-deploy test-clock-shifted bench bench-quick lint format lock messages check-deploy clean
 
 # A virtual environment with exactly what the lock file pins (hash-checked).
 $(STAMP): requirements.lock pyproject.toml
@@ -126,6 +126,12 @@ format: install
 check-deploy: install
 	ORDERDESK_PROFILE=production SECRET_KEY=$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(60))") \
 	ALLOWED_HOSTS=orderdesk.example.in $(BIN)/orderdesk check --deploy --fail-level WARNING
+
+## make messages: add the source's new msgids to the Hindi catalogue
+## (src/orderdesk/locale/hi/LC_MESSAGES/django.po) and compile its .mo, in Python (no GNU
+## gettext); commit both. A test fails while the .mo is stale or a msgid is untranslated.
+messages: install
+	$(BIN)/python scripts/messages.py
 
 ## make lock: re-pin the dependencies after changing pyproject.toml.
 lock:

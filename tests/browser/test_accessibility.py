@@ -100,6 +100,7 @@ def _paths(world) -> dict[str, str]:
         "console:supervisor_home": reverse("console:supervisor_home"),
         "console:admin_home": reverse("console:admin_home"),
         "console:password_change": reverse("console:password_change"),
+        "console:language": reverse("console:language"),
         "console:order_wizard": reverse("console:order_wizard"),
         "console:order_created": reverse("console:order_created", args=[order.number]),
         "console:order_view": reverse("console:order_view", args=[order.number]),
@@ -334,3 +335,25 @@ def test_no_frame_is_drawn_around_main_when_it_takes_focus(browser, live_server,
     )
     context.close()
     assert frame == [True, "none", "none"]
+
+
+@pytest.mark.parametrize("role", ["sales", "cx"])
+def test_a_hindi_speaking_agents_pages_pass_axe_with_no_csp_violation(
+    browser, live_server, cast, world, role
+):
+    """Issue 18, "Hindi in the console": the same sweep for an agent whose console speaks
+    Hindi (``<html lang="hi">``, translated chrome)."""
+    user = cast[role]
+    user.language = "hi"
+    user.save(update_fields=["language"])
+    paths = _paths(world)
+    context = _signed_in_context(browser, live_server, user, 1366)
+    problems = []
+    for name in _pages_for(role):
+        page = context.new_page()
+        problems += _check(page, paths[name])
+        if page.evaluate("document.documentElement.lang") != "hi":
+            problems.append(f"{paths[name]}: html lang is not hi")
+        page.close()
+    context.close()
+    assert problems == [], json.dumps(problems, indent=1, ensure_ascii=False)

@@ -119,6 +119,8 @@ CONSOLE: dict[str, Entry] = {
     "POST console:logout": Entry(PUBLIC),
     "GET console:password_change": Entry(STAFF),
     "POST console:password_change": Entry(STAFF),
+    "GET console:language": Entry(STAFF, "one's own console language"),
+    "POST console:language": Entry(STAFF, "one's own console language; no other user's"),
     "GET console:sales_home": Entry(("sales",)),
     "GET console:cx_home": Entry(("cx",)),
     "GET console:ops_home": Entry(("ops",)),

@@ -10,7 +10,7 @@ from django.contrib.auth import authenticate
 from django.db import transaction
 from django.utils import timezone
 
-from orderdesk.accounts.choices import Role
+from orderdesk.accounts.choices import ConsoleLanguage, Role
 from orderdesk.accounts.models import ApiToken, User, revoke_all_tokens
 from orderdesk.accounts.signin import (
     UsernameThrottle,
@@ -60,6 +60,29 @@ def change_password(user: User, new_password: str) -> None:
     user.save(update_fields=["password"])
     # The password itself is never written to the audit trail.
     audit.record("user.change_password", user, actor=user)
+
+
+@transaction.atomic
+def set_language(user: User, language: str) -> None:
+    """The console language of ``user``, set by the user (the console's own form). An
+    unknown code is refused naming the field, and nothing changes; the same language
+    again changes nothing and writes no audit row."""
+    if language not in ConsoleLanguage.values:
+        raise ValidationFailed(
+            f"Unknown language {language!r}.", code="language_invalid", field="language"
+        )
+    before = user.language
+    if before == language:
+        return
+    user.language = language
+    user.save(update_fields=["language"])
+    audit.record(
+        "user.set_language",
+        user,
+        actor=user,
+        before={"language": before},
+        after={"language": language},
+    )
 
 
 def issue_token(

@@ -17,3 +17,11 @@ class Role(models.TextChoices):
     @classmethod
     def client_roles(cls) -> list[str]:
         return [cls.APP, cls.VENDOR]
+
+
+class ConsoleLanguage(models.TextChoices):
+    """The language of an agent's console (issue 18, "Hindi in the console"). The codes are
+    Django's language codes (settings.LANGUAGES); the labels are each language's own name."""
+
+    ENGLISH = "en-in", "English"
+    HINDI = "hi", "हिन्दी (Hindi)"

@@ -15,6 +15,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 
 from orderdesk.accounts.signin import confirmed_totp_devices, two_factor_required
 
@@ -83,3 +84,26 @@ class TwoFactorMiddleware:
             )
             return redirect(f"{target}?next={quote(request.get_full_path())}")
         return self.get_response(request)
+
+
+class LanguageMiddleware:
+    """The console speaks the signed-in agent's language (``User.language``); everyone else
+    (signed out, the customer pages before they choose their customer's language) gets
+    ``LANGUAGE_CODE``. The API (``/api/``) always answers in English: its codes and
+    messages are a contract. The language is activated for this request only and reset
+    after it, so one thread's next request never inherits it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = settings.LANGUAGE_CODE
+        if not request.path.startswith("/api/"):
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                language = getattr(user, "language", None) or language
+        request.LANGUAGE_CODE = language
+        with translation.override(language):
+            response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

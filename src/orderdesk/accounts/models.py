@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from orderdesk.accounts.choices import Role
+from orderdesk.accounts.choices import ConsoleLanguage, Role
 from orderdesk.core import audit
 from orderdesk.core.models import TimeStampedModel
 
@@ -50,6 +50,14 @@ class User(AbstractUser):
     REQUIRED_FIELDS = ["email", "role"]
     joined_on = models.DateField(
         null=True, blank=True, help_text="Agents in their first 30 days are audited more often."
+    )
+    # The console's language for this user (its chrome: navigation, labels, refusals). The
+    # scripts read aloud follow the customer's language instead (docs/decisions.md).
+    language = models.CharField(
+        max_length=8,
+        choices=ConsoleLanguage.choices,
+        default=ConsoleLanguage.ENGLISH,
+        help_text="The language of this user's console.",
     )
 
     class Meta:

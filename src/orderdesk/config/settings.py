@@ -139,6 +139,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "orderdesk.accounts.middleware.SessionExpiryMiddleware",
     "orderdesk.accounts.middleware.TwoFactorMiddleware",
+    "orderdesk.accounts.middleware.LanguageMiddleware",  # the agent's console language
     "axes.middleware.AxesMiddleware",  # last: turns a lock-out into its 429 answer
 ]
 
@@ -316,6 +317,13 @@ SILENCED_SYSTEM_CHECKS = [
 LANGUAGE_CODE = "en-in"
 TIME_ZONE = "Asia/Kolkata"  # shown in IST; stored in UTC (USE_TZ)
 USE_I18N = True
+# The console speaks English (the default) or Hindi: each agent picks theirs
+# (accounts.User.language, activated by accounts.middleware.LanguageMiddleware); customer
+# pages follow Customer.language. The API always answers in English. The catalogue is
+# src/orderdesk/locale/hi/LC_MESSAGES/django.po, compiled to the committed .mo by
+# `make messages` (pure Python, orderdesk.core.catalog: no GNU gettext needed).
+LANGUAGES = [("en-in", "English"), ("hi", "हिन्दी")]
+LOCALE_PATHS = [SRC_DIR / "locale"]
 USE_TZ = True
 
 # --- Static files (vendored, served by WhiteNoise; nothing from a CDN) ------

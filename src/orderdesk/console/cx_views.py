@@ -15,9 +15,12 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from orderdesk.accounts.permissions import Perm, has_perm, requires
+from orderdesk.console import languages
 from orderdesk.console.sidebar import customer_sidebar
 from orderdesk.core.errors import DomainError
 from orderdesk.core.throttle import throttle
@@ -152,7 +155,11 @@ def _ticket_context(request, ticket: Ticket, *, errors=None, form=None) -> dict:
         step: {
             "title": script.title,
             "sop": script.sop,
-            "say": script.say.format(name=name, summary="…", when="…"),
+            # Read aloud: in the customer's language, the rest in the agent's (issue 18).
+            "say": rules.say_for(step, ticket.customer.language).format(
+                name=name, summary="…", when="…"
+            ),
+            "say_language": rules.script_language(ticket.customer.language),
             "source": script.source,
         }
         for step, script in rules.SCRIPTS.items()
@@ -178,7 +185,7 @@ def _ticket_context(request, ticket: Ticket, *, errors=None, form=None) -> dict:
         "form": form or {},
         "order_facts": selectors.order_status_facts(order) if order is not None else None,
         "dispute": (
-            selectors.price_dispute_facts(order)
+            selectors.price_dispute_facts(order, language=ticket.customer.language)
             if order is not None and ticket.type == TicketType.PRICE_DISPUTE
             else None
         ),
@@ -344,16 +351,16 @@ def order_send_update(request, number: str):
 
 
 def csat_answer(request, token: str):
-    """C3: GET shows the question (a link preview or a scanner changes nothing); POST answers."""
+    """C3: GET shows the question (a link preview or a scanner changes nothing); POST answers.
+    The page speaks the customer's language (``console.languages``), whoever opens it."""
     try:
         survey = csat.survey_for_token(token)
     except DomainError:
         return TemplateResponse(request, "console/cx/csat.html", {"invalid": True}, status=404)
-    context = {
-        "survey": survey,
-        "ticket_number": survey.ticket.number,
-        "scores": [(s, rules.CSAT_LABELS[s]) for s in rules.CSAT_SCORES],
-    }
+    customer = survey.ticket.customer
+    with translation.override(languages.customer_page_language(customer)):
+        scores = [(s, gettext(rules.CSAT_LABELS[s])) for s in rules.CSAT_SCORES]
+    context = {"survey": survey, "ticket_number": survey.ticket.number, "scores": scores}
     if request.method == "POST":
         try:
             score = int(request.POST.get("score", "0"))
@@ -366,7 +373,9 @@ def csat_answer(request, token: str):
             )
         except DomainError as exc:
             context["error"] = exc.message
-            return TemplateResponse(request, "console/cx/csat.html", context, status=exc.status)
+            return languages.render_for_customer(
+                request, customer, "console/cx/csat.html", context, status=exc.status
+            )
         context["thanks"] = True
         survey.refresh_from_db()
-    return TemplateResponse(request, "console/cx/csat.html", context)
+    return languages.render_for_customer(request, customer, "console/cx/csat.html", context)

@@ -19,6 +19,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from orderdesk.accounts.permissions import Perm, has_perm, requires
@@ -31,7 +32,7 @@ from orderdesk.core.timeutil import IST
 from orderdesk.cx.choices import TicketType
 from orderdesk.flows import contacts
 from orderdesk.flows.tickets import HANDOVER_TYPES, hand_over_to_cx
-from orderdesk.leads import actions, rules, selectors, suggester
+from orderdesk.leads import actions, rules, scripts, selectors, suggester
 from orderdesk.leads.choices import (
     Channel,
     Direction,
@@ -194,6 +195,12 @@ def _panel_context(request, lead: Lead, *, form=None, errors=None) -> dict:
     now = timezone.now()
     policy = actions.current_policy(now)
     tree = selectors.disposition_tree(agent_selectable_only=True)
+    # What the agent reads aloud follows the customer's language; the rest of the panel the
+    # agent's (docs/decisions.md, "Hindi in the console").
+    script_language = scripts.script_language(lead.customer.language)
+    for options in tree.values():
+        for d in options:
+            d.say = scripts.script_for(d.key, d.script, lead.customer.language)
     episode_follow_up = (
         FollowUp.objects.filter(lead=lead, episode=lead.episode).first()
         if lead.status == LeadStatus.WILL_PLACE_ORDER and lead.episode
@@ -221,13 +228,13 @@ def _panel_context(request, lead: Lead, *, form=None, errors=None) -> dict:
         "groups": [
             {
                 "key": DispositionGroup.CONNECTED.value,
-                "label": "Connected",
+                "label": _("Connected"),
                 "connected": "yes",
                 "options": tree[DispositionGroup.CONNECTED],
             },
             {
                 "key": DispositionGroup.NOT_CONNECTED.value,
-                "label": "Not connected",
+                "label": _("Not connected"),
                 "connected": "no",
                 "options": tree[DispositionGroup.NOT_CONNECTED],
             },
@@ -257,7 +264,8 @@ def _panel_context(request, lead: Lead, *, form=None, errors=None) -> dict:
         "will_place_order": DispositionKey.WILL_PLACE_ORDER.value,
         "already_ordered": DispositionKey.ALREADY_ORDERED.value,
         "suggestion": _suggestion(form.get("customer_words", "")),
-        "golden_rule": rules.GOLDEN_RULE,
+        "golden_rule": _(rules.GOLDEN_RULE),
+        "script_language": script_language,
         "follow_up_spent": not lead.closed_for_sales and selectors.follow_up_spent(lead),
         # D6 without the ID (issue 15 item 9): the pickups the customer may confirm instead.
         "pickup_orders": contacts.pickup_orders(lead.customer)
@@ -613,21 +621,33 @@ def log_contact(request, lead_id: int):
 
 def _logged_message(result) -> str:
     contact = result.contact
-    text = f"Logged: {contact.disposition.label}."
+    text = _("Logged: %(outcome)s.") % {"outcome": contact.disposition.label}
     if result.follow_up:
         due = result.follow_up.due_at.astimezone(IST)
-        text += f" Follow-up {due:%a %d %b %H:%M} IST, with the customer's permission."
+        text += " " + _("Follow-up %(due)s IST, with the customer's permission.") % {
+            "due": f"{due:%a %d %b %H:%M}"
+        }
     if result.order_found:
-        text += f" Order {result.lead.order_number} found: sales stops here; Ops/CX own it (D5)."
+        text += " " + _("Order %(number)s found: sales stops here; Ops/CX own it (D5).") % {
+            "number": result.lead.order_number
+        }
     if result.ticket is not None:
-        text += f" No order found: CX case #{result.ticket.pk} opened. Say: “{rules.ORDER_NOT_FOUND_SCRIPT}”"
+        # The words to say follow the customer's language (docs/decisions.md).
+        text += " " + _("No order found: CX case #%(case)s opened. Say: “%(say)s”") % {
+            "case": result.ticket.pk,
+            "say": scripts.order_not_found_script(result.lead.customer.language),
+        }
     if result.cancelled_follow_ups:
-        text += f" {result.cancelled_follow_ups} pending follow-up cancelled."
+        text += " " + _("%(count)s pending follow-up cancelled.") % {
+            "count": result.cancelled_follow_ups
+        }
     if not result.lead_changed:
-        text += (
-            " The customer's call is recorded; the lead is closed for sales and stays so."
+        text += " " + (
+            _("The customer's call is recorded; the lead is closed for sales and stays so.")
             if result.lead.closed_for_sales
-            else " The customer's call is recorded and the lead's owner told; the lead stays theirs."
+            else _(
+                "The customer's call is recorded and the lead's owner told; the lead stays theirs."
+            )
         )
     return text
 

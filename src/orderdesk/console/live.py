@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from orderdesk.accounts.permissions import Perm, permissions_of
 from orderdesk.cx import selectors as cx_selectors
 from orderdesk.leads import selectors as lead_selectors
@@ -49,13 +51,13 @@ def nav_counts(user, *, now: dt.datetime) -> list[NavCount]:
                 "lead-follow-ups",
                 "console:lead_queue",
                 _capped(lead_selectors.due_follow_ups(user, now=now)),
-                "follow-ups due",
+                _("follow-ups due"),
             ),
             NavCount(
                 "leads-waiting",
                 "console:lead_queue",
                 _capped(lead_selectors.unowned_leads(limit=CAP)),
-                "unowned leads waiting",
+                _("unowned leads waiting"),
             ),
         ]
     if Perm.TICKETS_WORK in held:
@@ -64,13 +66,13 @@ def nav_counts(user, *, now: dt.datetime) -> list[NavCount]:
                 "my-tickets",
                 "console:cx_queues",
                 _capped(cx_selectors.my_tickets(user)),
-                "open tickets of mine",
+                _("open tickets of mine"),
             ),
             NavCount(
                 "ticket-follow-ups",
                 "console:cx_queues",
                 _capped(cx_selectors.follow_ups_due(user, now=now)),
-                "ticket follow-ups due",
+                _("ticket follow-ups due"),
             ),
         ]
     if Perm.ESCALATIONS in held:
@@ -79,7 +81,7 @@ def nav_counts(user, *, now: dt.datetime) -> list[NavCount]:
                 "escalations",
                 "console:cx_escalations",
                 _capped(cx_selectors.escalation_queue()),
-                "escalated tickets open",
+                _("escalated tickets open"),
             )
         )
     return counts

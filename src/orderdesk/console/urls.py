@@ -29,6 +29,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password/", views.password_change, name="password_change"),
+    path("language/", views.language_change, name="language"),  # the agent's own language
     path("2fa/setup/", two_factor_views.two_factor_setup, name="two_factor_setup"),
     path("2fa/verify/", two_factor_views.two_factor_verify, name="two_factor_verify"),
     # One home per staff role.

@@ -12,12 +12,16 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse_lazy
+from django.utils import translation
+from django.utils.translation import gettext as _
 
-from orderdesk.accounts.actions import change_password
+from orderdesk.accounts.actions import change_password, set_language
+from orderdesk.accounts.choices import ConsoleLanguage
 from orderdesk.accounts.permissions import Perm, has_perm, requires
 from orderdesk.console import display
 from orderdesk.console.leads_views import queue_context
 from orderdesk.console.navigation import ROLE_HOME
+from orderdesk.core.errors import ValidationFailed
 
 
 class LoginView(auth_views.LoginView):
@@ -57,6 +61,26 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 password_change = requires(Perm.CONSOLE)(PasswordChangeView.as_view())
+
+
+@requires(Perm.CONSOLE)
+def language_change(request):
+    """The signed-in user's own console language (never another user's: there is no user
+    in the URL). A refusal names the field and changes nothing (422)."""
+    chosen = request.user.language
+    error = ""
+    if request.method == "POST":
+        chosen = request.POST.get("language", "")
+        try:
+            set_language(request.user, chosen)
+        except ValidationFailed:
+            error = _("Choose one of the languages listed.")
+        else:
+            with translation.override(request.user.language):
+                messages.success(request, _("Your console language has been saved."))
+            return redirect("console:language")
+    context = {"languages": ConsoleLanguage.choices, "chosen": chosen, "error": error}
+    return TemplateResponse(request, "console/language.html", context, status=422 if error else 200)
 
 
 @requires(Perm.CONSOLE)

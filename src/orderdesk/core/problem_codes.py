@@ -58,6 +58,7 @@ _CODES = (
         "too_many_attempts", (429,), "accounts", "Too many failed sign-ins: locked out for a while."
     ),
     ProblemCode("role_invalid", (422,), "accounts", "Unknown role."),
+    ProblemCode("language_invalid", (422,), "accounts", "Unknown console language."),
     ProblemCode(
         "two_factor_enrolment_required",
         (403,),

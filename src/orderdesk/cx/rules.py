@@ -13,6 +13,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop
+
 from orderdesk.cx.choices import (
     ACTIVE_STATUSES,
     ActionKind,
@@ -235,6 +237,60 @@ NO_ORDER_FINDING = (
     "I could not find an order for you. Our sales team will call you to help you place it."
 )
 
+# What the agent says, in Hindi, for a Hindi-speaking customer (issue 18): the script follows
+# the customer's language, the console's chrome the agent's (docs/decisions.md). Same
+# placeholders as the English; amounts, order numbers and device names stay as they are.
+HINDI = "hi"  # customers.choices.Language.HINDI
+SAY_HI: dict[str, str] = {
+    ActionKind.LISTEN: (
+        "कृपया बताइए, क्या हुआ — मैं ध्यान से सुन रहा/रही हूँ। … तो अगर मैंने सही समझा है: "
+        "{summary}। क्या यह सही है?"
+    ),
+    ActionKind.APOLOGISE: (
+        "{name} जी, इससे आपको जो परेशानी हुई, उसके लिए मुझे सच में खेद है। हमें बताने के लिए "
+        "धन्यवाद — मैं अभी आपके साथ मिलकर इसे ठीक करता/करती हूँ।"
+    ),
+    ActionKind.ACT: (
+        "मैं अभी यह कर रहा/रही हूँ: … {when} तक आपको हमारी तरफ़ से जवाब मिल जाएगा। क्या मैं "
+        "किसी और चीज़ में आपकी मदद कर सकता/सकती हूँ?"
+    ),
+    ActionKind.RESOLVE: (
+        "आपकी समस्या हल कर दी गई है। आपको इसकी पुष्टि का एक मैसेज और एक छोटा सर्वे मिलेगा: "
+        "1 से 5 तक की रेटिंग से हमें और बेहतर होने में मदद मिलती है।"
+    ),
+}
+PRICE_DISPUTE_SCRIPT_HI = (
+    "ऑर्डर करते समय आपने जो कीमत देखी थी, वह अनुमानित कीमत थी: फ़ाइनल कीमत डिवाइस की जाँच "
+    "पर निर्भर करती है। पिकअप के समय हमारे पार्टनर डिवाइस को ऑर्डर में दर्ज कंडीशन "
+    "({condition}) से मिलाकर देखते हैं; कंडीशन अलग निकले तो कीमत बदल जाती है। {confirmation} "
+    "अगर आप इस कीमत पर आगे नहीं बढ़ना चाहते, तो बिल्कुल ठीक है: मैं अभी ऑर्डर कैंसल कर "
+    "सकता/सकती हूँ, बिना किसी चार्ज या पेनल्टी के।"
+)
+CONSENT_CONFIRMATION = (
+    "When the order was placed on {at}, you agreed to the estimate of {price} with the words "
+    "“{statement}”."
+)
+CONSENT_CONFIRMATION_HI = (
+    "{at} को ऑर्डर करते समय आपने {price} की अनुमानित कीमत पर इन शब्दों में सहमति दी थी: “{statement}”।"
+)
+SELF_PLACED_CONFIRMATION = (
+    "You placed the order yourself in the {channel} at the estimate of {price}."
+)
+SELF_PLACED_CONFIRMATION_HI = "आपने {channel} से खुद {price} की अनुमानित कीमत पर ऑर्डर किया था।"
+
+
+def script_language(customer_language: str | None) -> str:
+    """The language a script is read in: Hindi for a Hindi-speaking customer, else English."""
+    return HINDI if customer_language == HINDI else "en"
+
+
+def say_for(step: str, customer_language: str | None) -> str:
+    """A C1 step's script in the customer's language (unformatted)."""
+    if script_language(customer_language) == HINDI and step in SAY_HI:
+        return SAY_HI[step]
+    return SCRIPTS[step].say
+
+
 # Order status inquiry (service guidelines §4.6 "Providing Updates").
 STATUS_SCRIPT = "Your order {number} is {status}. {slot} {vendor} I am sending you these details by message now."
 
@@ -341,12 +397,12 @@ def fcr(*, was_reopened: bool, was_escalated: bool, waited_on_customer: bool) ->
 # --- C3: CSAT -------------------------------------------------------------------------------
 
 CSAT_SCORES = (1, 2, 3, 4, 5)
-CSAT_LABELS = {
-    1: "Very dissatisfied",
-    2: "Dissatisfied",
-    3: "Neutral",
-    4: "Satisfied",
-    5: "Very satisfied",
+CSAT_LABELS = {  # the survey page shows them in the customer's language (gettext_noop marks)
+    1: gettext_noop("Very dissatisfied"),
+    2: gettext_noop("Dissatisfied"),
+    3: gettext_noop("Neutral"),
+    4: gettext_noop("Satisfied"),
+    5: gettext_noop("Very satisfied"),
 }
 CSAT_VALID_FOR = dt.timedelta(days=14)
 # Reply codes avoid look-alikes (no 0/O, 1/I/L, U/V) so they survive being read or typed.

@@ -200,9 +200,11 @@ def condition_in_words(order) -> str:
     )
 
 
-def price_dispute_facts(order) -> dict:
+def price_dispute_facts(order, *, language: str | None = None) -> dict:
     """M9: what the dispute panel shows — the price confirmation, the consent statement, the
-    condition recorded, the inspected price, and the notes of the calls behind the order."""
+    condition recorded, the inspected price, and the notes of the calls behind the order.
+    ``language`` is the customer's: the console reads the script in it (issue 18); the API
+    passes none and stays English."""
     condition = condition_in_words(order) or "as described"
     calls = []
     if order.source_lead_id:
@@ -212,17 +214,23 @@ def price_dispute_facts(order) -> dict:
             .order_by("at")
         )
     created = OrderEvent.objects.filter(order=order, kind="created").first()
+    # The script is read to the customer: in their language (issue 18, docs/decisions.md).
+    hindi = rules.script_language(language) == rules.HINDI
+    price = format_inr(order.estimated_price)
     if order.consent_at:
         confirmation = (
-            f"When the order was placed on {timezone.localtime(order.consent_at):%d %b %Y at %H:%M}, "
-            f"you agreed to the estimate of {format_inr(order.estimated_price)} with the words "
-            f"“{order.consent_statement}”."
+            rules.CONSENT_CONFIRMATION_HI if hindi else rules.CONSENT_CONFIRMATION
+        ).format(
+            at=timezone.localtime(order.consent_at).strftime(
+                "%d %b %Y, %H:%M" if hindi else "%d %b %Y at %H:%M"
+            ),
+            price=price,
+            statement=order.consent_statement,
         )
     else:
         confirmation = (
-            f"You placed the order yourself in the {order.get_channel_display().lower()} at the "
-            f"estimate of {format_inr(order.estimated_price)}."
-        )
+            rules.SELF_PLACED_CONFIRMATION_HI if hindi else rules.SELF_PLACED_CONFIRMATION
+        ).format(channel=order.get_channel_display().lower(), price=price)
     return {
         "estimated_price": order.estimated_price,
         "final_price": order.final_price,
@@ -233,7 +241,10 @@ def price_dispute_facts(order) -> dict:
         "condition": condition,
         "calls": calls,
         "created_note": created.note if created else "",
-        "script": rules.PRICE_DISPUTE_SCRIPT.format(condition=condition, confirmation=confirmation),
+        "script": (rules.PRICE_DISPUTE_SCRIPT_HI if hindi else rules.PRICE_DISPUTE_SCRIPT).format(
+            condition=condition, confirmation=confirmation
+        ),
+        "script_language": rules.script_language(language),
     }
 
 

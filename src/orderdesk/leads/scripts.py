@@ -9,14 +9,17 @@ Source: ``shared/sops/will-place-order-vs-already-ordered.txt`` (quoted as "SOP 
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from orderdesk.leads.choices import DispositionGroup, DispositionKey
 
 K = DispositionKey
 
 # --- The SOP's words ---------------------------------------------------------------
 
-GOLDEN_RULE = "If the customer is acting independently, support—don't interfere."
-GOLDEN_RULE_SHORT = "Support independence. Don't duplicate effort."
+# For the agent, so in the agent's language (the console translates it; gettext_noop marks it).
+GOLDEN_RULE = gettext_noop("If the customer is acting independently, support—don't interfere.")
+GOLDEN_RULE_SHORT = gettext_noop("Support independence. Don't duplicate effort.")
 
 # The default disposition tree (SPEC §3), with the SOP's scripts and steps. The data
 # migration 0002 seeds a frozen copy of this table; a test keeps the two in step.
@@ -186,3 +189,54 @@ ORDER_NOT_FOUND_SCRIPT = (
     "I can't see the order yet. Please give us a little time: our customer care team will "
     "check and get back to you."  # SOP §7 case 1: "ask customer to wait; escalate to CX"
 )
+
+
+# --- The scripts in Hindi (issue 18: "the SOP scripts in Hindi") ---------------------------
+
+# What the agent says aloud follows the *customer's* language (Customer.language), not the
+# agent's console language: a Hindi-speaking agent reads English to an English-speaking
+# customer, and the other way round (docs/decisions.md). Keyed by disposition key, so an
+# admin's edit of the English script (Disposition.script) does not silently change the Hindi;
+# a disposition without a Hindi script shows its English one. Spoken, floor Hindi: English
+# words customers use (order, pickup, ID) stay as they are said.
+SCRIPTS_HI: dict[str, str] = {
+    K.WILL_PLACE_ORDER: (
+        "बहुत बढ़िया 👍 कोई भी मदद चाहिए तो मैं यहीं हूँ।\n"
+        "कहीं भी अटकें तो बस रिप्लाई कर दीजिए, या मुझसे मदद ले लीजिए।"
+    ),
+    K.ALREADY_ORDERED: (
+        "बहुत बढ़िया! कन्फ़र्म करने के लिए धन्यवाद।\nअगर आपके पास ऑर्डर ID है, तो क्या आप बता सकते हैं?"
+    ),
+    K.WAITING_FOR_QUOTE: (
+        "कोई बात नहीं। अनुमानित कीमत हम आपको भेज देते हैं, ताकि आप आराम से सोचकर फ़ैसला कर सकें।"
+    ),
+    K.NOT_INTERESTED: ("आपके समय के लिए धन्यवाद। अगर आपका इरादा बदले, तो हम बस एक कॉल की दूरी पर हैं।"),
+    K.WRONG_PERSON: "माफ़ कीजिए, आपको परेशान किया। आपका दिन शुभ हो।",
+}
+ORDER_NOT_FOUND_SCRIPT_HI = (
+    "मुझे अभी ऑर्डर दिख नहीं रहा है। कृपया हमें थोड़ा समय दीजिए: हमारी कस्टमर केयर टीम "
+    "इसे चेक करके आपसे संपर्क करेगी।"
+)
+HINDI = "hi"  # customers.choices.Language.HINDI
+
+
+def script_language(customer_language: str) -> str:
+    """The language the scripts are read in for a customer: Hindi for a Hindi speaker, else
+    English (the other Indian languages have no scripts yet; English is the floor's second
+    language)."""
+    return HINDI if customer_language == HINDI else "en"
+
+
+def script_for(key: str, english: str, customer_language: str) -> str:
+    """The script of disposition ``key`` in the customer's language (English when there is
+    no Hindi one, or the English script is empty: nothing to say)."""
+    if script_language(customer_language) == HINDI and english:
+        return SCRIPTS_HI.get(key, english)
+    return english
+
+
+def order_not_found_script(customer_language: str) -> str:
+    """D6's "ask the customer to wait" in the customer's language."""
+    if script_language(customer_language) == HINDI:
+        return ORDER_NOT_FOUND_SCRIPT_HI
+    return ORDER_NOT_FOUND_SCRIPT

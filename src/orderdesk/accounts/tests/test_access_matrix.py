@@ -335,6 +335,8 @@ CONSOLE_REQUESTS: dict[str, Callable] = {
             "new_password2": "a-much-longer-passphrase-42",
         },
     ),
+    "GET console:language": lambda w, r: Req(reverse("console:language")),
+    "POST console:language": lambda w, r: form(reverse("console:language"), {"language": "hi"}),
     "GET console:sales_home": lambda w, r: Req(reverse("console:sales_home")),
     "GET console:cx_home": lambda w, r: Req(reverse("console:cx_home")),
     "GET console:ops_home": lambda w, r: Req(reverse("console:ops_home")),

@@ -42,3 +42,20 @@ def test_an_open_orders_status_script_still_names_the_slot(new_order):
     script = order_status_facts(order)["script"]
     assert f"Pickup: {order.slot.date:%d %b %Y}, {order.slot.window}." in script
     assert "A pickup partner will be assigned." in script and "  " not in script
+
+
+def test_m9_the_price_dispute_script_is_hindi_for_a_hindi_speaking_customer(new_order):
+    """Issue 18: the script follows the customer's language; amounts and the condition stay."""
+    from orderdesk.cx import rules
+
+    order = new_order()
+    facts = price_dispute_facts(order, language="hi")
+    assert facts["script_language"] == "hi"
+    assert facts["script"].startswith("ऑर्डर करते समय आपने जो कीमत देखी थी")
+    assert "(Screen condition? Minor scratches; Body condition? No dents)" in facts["script"]
+    assert "₹" in facts["script"] and "If you do not want" not in facts["script"]
+    english = price_dispute_facts(order)  # the API passes no language: English
+    assert english["script_language"] == "en" and "If you do not want" in english["script"]
+    assert rules.say_for("apologise", "hi").startswith("{name} जी")
+    assert rules.say_for("apologise", "ta") == rules.SCRIPTS["apologise"].say
+    assert set(rules.SAY_HI) == set(rules.SCRIPTS)
