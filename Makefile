@@ -81,6 +81,8 @@ test-deploy: install
 ## default; CLOCK_DB_URL=postgres://… runs it on PostgreSQL (CI does: one PostgreSQL run that
 ## is also the clock-shifted run; the database keeps its own clock, and no query reads it).
 CLOCK_SHIFT ?= +200d
+# xdist workers: CI runs 3 on 2 cores for the PostgreSQL run, whose workers wait on the server.
+CLOCK_WORKERS ?= 2
 CLOCK_DB_URL ?=
 # Which tests: CI also leaves out the PostgreSQL-only races and process tests (marker
 # `postgres`), which test-pg-races runs with the real clock: libfaketime cannot shift the clock
@@ -102,7 +104,7 @@ CLOCK_SHIFT_DESELECT = \
 	--deselect src/orderdesk/core/tests/test_periodic_jobs.py::test_a_fresh_worker_on_a_fresh_database_runs_every_registered_job \
 	--deselect src/orderdesk/core/tests/test_database_unavailable.py::test_every_door_answers_503_problem_json_while_the_database_is_unreachable
 test-clock-shifted: install
-	$(if $(CLOCK_DB_URL),DATABASE_URL=$(CLOCK_DB_URL)) FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f '$(CLOCK_SHIFT)' $(BIN)/python scripts/pytest_crash_retry.py -q -n 2 --dist loadfile -m "$(CLOCK_MARKS)" $(CLOCK_SHIFT_DESELECT)
+	$(if $(CLOCK_DB_URL),DATABASE_URL=$(CLOCK_DB_URL)) FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f '$(CLOCK_SHIFT)' $(BIN)/python scripts/pytest_crash_retry.py -q -n $(CLOCK_WORKERS) --dist loadfile -m "$(CLOCK_MARKS)" $(CLOCK_SHIFT_DESELECT)
 
 ## make bench-quick: every script in bench/ at tiny sizes (SQLite and PostgreSQL at $(PG_URL)'s
 ## server; scratch databases named $(BENCH_DB_PREFIX)…); fails if any benchmark fails.
