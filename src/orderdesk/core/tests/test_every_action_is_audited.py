@@ -276,6 +276,9 @@ def _accounts():
             lambda k: lambda: a.issue_token(username="sita", password=PASSWORD), "token.issue"
         ),
         "accounts.actions.revoke_token": _s(revoke, "token.revoke"),
+        "accounts.actions.set_language": _s(
+            lambda k: lambda: a.set_language(k.cast["sales"], "hi"), "user.set_language"
+        ),
     }
 
 
