@@ -221,7 +221,7 @@ def _cells(kind: str, obj) -> dict:
             "cols": [
                 f"Lead {obj.lead_id}",
                 str(obj.agent or "system"),
-                obj.disposition.label,
+                obj.disposition.shown_label,
                 obj.at.astimezone(IST).strftime("%Y-%m-%d %H:%M"),
                 mask_phone(obj.lead.customer.phone),
             ],

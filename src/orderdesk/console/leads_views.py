@@ -621,7 +621,7 @@ def log_contact(request, lead_id: int):
 
 def _logged_message(result) -> str:
     contact = result.contact
-    text = _("Logged: %(outcome)s.") % {"outcome": contact.disposition.label}
+    text = _("Logged: %(outcome)s.") % {"outcome": contact.disposition.shown_label}
     if result.follow_up:
         due = result.follow_up.due_at.astimezone(IST)
         text += " " + _("Follow-up %(due)s IST, with the customer's permission.") % {
@@ -701,7 +701,7 @@ def _suggestion(text: str) -> dict | None:
     row = Disposition.objects.filter(key=result.disposition).first()
     return {
         "disposition": result.disposition,
-        "label": row.label if row else result.disposition,
+        "label": row.shown_label if row else result.disposition,
         "selectable": bool(row and row.agent_selectable and row.active),
         "group": row.group if row else "",
         "confidence": round(result.confidence * 100),
