@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
+from orderdesk.console.clocks import words as clock_words
 from orderdesk.accounts.permissions import permissions_of
 from orderdesk.console.live import COUNTED, nav_counts
 from orderdesk.console.navigation import nav_links_for
@@ -24,7 +25,8 @@ class _NavCounts:
 
 def console(request):
     """``perms_of_user`` (permission strings), ``console_nav`` (links the user may follow, each
-    with its live counts), ``clock_now`` (the one "now" the page's clocks are drawn from)."""
+    with its live counts), ``clock_now`` (the one "now" the page's clocks are drawn from), ``clock_words`` (their words
+    in the agent's language, for clocks.js)."""
     user = getattr(request, "user", None)
     match = getattr(request, "resolver_match", None)
     current = f"{match.namespace}:{match.url_name}" if match and match.namespace else None
@@ -44,6 +46,8 @@ def console(request):
         "perms_of_user": perms,
         "console_nav": nav,
         "clock_now": now,
+        # The clocks' words in the agent's language, for clocks.js (a JSON block in base.html).
+        "clock_words": clock_words,
         # Agents' pages poll for an inbound call's screen-pop while telephony is on.
         "telephony_pop": "calls.make" in perms and telephony_conf().enabled,
         # The navigation's counts are polled only by roles that have some.

@@ -26,6 +26,7 @@ from orderdesk.accounts.permissions import Perm, has_perm, requires
 from orderdesk.console import call_views
 from orderdesk.console.sidebar import customer_sidebar
 from orderdesk.console.tools import FORM_ERRORS, errors_by_field
+from orderdesk.console.wording import said
 from orderdesk.core import audit
 from orderdesk.core.errors import DomainError, FieldError, Forbidden, ValidationFailed
 from orderdesk.core.timeutil import IST
@@ -93,7 +94,7 @@ def _refused(request, exc: DomainError):
     return TemplateResponse(
         request,
         "console/leads/refused.html",
-        {"message": exc.message, "status": status},
+        {"message": said(exc), "status": status},
         status=status,
     )
 
