@@ -2,8 +2,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from orderdesk.console.clocks import words as clock_words
 from orderdesk.accounts.permissions import permissions_of
+from orderdesk.console.clocks import words as clock_words
 from orderdesk.console.live import COUNTED, nav_counts
 from orderdesk.console.navigation import nav_links_for
 from orderdesk.telephony.conf import conf as telephony_conf
