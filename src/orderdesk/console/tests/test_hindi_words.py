@@ -175,3 +175,20 @@ def test_a_hindi_agents_signed_in_session_does_not_make_the_api_hindi(hindi_sale
     response = client.get(f"/api/v1/leads/{lead.pk}")
     # The API authenticates with tokens; whatever it answers, it answers in English.
     assert response.content.decode().isascii()
+
+
+# --- Scripts read to the customer quote labels in the customer's language ------------------------
+
+
+def test_a_hindi_agents_english_status_script_names_the_status_in_english(cast, catalog):
+    from orderdesk.cx.selectors import order_status_facts, price_dispute_facts
+    from orderdesk.orders.actions import create_order
+    from orderdesk.testing.factories import agent_order_request
+
+    order = create_order(agent_order_request(catalog), actor=cast["sales"], channel="agent")
+    with translation.override("hi"):  # the agent's console language
+        script = order_status_facts(order)["script"]
+        hindi = price_dispute_facts(order, language="hi")["script"]
+        english = price_dispute_facts(order)["script"]
+    assert f"Your order {order.display_number} is created." in script
+    assert "ऑर्डर करते समय" in hindi and "If you do not want" in english
