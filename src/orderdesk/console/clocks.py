@@ -4,7 +4,7 @@ templates pass the request's time), so tests never read the wall clock.
 
 ``static/console/clocks.js`` ticks the same words in the browser from the ``<time>``
 element's ``datetime`` and the server's ``now`` (``data-now``), with ``words()`` in the
-agent's language from the page's ``clock-words`` JSON block; keep both in step.
+agent's language from ``<body data-clock-words>``; keep both in step.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ DAY = 24 * HOUR
 
 def words() -> dict[str, str]:
     """The clocks' words in the active language, each with ``%(name)s`` placeholders. The
-    base layout hands the same table to ``clocks.js`` (a JSON block: the CSP allows no inline
-    script), so the browser ticks in the agent's language too."""
+    base layout hands the same table to ``clocks.js`` (JSON in ``<body data-clock-words>``:
+    the CSP allows no inline script), so the browser ticks in the agent's language too."""
     return {
         "min": gettext("%(n)s min"),
         "h": gettext("%(n)s h"),

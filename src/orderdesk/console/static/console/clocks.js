@@ -10,9 +10,8 @@
   var MINUTE = 60, HOUR = 3600, DAY = 86400;
   var URGENT = 15 * MINUTE, NEAR = HOUR; // clocks.URGENT, cx.rules.BREACHING_SOON
 
-  // The words, in the agent's language: the page's JSON block (console/clocks.py words(),
-  // rendered by base.html; the CSP allows no inline script, and JSON is not run). English
-  // when the block is missing.
+  // The words, in the agent's language: <body data-clock-words> (console/clocks.py words(),
+  // JSON in an attribute: the CSP and the pages keep scripts to files). English when absent.
   var WORDS = {
     min: "%(n)s min", h: "%(n)s h", day: "1 day", days: "%(n)s days", just_now: "just now",
     in: "in %(span)s", ago: "%(span)s ago", overdue: "overdue by %(span)s",
@@ -21,14 +20,15 @@
   };
 
   function loadWords() {
-    var block = document.getElementById("clock-words");
-    if (!block) return;
+    var given;
     try {
-      var given = JSON.parse(block.textContent);
-      for (var key in WORDS) {
-        if (given && typeof given[key] === "string") WORDS[key] = given[key];
-      }
-    } catch (e) { /* keep English */ }
+      given = JSON.parse(document.body.getAttribute("data-clock-words") || "{}");
+    } catch (e) {
+      return; // keep English
+    }
+    for (var key in WORDS) {
+      if (given && typeof given[key] === "string") WORDS[key] = given[key];
+    }
   }
 
   function say(key, values) {
