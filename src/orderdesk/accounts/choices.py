@@ -1,14 +1,18 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    SALES = "sales", "Sales agent"  # works the lead queue, calls, follow-ups, manual orders
-    CX = "cx", "CX agent"  # tickets: inquiries, complaints, disputes, order not found
-    OPS = "ops", "Operations"  # vendors, slots, pickups, inspection, payment
-    SUPERVISOR = "supervisor", "Supervisor"  # KPIs, scorecards, audits, escalations, restrictions
-    ADMIN = "admin", "Admin"  # back office: catalog, prices, service areas, SOP settings, users
-    APP = "app", "Customer app (API client)"  # public self-service orders over the API
-    VENDOR = "vendor", "Vendor (API client)"  # a field partner's pickups, inspections, payments
+    SALES = "sales", _("Sales agent")  # works the lead queue, calls, follow-ups, manual orders
+    CX = "cx", _("CX agent")  # tickets: inquiries, complaints, disputes, order not found
+    OPS = "ops", _("Operations")  # vendors, slots, pickups, inspection, payment
+    SUPERVISOR = (
+        "supervisor",
+        _("Supervisor"),
+    )  # KPIs, scorecards, audits, escalations, restrictions
+    ADMIN = "admin", _("Admin")  # back office: catalog, prices, service areas, SOP settings, users
+    APP = "app", _("Customer app (API client)")  # public self-service orders over the API
+    VENDOR = "vendor", _("Vendor (API client)")  # a field partner's pickups, inspections, payments
 
     @classmethod
     def staff_roles(cls) -> list[str]:

@@ -94,7 +94,7 @@ class User(AbstractUser):
 
     @property
     def display_role(self) -> str:
-        return Role(self.role).label if self.role else "—"
+        return str(Role(self.role).label) if self.role else "—"  # in the active language
 
 
 class ApiToken(TimeStampedModel):

@@ -13,6 +13,7 @@ from functools import wraps
 
 from orderdesk.accounts.choices import Role
 from orderdesk.core.errors import Forbidden, Unauthenticated
+from orderdesk.core.language import english
 
 
 class Perm(StrEnum):
@@ -141,7 +142,8 @@ def require(user, perm: Perm) -> None:
         raise Unauthenticated("Sign in first.", code="not_authenticated")
     if perm not in permissions_of(user):
         raise Forbidden(
-            f"Your role ({user.display_role}) may not do this ({perm.value}).",
+            f"Your role ({english(Role(user.role).label) if user.role else '—'}) may not do this "
+            f"({perm.value}).",
             code="forbidden",
             extra={"permission": perm.value},
         )

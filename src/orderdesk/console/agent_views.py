@@ -11,6 +11,7 @@ from orderdesk.accounts.choices import Role
 from orderdesk.accounts.models import User
 from orderdesk.accounts.permissions import Perm, has_perm, requires
 from orderdesk.console.kpi_views import display_value
+from orderdesk.console.wording import said
 from orderdesk.core.errors import DomainError, ValidationFailed
 from orderdesk.kpis.selectors import build_scope, own_work
 from orderdesk.orders.actions import (
@@ -54,7 +55,7 @@ def agent_errors(request):
                 )
             except DomainError as exc:
                 for e in exc.errors:
-                    errors[e.field or "form"] = e.message
+                    errors[e.field or "form"] = said(e)
             else:
                 messages.success(
                     request,
@@ -87,7 +88,7 @@ def restore(request, agent_id: int):
     try:
         restore_agent(agent=agent, restored_by=request.user, reason=request.POST.get("reason", ""))
     except DomainError as exc:
-        messages.error(request, f"Not restored: {exc.message}")
+        messages.error(request, f"Not restored: {said(exc)}")
     else:
         messages.success(request, f"Manual order creation restored for {agent}.")
     return redirect("console:agent_errors")
@@ -106,7 +107,7 @@ def my_work(request):
         scope = build_scope(start=raw["from"], end=raw["to"])
     except ValidationFailed as refused:
         for e in refused.errors:
-            errors.setdefault(e.field or "from", []).append(e.message)
+            errors.setdefault(e.field or "from", []).append(said(e))
         scope = build_scope()
         status = 422
     work = own_work(request.user, scope)

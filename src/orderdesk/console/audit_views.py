@@ -21,6 +21,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_POST
 
 from orderdesk.accounts.permissions import Perm, requires
+from orderdesk.console.wording import said
 from orderdesk.core import audit
 from orderdesk.core.bounds import MAX_DATE, MIN_DATE, parse_date
 from orderdesk.core.errors import DomainError
@@ -144,9 +145,9 @@ def reveal_phone(request, customer_id: int):
         )
     except RateLimited as exc:
         record_reveal_burst(request.user, customer_id=customer.pk)
-        return HttpResponse(exc.message, status=429, content_type="text/plain")
+        return HttpResponse(said(exc), status=429, content_type="text/plain")
     except DomainError as exc:
-        return HttpResponse(exc.message, status=exc.status, content_type="text/plain")
+        return HttpResponse(said(exc), status=exc.status, content_type="text/plain")
     return _revealed(request, "Phone", display_phone(phone))
 
 
@@ -163,9 +164,9 @@ def reveal_text(request, kind: str, pk: int):
         )
     except RateLimited as exc:
         record_reveal_burst(request.user, customer_id=0)
-        return HttpResponse(exc.message, status=429, content_type="text/plain")
+        return HttpResponse(said(exc), status=429, content_type="text/plain")
     except DomainError as exc:
-        return HttpResponse(exc.message, status=exc.status, content_type="text/plain")
+        return HttpResponse(said(exc), status=exc.status, content_type="text/plain")
     return _revealed(request, "Full text", text)
 
 

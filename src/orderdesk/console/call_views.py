@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from orderdesk.accounts.models import User
 from orderdesk.accounts.permissions import Perm, has_perm, requires
 from orderdesk.console.kpi_views import display_value
+from orderdesk.console.wording import said
 from orderdesk.core.errors import DomainError
 from orderdesk.core.timeutil import IST
 from orderdesk.cx.choices import TicketStatus
@@ -80,7 +81,7 @@ def lead_call(request, lead_id: int):
     except DomainError as exc:
         if request.headers.get("HX-Request") == "true":
             return _status_response(request, None, error=exc, status=exc.status)
-            messages.error(request, exc.message)
+            messages.error(request, said(exc))
         return redirect(reverse("console:lead_detail", args=[lead_id]))
     if request.headers.get("HX-Request") == "true":
         return _status_response(request, call)
@@ -103,7 +104,7 @@ def order_call(request, number: str):
     except DomainError as exc:
         if request.headers.get("HX-Request") == "true":
             return _status_response(request, None, error=exc, status=exc.status)
-        messages.error(request, exc.message)
+        messages.error(request, said(exc))
         return redirect(back)
     if request.headers.get("HX-Request") == "true":
         return _status_response(request, call)
@@ -131,7 +132,7 @@ def ticket_call(request, ticket_id: int):
     except DomainError as exc:
         if request.headers.get("HX-Request") == "true":
             return _status_response(request, None, error=exc, status=exc.status)
-        messages.error(request, exc.message)
+        messages.error(request, said(exc))
         return redirect(reverse("console:cx_ticket", args=[ticket_id]))
     if request.headers.get("HX-Request") == "true":
         return _status_response(request, call)
@@ -161,7 +162,7 @@ def call_recording(request, call_id: int):
     try:
         audio = telephony.open_recording(call_id, user=request.user)
     except DomainError as exc:
-        return HttpResponse(exc.message, status=exc.status, content_type="text/plain")
+        return HttpResponse(said(exc), status=exc.status, content_type="text/plain")
     response = FileResponse(audio, content_type="audio/wav")
     response["Cache-Control"] = "private, no-store"
     return response
@@ -265,7 +266,7 @@ def call_new_lead(request, call_id: int):
             call_id, agent=request.user, name=request.POST.get("name", "")
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, said(exc))
         return redirect(reverse("console:home"))
     return redirect(reverse("console:lead_detail", args=[lead.pk]))
 
@@ -292,7 +293,7 @@ def presence(request):
     try:
         telephony.set_presence(request.user, request.POST.get("state", ""))
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, said(exc))
     else:
         messages.success(request, "Your state is updated.")
     back = request.POST.get("next", "")

@@ -3,12 +3,15 @@ urgent a deadline is. Pure functions of ``(when, now)``; the caller passes ``now
 templates pass the request's time), so tests never read the wall clock.
 
 ``static/console/clocks.js`` ticks the same words in the browser from the ``<time>``
-element's ``datetime`` and the server's ``now`` (``data-now``); keep both in step.
+element's ``datetime`` and the server's ``now`` (``data-now``), with ``words()`` in the
+agent's language from ``<body data-clock-words>``; keep both in step.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+
+from django.utils.translation import gettext
 
 from orderdesk.core.timeutil import IST
 from orderdesk.cx.rules import BREACHING_SOON
@@ -22,22 +25,45 @@ HOUR = 60 * MINUTE
 DAY = 24 * HOUR
 
 
-def _span(seconds: int) -> str:
+def words() -> dict[str, str]:
+    """The clocks' words in the active language, each with ``%(name)s`` placeholders. The
+    base layout hands the same table to ``clocks.js`` (JSON in ``<body data-clock-words>``:
+    the CSP allows no inline script), so the browser ticks in the agent's language too."""
+    return {
+        "min": gettext("%(n)s min"),
+        "h": gettext("%(n)s h"),
+        "day": gettext("1 day"),
+        "days": gettext("%(n)s days"),
+        "just_now": gettext("just now"),
+        "in": gettext("in %(span)s"),
+        "ago": gettext("%(span)s ago"),
+        "overdue": gettext("overdue by %(span)s"),
+        "left_day": gettext("1 day %(h)s h left"),
+        "left_days": gettext("%(days)s days %(h)s h left"),
+        "left_h": gettext("%(h)s h %(min)s min left"),
+        "left_min": gettext("%(min)s min %(s)s s left"),
+    }
+
+
+def _span(seconds: int, w: dict[str, str]) -> str:
     """A positive span in the largest sensible unit: "5 min", "3 h", "2 days"."""
     if seconds < HOUR:
-        return f"{max(1, seconds // MINUTE)} min"
+        return w["min"] % {"n": max(1, seconds // MINUTE)}
     if seconds < DAY:
-        return f"{seconds // HOUR} h"
+        return w["h"] % {"n": seconds // HOUR}
     days = seconds // DAY
-    return f"{days} day" if days == 1 else f"{days} days"
+    return w["day"] if days == 1 else w["days"] % {"n": days}
 
 
 def relative_words(when: dt.datetime, now: dt.datetime) -> str:
     """ "in 5 min", "3 h ago", "just now" (within a minute either way)."""
+    w = words()
     seconds = int((when - now).total_seconds())
     if abs(seconds) < MINUTE:
-        return "just now"
-    return f"in {_span(seconds)}" if seconds > 0 else f"{_span(-seconds)} ago"
+        return w["just_now"]
+    if seconds > 0:
+        return w["in"] % {"span": _span(seconds, w)}
+    return w["ago"] % {"span": _span(-seconds, w)}
 
 
 def countdown_words(due: dt.datetime, now: dt.datetime) -> str:
@@ -45,15 +71,17 @@ def countdown_words(due: dt.datetime, now: dt.datetime) -> str:
 
     Seconds show only in the last hour, where they matter and where the clock visibly ticks.
     """
+    w = words()
     seconds = int((due - now).total_seconds())
     if seconds < 0:
-        return f"overdue by {_span(-seconds)}"
+        return w["overdue"] % {"span": _span(-seconds, w)}
     if seconds >= DAY:
         days, rest = divmod(seconds, DAY)
-        return f"{days} day{'' if days == 1 else 's'} {rest // HOUR} h left"
+        key = "left_day" if days == 1 else "left_days"
+        return w[key] % {"days": days, "h": rest // HOUR}
     if seconds >= HOUR:
-        return f"{seconds // HOUR} h {seconds % HOUR // MINUTE:02d} min left"
-    return f"{seconds // MINUTE} min {seconds % MINUTE:02d} s left"
+        return w["left_h"] % {"h": seconds // HOUR, "min": f"{seconds % HOUR // MINUTE:02d}"}
+    return w["left_min"] % {"min": seconds // MINUTE, "s": f"{seconds % MINUTE:02d}"}
 
 
 def urgency(due: dt.datetime, now: dt.datetime) -> str:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from orderdesk.accounts.permissions import Perm, has_perm, requires
 from orderdesk.console import languages
 from orderdesk.console.sidebar import customer_sidebar
+from orderdesk.console.wording import said
 from orderdesk.core.errors import DomainError
 from orderdesk.core.throttle import throttle
 from orderdesk.cx import rules, selectors
@@ -127,7 +128,7 @@ def new_ticket(request):
         except DomainError as exc:
             status = exc.status
             for error in exc.errors:
-                errors.setdefault(error.field or "form", []).append(error.message)
+                errors.setdefault(error.field or "form", []).append(said(error))
         else:
             messages.success(request, f"Ticket {ticket.number} opened; its SLA clocks are running.")
             return redirect("console:cx_ticket", ticket.pk)
@@ -268,7 +269,7 @@ def ticket_action(request, ticket_id: int):
             )
     except DomainError as exc:
         ticket = _get_ticket(request, ticket_id)
-        errors = {kind or "form": [e.message for e in exc.errors]}
+        errors = {kind or "form": [said(e) for e in exc.errors]}
         return TemplateResponse(
             request,
             "console/cx/ticket.html",
@@ -336,7 +337,7 @@ def order_send_update(request, number: str):
     try:
         sent = send_order_status_update(order, actor=request.user)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, said(exc))
     else:
         messages.success(
             request,
@@ -372,7 +373,7 @@ def csat_answer(request, token: str):
                 survey, score=score, via="link", comment=request.POST.get("comment", "")
             )
         except DomainError as exc:
-            context["error"] = exc.message
+            context["error"] = said(exc)
             return languages.render_for_customer(
                 request, customer, "console/cx/csat.html", context, status=exc.status
             )

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from orderdesk.accounts.models import Team, User
 from orderdesk.accounts.permissions import Perm, requires
+from orderdesk.console.wording import said
 from orderdesk.core.errors import DomainError, ValidationFailed
 from orderdesk.core.exports import ExportFilters, csv_lines, record_export
 from orderdesk.leads import exports as lead_exports
@@ -38,7 +39,7 @@ from orderdesk.orders.choices import OrderStatus
 def _errors(exc: DomainError) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = defaultdict(list)
     for error in exc.errors:
-        errors[error.field or "form"].append(error.message)
+        errors[error.field or "form"].append(said(error))
     return dict(errors)
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from orderdesk.accounts.models import Team
 from orderdesk.accounts.permissions import Perm, requires
 from orderdesk.console.order_pages import order_facts
+from orderdesk.console.wording import said
 from orderdesk.core.bounds import parse_date
 from orderdesk.core.errors import DomainError, ValidationFailed
 from orderdesk.core.exports import csv_writer
@@ -115,7 +116,7 @@ def _query(scope: Scope, **extra) -> str:
 def _errors(refused: ValidationFailed) -> dict:
     errors = defaultdict(list)
     for error in refused.errors:
-        errors[error.field].append(error.message)
+        errors[error.field].append(said(error))
     return dict(errors)
 
 
@@ -221,7 +222,7 @@ def _cells(kind: str, obj) -> dict:
             "cols": [
                 f"Lead {obj.lead_id}",
                 str(obj.agent or "system"),
-                obj.disposition.label,
+                obj.disposition.shown_label,
                 obj.at.astimezone(IST).strftime("%Y-%m-%d %H:%M"),
                 mask_phone(obj.lead.customer.phone),
             ],

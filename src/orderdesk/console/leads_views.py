@@ -26,6 +26,7 @@ from orderdesk.accounts.permissions import Perm, has_perm, requires
 from orderdesk.console import call_views
 from orderdesk.console.sidebar import customer_sidebar
 from orderdesk.console.tools import FORM_ERRORS, errors_by_field
+from orderdesk.console.wording import said
 from orderdesk.core import audit
 from orderdesk.core.errors import DomainError, FieldError, Forbidden, ValidationFailed
 from orderdesk.core.timeutil import IST
@@ -93,7 +94,7 @@ def _refused(request, exc: DomainError):
     return TemplateResponse(
         request,
         "console/leads/refused.html",
-        {"message": exc.message, "status": status},
+        {"message": said(exc), "status": status},
         status=status,
     )
 
@@ -621,7 +622,7 @@ def log_contact(request, lead_id: int):
 
 def _logged_message(result) -> str:
     contact = result.contact
-    text = _("Logged: %(outcome)s.") % {"outcome": contact.disposition.label}
+    text = _("Logged: %(outcome)s.") % {"outcome": contact.disposition.shown_label}
     if result.follow_up:
         due = result.follow_up.due_at.astimezone(IST)
         text += " " + _("Follow-up %(due)s IST, with the customer's permission.") % {
@@ -701,7 +702,7 @@ def _suggestion(text: str) -> dict | None:
     row = Disposition.objects.filter(key=result.disposition).first()
     return {
         "disposition": result.disposition,
-        "label": row.label if row else result.disposition,
+        "label": row.shown_label if row else result.disposition,
         "selectable": bool(row and row.agent_selectable and row.active),
         "group": row.group if row else "",
         "confidence": round(result.confidence * 100),

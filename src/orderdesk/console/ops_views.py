@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 from orderdesk.accounts.permissions import Perm, requires
 from orderdesk.console.forms_ops import MoveForm, action_form
 from orderdesk.console.sidebar import customer_sidebar
+from orderdesk.console.wording import said
 from orderdesk.core.bounds import parse_date
 from orderdesk.core.errors import DomainError
 from orderdesk.core.masking import mask_tail, mask_upi
@@ -115,7 +116,7 @@ def _attach(form: forms.Form, error: DomainError) -> None:
             name = f"q_{name}"
         if name == "consent":
             name = "consent_statement"
-        form.add_error(name if name in form.fields else None, problem.message)
+        form.add_error(name if name in form.fields else None, said(problem))
 
 
 # --- views ---------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from orderdesk.accounts.permissions import Perm, has_perm, requires
 from orderdesk.console.sidebar import customer_sidebar
+from orderdesk.console.wording import said
 from orderdesk.core.errors import DomainError
 from orderdesk.core.masking import mask_tail, mask_upi
 from orderdesk.orders import lifecycle
@@ -77,7 +78,7 @@ def order_duplicate_override(request, number: str):
             granted_by=request.user,
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, said(exc))
         return redirect("console:order_view", number=order.number)
     messages.success(
         request,

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from orderdesk.accounts.permissions import Perm, has_perm, requires
 from orderdesk.catalog.actions import active_variant, price_for, price_range
 from orderdesk.catalog.selectors import questionnaire, search_models, serviceability
+from orderdesk.console.wording import said
 from orderdesk.core.errors import DomainError
 from orderdesk.core.money import format_inr
 from orderdesk.core.phones import normalise_phone
@@ -137,9 +138,7 @@ class Wizard:
 
     def add_domain_error(self, exc: DomainError) -> None:
         for e in exc.errors:
-            self.error(
-                (e.field or "form").replace("pickup.", "").replace("payment.", ""), e.message
-            )
+            self.error((e.field or "form").replace("pickup.", "").replace("payment.", ""), said(e))
 
     @property
     def variant(self):
@@ -372,7 +371,7 @@ def check_step(step: str, wizard: Wizard) -> None:
         try:
             normalise_phone(v["customer_phone"])
         except DomainError as exc:
-            wizard.error("customer_phone", exc.message)
+            wizard.error("customer_phone", said(exc))
     if step in EARLY_STEPS:
         check = wizard.early()
         if check.duplicate is not None:
@@ -401,7 +400,7 @@ def check_step(step: str, wizard: Wizard) -> None:
             price_for(wizard.variant, wizard.answers)
         except DomainError as exc:
             for e in exc.errors:
-                wizard.error(e.field or "form", e.message)
+                wizard.error(e.field or "form", said(e))
     elif step in STEP_GATE_FIELDS:
         request = wizard.request(consent_confirmed=True, consent_statement=rules.CONSENT_WORDING)
         if wizard.variant is None:
@@ -412,7 +411,7 @@ def check_step(step: str, wizard: Wizard) -> None:
             request, agent=True, variant=wizard.variant, more_variants=wizard.other_variants()
         ):
             if problem.field in STEP_GATE_FIELDS[step]:
-                wizard.error(problem.field.split(".", 1)[-1], problem.message)
+                wizard.error(problem.field.split(".", 1)[-1], said(problem))
 
 
 def open_slot_choices(wizard: Wizard):
@@ -495,7 +494,7 @@ def order_wizard(request):
             except DomainError as exc:
                 if exc.code == "duplicate_open_order":  # X1 at the final click: link the order
                     wizard.duplicate = Order.objects.filter(number=exc.extra["number"]).first()
-                    wizard.error("form", exc.message)
+                    wizard.error("form", said(exc))
                 else:
                     wizard.add_domain_error(exc)
         elif action != "search":

@@ -22,6 +22,7 @@ from orderdesk.catalog.selectors import (
     serviceability,
 )
 from orderdesk.console import display
+from orderdesk.console.wording import said
 from orderdesk.core.errors import DomainError
 from orderdesk.customers.selectors import search_customers
 from orderdesk.customers.validators import clean_pincode
@@ -55,7 +56,7 @@ def errors_by_field(exc: DomainError, shown_fields: set[str]) -> dict[str, list[
     """{field: [messages]}; errors on fields the form does not show go under ``form``."""
     errors: dict[str, list[str]] = defaultdict(list)
     for error in exc.errors:
-        errors[error.field if error.field in shown_fields else FORM_ERRORS].append(error.message)
+        errors[error.field if error.field in shown_fields else FORM_ERRORS].append(said(error))
     return dict(errors)
 
 
@@ -138,7 +139,7 @@ def quote_questions(request):
         return render_tool(
             request,
             "console/partials/tool_error.html",
-            {"message": exc.message},
+            {"message": said(exc)},
             status=exc.status,
             title="Quote calculator",
         )
@@ -156,7 +157,7 @@ def quote_estimate(request):
         return render_tool(
             request,
             "console/partials/tool_error.html",
-            {"message": exc.message},
+            {"message": said(exc)},
             status=exc.status,
             title="Quote calculator",
         )

@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
 from orderdesk.accounts.permissions import Perm, has_perm, requires
+from orderdesk.console.wording import said
 from orderdesk.core.errors import DomainError
 from orderdesk.flows.whatsapp import start_lead_for_number
 from orderdesk.messaging.selectors import profile_name_of
@@ -34,7 +35,7 @@ def new_lead(request):
         except DomainError as exc:
             status = exc.status
             for error in exc.errors:
-                errors.setdefault(error.field or "form", []).append(error.message)
+                errors.setdefault(error.field or "form", []).append(said(error))
         else:
             what = "started" if created else "already open; this is it"
             if has_perm(request.user, Perm.LEADS_WORK):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from orderdesk.accounts.choices import Role
 from orderdesk.accounts.models import Team, User
 from orderdesk.catalog.models import ConditionOption
+from orderdesk.core.language import english, in_language
 from orderdesk.core.money import format_inr
 from orderdesk.cx import rules
 from orderdesk.cx.choices import (
@@ -20,7 +21,7 @@ from orderdesk.cx.choices import (
     TicketStatus,
 )
 from orderdesk.cx.models import Ticket, TicketAction
-from orderdesk.orders.choices import OrderStatus
+from orderdesk.orders.choices import Channel, OrderStatus
 from orderdesk.orders.models import OrderEvent
 
 QUEUES = ("mine", "unassigned", "breaching", "follow_ups", "escalated")
@@ -230,7 +231,10 @@ def price_dispute_facts(order, *, language: str | None = None) -> dict:
     else:
         confirmation = (
             rules.SELF_PLACED_CONFIRMATION_HI if hindi else rules.SELF_PLACED_CONFIRMATION
-        ).format(channel=order.get_channel_display().lower(), price=price)
+        ).format(
+            channel=in_language(Channel(order.channel).label, "hi" if hindi else "en-in").lower(),
+            price=price,
+        )
     return {
         "estimated_price": order.estimated_price,
         "final_price": order.final_price,
@@ -267,7 +271,7 @@ def order_status_facts(order) -> dict:
         )
     script = rules.STATUS_SCRIPT.format(
         number=order.display_number,
-        status=order.get_status_display().lower(),
+        status=english(OrderStatus(order.status).label).lower(),  # the script is English
         slot=slot_line,
         vendor=vendor_line,
     )

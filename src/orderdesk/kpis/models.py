@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 NO_PREVIOUS_DAY = dt.date(1, 1, 1)  # "no earlier day in this sequence" (sorts before any range)
 
@@ -90,13 +91,13 @@ class RollupState(models.Model):
 
 
 class AuditSubject(models.TextChoices):
-    ORDER = "order", "Order"
-    CALL = "call", "Call (contact attempt)"
+    ORDER = "order", _("Order")
+    CALL = "call", _("Call (contact attempt)")
 
 
 class AuditStatus(models.TextChoices):
-    OPEN = "open", "To score"  # drawn, not scored yet
-    SCORED = "scored", "Scored"  # checklist answered; errors (if any) recorded
+    OPEN = "open", _("To score")  # drawn, not scored yet
+    SCORED = "scored", _("Scored")  # checklist answered; errors (if any) recorded
 
 
 class AgentAudit(models.Model):

@@ -24,6 +24,7 @@ from orderdesk.accounts.permissions import Perm, require
 from orderdesk.catalog.rules import model_display
 from orderdesk.core import audit
 from orderdesk.core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from orderdesk.core.language import english
 from orderdesk.core.money import format_inr
 from orderdesk.core.statemachine import Change, Machine, Move, perform
 from orderdesk.customers.models import Customer
@@ -110,7 +111,7 @@ def _check_owner(lead: Lead, agent, direction: str) -> None:
 
 def _illegal_move(frm: str, to: str) -> Conflict:
     return Conflict(
-        f"A lead cannot go from {LeadStatus(frm).label} to {LeadStatus(to).label}.",
+        f"A lead cannot go from {english(LeadStatus(frm).label)} to {english(LeadStatus(to).label)}.",
         code="lead_transition_invalid",
         field="status",
     )

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from orderdesk.core.language import english
 from orderdesk.core.models import TimeStampedModel
 from orderdesk.core.timeutil import ist_label
 from orderdesk.leads.choices import (
@@ -81,6 +82,17 @@ class Disposition(TimeStampedModel):
     @property
     def connected(self) -> bool:
         return self.group == DispositionGroup.CONNECTED
+
+    @property
+    def shown_label(self) -> str:
+        """The label in the agent's language (issue 18): the default tree's rows are translated
+        through their key (``DispositionKey``'s marked labels) while their label is still the
+        default English one; a row an admin renamed, or a new key, shows its own label."""
+        try:
+            default = DispositionKey(self.key).label
+        except ValueError:
+            return self.label
+        return str(default) if self.label == english(default) else self.label
 
 
 class Lead(TimeStampedModel):

@@ -47,6 +47,7 @@ from django.utils import timezone
 from orderdesk.accounts.permissions import Perm, require
 from orderdesk.core import audit
 from orderdesk.core.errors import Conflict, ValidationFailed
+from orderdesk.core.language import english
 from orderdesk.customers.actions import update_preferences
 from orderdesk.customers.choices import Language
 from orderdesk.customers.models import Customer
@@ -277,7 +278,7 @@ def retry_message(message: Message) -> Message:
     current = Message.objects.select_for_update().get(pk=message.pk)
     if MessageStatus.QUEUED not in rules.TRANSITIONS[current.status]:
         raise Conflict(
-            f"Only a failed message can be retried; this one is {current.get_status_display().lower()}.",
+            f"Only a failed message can be retried; this one is {english(MessageStatus(current.status).label).lower()}.",
             code="message_not_failed",
             field="status",
         )

@@ -1,18 +1,22 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class OrderStatus(models.TextChoices):
-    CREATED = "created", "Created"  # order placed; waiting for a vendor
-    VENDOR_ASSIGNED = "vendor_assigned", "Vendor assigned"  # a vendor covers the pincode and slot
-    PICKUP_SCHEDULED = "pickup_scheduled", "Pickup scheduled"  # slot confirmed with the customer
-    OUT_FOR_PICKUP = "out_for_pickup", "Out for pickup"  # vendor on the way: no more amendments
-    INSPECTED = "inspected", "Inspected"  # final price recorded at the door
-    PAID = "paid", "Paid"  # payment made, reference recorded
-    COMPLETED = "completed", "Completed"  # device collected and paid: the journey is over
-    CANCELLED = "cancelled", "Cancelled"  # by the customer, ops or CX, with a reason
+    CREATED = "created", _("Created")  # order placed; waiting for a vendor
+    VENDOR_ASSIGNED = (
+        "vendor_assigned",
+        _("Vendor assigned"),
+    )  # a vendor covers the pincode and slot
+    PICKUP_SCHEDULED = "pickup_scheduled", _("Pickup scheduled")  # slot confirmed with the customer
+    OUT_FOR_PICKUP = "out_for_pickup", _("Out for pickup")  # vendor on the way: no more amendments
+    INSPECTED = "inspected", _("Inspected")  # final price recorded at the door
+    PAID = "paid", _("Paid")  # payment made, reference recorded
+    COMPLETED = "completed", _("Completed")  # device collected and paid: the journey is over
+    CANCELLED = "cancelled", _("Cancelled")  # by the customer, ops or CX, with a reason
     PICKUP_FAILED = (
         "pickup_failed",
-        "Pickup failed",
+        _("Pickup failed"),
     )  # vendor could not pick up; reschedule or cancel
 
 
@@ -22,26 +26,26 @@ OPEN_STATUSES = tuple(s for s in OrderStatus if s not in CLOSED_STATUSES)
 
 
 class Channel(models.TextChoices):
-    APP = "app", "Customer app"  # the customer's own order through the app
-    WEB = "web", "Website"  # the customer's own order on the web
-    AGENT = "agent", "Agent (manual)"  # created by a sales/CX agent on a call (M1-M5)
+    APP = "app", _("Customer app")  # the customer's own order through the app
+    WEB = "web", _("Website")  # the customer's own order on the web
+    AGENT = "agent", _("Agent (manual)")  # created by a sales/CX agent on a call (M1-M5)
 
 
 class CreationReason(models.TextChoices):
     """M1: the only reasons an agent may create an order for a customer."""
 
-    CUSTOMER_REQUESTED_HELP = "customer_requested_help", "Customer asked for help"
-    TECHNICAL_ISSUE = "technical_issue", "Customer faces a technical issue"
+    CUSTOMER_REQUESTED_HELP = "customer_requested_help", _("Customer asked for help")
+    TECHNICAL_ISSUE = "technical_issue", _("Customer faces a technical issue")
     NOT_COMFORTABLE_WITH_APP = (
         "not_comfortable_with_app",
-        "Customer is not comfortable with the app",
+        _("Customer is not comfortable with the app"),
     )
-    HIGH_END_ASSISTED = "high_end_assisted", "High-end device needing assisted conversion"
+    HIGH_END_ASSISTED = "high_end_assisted", _("High-end device needing assisted conversion")
 
 
 class PaymentMethod(models.TextChoices):
-    UPI = "upi", "UPI"  # paid to a UPI ID at pickup
-    BANK = "bank", "Bank transfer"  # paid to an account number + IFSC at pickup
+    UPI = "upi", _("UPI")  # paid to a UPI ID at pickup
+    BANK = "bank", _("Bank transfer")  # paid to an account number + IFSC at pickup
 
 
 class CancellationReason(models.TextChoices):
@@ -49,28 +53,31 @@ class CancellationReason(models.TextChoices):
 
     CUSTOMER_REQUEST = (
         "customer_request",
-        "Customer asked to cancel",
+        _("Customer asked to cancel"),
     )  # CX or ops, on the customer's word
     PRICE_NOT_ACCEPTED = (
         "price_not_accepted",
-        "Customer did not accept the inspected price",
+        _("Customer did not accept the inspected price"),
     )  # O4: cancelled with no penalty
-    DUPLICATE = "duplicate", "Duplicate of another order"  # X4: ops only, names the other order
-    CUSTOMER_UNREACHABLE = "customer_unreachable", "Customer unreachable"  # after a failed pickup
-    DEVICE_MISMATCH = "device_mismatch", "Device is not the one ordered"  # found at the door
-    NOT_SERVICEABLE = "not_serviceable", "We cannot pick up there"  # no vendor or area dropped
-    OTHER = "other", "Other (say why in the notes)"  # notes required
+    DUPLICATE = "duplicate", _("Duplicate of another order")  # X4: ops only, names the other order
+    CUSTOMER_UNREACHABLE = (
+        "customer_unreachable",
+        _("Customer unreachable"),
+    )  # after a failed pickup
+    DEVICE_MISMATCH = "device_mismatch", _("Device is not the one ordered")  # found at the door
+    NOT_SERVICEABLE = "not_serviceable", _("We cannot pick up there")  # no vendor or area dropped
+    OTHER = "other", _("Other (say why in the notes)")  # notes required
 
 
 class PickupFailureReason(models.TextChoices):
     """O1: why a pickup failed (one of these, plus notes); the order can be rescheduled."""
 
-    CUSTOMER_NOT_AVAILABLE = "customer_not_available", "Customer not at the address"
-    CUSTOMER_UNREACHABLE = "customer_unreachable", "Customer did not answer the phone"
-    ADDRESS_NOT_FOUND = "address_not_found", "Address could not be found"
-    DEVICE_NOT_READY = "device_not_ready", "Device not ready (not backed up, locked)"
-    VENDOR_UNAVAILABLE = "vendor_unavailable", "Vendor could not make it"
-    OTHER = "other", "Other (say why in the notes)"  # notes required
+    CUSTOMER_NOT_AVAILABLE = "customer_not_available", _("Customer not at the address")
+    CUSTOMER_UNREACHABLE = "customer_unreachable", _("Customer did not answer the phone")
+    ADDRESS_NOT_FOUND = "address_not_found", _("Address could not be found")
+    DEVICE_NOT_READY = "device_not_ready", _("Device not ready (not backed up, locked)")
+    VENDOR_UNAVAILABLE = "vendor_unavailable", _("Vendor could not make it")
+    OTHER = "other", _("Other (say why in the notes)")  # notes required
 
 
 # What the customer is told about a failed pickup (the ``pickup_failed`` message's

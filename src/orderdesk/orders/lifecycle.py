@@ -43,6 +43,7 @@ from orderdesk.catalog.selectors import serviceability
 from orderdesk.core import audit
 from orderdesk.core.context import CustomerActor
 from orderdesk.core.errors import Conflict, FieldError, Forbidden, ValidationFailed
+from orderdesk.core.language import english
 from orderdesk.core.masking import mask_tail, mask_upi
 from orderdesk.core.statemachine import Change, Machine, perform
 from orderdesk.customers.actions import add_address
@@ -351,7 +352,7 @@ def _begin(order: Order | int, name: str, actor) -> tuple[Order, ActorRole]:
     if locked.status not in action.states:
         if action.closed_code == "amendment_closed":
             message = (
-                f"The order is {locked.get_status_display().lower()}: nothing can be amended "
+                f"The order is {english(OrderStatus(locked.status).label).lower()}: nothing can be amended "
                 "once the vendor is out for pickup (O3)."
             )
         else:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from orderdesk.core.models import TimeStampedModel
 from orderdesk.core.timeutil import ist_label
@@ -158,10 +159,10 @@ class Order(TimeStampedModel):
 class ItemOutcome(models.TextChoices):
     """What the inspection decided for one item (issue 15 item 4)."""
 
-    PENDING = "pending", "Not inspected yet"
-    ACCEPTED = "accepted", "Accepted"
-    PARTLY_ACCEPTED = "partly_accepted", "Partly accepted"  # some of its quantity returned
-    RETURNED = "returned", "Returned to the customer"
+    PENDING = "pending", _("Not inspected yet")
+    ACCEPTED = "accepted", _("Accepted")
+    PARTLY_ACCEPTED = "partly_accepted", _("Partly accepted")  # some of its quantity returned
+    RETURNED = "returned", _("Returned to the customer")
 
 
 class OrderItem(models.Model):
@@ -335,12 +336,12 @@ class AgentError(models.Model):
     """M8: an error found in an agent's order, recorded by ops or a supervisor."""
 
     class Kind(models.TextChoices):
-        WRONG_MODEL = "wrong_model", "Wrong model or variant"
-        WRONG_CONDITION = "wrong_condition", "Incorrect condition selection"
-        WRONG_PINCODE = "wrong_pincode", "Wrong pincode"
-        MISSING_ADDRESS = "missing_address", "Missing address details"
-        NO_CONSENT = "no_consent", "Order created without consent"
-        OVER_PROMISED_PRICE = "over_promised_price", "Over-promised the final price"
+        WRONG_MODEL = "wrong_model", _("Wrong model or variant")
+        WRONG_CONDITION = "wrong_condition", _("Incorrect condition selection")
+        WRONG_PINCODE = "wrong_pincode", _("Wrong pincode")
+        MISSING_ADDRESS = "missing_address", _("Missing address details")
+        NO_CONSENT = "no_consent", _("Order created without consent")
+        OVER_PROMISED_PRICE = "over_promised_price", _("Over-promised the final price")
 
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="order_errors"

@@ -33,6 +33,7 @@ from orderdesk.api.schemas import AUTH_ERRORS, INPUT_ERRORS, ApiDateTime, InputS
 from orderdesk.catalog.actions import active_variant
 from orderdesk.catalog.models import Quote
 from orderdesk.core.errors import ValidationFailed
+from orderdesk.core.language import english
 from orderdesk.core.timeutil import IST
 from orderdesk.customers.actions import get_or_create_customer
 from orderdesk.flows import contacts
@@ -282,7 +283,7 @@ def _lead(lead: Lead, viewer=None) -> dict:
     return {
         "id": lead.id,
         "status": lead.status,
-        "status_label": LeadStatus(lead.status).label,
+        "status_label": english(LeadStatus(lead.status).label),
         "disposition": lead.disposition.key if lead.disposition else None,
         "source": lead.source,
         "priority": lead.priority,

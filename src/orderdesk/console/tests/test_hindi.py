@@ -156,9 +156,12 @@ def test_the_logged_message_is_in_the_agents_language_and_its_script_in_the_cust
     from django.utils import translation
 
     from orderdesk.console.leads_views import _logged_message
+    from orderdesk.leads.models import Disposition
 
     result = SimpleNamespace(
-        contact=SimpleNamespace(disposition=SimpleNamespace(label="Already Placed an Order")),
+        contact=SimpleNamespace(
+            disposition=Disposition(key="already_ordered", label="Already Placed an Order")
+        ),
         follow_up=None,
         order_found=False,
         ticket=SimpleNamespace(pk=7),
@@ -168,7 +171,7 @@ def test_the_logged_message_is_in_the_agents_language_and_its_script_in_the_cust
     )
     with translation.override("hi"):
         hindi = _logged_message(result)
-    assert hindi.startswith("दर्ज हुआ: Already Placed an Order।")
+    assert hindi.startswith("दर्ज हुआ: ऑर्डर पहले ही कर दिया।")  # the default outcome, by key
     assert "CX केस #7" in hindi and "I can't see the order yet." in hindi
     with translation.override("en-in"):
         english = _logged_message(result)

@@ -11,6 +11,7 @@ from orderdesk.accounts.choices import Role
 from orderdesk.accounts.permissions import Perm, has_perm
 from orderdesk.core import audit
 from orderdesk.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from orderdesk.core.language import english
 from orderdesk.cx import rules
 from orderdesk.cx.choices import (
     ACTIVE_STATUSES,
@@ -164,7 +165,7 @@ class StepResult:
 def _require_active(ticket: Ticket) -> None:
     if ticket.status not in ACTIVE_STATUSES:
         raise Conflict(
-            f"Ticket {ticket.number} is {ticket.get_status_display().lower()}: reopen it first"
+            f"Ticket {ticket.number} is {english(S(ticket.status).label).lower()}: reopen it first"
             + (
                 " (a closed ticket cannot be reopened: open a new one)."
                 if ticket.status == S.CLOSED
@@ -180,7 +181,7 @@ def _check_outcome(ticket: Ticket, outcome: str) -> None:
     allowed = rules.act_outcomes_for(ticket.type, has_order=ticket.order_id is not None)
     if outcome not in allowed:
         raise ValidationFailed(
-            f"'{ActOutcome(outcome).label}' does not apply to this ticket"
+            f"'{english(ActOutcome(outcome).label)}' does not apply to this ticket"
             + (f" (it can: {', '.join(allowed)})." if allowed else "."),
             code="outcome_not_allowed",
             field="outcome",

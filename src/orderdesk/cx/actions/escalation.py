@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from orderdesk.core.errors import Conflict, ValidationFailed
+from orderdesk.core.language import english
 from orderdesk.cx import rules
 from orderdesk.cx.actions._blocks import (
     StepResult,
@@ -91,7 +92,7 @@ def escalate_ticket(ticket, *, actor, text: str, now=None) -> StepResult:
         )
     if ticket.escalated_at is not None:
         raise Conflict(
-            f"This ticket was already escalated ({ticket.get_escalation_kind_display().lower()}) "
+            f"This ticket was already escalated ({english(EscalationKind(ticket.escalation_kind).label).lower()}) "
             f"to {ticket.escalated_to or 'the supervisors'}.",
             code="already_escalated",
             field="kind",

@@ -10,11 +10,36 @@
   var MINUTE = 60, HOUR = 3600, DAY = 86400;
   var URGENT = 15 * MINUTE, NEAR = HOUR; // clocks.URGENT, cx.rules.BREACHING_SOON
 
+  // The words, in the agent's language: <body data-clock-words> (console/clocks.py words(),
+  // JSON in an attribute: the CSP and the pages keep scripts to files). English when absent.
+  var WORDS = {
+    min: "%(n)s min", h: "%(n)s h", day: "1 day", days: "%(n)s days", just_now: "just now",
+    in: "in %(span)s", ago: "%(span)s ago", overdue: "overdue by %(span)s",
+    left_day: "1 day %(h)s h left", left_days: "%(days)s days %(h)s h left",
+    left_h: "%(h)s h %(min)s min left", left_min: "%(min)s min %(s)s s left"
+  };
+
+  function loadWords() {
+    var given;
+    try {
+      given = JSON.parse(document.body.getAttribute("data-clock-words") || "{}");
+    } catch (e) {
+      return; // keep English
+    }
+    for (var key in WORDS) {
+      if (given && typeof given[key] === "string") WORDS[key] = given[key];
+    }
+  }
+
+  function say(key, values) {
+    return WORDS[key].replace(/%\((\w+)\)s/g, function (_, name) { return String(values[name]); });
+  }
+
   function span(s) {
-    if (s < HOUR) return Math.max(1, Math.floor(s / MINUTE)) + " min";
-    if (s < DAY) return Math.floor(s / HOUR) + " h";
+    if (s < HOUR) return say("min", { n: Math.max(1, Math.floor(s / MINUTE)) });
+    if (s < DAY) return say("h", { n: Math.floor(s / HOUR) });
     var days = Math.floor(s / DAY);
-    return days === 1 ? "1 day" : days + " days";
+    return days === 1 ? say("day", {}) : say("days", { n: days });
   }
 
   function pad(n) {
@@ -22,18 +47,19 @@
   }
 
   function relativeWords(s) {
-    if (Math.abs(s) < MINUTE) return "just now";
-    return s > 0 ? "in " + span(s) : span(-s) + " ago";
+    if (Math.abs(s) < MINUTE) return say("just_now", {});
+    return s > 0 ? say("in", { span: span(s) }) : say("ago", { span: span(-s) });
   }
 
   function countdownWords(s) {
-    if (s < 0) return "overdue by " + span(-s);
+    if (s < 0) return say("overdue", { span: span(-s) });
     if (s >= DAY) {
       var days = Math.floor(s / DAY);
-      return days + (days === 1 ? " day " : " days ") + Math.floor((s % DAY) / HOUR) + " h left";
+      var hours = Math.floor((s % DAY) / HOUR);
+      return days === 1 ? say("left_day", { h: hours }) : say("left_days", { days: days, h: hours });
     }
-    if (s >= HOUR) return Math.floor(s / HOUR) + " h " + pad(Math.floor((s % HOUR) / MINUTE)) + " min left";
-    return Math.floor(s / MINUTE) + " min " + pad(s % MINUTE) + " s left";
+    if (s >= HOUR) return say("left_h", { h: Math.floor(s / HOUR), min: pad(Math.floor((s % HOUR) / MINUTE)) });
+    return say("left_min", { min: Math.floor(s / MINUTE), s: pad(s % MINUTE) });
   }
 
   function urgency(s) {
@@ -71,6 +97,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    loadWords();
     tick();
     window.setInterval(tick, 1000);
   });
