@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 
 from orderdesk.accounts.choices import Role
 from orderdesk.accounts.models import User
@@ -59,7 +60,12 @@ def agent_errors(request):
             else:
                 messages.success(
                     request,
-                    f"Recorded “{error.get_kind_display()}” against {error.agent} on {order.display_number}.",
+                    _("Recorded “%(kind)s” against %(agent)s on %(order)s.")
+                    % {
+                        "kind": error.get_kind_display(),
+                        "agent": error.agent,
+                        "order": order.display_number,
+                    },
                 )
                 return redirect("console:agent_errors")
         status = 422
@@ -88,9 +94,11 @@ def restore(request, agent_id: int):
     try:
         restore_agent(agent=agent, restored_by=request.user, reason=request.POST.get("reason", ""))
     except DomainError as exc:
-        messages.error(request, f"Not restored: {said(exc)}")
+        messages.error(request, _("Not restored: %(reason)s") % {"reason": said(exc)})
     else:
-        messages.success(request, f"Manual order creation restored for {agent}.")
+        messages.success(
+            request, _("Manual order creation restored for %(agent)s.") % {"agent": agent}
+        )
     return redirect("console:agent_errors")
 
 

@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from orderdesk.accounts.models import User
@@ -295,7 +296,7 @@ def presence(request):
     except DomainError as exc:
         messages.error(request, said(exc))
     else:
-        messages.success(request, "Your state is updated.")
+        messages.success(request, _("Your state is updated."))
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = reverse("console:home")  # never an open redirect

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from orderdesk.accounts.permissions import Perm, has_perm, requires
@@ -111,7 +112,9 @@ def customer_start_lead(request, customer_id: int):
     source = request.POST.get("source", LeadSource.INBOUND_CALL)
     page = reverse("console:customer_detail", args=[customer.pk])
     if source not in CONSOLE_SOURCES:
-        messages.error(request, "Say where this lead comes from: a call, a callback or a referral.")
+        messages.error(
+            request, _("Say where this lead comes from: a call, a callback or a referral.")
+        )
         response = TemplateResponse(
             request,
             "console/customers/detail.html",
@@ -126,14 +129,17 @@ def customer_start_lead(request, customer_id: int):
     if not created and lead.owner_id not in (None, request.user.pk):
         messages.error(
             request,
-            f"{customer.name} already has an open lead (#{lead.pk}) owned by {lead.owner}: "
-            f"they work it.",
+            _("%(name)s already has an open lead (#%(lead)s) owned by %(owner)s: they work it.")
+            % {"name": customer.name, "lead": lead.pk, "owner": lead.owner},
         )
         return redirect(page)
     messages.success(
         request,
-        f"New lead #{lead.pk} for {customer.name}: ask which device."
-        if created
-        else f"{customer.name} already has an open lead (#{lead.pk}): continue on it.",
+        (
+            _("New lead #%(lead)s for %(name)s: ask which device.")
+            if created
+            else _("%(name)s already has an open lead (#%(lead)s): continue on it.")
+        )
+        % {"lead": lead.pk, "name": customer.name},
     )
     return redirect(reverse("console:lead_detail", args=[lead.pk]))

@@ -130,7 +130,11 @@ def new_ticket(request):
             for error in exc.errors:
                 errors.setdefault(error.field or "form", []).append(said(error))
         else:
-            messages.success(request, f"Ticket {ticket.number} opened; its SLA clocks are running.")
+            messages.success(
+                request,
+                gettext("Ticket %(ticket)s opened; its SLA clocks are running.")
+                % {"ticket": ticket.number},
+            )
             return redirect("console:cx_ticket", ticket.pk)
     return TemplateResponse(
         request,
@@ -341,9 +345,14 @@ def order_send_update(request, number: str):
     else:
         messages.success(
             request,
-            f"Update for {order.display_number} queued ({len(sent)} message{'s' if len(sent) != 1 else ''})."
+            (
+                gettext("Update for %(order)s queued (1 message).")
+                if len(sent) == 1
+                else gettext("Update for %(order)s queued (%(count)s messages).")
+            )
+            % {"order": order.display_number, "count": len(sent)}
             if sent
-            else "Nothing sent: the customer's preferences allow no channel.",
+            else gettext("Nothing sent: the customer's preferences allow no channel."),
         )
     return redirect(reverse("console:cx_lookup") + f"?q={order.number}")
 

@@ -423,9 +423,12 @@ def lead_another_device(request, lead_id: int):
         return _refused(request, exc)
     messages.success(
         request,
-        f"New lead #{new.pk} for {lead.customer.name}: ask which device."
-        if created
-        else f"{lead.customer.name} already has an open lead (#{new.pk}): continue on it.",
+        (
+            _("New lead #%(lead)s for %(name)s: ask which device.")
+            if created
+            else _("%(name)s already has an open lead (#%(lead)s): continue on it.")
+        )
+        % {"lead": new.pk, "name": lead.customer.name},
     )
     return redirect(reverse("console:lead_detail", args=[new.pk]))
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from orderdesk.accounts.permissions import Perm, requires
@@ -42,5 +43,5 @@ def next_lead(request):
     for lead in queue:
         if str(lead.pk) != after and not lead.customer.do_not_contact:
             return redirect("console:lead_detail", lead.pk)
-    messages.info(request, "No other lead of yours to work now. Pick up an unowned lead below.")
+    messages.info(request, _("No other lead of yours to work now. Pick up an unowned lead below."))
     return redirect("console:lead_queue")

@@ -22,6 +22,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from orderdesk.accounts.permissions import Perm, requires
@@ -255,7 +256,8 @@ def order_move(request, number: str, to: str):
     if move is None:
         messages.error(
             request,
-            f"{table.illegal_message(order.status, to)} (The page was out of date: it is reloaded.)",
+            _("%(refusal)s (The page was out of date: it is reloaded.)")
+            % {"refusal": table.illegal_message(order.status, to)},
         )
         return redirect("console:ops_order", number=order.number)
     form = MoveForm(order, to, move, request.POST)
@@ -277,7 +279,12 @@ def order_move(request, number: str, to: str):
             )
         messages.success(
             request,
-            f"{order.display_number}: {move.label.lower()} — done. Now {S(to).label.lower()}.",
+            _("%(order)s: %(move)s — done. Now %(status)s.")
+            % {
+                "order": order.display_number,
+                "move": move.label.lower(),
+                "status": str(S(to).label).lower(),
+            },
         )
         return redirect("console:ops_order", number=order.number)
     return _page(request, order, bound=(f"move:{to}", form), status=422)
@@ -301,7 +308,9 @@ def order_action(request, number: str, name: str):
                 request, _order_or_404(number), bound=(f"action:{name}", form), status=error.status
             )
         messages.success(
-            request, f"{order.display_number}: {table.ACTIONS[name].label.lower()} — done."
+            request,
+            _("%(order)s: %(action)s — done.")
+            % {"order": order.display_number, "action": table.ACTIONS[name].label.lower()},
         )
         return redirect("console:ops_order", number=order.number)
     return _page(request, order, bound=(f"action:{name}", form), status=422)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from orderdesk.accounts.permissions import Perm, has_perm, requires
@@ -82,6 +83,6 @@ def order_duplicate_override(request, number: str):
         return redirect("console:order_view", number=order.number)
     messages.success(
         request,
-        "Override granted: the customer may open one more order for this device (X1).",
+        _("Override granted: the customer may open one more order for this device (X1)."),
     )
     return redirect("console:order_view", number=order.number)

@@ -14,6 +14,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from orderdesk.accounts.permissions import Perm, requires
@@ -65,12 +66,20 @@ def customer_erase(request, customer_id: int):
     """Erase the customer's personal data; refused (the rule named) while the law says keep."""
     customer = get_object_or_404(Customer, pk=customer_id)
     if request.POST.get("confirm") != "ERASE":
-        messages.error(request, "Type ERASE to confirm; nothing was changed.")
+        messages.error(request, _("Type ERASE to confirm; nothing was changed."))
         return redirect("console:customer_privacy_detail", customer_id=customer.pk)
     try:
         erase_customer(customer, actor=request.user)
     except DomainError as err:
-        messages.error(request, f"{err.message} ({err.code}) Nothing was changed.")
+        messages.error(
+            request,
+            _("%(message)s (%(code)s) Nothing was changed.")
+            % {"message": err.message, "code": err.code},
+        )
     else:
-        messages.success(request, f"Customer #{customer.pk}'s personal data has been erased.")
+        messages.success(
+            request,
+            _("Customer #%(customer)s's personal data has been erased.")
+            % {"customer": customer.pk},
+        )
     return redirect("console:customer_privacy_detail", customer_id=customer.pk)

@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, resolve_url
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -58,7 +59,7 @@ def two_factor_setup(request):
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             audit.record("user.two_factor_enrol", user, after={"device": device.pk}, actor=user)
-            messages.success(request, "Two-factor sign-in is set up for your account.")
+            messages.success(request, _("Two-factor sign-in is set up for your account."))
             return redirect(_next(request))
         error = "That code is not right. Check the time on your phone and try the newest code."
     key = base64.b32encode(device.bin_key).decode().rstrip("=")

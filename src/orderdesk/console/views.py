@@ -56,7 +56,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         change_password(self.request.user, form.cleaned_data["new_password1"])
         # Keep this session signed in; other sessions of the user end.
         update_session_auth_hash(self.request, self.request.user)
-        messages.success(self.request, "Your password has been changed.")
+        messages.success(self.request, _("Your password has been changed."))
         return redirect(self.get_success_url())
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 
 from orderdesk.accounts.permissions import Perm, has_perm, requires
 from orderdesk.console.wording import said
@@ -37,12 +38,16 @@ def new_lead(request):
             for error in exc.errors:
                 errors.setdefault(error.field or "form", []).append(said(error))
         else:
-            what = "started" if created else "already open; this is it"
+            said_lead = (
+                _("Lead #%(lead)s started.")
+                if created
+                else _("Lead #%(lead)s already open; this is it.")
+            ) % {"lead": lead.pk}
             if has_perm(request.user, Perm.LEADS_WORK):
-                messages.success(request, f"Lead #{lead.pk} {what}.")
+                messages.success(request, said_lead)
                 return redirect("console:lead_detail", lead.pk)
             messages.success(
-                request, f"Lead #{lead.pk} {what}. It waits in the sales agents' lead queue."
+                request, said_lead + " " + _("It waits in the sales agents' lead queue.")
             )
             return redirect("messaging:inbox")
     return TemplateResponse(

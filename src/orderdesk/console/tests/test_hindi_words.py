@@ -286,3 +286,23 @@ def test_said_gives_a_hindi_agent_hindi_and_an_english_agent_the_domains_message
     assert DEVANAGARI.search(hindi) and hindi != SENTENCES[code]
     with translation.override("en"):
         assert said(error) == "The domain's own English message."
+
+
+# --- Messages after an action -----------------------------------------------------------------
+
+
+def test_the_message_after_an_action_follows_the_agents_language(cast, hindi_sales):
+    """The notices a view puts on the next page (here: "no other lead of yours") are in the
+    agent's language; the same request by an English-speaking agent reads English."""
+    hindi = Client()
+    hindi.force_login(hindi_sales)
+    page = hindi.get("/console/leads/next/", follow=True).content.decode()
+    assert "अभी आपकी कोई और लीड काम के लिए नहीं है" in page
+    assert "No other lead of yours to work now" not in page
+
+    english = Client()
+    hindi_sales.language = "en-in"
+    hindi_sales.save(update_fields=["language"])
+    english.force_login(hindi_sales)
+    page = english.get("/console/leads/next/", follow=True).content.decode()
+    assert "No other lead of yours to work now. Pick up an unowned lead below." in page
