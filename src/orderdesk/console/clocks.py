@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import dateformat
 from django.utils.translation import gettext
 
 from orderdesk.core.timeutil import IST
@@ -99,4 +100,6 @@ def urgency(due: dt.datetime, now: dt.datetime) -> str:
 def ist_words(when: dt.datetime) -> str:
     """The absolute time a person reads beside a relative one: "Sun 6 Dec, 14:05 IST"."""
     local = when.astimezone(IST)
-    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M} IST"
+    # Django's date format names the day and month in the active language (Hindi for a
+    # Hindi-speaking agent: Django ships them); English reads as before.
+    return dateformat.format(local, "D j M, H:i") + " IST"

@@ -306,3 +306,12 @@ def test_the_message_after_an_action_follows_the_agents_language(cast, hindi_sal
     english.force_login(hindi_sales)
     page = english.get("/console/leads/next/", follow=True).content.decode()
     assert "No other lead of yours to work now. Pick up an unowned lead below." in page
+
+
+def test_the_absolute_time_beside_a_clock_names_day_and_month_in_the_agents_language():
+    from orderdesk.console.clocks import ist_words
+
+    when = dt.datetime(2026, 12, 6, 8, 35, tzinfo=dt.UTC)
+    assert ist_words(when) == "Sun 6 Dec, 14:05 IST"
+    with translation.override("hi"):
+        assert ist_words(when) == "रवि 6 दिस्, 14:05 IST"
