@@ -77,7 +77,7 @@ def test_a_hindi_speaking_agents_lead_page(leads, sign_in, page):
     panel = page.get_by_test_id("call-panel")
     expect(panel.get_by_role("heading", name="संपर्क दर्ज करें")).to_be_visible()
     panel.get_by_role("radio", name="बात हुई", exact=True).check()
-    panel.get_by_role("radio", name="Already Placed an Order").check()
+    panel.get_by_role("radio", name="ऑर्डर पहले ही कर दिया").check()  # the disposition
     say = panel.get_by_test_id("sop-script").locator("blockquote:visible")
     expect(say).to_have_attribute("lang", "hi")
     expect(say).to_contain_text("कन्फ़र्म करने के लिए धन्यवाद")
@@ -94,7 +94,7 @@ def test_a_hindi_speaking_agents_lead_page(leads, sign_in, page):
     panel = page.get_by_test_id("call-panel")
     expect(panel.get_by_role("heading", name="संपर्क दर्ज करें")).to_be_visible()
     panel.get_by_role("radio", name="बात हुई", exact=True).check()
-    panel.get_by_role("radio", name="Already Placed an Order").check()
+    panel.get_by_role("radio", name="ऑर्डर पहले ही कर दिया").check()  # the disposition
     say = panel.get_by_test_id("sop-script").locator("blockquote:visible")
     expect(say).to_have_attribute("lang", "en")
     expect(say).to_contain_text("Great! Thanks for confirming.")
