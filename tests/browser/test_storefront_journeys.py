@@ -16,6 +16,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from orderdesk.storefront.text import EN, HI
@@ -54,9 +55,21 @@ def phone(browser, live_server, settings):
 
 
 def check_page(page) -> None:
-    """No script on the page, and axe finds no serious or critical violation."""
-    assert page.evaluate("document.scripts.length") == 0
-    page.add_script_tag(url=AXE)
+    """No script on the page, and axe finds no serious or critical violation.
+
+    Called right after a click that submits a form or follows a link: the next page may not
+    have replaced the old one yet (a click does not wait for the navigation it starts), so
+    wait until it has loaded; a document caught mid-swap has no <head> to take the tag."""
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            assert page.evaluate("document.scripts.length") == 0
+            page.add_script_tag(url=AXE)
+            break
+        except PlaywrightError:
+            if attempt == 2:
+                raise
+            page.wait_for_timeout(200)
     found = page.evaluate(
         """async () => {
             const r = await axe.run(document, {resultTypes: ['violations']});
