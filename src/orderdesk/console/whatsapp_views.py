@@ -38,17 +38,21 @@ def new_lead(request):
             for error in exc.errors:
                 errors.setdefault(error.field or "form", []).append(said(error))
         else:
-            said_lead = (
-                _("Lead #%(lead)s started.")
-                if created
-                else _("Lead #%(lead)s already open; this is it.")
-            ) % {"lead": lead.pk}
             if has_perm(request.user, Perm.LEADS_WORK):
-                messages.success(request, said_lead)
+                notice = (
+                    _("Lead #%(lead)s started.")
+                    if created
+                    else _("Lead #%(lead)s already open; this is it.")
+                )
+                messages.success(request, notice % {"lead": lead.pk})
                 return redirect("console:lead_detail", lead.pk)
-            messages.success(
-                request, said_lead + " " + _("It waits in the sales agents' lead queue.")
+            # One sentence per case, so a translation reads whole (not two joined pieces).
+            notice = (
+                _("Lead #%(lead)s started. It waits in the sales agents' lead queue.")
+                if created
+                else _("Lead #%(lead)s already open. It waits in the sales agents' lead queue.")
             )
+            messages.success(request, notice % {"lead": lead.pk})
             return redirect("messaging:inbox")
     return TemplateResponse(
         request,

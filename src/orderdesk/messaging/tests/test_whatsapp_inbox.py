@@ -5,11 +5,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
+from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from orderdesk.accounts.choices import Role
+from orderdesk.accounts.models import User
 from orderdesk.core.models import AuditEvent
 from orderdesk.messaging import selectors
 from orderdesk.messaging.models import InboundMessage, Message
@@ -163,8 +165,32 @@ def test_an_unknown_number_can_start_a_lead_prefilled_that_waits_in_the_sales_qu
     # The conversation now names the customer; a second start reuses the open lead.
     again = cx_client.post(reverse("console:whatsapp_new_lead"), {"phone": "9812300000"})
     assert again.status_code == 302 and Lead.objects.count() == 1
+    # The notice is one sentence per case (a translation reads whole, not two joined pieces).
+    # (The first notice is still stored: neither redirect was followed.)
+    notices = [str(m) for m in get_messages(again.wsgi_request)]
+    assert notices == [
+        f"Lead #{lead.pk} started. It waits in the sales agents' lead queue.",
+        f"Lead #{lead.pk} already open. It waits in the sales agents' lead queue.",
+    ]
     assert Customer.objects.count() == 1
     assert cx_client.get(reverse("messaging:conversation", args=[thread.pk])).context["customer"]
+
+
+def test_a_hindi_speaking_cx_agent_reads_the_new_lead_notice_as_one_hindi_sentence(
+    db, messaging_conf, cx_client
+):
+    from orderdesk.leads.models import Lead
+
+    chitra = User.objects.get(username="chitra")
+    chitra.language = "hi"
+    chitra.save(update_fields=["language"])
+    done = cx_client.post(
+        reverse("console:whatsapp_new_lead"), {"phone": "9812300003", "name": "Neha"}
+    )
+    lead = Lead.objects.get()
+    assert [str(m) for m in get_messages(done.wsgi_request)] == [
+        f"लीड #{lead.pk} शुरू हो गई। यह सेल्स एजेंटों की लीड कतार में इंतज़ार कर रही है।"
+    ]
 
 
 def test_a_sales_agent_starting_a_lead_for_a_number_owns_it(db, messaging_conf):
