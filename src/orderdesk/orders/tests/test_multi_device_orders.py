@@ -602,3 +602,45 @@ def test_x1_early_check_sees_a_model_on_any_line_and_lets_a_granted_override_thr
     # the override is waiting: the wizard must not refuse what create_order will accept
     assert open_order_for_device(phone=phone, device_model_id=galaxy.model_id) is None
     assert open_order_for_device(phone=phone, device_model_id=catalog["iphone"].pk) == first
+
+
+def test_an_item_the_order_does_not_have_is_refused_by_name_and_nothing_changes(
+    api, cast, catalog, order_request
+):
+    """422 ``item_unknown`` on ``position``: an override for, or an amendment of, a device
+    the order does not carry writes no override, no history, no audit and no change."""
+    from orderdesk.core.models import AuditEvent
+
+    order = create_order(order_request(), actor=cast["sales"], channel="agent")
+    supervisor = api(cast["supervisor"])  # (signing in writes its own audit row)
+    before = (
+        DuplicateOverride.objects.count(),
+        order.events.count(),
+        AuditEvent.objects.count(),
+        list(order.items.values_list("position", "variant_id", "estimated_price")),
+    )
+    override = supervisor.post(
+        f"/api/v1/orders/{order.number}/duplicate-overrides",
+        {"position": 2, "reason": "a second identical iPhone found after booking"},
+        content_type=JSON,
+    )
+    assert (override.status_code, override.json()["code"]) == (422, "item_unknown")
+    assert override.json()["errors"][0]["field"] == "position"
+    with pytest.raises(ValidationFailed) as refused:
+        lifecycle.amend_device(
+            order,
+            actor=cast["ops"],
+            variant_id=catalog["v256"].pk,
+            answers=SCRATCHED,
+            consent_confirmed=True,
+            consent_statement="Haan, 256 GB wala hai",
+            position=3,
+        )
+    assert (refused.value.code, refused.value.errors[0].field) == ("item_unknown", "position")
+    after = (
+        DuplicateOverride.objects.count(),
+        order.events.count(),
+        AuditEvent.objects.count(),
+        list(order.items.values_list("position", "variant_id", "estimated_price")),
+    )
+    assert after == before

@@ -97,3 +97,30 @@ def test_feedback_link_records_the_rating_and_comment_once(cast, new_order, clie
         "link",
     )
     assert client.get("/f/forged-token/").status_code == 404
+
+
+def test_feedback_after_its_window_is_refused_by_reply_and_by_link_and_writes_nothing(
+    api, cast, new_order, client
+):
+    """409 ``feedback_expired``: past ``expires_at`` neither the relayed reply nor the link
+    records a rating, and no history or audit row is written."""
+    import time_machine
+
+    order = completed(new_order, cast)
+    feedback = PickupFeedback.objects.get(order=order)
+    link = re.search(r"/f/[^/\s]+/", request_message(order).body).group(0)
+    cx = api(cast["cx"])  # (signing in writes its own audit row)
+    events, audits = OrderEvent.objects.count(), AuditEvent.objects.count()
+    with time_machine.travel(feedback.expires_at, tick=False):
+        reply = cx.post(
+            "/api/v1/feedback/replies",
+            {"phone": order.customer.phone, "text": f"5 {feedback.reply_code}"},
+            content_type=JSON,
+        )
+        by_link = client.post(link, {"score": "5", "comment": "late"})
+    assert (reply.status_code, reply.json()["code"]) == (409, "feedback_expired")
+    assert reply.json()["errors"][0]["field"] == "token"
+    assert by_link.status_code == 409
+    feedback.refresh_from_db()
+    assert (feedback.score, feedback.comment, feedback.answered_at) == (None, "", None)
+    assert (OrderEvent.objects.count(), AuditEvent.objects.count()) == (events, audits)

@@ -53,7 +53,9 @@ def test_s2_vendor_cannot_reveal_before_assignment_or_after_the_order_closes(
 ):
     vendor = api(quickpick_client)
     unassigned = new_order()
+    before = AuditEvent.objects.count()
     assert reveal(vendor, unassigned.number).status_code == 404
+    assert AuditEvent.objects.count() == before  # refused: nothing written
     done = new_order()
     drive(done, OrderStatus.VENDOR_ASSIGNED, actor=cast["ops"])
     drive(done, OrderStatus.CANCELLED, actor=cast["ops"])
@@ -67,4 +69,7 @@ def test_s2_vendor_cannot_reveal_before_assignment_or_after_the_order_closes(
 def test_s2_staff_do_not_reveal_through_the_vendor_endpoint(api, cast, new_order):
     order = new_order()
     drive(order, OrderStatus.VENDOR_ASSIGNED, actor=cast["ops"])
-    assert reveal(api(cast["ops"]), order.number).status_code == 403
+    ops = api(cast["ops"])  # (signing in writes its own audit row)
+    before = AuditEvent.objects.count()
+    assert reveal(ops, order.number).status_code == 403
+    assert AuditEvent.objects.count() == before  # refused: nothing written
