@@ -230,6 +230,12 @@ def _signed_in_context(browser, live_server, user, width):
     return context
 
 
+HTMX_SETTLED = (
+    "document.readyState === 'complete' && !document.querySelector('.htmx-request')"
+    " && !document.querySelector('.htmx-settling, .htmx-swapping')"
+)
+
+
 def _check(page, path: str) -> list[str]:
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -238,7 +244,10 @@ def _check(page, path: str) -> list[str]:
     problems = []
     if response is None or response.status >= 400:
         problems.append(f"{path}: answered {response.status if response else 'nothing'}")
-    page.wait_for_load_state("networkidle")
+    # Loaded, and no htmx request in flight (a fragment fetched on load has been swapped in).
+    # Not "networkidle": that waits a fixed 500 ms of quiet on every page, about a minute of
+    # CI across the sweeps (issue 14); the pages fetch nothing but through htmx.
+    page.wait_for_function(HTMX_SETTLED)
     page.evaluate(AXE)
     ran, result = page.evaluate(
         "async () => { const r = await axe.run(document, {resultTypes: ['violations']});"
