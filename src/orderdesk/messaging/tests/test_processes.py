@@ -154,9 +154,15 @@ def test_n1_sender_killed_mid_batch_and_restarted_delivers_every_committed_messa
     assert {m.provider_message_id for m in sent} == set(gateway.accepted.values())
 
 
-def test_two_senders_over_5000_queued_messages_deliver_each_exactly_once(
+# 5,000 by default (`make test-pg-races`); CI sets fewer (issue 14: the slow races run with
+# fewer rounds in CI and the full count on their own).
+TWO_SENDERS_MESSAGES = int(os.environ.get("ORDERDESK_TWO_SENDERS_MESSAGES", "5000"))
+
+
+def test_two_senders_over_thousands_of_queued_messages_deliver_each_exactly_once(
     gateway, customer, tmp_path
 ):
+    total = TWO_SENDERS_MESSAGES
     asha = customer()
     kind = MessageKind.objects.get(key="order_confirmation")
     now = timezone.now()
@@ -172,7 +178,7 @@ def test_two_senders_over_5000_queued_messages_deliver_each_exactly_once(
                 status=MessageStatus.QUEUED,
                 next_attempt_at=now,
             )
-            for n in range(5000)
+            for n in range(total)
         ],
         batch_size=1000,
     )
@@ -183,18 +189,18 @@ def test_two_senders_over_5000_queued_messages_deliver_each_exactly_once(
     ]
     try:
         wait_for(
-            lambda: Message.objects.filter(status=MessageStatus.SENT).count() == 5000,
+            lambda: Message.objects.filter(status=MessageStatus.SENT).count() == total,
             300,  # an upper bound for a loaded CI machine, not a speed target
-            "5,000 messages to be sent",
+            f"{total:,} messages to be sent",
         )
     finally:
         for process in senders:
             stop(process)
 
-    assert len(gateway.accepted) == 5000
-    assert len(gateway.received) == 5000 and gateway.resent == []  # no message sent twice
+    assert len(gateway.accepted) == total
+    assert len(gateway.received) == total and gateway.resent == []  # no message sent twice
     per_sender = [
         sum(int(n) for n in re.findall(r"'sent': (\d+)", (tmp_path / f"sender{i}.log").read_text()))
         for i in range(2)
     ]
-    assert sum(per_sender) == 5000 and min(per_sender) > 0, per_sender  # both did share the work
+    assert sum(per_sender) == total and min(per_sender) > 0, per_sender  # both did share the work
