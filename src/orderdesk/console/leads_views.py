@@ -27,8 +27,7 @@ from orderdesk.console import call_views
 from orderdesk.console.sidebar import customer_sidebar
 from orderdesk.console.tools import FORM_ERRORS, errors_by_field
 from orderdesk.console.wording import said
-from orderdesk.core import audit
-from orderdesk.core.errors import DomainError, FieldError, Forbidden, ValidationFailed
+from orderdesk.core.errors import DomainError, FieldError, ValidationFailed
 from orderdesk.core.timeutil import IST
 from orderdesk.cx.choices import TicketType
 from orderdesk.flows import contacts
@@ -45,8 +44,6 @@ from orderdesk.leads.choices import (
 from orderdesk.leads.models import ContactAttempt, ContactPolicy, Disposition, FollowUp, Lead
 from orderdesk.messaging.selectors import messages_for_customer
 from orderdesk.orders.models import Order
-from orderdesk.telephony.conf import conf as telephony_conf
-from orderdesk.telephony.selectors import inbound_call_for
 
 # The call panel's fields, as the actions name them in their refusals.
 CALL_FIELDS = {
@@ -352,43 +349,13 @@ def _next_steps(request, lead: Lead) -> list[dict]:
     return steps
 
 
-def _check_inbound_read(user, lead: Lead, direction: str) -> None:
-    """``?inbound=1`` on another agent's lead (issue 15, the doubt left on item 2). With
-    telephony on, the read needs proof of the live call: an inbound call to this customer that
-    this agent answered, still on or ended within two minutes (``inbound_call_for``), else
-    ``inbound_call_required`` 403. With telephony off there is no record to ask, so the read
-    is allowed and audited (``lead.inbound_read``) for the supervisor."""
-    if direction != Direction.INBOUND or not has_perm(user, Perm.LEADS_WORK):
-        return
-    if rules.may_work_lead(owner_id=lead.owner_id, agent_id=user.pk, direction="outbound"):
-        return  # the agent's own or an unowned lead: no proof needed
-    if telephony_conf().enabled:
-        call = inbound_call_for(user, now=timezone.now())
-        if call is None or call.customer_id != lead.customer_id or call.answered_at is None:
-            raise Forbidden(
-                f"Lead {lead.pk} is another agent's: it opens for an inbound call only while you "
-                f"are on (or just ended) an answered call from this customer.",
-                code="inbound_call_required",
-                field="lead_id",
-            )
-        return
-    audit.record(
-        "lead.inbound_read",
-        lead,
-        after={"lead": lead.pk, "owner": lead.owner_id, "telephony": False},
-        actor=user,
-    )
-
-
 @require_GET
 @requires(Perm.CONSOLE)
 def lead_detail(request, lead_id: int):
     """The lead page. ``?inbound=1``: a sales agent answering the customer's call on another
     agent's lead (issue 15 item 2) sees it with the inbound-only call panel."""
-    direction = Direction.INBOUND if request.GET.get("inbound") else Direction.OUTBOUND
     try:
-        lead = selectors.lead_for(request.user, lead_id, direction=direction)
-        _check_inbound_read(request.user, lead, direction)
+        lead = actions.open_lead(request.user, lead_id, inbound=bool(request.GET.get("inbound")))
     except DomainError as exc:
         return _refused(request, exc)
     context = _lead_page_context(request, lead)
@@ -482,10 +449,15 @@ def lead_handover(request, lead_id: int):
     (``flows.tickets.hand_over_to_cx``). The agent's own, unowned, or answered-inbound lead."""
     if request.method not in ("GET", "POST"):
         return HttpResponse(status=405)
-    direction = Direction.INBOUND if request.GET.get("inbound") else Direction.OUTBOUND
     try:
-        lead = selectors.lead_for(request.user, lead_id, write=True, direction=direction)
-        _check_inbound_read(request.user, lead, direction)
+        lead = actions.open_lead(
+            request.user,
+            lead_id,
+            inbound=bool(request.GET.get("inbound")),
+            write=True,
+            # A POST's hand-over is audited itself; a refused one leaves no read row behind.
+            audit_read=request.method == "GET",
+        )
     except DomainError as exc:
         return _refused(request, exc)
     if request.method == "GET":

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from orderdesk.accounts.choices import Role
-from orderdesk.accounts.permissions import Perm, require
+from orderdesk.accounts.permissions import Perm, has_perm, require
 from orderdesk.catalog.rules import model_display
 from orderdesk.core import audit
 from orderdesk.core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
@@ -54,6 +54,7 @@ from orderdesk.telephony import actions as telephony
 from orderdesk.telephony.choices import ContextKind
 from orderdesk.telephony.conf import conf as telephony_conf
 from orderdesk.telephony.models import Call
+from orderdesk.telephony.selectors import inbound_call_for
 
 logger = logging.getLogger(__name__)
 
@@ -215,6 +216,50 @@ def _follow_up_facts(fu: FollowUp | None) -> rules.FollowUpFacts | None:
 
 
 # --- Leads ---------------------------------------------------------------------------------
+
+
+def open_lead(
+    user,
+    lead_id: int,
+    *,
+    inbound: bool = False,
+    write: bool = False,
+    audit_read: bool = True,
+    now: dt.datetime | None = None,
+) -> Lead:
+    """The lead a console page shows or acts on (``selectors.lead_for``'s rules). ``inbound``:
+    a sales agent answering the customer's call on another agent's lead (issue 15 item 2, the
+    console's ``?inbound=1``). With telephony on, that needs proof of the live call: an inbound
+    call from this customer that this agent answered, still on or ended within two minutes
+    (``inbound_call_for``), else 403 ``inbound_call_required``. With telephony off there is no
+    record to ask, so a read is allowed and audited (``lead.inbound_read``) for the supervisor;
+    ``audit_read=False`` where a write follows that is audited itself (a hand-over), so a
+    refused write leaves no row behind. A refusal writes nothing."""
+    direction = Direction.INBOUND if inbound else Direction.OUTBOUND
+    lead = selectors.lead_for(user, lead_id, write=write, direction=direction)
+    if not inbound or not has_perm(user, Perm.LEADS_WORK):
+        return lead
+    if rules.may_work_lead(owner_id=lead.owner_id, agent_id=user.pk, direction="outbound"):
+        return lead  # the agent's own or an unowned lead: no proof needed
+    if telephony_conf().enabled:
+        call = inbound_call_for(user, now=now or timezone.now())
+        if call is None or call.customer_id != lead.customer_id or call.answered_at is None:
+            raise Forbidden(
+                f"Lead {lead.pk} is another agent's: it opens for an inbound call only while you "
+                f"are on (or just ended) an answered call from this customer.",
+                code="inbound_call_required",
+                field="lead_id",
+            )
+        return lead
+    if not audit_read:
+        return lead
+    audit.record(
+        "lead.inbound_read",
+        lead,
+        after={"lead": lead.pk, "owner": lead.owner_id, "telephony": False},
+        actor=user,
+    )
+    return lead
 
 
 @transaction.atomic

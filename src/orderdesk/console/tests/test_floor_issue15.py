@@ -333,6 +333,27 @@ def test_15_2_inbound_read_of_another_agents_lead_is_audited_without_telephony(c
     assert AuditEvent.objects.filter(action="lead.inbound_read", object_id=str(lead.pk)).exists()
 
 
+def test_15_2_a_refused_inbound_handover_leaves_no_read_row_and_a_refused_read_none_either(
+    client_for, lead, settings
+):
+    """The read is audited on the page (GET); a hand-over POST is audited by its own ticket,
+    so a refused one (no notes) writes nothing at all; with telephony on, a read refused for
+    want of a live call writes nothing either."""
+    client = client_for("sales2")
+    before = AuditEvent.objects.count()
+    refused = client.post(
+        f"/console/leads/{lead.pk}/handover/?inbound=1", {"type": "complaint", "notes": ""}
+    )
+    assert refused.status_code == 422
+    assert AuditEvent.objects.count() == before and not Ticket.objects.exists()
+    settings.ORDERDESK = {
+        **settings.ORDERDESK,
+        "TELEPHONY": {**settings.ORDERDESK["TELEPHONY"], "ENABLED": True},
+    }
+    assert client.get(f"/console/leads/{lead.pk}/?inbound=1").status_code == 403
+    assert AuditEvent.objects.count() == before
+
+
 def test_15_2_inbound_read_needs_the_agents_live_inbound_call_with_telephony_on(
     cast, client_for, lead, settings
 ):
