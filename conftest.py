@@ -88,10 +88,35 @@ def _is_transactional(item) -> bool:
     return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
 
 
+# xdist hands out whole files (``--dist loadfile``) in collection order, and collection puts
+# the browser tests last: a long file picked up at the end kept one worker busy for minutes
+# while the other sat idle. The longest files go first, so the short ones fill in at the end
+# (issue 14). Prefixes of test node ids, longest first; the rest keep their order.
+LONG_FILES_FIRST = (
+    "tests/browser/test_accessibility.py",
+    "src/orderdesk/accounts/tests/test_access_matrix.py",
+    "tests/hostile_input/test_console_hostile_input.py",
+    "tests/browser/",
+    "src/orderdesk/core/tests/test_periodic_jobs.py",
+    "src/orderdesk/orders/tests/test_lifecycle_statemachine.py",
+    "src/orderdesk/seed/tests/",
+    "src/orderdesk/kpis/tests/",
+)
+
+
+def _run_rank(item) -> int:
+    return next(
+        (rank for rank, prefix in enumerate(LONG_FILES_FIRST) if item.nodeid.startswith(prefix)),
+        len(LONG_FILES_FIRST),
+    )
+
+
 def pytest_collection_modifyitems(config, items):
     """Transactional tests flush every table afterwards, reference data from data
     migrations included (message kinds, dispositions, the contact policy). Serialized
-    rollback restores it, so no test depends on which ran before it."""
+    rollback restores it, so no test depends on which ran before it. The longest files are
+    put first (``LONG_FILES_FIRST``; a stable sort, so each file's tests keep their order)."""
+    items.sort(key=_run_rank)
     for item in items:
         if not _is_transactional(item):
             continue

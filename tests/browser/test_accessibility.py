@@ -13,13 +13,12 @@ console). A page added to the matrix without a way to open it here fails the las
 
 from __future__ import annotations
 
-import contextlib
 import json
+import time
 from pathlib import Path
 
 import pytest
 from django.test import Client
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from orderdesk.accounts import access_matrix as matrix
 from orderdesk.core.timeutil import IST
@@ -231,9 +230,21 @@ def _signed_in_context(browser, live_server, user, width):
 
 
 HTMX_SETTLED = (
-    "document.readyState === 'complete' && !document.querySelector('.htmx-request')"
+    "() => document.readyState === 'complete' && !document.querySelector('.htmx-request')"
     " && !document.querySelector('.htmx-settling, .htmx-swapping')"
 )
+
+
+def _poll(page, predicate: str, *, seconds: float) -> bool:
+    """Whether ``predicate`` (a JavaScript function) came true within ``seconds``, asked every
+    25 ms through ``page.evaluate``. Not ``page.wait_for_function``: its polling evaluates the
+    predicate as a string in the page, which the console's CSP (no 'unsafe-eval') refuses."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(predicate):
+        if time.monotonic() > deadline:
+            return False
+        page.wait_for_timeout(25)
+    return True
 
 
 def _check(page, path: str) -> list[str]:
@@ -247,7 +258,8 @@ def _check(page, path: str) -> list[str]:
     # Loaded, and no htmx request in flight (a fragment fetched on load has been swapped in).
     # Not "networkidle": that waits a fixed 500 ms of quiet on every page, about a minute of
     # CI across the sweeps (issue 14); the pages fetch nothing but through htmx.
-    page.wait_for_function(HTMX_SETTLED)
+    if not _poll(page, HTMX_SETTLED, seconds=10):
+        problems.append(f"{path}: an htmx request was still in flight after 10 s")
     page.evaluate(AXE)
     ran, result = page.evaluate(
         "async () => { const r = await axe.run(document, {resultTypes: ['violations']});"
@@ -266,10 +278,7 @@ def _settle_after_resize(page) -> None:
     """Let what lays itself out in script catch up with the narrower window: Chart.js's
     charts resize from a ResizeObserver, a frame or two after the viewport changes. A page
     that still scrolls sideways after a second is reported by the clipping check."""
-    with contextlib.suppress(PlaywrightTimeoutError):
-        page.wait_for_function(
-            "document.documentElement.scrollWidth <= window.innerWidth + 1", timeout=1000
-        )
+    _poll(page, "() => document.documentElement.scrollWidth <= window.innerWidth + 1", seconds=1)
 
 
 @pytest.mark.parametrize("role", ["sales", "cx", "ops", "supervisor", "admin"])

@@ -445,6 +445,13 @@ def _leads():
         "leads.actions.mark_missed_follow_ups": _s(missed_all, "followup.missed"),
         "leads.actions.settle_order_not_found": _s(settle, "lead.order_not_found_settled"),
         "leads.actions.record_order_created": _s(order_created, "lead.customer_ordered"),
+        # Another agent's lead opened for the customer's inbound call, telephony off.
+        "leads.actions.open_lead": _s(
+            lambda k: (lambda lead: lambda: la.open_lead(k.cast["sales2"], lead.pk, inbound=True))(
+                k.lead()
+            ),
+            "lead.inbound_read",
+        ),
     }
 
 
