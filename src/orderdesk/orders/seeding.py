@@ -23,6 +23,7 @@ from django.db import transaction
 from orderdesk.accounts.choices import Role
 from orderdesk.accounts.models import User
 from orderdesk.catalog.models import ConditionQuestion, PickupSlot, ServedPincode, Variant
+from orderdesk.catalog.selectors import open_slots
 from orderdesk.core.errors import DomainError
 from orderdesk.core.timeutil import today_ist
 from orderdesk.orders import effects, lifecycle
@@ -98,13 +99,9 @@ def _place(customer, rng: random.Random):
 
 
 def _slot(city_id: int, rng: random.Random, *, today_first: bool) -> PickupSlot | None:
-    slots = [
-        s
-        for s in PickupSlot.objects.filter(city_id=city_id, date__gte=today_ist()).order_by(
-            "date", "window_start"
-        )
-        if s.available > 0
-    ]
+    # The slots an agent could book now (O2): a window of today that has begun is not one, so
+    # a seed run in the evening (after 18:00 IST, the day's last window) books tomorrow's.
+    slots = list(open_slots(city_id))
     if not slots:
         return None
     if today_first and slots[0].date == today_ist():

@@ -1,8 +1,12 @@
 """The demo orders: every state of the table, each reached by create_order + transition."""
 
+import datetime as dt
 import random
 
+import time_machine
+
 from orderdesk.catalog.models import PickupSlot
+from orderdesk.core.timeutil import IST, today_ist
 from orderdesk.customers.actions import get_or_create_customer
 from orderdesk.messaging.models import Message
 from orderdesk.orders import transitions as table
@@ -39,3 +43,32 @@ def test_seed_orders_makes_every_state_with_a_true_history(cast, catalog):
     # a second run changes nothing
     again = seed_orders(customers, [cast["sales"]], rng=random.Random(8), ops=cast["ops"])
     assert sum(again.values()) == Order.objects.count() == sum(PLAN.values())
+
+
+def test_seed_orders_in_the_evening_books_slots_an_agent_could_book(cast, catalog):
+    """After the day's last window has begun, the seed still makes every order, in later
+    slots. It used to offer today's begun windows first, which create_order refuses
+    (slot_unavailable), and so `make demo` run after 18:00 IST made no order at all."""
+    today = today_ist()
+    begun = [
+        PickupSlot.objects.create(
+            city=catalog["city"],
+            date=today,
+            window_start=dt.time(h),
+            window_end=dt.time(h + 3),
+            capacity=100,
+        )
+        for h in (9, 12, 15, 18)
+    ]
+    PickupSlot.objects.update(capacity=100)
+    customers = [
+        get_or_create_customer(name=f"Evening Customer {i}", phone=f"96{i:08d}")[0]
+        for i in range(40)
+    ]
+    with time_machine.travel(dt.datetime.combine(today, dt.time(21), tzinfo=IST), tick=False):
+        made = seed_orders(
+            customers, [cast["sales"], cast["cx"]], rng=random.Random(7), ops=cast["ops"]
+        )
+
+    assert made == {status.value: n for status, n in PLAN.items()}
+    assert not Order.objects.filter(slot__in=begun).exists()
