@@ -56,6 +56,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import psycopg
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _figure import emit
 from _scratch import machine, scratch_database
@@ -99,8 +101,9 @@ class Statement:
 
 
 class StatementRecorder:
-    """Records what Django sends on ``connection``: statements with their values
-    (psycopg's client-side binding, so ``mogrify`` gives the exact text), BEGIN
+    """Records what Django sends on ``connection``: statements with their values (as
+    psycopg's client-side binding would write them: ``ClientCursor.mogrify``; with
+    server-side binding, the default, the server gets the same text with $n), BEGIN
     (psycopg sends it before the first statement once autocommit is off), COMMIT,
     the health check's ``SELECT 1``, and the ids returned by INSERT ... RETURNING."""
 
@@ -142,8 +145,11 @@ class StatementRecorder:
     def _execute(self, execute, sql, params, many, context):
         if many:
             raise RuntimeError("executemany is not captured")
-        cursor = context["cursor"].cursor  # the psycopg ClientCursor
-        text = cursor.mogrify(sql, params) if params is not None else sql
+        cursor = context["cursor"].cursor  # a psycopg Cursor (server-side binding) or ClientCursor
+        if params is None:
+            text = sql
+        else:
+            text = psycopg.ClientCursor(cursor.connection).mogrify(sql, params)
         if not self.connection.get_autocommit() and not self.in_transaction:
             self.statements.append(Statement("BEGIN"))
             self.in_transaction = True
