@@ -92,6 +92,12 @@ class Call(models.Model):
             models.Index(fields=["status", "created_at"], name="telephony_call_status_idx"),
             models.Index(fields=["context_kind", "context_id"], name="telephony_call_context_idx"),
             models.Index(fields=["recording_expires_at"], name="telephony_call_rec_expiry_idx"),
+            # The KPI roll-up's change scan (kpis.rollup._changed_calls): calls dialled or
+            # ended since the last scan, and an agent's calls in one IST hour. Without them
+            # each dashboard read scanned the whole call table (issue 17, P4).
+            models.Index(fields=["created_at"], name="telephony_call_created_idx"),
+            models.Index(fields=["ended_at"], name="telephony_call_ended_idx"),
+            models.Index(fields=["agent", "created_at"], name="telephony_call_agent_hour_idx"),
         ]
 
     def __str__(self) -> str:
@@ -138,7 +144,10 @@ class CallEvent(models.Model):
                 name="telephony_event_once_per_call",
             )
         ]
-        indexes = [models.Index(fields=["outcome", "received_at"], name="telephony_event_todo_idx")]
+        indexes = [
+            models.Index(fields=["outcome", "received_at"], name="telephony_event_todo_idx"),
+            models.Index(fields=["processed_at"], name="telephony_event_processed_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.provider} {self.provider_call_id} {self.event} ({self.outcome})"
@@ -185,6 +194,7 @@ class MissedCallback(models.Model):
 
     class Meta:
         ordering = ["due_at", "id"]
+        indexes = [models.Index(fields=["done_at"], name="telephony_callback_done_idx")]
 
     def __str__(self) -> str:
         return f"callback for call {self.call_id} due {self.due_at:%Y-%m-%d %H:%M}"
